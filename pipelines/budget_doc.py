@@ -1,0 +1,65 @@
+"""The budget-doc/1 vocabulary: table keys, their shapes and unit factors.
+
+Every stage (extractor, loader, checks, fixtures) imports these names instead of
+spelling table keys again.
+"""
+
+from decimal import Decimal
+
+FORMAT = "budget-doc/1"
+
+# Two-sided tables (收入 | 支出): {"income": [{item, amount}], "expenditure": [...]}
+TWO_SIDED = ("t01_summary", "t04_fiscal_summary")
+# Tables keyed by a subject code: {"columns": [...], "rows": [{code, name, values}]}
+CODED = (
+    "t02_income",
+    "t03_expenditure",
+    "t05_gpb_function",
+    "t06_gpb_basic_economic",
+    "t08_gov_fund",
+    "t09_state_capital",
+    "t10_gpb_project_economic",
+)
+# Tables keyed by an item text: {"columns": [...], "rows": [{item, values}]}
+ITEMISED = ("t07_three_public", "t11_basic_by_unit")
+PROJECTS = "t12_projects"  # rows: {name, values, performance_goal}
+
+TABLE_KEYS = (
+    "t01_summary",
+    "t02_income",
+    "t03_expenditure",
+    "t04_fiscal_summary",
+    "t05_gpb_function",
+    "t06_gpb_basic_economic",
+    "t07_three_public",
+    "t08_gov_fund",
+    "t09_state_capital",
+    "t10_gpb_project_economic",
+    "t11_basic_by_unit",
+    "t12_projects",
+)
+
+FUNCTION_TABLES = ("t02_income", "t03_expenditure", "t05_gpb_function", "t08_gov_fund",
+                   "t09_state_capital")
+ECONOMIC_TABLES = ("t06_gpb_basic_economic", "t10_gpb_project_economic")
+
+YUAN_PER_UNIT = {"元": Decimal(1), "万元": Decimal(10000)}
+
+# Column names that are totals of the other leaf columns of the same row.
+TOTAL_COLUMNS = frozenset({"合计", "总计", "小计"})
+EMPTY_TABLE_NOTE = "本表本年无发生额。"
+
+
+def subject_level(code: str | None) -> int | None:
+    """类 = 1, 款 = 2, 项 = 3, from the length of a printed subject code (3 / 5 / 7 digits)."""
+    if not code:
+        return None
+    return {3: 1, 5: 2, 7: 3}.get(len(code))
+
+
+def parent_code(code: str | None) -> str | None:
+    """The code one level up (2080104 -> 20801 -> 208), None for a 类."""
+    level = subject_level(code)
+    if level is None or level == 1:
+        return None
+    return code[: len(code) - 2]

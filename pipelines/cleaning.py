@@ -1,0 +1,88 @@
+"""Cell text and amount normalisation shared by the extractor, renderer and loader.
+
+FORMAT.md fixes these rules; keeping them in one module means the parser and the
+fixtures cannot drift apart.
+"""
+
+import re
+import unicodedata
+from decimal import Decimal, InvalidOperation
+
+_WHITESPACE = re.compile(r"\s+")
+_HTML_TAG = re.compile(r"<[^>]*>")
+_LATIN_OR_DIGIT = re.compile(r"[0-9A-Za-z]")
+_CENT = Decimal("0.01")
+
+
+def normalise_name(text: str | None) -> str:
+    """NFKC, then drop every whitespace run: `'合 计'` -> `'合计'`."""
+    if text is None:
+        return ""
+    return _WHITESPACE.sub("", unicodedata.normalize("NFKC", text))
+
+
+def normalise_long_text(text: str | None) -> str:
+    """Goal texts: no HTML, no line breaks; one space kept only between two Latin letters/digits."""
+    if text is None:
+        return ""
+    text = unicodedata.normalize("NFKC", _HTML_TAG.sub(" ", text)).strip()
+    parts = _WHITESPACE.split(text)
+    out = parts[0] if parts else ""
+    for part in parts[1:]:
+        if not part:
+            continue
+        if out and _LATIN_OR_DIGIT.fullmatch(out[-1]) and _LATIN_OR_DIGIT.fullmatch(part[0]):
+            out += " "
+        out += part
+    return out
+
+
+class AmountError(ValueError):
+    """An amount cell whose number cannot be read without guessing."""
+
+
+_DASHES = {"-", "—", "–", "－", "——", "--"}
+_PLAIN_NUMBER = re.compile(r"-?\d+(\.\d+)?")
+_GROUPED_NUMBER = re.compile(r"-?\d{1,3}(,\d{3})+(\.\d+)?")
+
+
+def parse_amount(text: str | None) -> Decimal | None:
+    """Read a printed amount exactly; None for a blank cell, AmountError when ambiguous.
+
+    Accepts full-width digits, thousands separators in groups of three, a lone dash
+    (printed for zero) and parentheses for negatives; anything else is refused rather
+    than guessed (`1,234.5` is fine, `1,23.4` is not).
+    """
+    if text is None:
+        return None
+    raw = unicodedata.normalize("NFKC", text)
+    s = _WHITESPACE.sub("", raw)
+    if s == "":
+        return None
+    if s in _DASHES:
+        return Decimal("0.00")
+    negative = s.startswith("(") and s.endswith(")")
+    if negative:
+        s = s[1:-1]
+    if _GROUPED_NUMBER.fullmatch(s):
+        s = s.replace(",", "")
+    elif not _PLAIN_NUMBER.fullmatch(s):
+        raise AmountError(f"not an amount: {text!r}")
+    try:
+        value = Decimal(s)
+    except InvalidOperation as exc:  # pragma: no cover - the regexes admit only decimals
+        raise AmountError(f"not an amount: {text!r}") from exc
+    return -value if negative else value
+
+
+def format_amount(value: Decimal) -> str:
+    """The budget-doc/1 spelling of an amount: two decimals, no separators."""
+    return str(value.quantize(_CENT))
+
+
+def looks_like_amount(text: str | None) -> bool:
+    """True for a cell that parses as an amount (blank cells are not amounts)."""
+    try:
+        return parse_amount(text) is not None
+    except AmountError:
+        return False

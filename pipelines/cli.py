@@ -1,0 +1,46 @@
+"""The `budget` command. Sub-commands import their stack lazily so `extract` stays Dagster-free."""
+
+import argparse
+import sys
+
+
+def _build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="budget", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    extract = sub.add_parser("extract", help="print one PDF as budget-doc/1 JSON")
+    extract.add_argument("pdf")
+    extract.add_argument("-o", "--output", help="write the JSON here instead of stdout")
+    extract.add_argument("--password", help="user password of an encrypted PDF")
+
+    load = sub.add_parser("load", help="load PDFs (files or folders) into the warehouse")
+    load.add_argument("paths", nargs="+")
+    load.add_argument("--warehouse", help="DuckDB file (default: $BUDGET_WAREHOUSE or "
+                      "data/warehouse/budget.duckdb)")
+    load.add_argument("--password", help="user password for encrypted PDFs")
+
+    query = sub.add_parser("query", help="run SQL against the warehouse")
+    query.add_argument("sql", nargs="?", help="SQL text (or use --file)")
+    query.add_argument("--file", help="a .sql file to run, e.g. sql/analyses/top_projects.sql")
+    query.add_argument("--format", choices=["table", "csv", "json"], default="table")
+    query.add_argument("--warehouse")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _build_parser().parse_args(argv)
+    if args.command == "extract":
+        from pipelines.commands.extract import run_extract
+
+        return run_extract(args)
+    if args.command == "load":
+        from pipelines.commands.load import run_load
+
+        return run_load(args)
+    from pipelines.commands.query import run_query
+
+    return run_query(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

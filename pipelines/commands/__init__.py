@@ -1,0 +1,1 @@
+"""One module per `budget` sub-command; each returns the process exit status."""

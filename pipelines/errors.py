@@ -1,0 +1,12 @@
+"""One exception type for input we refuse, so every entry point can print one line."""
+
+from pathlib import Path
+
+
+class BudgetInputError(Exception):
+    """A file that cannot be read as a budget; `reason` is meant for the user as is."""
+
+    def __init__(self, path: Path | str, reason: str):
+        self.path = Path(path)
+        self.reason = reason
+        super().__init__(f"{self.path}: {reason}")
