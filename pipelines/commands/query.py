@@ -1,0 +1,134 @@
+"""`budget query`: run SQL against the warehouse (read-only) and print table, CSV or JSON."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import sys
+import unicodedata
+from datetime import date, datetime, time
+from decimal import Decimal
+from pathlib import Path
+
+
+def _text(value: object) -> str:
+    """A cell as text, exactly: Decimals keep their digits, NULL is empty."""
+    if value is None:
+        return ""
+    if isinstance(value, Decimal):
+        return format(value, "f")
+    if isinstance(value, datetime | date | time):
+        return value.isoformat()
+    if isinstance(value, bytes):
+        return value.hex()
+    return str(value)
+
+
+def _json_value(value: object) -> object:
+    """JSON-safe cell: Decimals become strings (exact, as in budget-doc/1), dates ISO text."""
+    if value is None or isinstance(value, bool | int | str):
+        return value
+    if isinstance(value, float):
+        return value if value == value and abs(value) != float("inf") else None
+    if isinstance(value, list | tuple):
+        return [_json_value(v) for v in value]
+    if isinstance(value, dict):
+        return {str(k): _json_value(v) for k, v in value.items()}
+    return _text(value)
+
+
+def render(columns: list[str], rows: list[tuple], fmt: str) -> str:
+    """The result in `table`, `csv` or `json` form (ends with a newline unless empty)."""
+    if fmt == "json":
+        records = [dict(zip(columns, (_json_value(v) for v in row), strict=True)) for row in rows]
+        return json.dumps(records, ensure_ascii=False, indent=2) + "\n"
+    if fmt == "csv":
+        out = io.StringIO()
+        writer = csv.writer(out, lineterminator="\n")
+        writer.writerow(columns)
+        writer.writerows([_text(v) for v in row] for row in rows)
+        return out.getvalue()
+    numeric = [
+        any(
+            isinstance(row[i], int | float | Decimal) and not isinstance(row[i], bool)
+            for row in rows
+        )
+        for i in range(len(columns))
+    ]
+    table = _grid(columns, [[_text(v) for v in row] for row in rows], numeric)
+    return f"{table}\n({len(rows)} row{'s' if len(rows) != 1 else ''})\n"
+
+
+def _width(text: str) -> int:
+    """Display width in a terminal: CJK (wide/full-width) characters take two cells."""
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+
+def _grid(columns: list[str], cells: list[list[str]], numeric: list[bool]) -> str:
+    """A plain text table aligned by display width (numbers right, text left)."""
+    widths = [max([_width(c)] + [_width(row[i]) for row in cells]) for i, c in enumerate(columns)]
+
+    def line(values: list[str]) -> str:
+        out = []
+        for value, width, right in zip(values, widths, numeric, strict=True):
+            pad = " " * (width - _width(value))
+            out.append(pad + value if right else value + pad)
+        return "  ".join(out).rstrip()
+
+    rule = "  ".join("-" * w for w in widths)
+    return "\n".join([line(columns), rule] + [line(row) for row in cells])
+
+
+def _fail(message: str) -> int:
+    print(f"budget query: {message}", file=sys.stderr)
+    return 1
+
+
+def run_query(args) -> int:
+    """Run `args.sql` or the file `args.file` on `args.warehouse`; print in `args.format`."""
+    import duckdb
+
+    from pipelines.warehouse.connection import warehouse_path
+
+    if args.file and args.sql:
+        return _fail("give SQL text or --file, not both")
+    if args.file:
+        path = Path(args.file)
+        if not path.is_file():
+            return _fail(f"no such SQL file: {path}")
+        try:
+            sql = path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            return _fail(f"cannot read {path}: {exc}")
+    elif args.sql:
+        sql = args.sql
+    else:
+        return _fail("give SQL text or --file FILE")
+    if not sql.strip():
+        return _fail("empty SQL")
+
+    warehouse = warehouse_path(args.warehouse)
+    if not warehouse.is_file():
+        return _fail(f"no warehouse at {warehouse} (load documents first, or pass --warehouse)")
+    try:
+        con = duckdb.connect(str(warehouse), read_only=True)
+    except duckdb.Error as exc:
+        return _fail(f"cannot open {warehouse}: {_one_line(exc)}")
+    try:
+        cursor = con.execute(sql)
+        if cursor.description is None:
+            return 0
+        columns = [d[0] for d in cursor.description]
+        rows = cursor.fetchall()
+    except duckdb.Error as exc:
+        return _fail(_one_line(exc))
+    finally:
+        con.close()
+    sys.stdout.write(render(columns, rows, args.format))
+    return 0
+
+
+def _one_line(exc: Exception) -> str:
+    text = str(exc).strip()
+    return " ".join(text.split("\n")[0].split()) or type(exc).__name__

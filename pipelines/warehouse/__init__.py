@@ -1,0 +1,1 @@
+"""The DuckDB warehouse: schema, loader and check-result recording (no Dagster imports)."""

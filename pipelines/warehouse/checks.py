@@ -1,0 +1,98 @@
+"""Record data-quality check results per document (fact_dq_check, view dq_check_result)."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Iterable, Mapping
+from datetime import UTC, datetime
+
+import duckdb
+import pandas as pd
+
+from pipelines.warehouse.sql_files import read_sql
+
+SEVERITIES = ("ERROR", "WARN")
+
+
+def _as_dict(result: object) -> dict:
+    if isinstance(result, Mapping):
+        return dict(result)
+    if dataclasses.is_dataclass(result) and not isinstance(result, type):
+        return dataclasses.asdict(result)
+    raise TypeError(f"check result must be a mapping or a dataclass, not {type(result).__name__}")
+
+
+def record_check_results(
+    con: duckdb.DuckDBPyConnection,
+    department: str,
+    fiscal_year: int,
+    results: Iterable[Mapping | object],
+    *,
+    sha256: str | None = None,
+    checked_at: datetime | None = None,
+) -> int:
+    """Replace the check rows of one document (department × fiscal_year) in one transaction.
+
+    Args:
+        con: a writable warehouse connection (`pipelines.warehouse.connection.connect`).
+        department: the document's department, exactly as in budget-doc/1 `department`.
+        fiscal_year: the document's fiscal year.
+        results: dicts or dataclass instances, each with
+            `check_name` (str), `severity` ('ERROR' or 'WARN'), `passed` (bool) and
+            `detail` (str, may be empty). Check names must be unique within the call.
+        sha256: the edition the checks ran on; defaults to the loaded document's sha256
+            (None when the document is not loaded yet: checks may run before the load).
+        checked_at: timestamp stored with each row (default: now, UTC).
+
+    Every previous row of that department × fiscal_year is deleted and the given results
+    inserted, atomically; an empty `results` clears the document's checks. Returns the
+    number of rows written. Raises ValueError for a malformed result (nothing written).
+    `load_document` never touches these rows.
+    """
+    checked_at = checked_at or datetime.now(UTC).replace(tzinfo=None)
+    rows = []
+    seen: set[str] = set()
+    for result in results:
+        item = _as_dict(result)
+        missing = {"check_name", "severity", "passed"} - item.keys()
+        if missing:
+            raise ValueError(f"check result without {', '.join(sorted(missing))}: {item!r}")
+        name = str(item["check_name"])
+        if name in seen:
+            raise ValueError(f"check {name!r} given twice")
+        seen.add(name)
+        severity = str(item["severity"]).upper()
+        if severity not in SEVERITIES:
+            raise ValueError(f"check {name!r}: severity {item['severity']!r} not ERROR/WARN")
+        rows.append(
+            {
+                "department": department,
+                "fiscal_year": int(fiscal_year),
+                "check_name": name,
+                "severity": severity,
+                "passed": bool(item["passed"]),
+                "detail": "" if item.get("detail") is None else str(item["detail"]),
+                "checked_at": checked_at.isoformat(sep=" "),
+            }
+        )
+
+    key = {"department": department, "fiscal_year": int(fiscal_year)}
+    con.begin()
+    try:
+        if sha256 is None:
+            found = con.execute(read_sql("load/select_document_sha256"), key).fetchone()
+            sha256 = found[0] if found else None
+        con.execute(read_sql("load/delete_fact_dq_check"), key)
+        if rows:
+            frame = pd.DataFrame(rows)
+            frame.insert(2, "sha256", sha256)
+            con.register("frame", frame)
+            try:
+                con.execute(read_sql("load/insert_fact_dq_check"))
+            finally:
+                con.unregister("frame")
+        con.commit()
+    except BaseException:
+        con.rollback()
+        raise
+    return len(rows)

@@ -1,0 +1,2 @@
+delete from dim_document
+where document_id = $document_id

@@ -1,0 +1,2 @@
+delete from dim_project
+where document_id = $document_id

@@ -1,0 +1,3 @@
+delete from fact_dq_check
+where department = $department
+    and fiscal_year = $fiscal_year

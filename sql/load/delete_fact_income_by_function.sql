@@ -1,0 +1,2 @@
+delete from fact_income_by_function
+where document_id = $document_id

@@ -1,0 +1,2 @@
+delete from fact_three_public
+where document_id = $document_id

@@ -1,0 +1,3 @@
+insert into dim_department (department)
+values ($department)
+on conflict do nothing

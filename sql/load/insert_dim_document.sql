@@ -1,0 +1,9 @@
+insert into dim_document (
+    document_id, department_id, fiscal_year, source_file, sha256, page_count, unit, format,
+    loaded_at
+)
+values (
+    nextval('seq_document_id'), $department_id, $fiscal_year, $source_file, $sha256,
+    $page_count, $unit, $format, $loaded_at
+)
+returning document_id

@@ -1,0 +1,12 @@
+insert into dim_source_table (
+    document_id, table_key, table_title, unit, pages, note, row_count
+)
+select
+    document_id,
+    table_key,
+    table_title,
+    unit,
+    cast(string_split(nullif(pages, ''), ',') as integer[]) as pages,
+    note,
+    row_count
+from frame

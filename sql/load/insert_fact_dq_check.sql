@@ -1,0 +1,13 @@
+insert into fact_dq_check (
+    department, fiscal_year, sha256, check_name, severity, passed, detail, checked_at
+)
+select
+    department,
+    fiscal_year,
+    sha256,
+    check_name,
+    severity,
+    passed,
+    detail,
+    cast(checked_at as timestamp) as checked_at
+from frame

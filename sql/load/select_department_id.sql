@@ -1,0 +1,3 @@
+select department_id
+from dim_department
+where department = $department

@@ -1,0 +1,5 @@
+select dim_document.sha256
+from dim_document
+inner join dim_department on dim_department.department_id = dim_document.department_id
+where dim_department.department = $department
+    and dim_document.fiscal_year = $fiscal_year

@@ -1,0 +1,23 @@
+-- the loaded edition(s) a new document replaces: same department and year, or same file
+with documents as (
+    select
+        dim_document.document_id,
+        dim_department.department,
+        dim_document.fiscal_year,
+        dim_document.sha256,
+        dim_document.source_file,
+        dim_document.department_id
+    from dim_document
+    inner join dim_department on dim_department.department_id = dim_document.department_id
+)
+
+select
+    document_id,
+    department,
+    fiscal_year,
+    sha256,
+    source_file
+from documents
+where (department_id = $department_id and fiscal_year = $fiscal_year)
+    or sha256 = $sha256
+order by document_id

@@ -1,0 +1,1 @@
+create sequence if not exists seq_document_id start 1

@@ -1,0 +1,11 @@
+-- one row per data-quality check and document (department × fiscal year), latest run only
+create table if not exists fact_dq_check (
+    department varchar not null,
+    fiscal_year integer not null,
+    sha256 varchar,
+    check_name varchar not null,
+    severity varchar not null check (severity in ('ERROR', 'WARN')),
+    passed boolean not null,
+    detail varchar not null,
+    checked_at timestamp not null
+)

@@ -1,0 +1,45 @@
+-- 项目支出预算表 (t12): one row per project × non-zero fund source (no 合计, no unit rows)
+create or replace view v_project_budget as
+with documents as (
+    select
+        dim_document.document_id,
+        dim_department.department,
+        dim_document.fiscal_year
+    from dim_document
+    inner join dim_department on dim_department.department_id = dim_document.department_id
+),
+
+projects as (
+    select
+        project_id,
+        row_index,
+        project_name,
+        performance_goal
+    from dim_project
+    where row_kind = 'project'
+),
+
+cells as (
+    select
+        document_id,
+        project_id,
+        column_index,
+        fund_source,
+        amount_yuan
+    from fact_project_fund
+    where not is_total_column
+        and amount_yuan <> 0
+)
+
+select
+    documents.department,
+    documents.fiscal_year,
+    projects.project_name,
+    projects.performance_goal,
+    cells.fund_source,
+    cells.amount_yuan,
+    cast(cells.amount_yuan * 0.0001 as decimal(24, 6)) as amount_wan
+from cells
+inner join projects on projects.project_id = cells.project_id
+inner join documents on documents.document_id = cells.document_id
+order by documents.department, documents.fiscal_year, projects.row_index, cells.column_index
