@@ -1,0 +1,768 @@
+"""Data-quality checks over one budget-doc/1 document: pure functions, Decimal arithmetic.
+
+Each public `check_*` function takes the document dict and returns a `CheckOutcome`: every
+comparison it made and the `Finding`s that did not hold. A difference of at most
+`ROUNDING_TOLERANCE` in the printed unit (0.05, the seed's 3387.21 vs 3387.22) is a
+rounding tail of the publication and a WARN; anything larger, and any structural problem
+(a missing table, an item that is not there), is an ERROR. No Dagster import here: the
+asset checks in `assets/checks.py` and the tests call these functions directly.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from pipelines.budget_doc import (
+    CODED,
+    ITEMISED,
+    PROJECTS,
+    TABLE_KEYS,
+    TOTAL_COLUMNS,
+    TWO_SIDED,
+    YUAN_PER_UNIT,
+    parent_code,
+    subject_level,
+)
+
+ROUNDING_TOLERANCE = Decimal("0.05")
+ERROR = "ERROR"
+WARN = "WARN"
+_ZERO = Decimal("0")
+_CENT = Decimal("0.01")
+
+TOTAL_ROW_NAMES = frozenset({"合计", "总计"})
+# The 财政拨款 columns a 合计 sub-total spans when a table also has a 总计 (t11, t12).
+FISCAL_COLUMNS = ("一般公共预算", "政府性基金预算", "国有资本经营预算")
+_NUMBERED_ITEM = re.compile(r"^[一二三四五六七八九十]+、")
+_HIERARCHY_TABLES = (*CODED, "t11_basic_by_unit", PROJECTS)
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """One identity the document must satisfy: `actual` (printed) against `expected`."""
+
+    table: str
+    row: str
+    column: str
+    rule: str
+    expected: Decimal
+    actual: Decimal
+    unit: str
+    tolerance: Decimal = ROUNDING_TOLERANCE
+
+    @property
+    def difference(self) -> Decimal:
+        return self.actual - self.expected
+
+    @property
+    def severity(self) -> str | None:
+        """None when the identity holds exactly, WARN for a rounding tail, else ERROR."""
+        diff = abs(self.difference)
+        if diff == 0:
+            return None
+        return WARN if diff <= self.tolerance else ERROR
+
+
+@dataclass(frozen=True)
+class Finding:
+    """A row that breaks a rule: the evidence shown in the UI and stored in dq_check_result."""
+
+    table: str
+    row: str
+    column: str
+    rule: str
+    expected: str
+    actual: str
+    difference: Decimal | None
+    severity: str
+    unit: str = ""
+
+    def as_dict(self) -> dict:
+        return {
+            "table": self.table,
+            "row": self.row,
+            "column": self.column,
+            "rule": self.rule,
+            "expected": self.expected,
+            "actual": self.actual,
+            "difference": None if self.difference is None else str(self.difference),
+            "severity": self.severity,
+            "unit": self.unit,
+        }
+
+
+def _finding(c: Comparison) -> Finding:
+    return Finding(
+        table=c.table,
+        row=c.row,
+        column=c.column,
+        rule=c.rule,
+        expected=_fmt(c.expected),
+        actual=_fmt(c.actual),
+        difference=c.difference,
+        severity=c.severity or WARN,
+        unit=c.unit,
+    )
+
+
+def _structural(table: str, row: str, column: str, rule: str, expected: str, actual: str):
+    return Finding(table, row, column, rule, expected, actual, None, ERROR)
+
+
+@dataclass(frozen=True)
+class CheckOutcome:
+    """The result of one named check over one document."""
+
+    name: str
+    description: str
+    comparisons: tuple[Comparison, ...] = ()
+    findings: tuple[Finding, ...] = ()
+    headline: tuple[Comparison, ...] = field(default=())  # grand totals shown as evidence
+
+    @property
+    def severity(self) -> str | None:
+        """ERROR if any finding is an ERROR, WARN if only rounding tails, None if clean."""
+        severities = {f.severity for f in self.findings}
+        if ERROR in severities:
+            return ERROR
+        return WARN if severities else None
+
+    @property
+    def passed(self) -> bool:
+        return not self.findings
+
+    @property
+    def max_abs_difference(self) -> Decimal:
+        diffs = [abs(f.difference) for f in self.findings if f.difference is not None]
+        return max(diffs, default=_ZERO)
+
+    def summary(self) -> str:
+        """One line: what was compared and what broke."""
+        if self.passed:
+            return f"{self.name}: {len(self.comparisons)} comparisons hold"
+        errors = sum(f.severity == ERROR for f in self.findings)
+        warns = len(self.findings) - errors
+        return (
+            f"{self.name}: {errors} error(s), {warns} rounding warning(s) "
+            f"in {len(self.comparisons) or len(self.findings)} comparisons"
+        )
+
+    def findings_markdown(self, limit: int = 50) -> str:
+        """The offending rows as a markdown table (the first `limit`)."""
+        if not self.findings:
+            return "No offending rows."
+        head = "| severity | table | row | column | rule | expected | actual | difference |\n"
+        head += "|---|---|---|---|---|---:|---:|---:|\n"
+        lines = [
+            f"| {f.severity} | {f.table} | {_md(f.row)} | {_md(f.column)} | {_md(f.rule)} "
+            f"| {f.expected} | {f.actual} | {'' if f.difference is None else f.difference} |"
+            for f in self.findings[:limit]
+        ]
+        more = len(self.findings) - limit
+        tail = f"\n\n… and {more} more" if more > 0 else ""
+        return head + "\n".join(lines) + tail
+
+    def headline_markdown(self) -> str:
+        """Expected against actual for the grand totals the check compared."""
+        rows = self.headline or self.comparisons[:10]
+        if not rows:
+            return "Nothing to compare."
+        head = "| table | row | column | rule | expected | actual | unit |\n"
+        head += "|---|---|---|---|---:|---:|---|\n"
+        return head + "\n".join(
+            f"| {c.table} | {_md(c.row)} | {_md(c.column)} | {_md(c.rule)} "
+            f"| {_fmt(c.expected)} | {_fmt(c.actual)} | {c.unit} |"
+            for c in rows
+        )
+
+
+def _md(text: str) -> str:
+    return str(text).replace("|", "\\|")
+
+
+def _fmt(value: Decimal) -> str:
+    return str(value.quantize(_CENT)) if value == value.quantize(_CENT) else str(value)
+
+
+# -- reading the document ---------------------------------------------------------------
+
+
+def _amount(text) -> Decimal:
+    """A budget-doc/1 amount string as Decimal; a truly empty cell (null) counts as zero."""
+    if text is None or text == "":
+        return _ZERO
+    return Decimal(str(text))
+
+
+def _tables(doc: dict) -> dict:
+    return doc.get("tables") or {}
+
+
+def _unit(doc: dict, table_key: str) -> str:
+    table = _tables(doc).get(table_key) or {}
+    return table.get("unit") or doc.get("unit") or "万元"
+
+
+def _factor(unit: str) -> Decimal:
+    return YUAN_PER_UNIT.get(unit, Decimal(1))
+
+
+class _Doc:
+    """Amounts of one document, converted to its main unit, with a per-comparison tolerance."""
+
+    def __init__(self, doc: dict):
+        self.doc = doc
+        self.unit = doc.get("unit") or "万元"
+
+    def scale(self, table_key: str) -> Decimal:
+        return _factor(_unit(self.doc, table_key)) / _factor(self.unit)
+
+    def value(self, table_key: str, text) -> Decimal:
+        return _amount(text) * self.scale(table_key)
+
+    def tolerance(self, *table_keys: str) -> Decimal:
+        """0.05 in the coarsest printed unit among the tables compared, in the document unit."""
+        return ROUNDING_TOLERANCE * max((self.scale(k) for k in table_keys), default=Decimal(1))
+
+    def compare(self, tables: Iterable[str], table, row, column, rule, expected, actual):
+        tables = tuple(tables)
+        return Comparison(
+            table=table,
+            row=row,
+            column=column,
+            rule=rule,
+            expected=expected,
+            actual=actual,
+            unit=self.unit,
+            tolerance=self.tolerance(*tables),
+        )
+
+
+def _row_label(row: dict) -> str:
+    if "item" in row:
+        return row.get("item") or ""
+    code, name = row.get("code"), row.get("name") or ""
+    return f"{code} {name}" if code else name
+
+
+def _is_total_row(row: dict) -> bool:
+    name = row.get("name") if "name" in row else row.get("item")
+    return not row.get("code") and (name or "") in TOTAL_ROW_NAMES
+
+
+def _outcome(name: str, description: str, comparisons, extra_findings=(), headline=()):
+    comparisons = tuple(comparisons)
+    findings = tuple(extra_findings) + tuple(_finding(c) for c in comparisons if c.severity)
+    return CheckOutcome(name, description, comparisons, findings, tuple(headline))
+
+
+# -- completeness -----------------------------------------------------------------------
+
+
+def check_completeness(doc: dict) -> CheckOutcome:
+    """All twelve tables are present, each with rows (or items), and every row is full width."""
+    findings: list[Finding] = []
+    for key in ("department", "fiscal_year", "unit"):
+        if not doc.get(key):
+            findings.append(_structural("document", key, "", "field present", "a value", "none"))
+    tables = _tables(doc)
+    for key in TABLE_KEYS:
+        table = tables.get(key)
+        if table is None:
+            findings.append(_structural(key, "", "", "table present", "present", "missing"))
+            continue
+        if key in TWO_SIDED:
+            for side in ("income", "expenditure"):
+                if not table.get(side):
+                    findings.append(
+                        _structural(key, side, "", "side has items", "≥ 1 item", "0 items")
+                    )
+            continue
+        rows = table.get("rows") or []
+        if not rows:
+            findings.append(_structural(key, "", "", "table has rows", "≥ 1 row", "0 rows"))
+            continue
+        width = len(table.get("columns") or [])
+        for row in rows:
+            n = len(row.get("values") or [])
+            if n != width:
+                findings.append(
+                    _structural(
+                        key,
+                        _row_label(row),
+                        "",
+                        "one value per column",
+                        f"{width} values",
+                        f"{n} values",
+                    )
+                )
+    return CheckOutcome(
+        "completeness",
+        "all twelve standard tables are present and every row has one value per column",
+        findings=tuple(findings),
+    )
+
+
+# -- balance ----------------------------------------------------------------------------
+
+
+def _items(table: dict, side: str) -> list[dict]:
+    return [i for i in table.get(side) or [] if i.get("item") is not None]
+
+
+def _find_item(items: list[dict], name: str) -> dict | None:
+    return next((i for i in items if i["item"] == name), None)
+
+
+def _side_sums(d: _Doc, key: str, side: str, year_total: str, grand_total: str):
+    """本年X合计 = Σ numbered items above it; X总计 = 本年X合计 + numbered items below it."""
+    items = _items(d.doc["tables"][key], side)
+    names = [i["item"] for i in items]
+    if year_total not in names or grand_total not in names:
+        return
+    y, g = names.index(year_total), names.index(grand_total)
+    above = [i for i in items[:y] if _NUMBERED_ITEM.match(i["item"])]
+    below = [i for i in items[y + 1 : g] if _NUMBERED_ITEM.match(i["item"])]
+    year_value = d.value(key, items[y]["amount"])
+    if above:
+        yield d.compare(
+            [key],
+            key,
+            f"{side}: {year_total}",
+            "amount",
+            f"{year_total} = Σ numbered items above it",
+            sum((d.value(key, i["amount"]) for i in above), _ZERO),
+            year_value,
+        )
+    yield d.compare(
+        [key],
+        key,
+        f"{side}: {grand_total}",
+        "amount",
+        f"{grand_total} = {year_total} + numbered items below it",
+        year_value + sum((d.value(key, i["amount"]) for i in below), _ZERO),
+        d.value(key, items[g]["amount"]),
+    )
+
+
+def check_balance(doc: dict) -> CheckOutcome:
+    """收入总计 = 支出总计 in tables 1 and 4, and each side adds up to its totals."""
+    d = _Doc(doc)
+    comparisons: list[Comparison] = []
+    headline: list[Comparison] = []
+    findings: list[Finding] = []
+    for key in TWO_SIDED:
+        table = _tables(doc).get(key)
+        if table is None:
+            continue  # completeness reports it
+        income = _find_item(_items(table, "income"), "收入总计")
+        spending = _find_item(_items(table, "expenditure"), "支出总计")
+        for side, item, name in (
+            ("income", income, "收入总计"),
+            ("expenditure", spending, "支出总计"),
+        ):
+            if item is None:
+                findings.append(
+                    _structural(key, f"{side}: {name}", "amount", "item present", name, "missing")
+                )
+        if income is not None and spending is not None:
+            c = d.compare(
+                [key],
+                key,
+                "收入总计 | 支出总计",
+                "amount",
+                "收入总计 = 支出总计",
+                d.value(key, income["amount"]),
+                d.value(key, spending["amount"]),
+            )
+            comparisons.append(c)
+            headline.append(c)
+        comparisons.extend(_side_sums(d, key, "income", "本年收入合计", "收入总计"))
+        comparisons.extend(_side_sums(d, key, "expenditure", "本年支出合计", "支出总计"))
+    return _outcome(
+        "balance",
+        "收入总计 = 支出总计 in tables 1 and 4; each side's items add up to its totals",
+        comparisons,
+        findings,
+        headline,
+    )
+
+
+# -- hierarchy --------------------------------------------------------------------------
+
+
+def _column_sums(d: _Doc, key: str, columns, parent: dict, children: list[dict], rule: str):
+    for j, column in enumerate(columns):
+        yield d.compare(
+            [key],
+            key,
+            _row_label(parent),
+            column,
+            rule,
+            sum((d.value(key, _value(c, j)) for c in children), _ZERO),
+            d.value(key, _value(parent, j)),
+        )
+
+
+def _value(row: dict, j: int):
+    values = row.get("values") or []
+    return values[j] if j < len(values) else None
+
+
+def _coded_hierarchy(d: _Doc, key: str):
+    table = _tables(d.doc).get(key)
+    if not table:
+        return
+    rows = table.get("rows") or []
+    columns = table.get("columns") or []
+    coded = [r for r in rows if subject_level(r.get("code"))]
+    children: dict[str, list[dict]] = {}
+    for r in coded:
+        parent = parent_code(r["code"])
+        if parent:
+            children.setdefault(parent, []).append(r)
+    total = next((r for r in rows if _is_total_row(r)), None)
+    top = [r for r in coded if subject_level(r["code"]) == 1]
+    if total is not None and top:
+        yield from _column_sums(d, key, columns, total, top, "合计 = Σ 类")
+    for r in coded:
+        kids = children.get(r["code"])
+        if kids:
+            level = "类 = Σ 款" if subject_level(r["code"]) == 1 else "款 = Σ 项"
+            yield from _column_sums(d, key, columns, r, kids, level)
+
+
+def unit_names(doc: dict) -> set[str]:
+    """Names of the budget units (单位) that group rows in t11 and t12."""
+    tables = _tables(doc)
+    t11 = {r.get("item") for r in (tables.get("t11_basic_by_unit") or {}).get("rows") or []}
+    t12 = {r.get("name") for r in (tables.get(PROJECTS) or {}).get("rows") or []}
+    names = (t11 & t12) | {doc.get("department")}
+    return {n for n in names if n} - TOTAL_ROW_NAMES
+
+
+def _grouped_rows(rows: list[dict], label: Callable[[dict], str], units: set[str]):
+    """Split a t11/t12 body into (unit row, its rows); a body with no unit row is one group."""
+    groups: list[tuple[dict | None, list[dict]]] = []
+    for r in rows:
+        if _is_total_row(r) and not groups:
+            continue
+        if label(r) in units:
+            groups.append((r, []))
+        elif groups:
+            groups[-1][1].append(r)
+        else:
+            groups.append((None, [r]))
+    return groups
+
+
+def project_rows(doc: dict) -> list[dict]:
+    """The t12 rows that are projects (not the 合计 row, not a unit's sub-total row)."""
+    table = _tables(doc).get(PROJECTS) or {}
+    units = unit_names(doc)
+    groups = _grouped_rows(table.get("rows") or [], lambda r: r.get("name") or "", units)
+    return [r for _, rows in groups for r in rows]
+
+
+def _unit_hierarchy(d: _Doc, key: str, label_key: str):
+    table = _tables(d.doc).get(key)
+    if not table:
+        return
+    rows = table.get("rows") or []
+    columns = table.get("columns") or []
+    groups = _grouped_rows(rows, lambda r: r.get(label_key) or "", unit_names(d.doc))
+    total = next((r for r in rows if (r.get(label_key) or "") in TOTAL_ROW_NAMES), None)
+    units = [u for u, _ in groups if u is not None]
+    if total is not None:
+        parts = units if units else [r for _, rs in groups for r in rs]
+        rule = "合计 = Σ units" if units else "合计 = Σ rows"
+        yield from _column_sums(d, key, columns, total, parts, rule)
+    for unit, members in groups:
+        if unit is not None and members:
+            yield from _column_sums(d, key, columns, unit, members, "unit = Σ its rows")
+
+
+def check_hierarchy(doc: dict) -> CheckOutcome:
+    """合计 = Σ 类, 类 = Σ 款, 款 = Σ 项 in the coded tables; units = Σ their rows in t11/t12."""
+    d = _Doc(doc)
+    comparisons: list[Comparison] = []
+    headline: list[Comparison] = []
+    for key in CODED:
+        cs = list(_coded_hierarchy(d, key))
+        comparisons.extend(cs)
+        headline.extend(c for c in cs if c.rule == "合计 = Σ 类" and c.column == cs[0].column)
+    comparisons.extend(_unit_hierarchy(d, "t11_basic_by_unit", "item"))
+    comparisons.extend(_unit_hierarchy(d, PROJECTS, "name"))
+    return _outcome(
+        "hierarchy",
+        "every 类 = Σ its 款 and every 款 = Σ its 项 (function: 3/5/7-digit codes, economic: "
+        "3/5), 合计 = Σ 类, in tables 2, 3, 5, 6, 8, 9, 10; units = Σ their rows in 11 and 12",
+        comparisons,
+        headline=headline,
+    )
+
+
+# -- row identities ---------------------------------------------------------------------
+
+
+def column_identities(columns: list[str]) -> list[tuple[int, list[int]]]:
+    """(total column, its leaf columns) pairs for a header.
+
+    The first total column (合计/总计/小计) spans every non-total column; a second one
+    (the 合计 under 财政拨款 in t11/t12) spans the 一般公共预算/政府性基金/国有资本经营 columns.
+    """
+    totals = [j for j, c in enumerate(columns) if c in TOTAL_COLUMNS]
+    leaves = [j for j, c in enumerate(columns) if c not in TOTAL_COLUMNS]
+    if not totals or not leaves:
+        return []
+    out = [(totals[0], leaves)]
+    for j in totals[1:]:
+        fiscal = [k for k in leaves if columns[k] in FISCAL_COLUMNS]
+        if fiscal:
+            out.append((j, fiscal))
+    return out
+
+
+def check_row_identity(doc: dict) -> CheckOutcome:
+    """In every row, a total column (合计/总计/小计) equals the sum of its leaf columns."""
+    d = _Doc(doc)
+    comparisons: list[Comparison] = []
+    headline: list[Comparison] = []
+    for key in (*CODED, *ITEMISED, PROJECTS):
+        table = _tables(doc).get(key)
+        if not table:
+            continue
+        columns = table.get("columns") or []
+        for total, leaves in column_identities(columns):
+            rule = f"{columns[total]} = " + " + ".join(columns[k] for k in leaves)
+            for i, row in enumerate(table.get("rows") or []):
+                c = d.compare(
+                    [key],
+                    key,
+                    _row_label(row),
+                    columns[total],
+                    rule,
+                    sum((d.value(key, _value(row, k)) for k in leaves), _ZERO),
+                    d.value(key, _value(row, total)),
+                )
+                comparisons.append(c)
+                if i == 0:
+                    headline.append(c)
+    return _outcome(
+        "row_identity",
+        "per row, each total column equals the sum of its leaf columns "
+        "(合计 = 基本支出 + 项目支出 + …)",
+        comparisons,
+        headline=headline,
+    )
+
+
+# -- cross-table ------------------------------------------------------------------------
+
+
+def _total_row(doc: dict, key: str) -> dict | None:
+    table = _tables(doc).get(key) or {}
+    rows = table.get("rows") or []
+    return next((r for r in rows if _is_total_row(r)), None)
+
+
+def _cell(doc: dict, key: str, row: dict | None, column: str | None = None):
+    """A cell of a row by column name (the first column when None); None if absent."""
+    if row is None:
+        return None
+    columns = (_tables(doc).get(key) or {}).get("columns") or []
+    j = 0 if column is None else (columns.index(column) if column in columns else None)
+    if j is None or j >= len(row.get("values") or []):
+        return None
+    return row["values"][j]
+
+
+def _side_item(doc: dict, key: str, side: str, name: str):
+    table = _tables(doc).get(key) or {}
+    item = _find_item(_items(table, side), name)
+    return None if item is None else item["amount"]
+
+
+def _side_matching(doc: dict, key: str, word: str) -> list[str] | None:
+    """Income items of a two-sided table naming a fund (一、一般公共预算), totals excluded."""
+    table = _tables(doc).get(key)
+    if table is None:
+        return None
+    return [
+        i["amount"]
+        for i in _items(table, "income")
+        if word in i["item"] and "合计" not in i["item"] and "总计" not in i["item"]
+    ]
+
+
+_THREE_PUBLIC_PARTS = {
+    "total": lambda s: "三公" in s,
+    "abroad": lambda s: "出国" in s,
+    "vehicles": lambda s: "公务用车购置及运行" in s,
+    "purchase": lambda s: "公务用车购置" in s and "运行" not in s,
+    "operation": lambda s: "公务用车运行" in s,
+    "reception": lambda s: "接待" in s,
+}
+
+
+def _three_public(d: _Doc):
+    key = "t07_three_public"
+    table = _tables(d.doc).get(key)
+    if not table:
+        return [], []
+    rows = table.get("rows") or []
+    found = {
+        part: next((r for r in rows if match(r.get("item") or "")), None)
+        for part, match in _THREE_PUBLIC_PARTS.items()
+    }
+    missing = [
+        _structural(key, part, "", "item present", part, "missing")
+        for part, row in found.items()
+        if row is None
+    ]
+    comparisons = []
+    columns = table.get("columns") or []
+    identities = (
+        ("total", ("abroad", "vehicles", "reception"), "三公 = 出国 + 公务用车 + 接待"),
+        ("vehicles", ("purchase", "operation"), "公务用车 = 购置 + 运行"),
+    )
+    for whole, parts, rule in identities:
+        if found[whole] is None or any(found[p] is None for p in parts):
+            continue
+        comparisons.extend(
+            _column_sums(d, key, columns, found[whole], [found[p] for p in parts], rule)
+        )
+    return comparisons, missing
+
+
+def check_cross_table(doc: dict) -> CheckOutcome:
+    """Totals that two tables print must agree (t03 = t01, t05 = t04 一般公共预算, …)."""
+    d = _Doc(doc)
+    comparisons: list[Comparison] = []
+    findings: list[Finding] = []
+
+    def compare(rule, left_key, left_label, left, right_key, right_label, right):
+        """`right` (printed in `right_key`) against `left` (from `left_key`)."""
+        if left is None or right is None:
+            absent = right_label if right is None else left_label
+            where = right_key if right is None else left_key
+            findings.append(_structural(where, absent, "", rule, "present", "missing"))
+            return
+        comparisons.append(
+            Comparison(
+                table=right_key,
+                row=right_label,
+                column=f"vs {left_key} {left_label}",
+                rule=rule,
+                expected=left,
+                actual=right,
+                unit=d.unit,
+                tolerance=d.tolerance(left_key, right_key),
+            )
+        )
+
+    def v(key, text):
+        return None if text is None else d.value(key, text)
+
+    def vsum(key, texts):
+        return None if not texts else sum((d.value(key, t) for t in texts), _ZERO)
+
+    t01, t02, t03, t04 = "t01_summary", "t02_income", "t03_expenditure", "t04_fiscal_summary"
+    t05, t06, t08, t09 = (
+        "t05_gpb_function",
+        "t06_gpb_basic_economic",
+        "t08_gov_fund",
+        ("t09_state_capital"),
+    )
+    t10, t11 = "t10_gpb_project_economic", "t11_basic_by_unit"
+    tables = _tables(doc)
+
+    def have(*keys):
+        return all(tables.get(k) is not None for k in keys)  # else completeness reports it
+
+    if have(t01, t02):
+        compare(
+            "t02 合计 = t01 收入总计",
+            t01, "收入总计", v(t01, _side_item(doc, t01, "income", "收入总计")),
+            t02, "合计", v(t02, _cell(doc, t02, _total_row(doc, t02), "合计")),
+        )  # fmt: skip
+    if have(t01, t03):
+        compare(
+            "t03 合计 = t01 支出总计",
+            t01, "支出总计", v(t01, _side_item(doc, t01, "expenditure", "支出总计")),
+            t03, "合计", v(t03, _cell(doc, t03, _total_row(doc, t03), "合计")),
+        )  # fmt: skip
+    for key, fund in ((t05, "一般公共预算"), (t08, "政府性基金预算"), (t09, "国有资本经营预算")):
+        if have(t04, key):
+            compare(
+                f"{key[:3]} 合计 = t04 收入 {fund}",
+                t04, fund, vsum(t04, _side_matching(doc, t04, fund)),
+                key, "合计", v(key, _cell(doc, key, _total_row(doc, key))),
+            )  # fmt: skip
+    if have(t05, t06):
+        compare(
+            "t06 合计 = t05 合计 基本支出",
+            t05, "合计 基本支出", v(t05, _cell(doc, t05, _total_row(doc, t05), "基本支出")),
+            t06, "合计", v(t06, _cell(doc, t06, _total_row(doc, t06))),
+        )  # fmt: skip
+    if have(t05, t10):
+        compare(
+            "t10 合计 = t05 合计 项目支出",
+            t05, "合计 项目支出", v(t05, _cell(doc, t05, _total_row(doc, t05), "项目支出")),
+            t10, "合计", v(t10, _cell(doc, t10, _total_row(doc, t10))),
+        )  # fmt: skip
+    if have(t10, PROJECTS):
+        projects = project_rows(doc)
+        fund_column = "一般公共预算"
+        columns = tables[PROJECTS].get("columns") or []
+        column = fund_column if fund_column in columns else None
+        compare(
+            "Σ t12 projects (一般公共预算) = t10 合计",
+            t10, "合计", v(t10, _cell(doc, t10, _total_row(doc, t10))),
+            PROJECTS, f"Σ {len(projects)} projects",
+            vsum(PROJECTS, [_cell(doc, PROJECTS, r, column) or "0" for r in projects]) or _ZERO,
+        )  # fmt: skip
+    if have(t03, PROJECTS):
+        compare(
+            "t12 合计 = t03 合计 项目支出",
+            t03, "合计 项目支出", v(t03, _cell(doc, t03, _total_row(doc, t03), "项目支出")),
+            PROJECTS, "合计", v(PROJECTS, _cell(doc, PROJECTS, _total_row(doc, PROJECTS))),
+        )  # fmt: skip
+    if have(t03, t11):
+        compare(
+            "t11 合计 = t03 合计 基本支出",
+            t03, "合计 基本支出", v(t03, _cell(doc, t03, _total_row(doc, t03), "基本支出")),
+            t11, "合计", v(t11, _cell(doc, t11, _total_row(doc, t11))),
+        )  # fmt: skip
+    headline = list(comparisons)
+    if have("t07_three_public"):
+        three, missing = _three_public(d)
+        comparisons.extend(three)
+        findings.extend(missing)
+        headline.extend(three[:2])
+    return _outcome(
+        "cross_table",
+        "totals printed by two tables agree: t02/t03 = t01, t05/t08/t09 = t04's funds, "
+        "t06 = basic and t10 = project expenditure = Σ t12 projects, t11/t12 = t03, "
+        "三公 = 出国 + 公务用车 + 接待, 公务用车 = 购置 + 运行",
+        comparisons,
+        findings,
+        headline,
+    )
+
+
+DOCUMENT_CHECKS: dict[str, Callable[[dict], CheckOutcome]] = {
+    "completeness": check_completeness,
+    "balance": check_balance,
+    "hierarchy": check_hierarchy,
+    "row_identity": check_row_identity,
+    "cross_table": check_cross_table,
+}
+
+
+def run_document_checks(doc: dict) -> dict[str, CheckOutcome]:
+    """Every document-level check, by name."""
+    return {name: check(doc) for name, check in DOCUMENT_CHECKS.items()}

@@ -1,0 +1,296 @@
+"""Pure data-quality checks against the seed's ground truth and perturbed copies of it."""
+
+import copy
+import json
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from pipelines import quality
+from pipelines.budget_doc import TABLE_KEYS
+
+SEED = Path("/work/shared/seed/gz_hrss_data_center_2023.json")
+SAMPLES = Path(__file__).resolve().parents[1] / "data" / "samples"
+
+
+@pytest.fixture(scope="module")
+def seed_doc() -> dict:
+    if not SEED.exists():  # pragma: no cover - the seed ships beside the repo
+        pytest.skip("seed truth not available")
+    return json.loads(SEED.read_text(encoding="utf-8"))
+
+
+@pytest.fixture
+def doc(seed_doc) -> dict:
+    return copy.deepcopy(seed_doc)
+
+
+def _offending(outcome: quality.CheckOutcome) -> set[tuple]:
+    return {(f.severity, f.table, f.row, f.column) for f in outcome.findings}
+
+
+def _set_value(doc, table, label, column, amount):
+    t = doc["tables"][table]
+    j = t["columns"].index(column)
+    for row in t["rows"]:
+        if label in (row.get("code"), row.get("name"), row.get("item")):
+            row["values"][j] = amount
+            return
+    raise KeyError(label)
+
+
+def _set_item(doc, table, side, item, amount):
+    for row in doc["tables"][table][side]:
+        if row["item"] == item:
+            row["amount"] = amount
+            return
+    raise KeyError(item)
+
+
+# -- the seed: everything holds except the published 0.01 tails ---------------------------
+
+SEED_TAILS = {
+    ("WARN", "t01_summary", "expenditure: 本年支出合计", "amount"),
+    ("WARN", "t04_fiscal_summary", "expenditure: 本年支出合计", "amount"),
+    ("WARN", "t02_income", "合计", "合计"),
+    ("WARN", "t02_income", "合计", "一般公共预算"),
+    ("WARN", "t03_expenditure", "合计", "合计"),
+    ("WARN", "t03_expenditure", "合计", "基本支出"),
+    ("WARN", "t05_gpb_function", "合计", "小计"),
+    ("WARN", "t05_gpb_function", "合计", "基本支出"),
+    ("WARN", "t06_gpb_basic_economic", "合计", "预算"),
+    ("WARN", "t11_basic_by_unit", "广州市人力资源和社会保障数据服务中心", "总计"),
+    ("WARN", "t11_basic_by_unit", "广州市人力资源和社会保障数据服务中心", "合计"),
+    ("WARN", "t11_basic_by_unit", "广州市人力资源和社会保障数据服务中心", "一般公共预算"),
+}
+
+
+def test_seed_passes_but_for_the_known_rounding_tails(seed_doc):
+    outcomes = quality.run_document_checks(seed_doc)
+    assert set(outcomes) == {"completeness", "balance", "hierarchy", "row_identity", "cross_table"}
+    assert outcomes["completeness"].passed
+    assert outcomes["row_identity"].passed
+    assert outcomes["cross_table"].passed
+    assert outcomes["balance"].severity == quality.WARN
+    assert outcomes["hierarchy"].severity == quality.WARN
+    found = set().union(*(_offending(o) for o in outcomes.values()))
+    assert found == SEED_TAILS
+    for outcome in outcomes.values():
+        for f in outcome.findings:
+            assert abs(f.difference) == Decimal("0.01")
+
+
+def test_seed_compares_the_documented_totals(seed_doc):
+    cross = quality.check_cross_table(seed_doc)
+    rules = {c.rule for c in cross.comparisons}
+    assert {
+        "t03 合计 = t01 支出总计",
+        "t05 合计 = t04 收入 一般公共预算",
+        "t06 合计 = t05 合计 基本支出",
+        "t10 合计 = t05 合计 项目支出",
+        "Σ t12 projects (一般公共预算) = t10 合计",
+        "三公 = 出国 + 公务用车 + 接待",
+        "公务用车 = 购置 + 运行",
+    } <= rules
+    assert len(quality.project_rows(seed_doc)) == 22
+    balance = quality.check_balance(seed_doc)
+    assert [(c.table, c.expected, c.actual) for c in balance.headline] == [
+        ("t01_summary", Decimal("13004.92"), Decimal("13004.92")),
+        ("t04_fiscal_summary", Decimal("13004.92"), Decimal("13004.92")),
+    ]
+
+
+# -- each check fails on a perturbed copy, naming exactly the offending rows ----------------
+
+
+def test_balance_fails_when_income_and_expenditure_totals_differ(doc):
+    _set_item(doc, "t01_summary", "income", "收入总计", "13104.92")
+    outcome = quality.check_balance(doc)
+    assert outcome.severity == quality.ERROR
+    errors = {
+        (f.table, f.row, f.expected, f.actual)
+        for f in outcome.findings
+        if f.severity == quality.ERROR
+    }
+    assert errors == {
+        ("t01_summary", "收入总计 | 支出总计", "13104.92", "13004.92"),
+        ("t01_summary", "income: 收入总计", "13004.92", "13104.92"),
+    }
+    assert "13104.92" in outcome.findings_markdown()
+
+
+def test_balance_reports_a_missing_total(doc):
+    doc["tables"]["t04_fiscal_summary"]["expenditure"] = [
+        i for i in doc["tables"]["t04_fiscal_summary"]["expenditure"] if i["item"] != "支出总计"
+    ]
+    outcome = quality.check_balance(doc)
+    assert ("ERROR", "t04_fiscal_summary", "expenditure: 支出总计", "amount") in _offending(outcome)
+
+
+def test_hierarchy_fails_when_a_xiang_does_not_add_up_to_its_kuan(doc):
+    # +10 on 2080104 in both 小计 and 基本支出: the row itself stays consistent
+    _set_value(doc, "t05_gpb_function", "2080104", "小计", "9475.18")
+    _set_value(doc, "t05_gpb_function", "2080104", "基本支出", "2249.36")
+    outcome = quality.check_hierarchy(doc)
+    errors = {
+        (f.table, f.row, f.column, f.rule, f.expected, f.actual)
+        for f in outcome.findings
+        if f.severity == quality.ERROR
+    }
+    assert errors == {
+        (
+            "t05_gpb_function",
+            "20801 人力资源和社会保障管理事务",
+            "小计",
+            "款 = Σ 项",
+            "11867.07",
+            "11857.07",
+        ),
+        (
+            "t05_gpb_function",
+            "20801 人力资源和社会保障管理事务",
+            "基本支出",
+            "款 = Σ 项",
+            "2249.36",
+            "2239.36",
+        ),
+    }
+    assert quality.check_row_identity(doc).passed
+
+
+def test_hierarchy_fails_on_an_economic_class(doc):
+    _set_value(doc, "t10_gpb_project_economic", "31007", "预算", "2303.56")
+    outcome = quality.check_hierarchy(doc)
+    errors = {(f.table, f.row) for f in outcome.findings if f.severity == quality.ERROR}
+    assert errors == {("t10_gpb_project_economic", "310 资本性支出")}
+
+
+def test_row_identity_fails_when_a_total_column_is_not_the_sum_of_its_leaves(doc):
+    _set_value(doc, "t03_expenditure", "2080108", "基本支出", "1.00")
+    outcome = quality.check_row_identity(doc)
+    assert {
+        (f.severity, f.table, f.row, f.column, f.expected, f.actual) for f in outcome.findings
+    } == {
+        ("ERROR", "t03_expenditure", "2080108 信息化建设", "合计", "2392.89", "2391.89"),
+    }
+
+
+def test_row_identity_checks_the_fiscal_subtotal_of_t12(doc):
+    _set_value(doc, "t12_projects", "机构运行辅助经费", "合计", "40.75")
+    outcome = quality.check_row_identity(doc)
+    assert _offending(outcome) == {("ERROR", "t12_projects", "机构运行辅助经费", "合计")}
+
+
+def test_cross_table_fails_when_t06_disagrees_with_basic_expenditure(doc):
+    _set_value(doc, "t06_gpb_basic_economic", "合计", "预算", "3397.21")
+    outcome = quality.check_cross_table(doc)
+    assert {(f.table, f.rule, f.expected, f.actual) for f in outcome.findings} == {
+        ("t06_gpb_basic_economic", "t06 合计 = t05 合计 基本支出", "3387.21", "3397.21"),
+    }
+    assert outcome.severity == quality.ERROR
+
+
+def test_cross_table_fails_when_projects_do_not_add_up_to_t10(doc):
+    _set_value(doc, "t12_projects", "机构运行辅助经费", "一般公共预算", "49.75")
+    outcome = quality.check_cross_table(doc)
+    assert {f.rule for f in outcome.findings} == {"Σ t12 projects (一般公共预算) = t10 合计"}
+
+
+def test_cross_table_checks_the_three_public_expenses(doc):
+    for column in ("合计", "一般公共预算"):
+        _set_value(doc, "t07_three_public", "1.公务用车购置", column, "25.00")
+    outcome = quality.check_cross_table(doc)
+    assert {(f.table, f.row, f.column, f.rule) for f in outcome.findings} == {
+        ("t07_three_public", "(二)公务用车购置及运行维护支出", "合计", "公务用车 = 购置 + 运行"),
+        (
+            "t07_three_public",
+            "(二)公务用车购置及运行维护支出",
+            "一般公共预算",
+            "公务用车 = 购置 + 运行",
+        ),
+    }
+
+
+def test_completeness_fails_on_a_missing_table_and_a_short_row(doc):
+    del doc["tables"]["t09_state_capital"]
+    doc["tables"]["t06_gpb_basic_economic"]["rows"][3]["values"] = []
+    outcome = quality.check_completeness(doc)
+    assert outcome.severity == quality.ERROR
+    assert {(f.table, f.row, f.rule) for f in outcome.findings} == {
+        ("t09_state_capital", "", "table present"),
+        ("t06_gpb_basic_economic", "30102 津贴补贴", "one value per column"),
+    }
+    # the other checks skip what is missing instead of crashing
+    for outcome in quality.run_document_checks(doc).values():
+        assert outcome.name
+
+
+def test_checks_survive_an_empty_document():
+    outcomes = quality.run_document_checks({"format": "budget-doc/1", "tables": {}})
+    assert len(outcomes["completeness"].findings) == 3 + len(TABLE_KEYS)
+    assert all(o.passed for n, o in outcomes.items() if n != "completeness")
+
+
+# -- tolerance ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("spend", "severity"),
+    [("13004.92", None), ("13004.97", "WARN"), ("13004.87", "WARN"), ("13004.98", "ERROR")],
+)
+def test_rounding_tail_of_at_most_five_cents_is_a_warning(doc, spend, severity):
+    _set_item(doc, "t01_summary", "expenditure", "支出总计", spend)
+    headline = quality.check_balance(doc).headline[0]
+    assert headline.severity == severity
+
+
+def test_tolerance_follows_the_coarsest_printed_unit(doc):
+    """A doc in 元 whose 三公 table is printed in 万元: t07's tails are 0.05 万元 = 500 元."""
+    doc["unit"] = "元"
+    doc["tables"]["t07_three_public"]["unit"] = "万元"
+    _set_value(doc, "t07_three_public", "1.公务用车购置", "合计", "24.04")
+    outcome = quality.check_cross_table(doc)
+    (finding,) = outcome.findings
+    assert finding.severity == quality.WARN
+    assert finding.difference == Decimal("-400")  # in 元, the document's unit
+
+
+@given(
+    parts=st.lists(st.decimals(min_value=0, max_value=10**6, places=2), min_size=1, max_size=8),
+    delta_cents=st.integers(min_value=-1000, max_value=1000),
+)
+def test_hierarchy_severity_tracks_the_size_of_the_tail(parts, delta_cents):
+    rows = [{"code": "301", "name": "类", "values": [None]}]
+    rows += [
+        {"code": f"301{i:02d}", "name": f"款{i}", "values": [str(p)]}
+        for i, p in enumerate(parts, 1)
+    ]
+    total = sum(parts, Decimal(0)) + Decimal(delta_cents) / 100
+    rows[0]["values"][0] = str(total)
+    doc = {
+        "unit": "万元",
+        "tables": {"t06_gpb_basic_economic": {"columns": ["预算"], "rows": rows}},
+    }
+    outcome = quality.check_hierarchy(doc)
+    if delta_cents == 0:
+        assert outcome.passed
+    else:
+        assert outcome.severity == ("WARN" if abs(delta_cents) <= 5 else "ERROR")
+        assert outcome.findings[0].row == "301 类"
+
+
+# -- synthetic samples with truth next to them --------------------------------------------
+
+
+def _sample_truths():
+    return sorted(SAMPLES.glob("*.json")) if SAMPLES.is_dir() else []
+
+
+@pytest.mark.parametrize("truth", _sample_truths(), ids=lambda p: p.stem)
+def test_sample_truths_have_no_errors(truth):
+    doc = json.loads(truth.read_text(encoding="utf-8"))
+    for outcome in quality.run_document_checks(doc).values():
+        assert outcome.severity != quality.ERROR, outcome.findings_markdown()
