@@ -1,0 +1,174 @@
+"""Ruled tables of a page: camelot finds the grid, we place glyphs by their centres.
+
+camelot 2's vector engine clusters a page's ruling lines into tables and their
+crossings without rendering the page. Its own text assignment uses font boxes, which
+for CJK fonts in spreadsheet exports are taller than the row and push text one row
+down; pdfium's tight glyph boxes have centres that sit inside the right cell, so we
+assign glyphs ourselves. Merged cells are rebuilt from which borders are drawn.
+"""
+
+from dataclasses import dataclass, field
+
+from camelot.image_processing import find_joints_from_lines
+
+from pipelines.extraction.pdf_pages import Glyph, PageContent
+
+_SNAP = 2.0  # points: crossings closer than this are the same grid line
+_EDGE_TOL = 1.5  # points: how far a drawn border may sit from a grid line
+
+
+@dataclass
+class Cell:
+    """A (possibly merged) cell: grid position, span and its text lines."""
+
+    row: int
+    col: int
+    row_span: int
+    col_span: int
+    lines: list[str] = field(default_factory=list)
+
+    @property
+    def text(self) -> str:
+        return "\n".join(self.lines)
+
+
+@dataclass
+class Grid:
+    """One ruled table on one page, as rows of merged cells (top row first)."""
+
+    page: int
+    bbox: tuple[float, float, float, float]  # x0, y0 (bottom), x1, y1 (top)
+    xs: list[float]  # column borders, left to right
+    ys: list[float]  # row borders, top to bottom
+    cells: list[Cell]
+
+    @property
+    def n_rows(self) -> int:
+        return len(self.ys) - 1
+
+    @property
+    def n_cols(self) -> int:
+        return len(self.xs) - 1
+
+    def rows(self) -> list[list[Cell]]:
+        """Cells by the row they start in, left to right."""
+        out: list[list[Cell]] = [[] for _ in range(self.n_rows)]
+        for cell in self.cells:
+            out[cell.row].append(cell)
+        for row in out:
+            row.sort(key=lambda c: c.col)
+        return out
+
+    def matrix(self) -> list[list[str | None]]:
+        """Text by grid position; a merged cell's text sits at its top-left slot, the
+        rest of its span is None, an empty cell is ''."""
+        out: list[list[str | None]] = [[None] * self.n_cols for _ in range(self.n_rows)]
+        for cell in self.cells:
+            out[cell.row][cell.col] = cell.text
+        return out
+
+
+def find_grids(page: PageContent) -> list[Grid]:
+    """Every ruled table on the page, top to bottom."""
+    if len(page.h_lines) < 2 or len(page.v_lines) < 2:
+        return []
+    clusters = find_joints_from_lines(page.h_lines, page.v_lines)
+    grids = []
+    for bbox, joints in clusters.items():
+        xs = _snap(sorted(x for x, _ in joints))
+        ys = _snap(sorted((y for _, y in joints), reverse=True))
+        if len(xs) < 2 or len(ys) < 2:
+            continue
+        grids.append(_build(page, bbox, xs, ys))
+    grids.sort(key=lambda g: -g.bbox[3])
+    return grids
+
+
+def _snap(values: list[float]) -> list[float]:
+    out: list[float] = []
+    for v in values:
+        if not out or abs(v - out[-1]) > _SNAP:
+            out.append(v)
+    return out
+
+
+def _build(page: PageContent, bbox, xs: list[float], ys: list[float]) -> Grid:
+    n_rows, n_cols = len(ys) - 1, len(xs) - 1
+    # right_open[r][c]: no border between (r, c) and (r, c+1); down_open likewise.
+    right_open = [
+        [not _has_v(page.v_lines, xs[c + 1], ys[r], ys[r + 1]) for c in range(n_cols - 1)]
+        for r in range(n_rows)
+    ]
+    down_open = [
+        [not _has_h(page.h_lines, ys[r + 1], xs[c], xs[c + 1]) for c in range(n_cols)]
+        for r in range(n_rows - 1)
+    ]
+    owner = [[-1] * n_cols for _ in range(n_rows)]
+    cells: list[Cell] = []
+    for r in range(n_rows):
+        for c in range(n_cols):
+            if owner[r][c] >= 0:
+                continue
+            col_span = 1
+            while c + col_span < n_cols and right_open[r][c + col_span - 1]:
+                col_span += 1
+            row_span = 1
+            while r + row_span < n_rows and all(
+                down_open[r + row_span - 1][c + k] for k in range(col_span)
+            ):
+                row_span += 1
+            for rr in range(r, r + row_span):
+                for cc in range(c, c + col_span):
+                    owner[rr][cc] = len(cells)
+            cells.append(Cell(r, c, row_span, col_span))
+    _place_glyphs(page.glyphs, xs, ys, owner, cells)
+    return Grid(page.number, tuple(bbox), xs, ys, cells)
+
+
+def _has_v(lines, x: float, y_top: float, y_bottom: float) -> bool:
+    mid = (y_top + y_bottom) / 2
+    return any(
+        abs(lx - x) <= _EDGE_TOL and ly0 - _EDGE_TOL <= mid <= ly1 + _EDGE_TOL
+        for lx, ly0, _, ly1 in lines
+    )
+
+
+def _has_h(lines, y: float, x_left: float, x_right: float) -> bool:
+    mid = (x_left + x_right) / 2
+    return any(
+        abs(ly - y) <= _EDGE_TOL and lx0 - _EDGE_TOL <= mid <= lx1 + _EDGE_TOL
+        for lx0, ly, lx1, _ in lines
+    )
+
+
+def _place_glyphs(glyphs: list[Glyph], xs, ys, owner, cells: list[Cell]) -> None:
+    """Put each glyph in the cell holding its centre, then read each cell line by line."""
+    from bisect import bisect_right
+
+    neg_ys = [-y for y in ys]
+    per_cell: dict[int, list[Glyph]] = {}
+    for g in glyphs:
+        cx, cy = g.cx, g.cy
+        if not (xs[0] <= cx <= xs[-1] and ys[-1] <= cy <= ys[0]):
+            continue
+        c = min(bisect_right(xs, cx) - 1, len(xs) - 2)
+        r = min(bisect_right(neg_ys, -cy) - 1, len(ys) - 2)
+        per_cell.setdefault(owner[r][c], []).append(g)
+    for index, cell_glyphs in per_cell.items():
+        cells[index].lines = text_lines(cell_glyphs)
+
+
+def text_lines(glyphs: list[Glyph]) -> list[str]:
+    """Group glyphs into visual lines (top first) and read each left to right."""
+    ordered = sorted(glyphs, key=lambda g: -g.cy)
+    lines: list[list[Glyph]] = []
+    for g in ordered:
+        if lines:
+            last = lines[-1]
+            ref = last[0]
+            height = max(ref.y1 - ref.y0, g.y1 - g.y0, 1.0)
+            if abs(ref.cy - g.cy) <= height * 0.6:
+                last.append(g)
+                continue
+        lines.append([g])
+    return ["".join(g.text for g in sorted(line, key=lambda g: g.x0)) for line in lines]

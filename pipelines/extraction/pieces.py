@@ -1,0 +1,67 @@
+"""Cut pages into table pieces: one ruled grid plus the free text printed around it.
+
+A long table spans pages; each page repeats the title (Guangzhou) or not (some
+provinces). A grid whose title names a standard table starts or continues that
+table; an untitled grid right after a table's page continues it.
+"""
+
+import re
+from dataclasses import dataclass, field
+
+from pipelines.cleaning import normalise_name
+from pipelines.extraction.grid import Grid, find_grids, text_lines
+from pipelines.extraction.pdf_pages import PageContent
+from pipelines.extraction.titles import table_key_for_title
+
+_UNIT = re.compile(r"(?:金额)?单位[:：]?\s*(万元|元)")
+_DEPARTMENT = re.compile(r"(?:单位名称|部门名称|预算单位|部门)[:：]\s*(\S+?)(?:单位[:：]|$)")
+
+
+@dataclass
+class TablePiece:
+    """One table's grid on one page, with what the page printed above and below it."""
+
+    key: str | None  # None: untitled grid (a continuation, or not a standard table)
+    grid: Grid
+    above: list[str] = field(default_factory=list)
+    below: list[str] = field(default_factory=list)
+    unit: str | None = None
+    department: str | None = None
+
+
+def page_pieces(page: PageContent) -> tuple[list[TablePiece], list[str]]:
+    """The page's table pieces and, when it has no grid, its text lines (narrative)."""
+    grids = find_grids(page)
+    if not grids:
+        return [], text_lines(page.glyphs)
+    pieces = []
+    upper = page.height + 1
+    for i, grid in enumerate(grids):
+        lower = grids[i + 1].bbox[3] if i + 1 < len(grids) else -1.0
+        above = _lines_between(page, grid.bbox[3], upper)
+        below = _lines_between(page, lower, grid.bbox[1])
+        pieces.append(_piece(grid, above, below))
+        upper = grid.bbox[1]
+    return pieces, []
+
+
+def _lines_between(page: PageContent, y_low: float, y_high: float) -> list[str]:
+    return text_lines([g for g in page.glyphs if y_low < g.cy < y_high])
+
+
+def _piece(grid: Grid, above: list[str], below: list[str]) -> TablePiece:
+    key = None
+    for line in above:
+        key = table_key_for_title(line)
+        if key:
+            break
+    piece = TablePiece(key=key, grid=grid, above=above, below=below)
+    for line in above:
+        compact = normalise_name(line)
+        unit = _UNIT.search(compact)
+        if unit and piece.unit is None:
+            piece.unit = unit.group(1)
+        department = _DEPARTMENT.search(compact)
+        if department and piece.department is None:
+            piece.department = department.group(1)
+    return piece

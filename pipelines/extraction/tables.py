@@ -1,0 +1,227 @@
+"""Merge one table's pages into a budget-doc/1 table.
+
+Every page of a long table repeats title, unit line and header rows: the header is
+read once, from the first page, and dropped wherever it is repeated. A row that prints
+no amount continues the row above it (a name or goal text wrapped over a line or a
+page break). Leaf header texts name the value columns.
+"""
+
+import re
+from dataclasses import dataclass
+
+from pipelines.budget_doc import CODED, EMPTY_TABLE_NOTE, ITEMISED, PROJECTS, TWO_SIDED
+from pipelines.cleaning import (
+    format_amount,
+    looks_like_amount,
+    normalise_long_text,
+    normalise_name,
+    parse_amount,
+)
+from pipelines.extraction.grid import Grid
+from pipelines.extraction.pieces import TablePiece
+
+_LABEL_HEADER = re.compile(r"科目|编码|代码|名称|项目|类别|^[类款项]$|单位$")
+_TEXT_HEADER = re.compile(r"绩效目标|备注|说明")
+_BRACKET_CODE = re.compile(r"^\[(\d{3,})\](.*)$")
+_LEADING_CODE = re.compile(r"^(\d{3,})(\D.*)?$")
+_SUBTOTAL_PREFIX = re.compile(r"^其中[:：]")
+
+
+class TableShapeError(ValueError):
+    """A grid whose header does not fit the table its title names."""
+
+
+@dataclass
+class Layout:
+    """Where labels, amounts and texts sit in the grid (column indexes)."""
+
+    label_cols: list[int]
+    value_cols: list[int]
+    value_names: list[str]
+    text_col: int | None
+    header_rows: int
+    header_texts: frozenset[str]
+
+
+def build_table(key: str, pieces: list[TablePiece]) -> dict:
+    """The budget-doc/1 dict of one table from its pieces in page order."""
+    rows = _body_rows(pieces)
+    note = _empty_note(pieces)
+    if key in TWO_SIDED:
+        table = _two_sided(rows)
+    else:
+        layout = _layout(pieces[0].grid)
+        if key == PROJECTS:
+            table = _projects(rows, layout)
+        elif key in ITEMISED:
+            table = _itemised(rows, layout)
+        elif key in CODED:
+            table = _coded(rows, layout)
+        else:
+            raise TableShapeError(f"unknown table key {key}")
+    if note:
+        table["note"] = note
+    return table
+
+
+def _slots(grid: Grid) -> list[list[str]]:
+    """Grid text by position, the parts of a merged cell left empty."""
+    return [[text or "" for text in row] for row in grid.matrix()]
+
+
+def _has_amount(row: list[str], cols: list[int] | None = None) -> bool:
+    cells = row if cols is None else [row[c] for c in cols if c < len(row)]
+    return any(looks_like_amount(cell) for cell in cells)
+
+
+def _header_count(rows: list[list[str]]) -> int:
+    for i, row in enumerate(rows):
+        if _has_amount(row[1:]) or _has_amount(row):
+            return i
+    return len(rows)
+
+
+def _body_rows(pieces: list[TablePiece]) -> list[list[str]]:
+    """Data rows of every page, repeated headers dropped."""
+    first = _slots(pieces[0].grid)
+    n_header = _header_count(first)
+    header_texts = {normalise_name(t) for row in first[:n_header] for t in row if t.strip()}
+    body = first[n_header:]
+    for piece in pieces[1:]:
+        rows = _slots(piece.grid)
+        skip = 0
+        while skip < len(rows) and _is_repeated_header(rows[skip], header_texts):
+            skip += 1
+        body.extend(rows[skip:])
+    return [row for row in body if any(cell.strip() for cell in row)]
+
+
+def _is_repeated_header(row: list[str], header_texts: set[str]) -> bool:
+    texts = [normalise_name(t) for t in row if t.strip()]
+    if _has_amount(row):
+        return False
+    return all(t in header_texts for t in texts)
+
+
+def _layout(grid: Grid) -> Layout:
+    slots = _slots(grid)
+    n_header = _header_count(slots)
+    leaf = _leaf_names(grid, n_header)
+    label_cols, value_cols, names, text_col = [], [], [], None
+    for col, name in enumerate(leaf):
+        if not value_cols and text_col is None and (not name or _LABEL_HEADER.search(name)):
+            label_cols.append(col)
+        elif _TEXT_HEADER.search(name):
+            text_col = col
+        else:
+            value_cols.append(col)
+            names.append(_SUBTOTAL_PREFIX.sub("", name))
+    if not label_cols or not value_cols:
+        raise TableShapeError(f"cannot tell labels from amounts in header {leaf}")
+    header_texts = frozenset(normalise_name(t) for row in slots[:n_header] for t in row if t)
+    return Layout(label_cols, value_cols, names, text_col, n_header, header_texts)
+
+
+def _leaf_names(grid: Grid, n_header: int) -> list[str]:
+    """For each grid column, the lowest header cell over it (a merged parent loses)."""
+    leaf = [""] * grid.n_cols
+    depth = [-1] * grid.n_cols
+    for cell in grid.cells:
+        if cell.row >= n_header or not cell.text.strip():
+            continue
+        bottom = cell.row + cell.row_span - 1
+        for col in range(cell.col, cell.col + cell.col_span):
+            if bottom > depth[col]:
+                depth[col], leaf[col] = bottom, normalise_name(cell.text)
+    return leaf
+
+
+def _amounts(row: list[str], cols: list[int]) -> list[str | None]:
+    values = []
+    for col in cols:
+        value = parse_amount(row[col]) if col < len(row) else None
+        values.append(None if value is None else format_amount(value))
+    return values
+
+
+def _split_code(label_cells: list[str]) -> tuple[str | None, str]:
+    """`[2080104]名称`, `2080104 名称`, or separate code / 类 款 项 columns."""
+    cells = [normalise_name(c) for c in label_cells]
+    if len(cells) == 1:
+        text = cells[0]
+        for pattern in (_BRACKET_CODE, _LEADING_CODE):
+            match = pattern.match(text)
+            if match:
+                return match.group(1), (match.group(2) or "")
+        return None, text
+    *code_parts, name = cells
+    code = "".join(code_parts)
+    return (code if code.isdigit() else None), name
+
+
+def _coded(rows: list[list[str]], layout: Layout) -> dict:
+    out: list[dict] = []
+    for row in rows:
+        labels = [row[c] for c in layout.label_cols]
+        if not _has_amount(row, layout.value_cols):
+            if out:  # a name wrapped onto the next line or page
+                out[-1]["name"] += normalise_name("".join(labels))
+            continue
+        code, name = _split_code(labels)
+        out.append({"code": code, "name": name, "values": _amounts(row, layout.value_cols)})
+    return {"columns": layout.value_names, "rows": out}
+
+
+def _itemised(rows: list[list[str]], layout: Layout) -> dict:
+    out: list[dict] = []
+    for row in rows:
+        item = normalise_name("".join(row[c] for c in layout.label_cols))
+        if not _has_amount(row, layout.value_cols):
+            if out:
+                out[-1]["item"] += item
+            continue
+        out.append({"item": item, "values": _amounts(row, layout.value_cols)})
+    return {"columns": layout.value_names, "rows": out}
+
+
+def _projects(rows: list[list[str]], layout: Layout) -> dict:
+    out: list[dict] = []
+    goals: list[list[str]] = []
+    for row in rows:
+        name = "".join(row[c] for c in layout.label_cols)
+        goal = row[layout.text_col] if layout.text_col is not None else ""
+        if not _has_amount(row, layout.value_cols) and out:
+            out[-1]["name"] += normalise_name(name)
+            goals[-1].append(goal)
+            continue
+        out.append({"name": normalise_name(name), "values": _amounts(row, layout.value_cols)})
+        goals.append([goal])
+    for project, parts in zip(out, goals, strict=True):
+        text = normalise_long_text("\n".join(p for p in parts if p.strip()))
+        project["performance_goal"] = text or None
+    return {"columns": layout.value_names, "rows": out}
+
+
+def _two_sided(rows: list[list[str]]) -> dict:
+    """收入 | 支出 side by side: item, amount, item, amount; blank sides skipped."""
+    income: list[dict] = []
+    expenditure: list[dict] = []
+    for row in rows:
+        cells = [c for c in row]
+        if len(cells) < 4:
+            raise TableShapeError(f"two-sided table row has {len(cells)} cells")
+        for side, (item_col, amount_col) in ((income, (0, 1)), (expenditure, (2, 3))):
+            item = normalise_name(cells[item_col])
+            amount = parse_amount(cells[amount_col])
+            if not item and amount is None:
+                continue
+            side.append({"item": item, "amount": None if amount is None else format_amount(amount)})
+    return {"income": income, "expenditure": expenditure}
+
+
+def _empty_note(pieces: list[TablePiece]) -> str | None:
+    for piece in pieces:
+        for line in piece.below:
+            if EMPTY_TABLE_NOTE.rstrip("。") in normalise_name(line):
+                return EMPTY_TABLE_NOTE
+    return None

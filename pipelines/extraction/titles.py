@@ -1,0 +1,41 @@
+"""Which standard table a printed title names.
+
+Provinces print the same national standard tables under different titles; one alias
+table maps every known spelling to a budget-doc/1 table key, so they land in the same
+facts. Matching is on NFKC text without whitespace, longest alias first, so that
+财政拨款收支总体情况表 is not mistaken for 收支总体情况表.
+"""
+
+from pipelines.cleaning import normalise_name
+
+TITLE_ALIASES: dict[str, str] = {
+    # Guangzhou (the seed's spelling)
+    "收支总体情况表": "t01_summary",
+    "收入总体情况表": "t02_income",
+    "支出总体情况表": "t03_expenditure",
+    "财政拨款收支总体情况表": "t04_fiscal_summary",
+    "一般公共预算支出情况表(按功能分类科目)": "t05_gpb_function",
+    "一般公共预算支出情况表": "t05_gpb_function",
+    "一般公共预算基本支出情况表(按经济分类科目)": "t06_gpb_basic_economic",
+    "一般公共预算基本支出情况表": "t06_gpb_basic_economic",
+    "财政拨款安排的行政经费及“三公”经费预算表": "t07_three_public",
+    "政府性基金预算支出情况表": "t08_gov_fund",
+    "国有资本经营预算支出情况表": "t09_state_capital",
+    "一般公共预算项目支出情况表(按经济分类科目)": "t10_gpb_project_economic",
+    "一般公共预算项目支出情况表": "t10_gpb_project_economic",
+    "部门预算基本支出预算表": "t11_basic_by_unit",
+    "部门预算项目支出及其他支出预算表": "t12_projects",
+}
+
+_BY_LENGTH = sorted(TITLE_ALIASES, key=len, reverse=True)
+
+
+def table_key_for_title(line: str) -> str | None:
+    """The table key whose alias the line contains (longest alias wins), else None."""
+    text = normalise_name(line)
+    if len(text) > 60:  # a narrative sentence quoting a title is not a title
+        return None
+    for alias in _BY_LENGTH:
+        if alias in text:
+            return TITLE_ALIASES[alias]
+    return None
