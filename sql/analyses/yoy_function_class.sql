@@ -1,0 +1,44 @@
+-- year-over-year change of each department's expenditure by function class (类), from t03
+with class_totals as (
+    select
+        department,
+        fiscal_year,
+        code,
+        any_value(name) as name,
+        sum(amount_yuan) as amount_yuan
+    from v_expenditure_by_function
+    where level = 1
+    group by department, fiscal_year, code
+),
+
+with_previous as (
+    select
+        department,
+        fiscal_year,
+        code,
+        name,
+        amount_yuan,
+        lag(fiscal_year) over by_class as previous_year,
+        lag(amount_yuan) over by_class as previous_amount_yuan
+    from class_totals
+    window by_class as (partition by department, code order by fiscal_year)
+)
+
+select
+    department,
+    fiscal_year,
+    code,
+    name,
+    cast(amount_yuan * 0.0001 as decimal(24, 6)) as amount_wan,
+    previous_year,
+    cast(previous_amount_yuan * 0.0001 as decimal(24, 6)) as previous_amount_wan,
+    cast((amount_yuan - previous_amount_yuan) * 0.0001 as decimal(24, 6)) as change_wan,
+    case
+        when previous_amount_yuan <> 0
+            then cast(
+                round(100 * (amount_yuan - previous_amount_yuan) / previous_amount_yuan, 2)
+                as decimal(12, 2)
+            )
+    end as change_pct
+from with_previous
+order by department, code, fiscal_year

@@ -1,0 +1,82 @@
+"""Shared helpers of the warehouse tests: truth documents, extractions, tmp warehouses."""
+
+import hashlib
+import json
+from decimal import Decimal
+from pathlib import Path
+
+from pipelines.budget_doc import FORMAT, TOTAL_COLUMNS, YUAN_PER_UNIT
+from pipelines.extraction.document import Extraction
+from pipelines.warehouse.connection import connect
+from pipelines.warehouse.load import load_document
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+SEED = REPO_ROOT.parent / "shared" / "seed" / "gz_hrss_data_center_2023.json"
+SAMPLES = REPO_ROOT / "data" / "samples"
+
+
+def truth_paths() -> list[Path]:
+    """The seed truth plus every budget-doc/1 JSON in data/samples/ (when present)."""
+    paths = [SEED] if SEED.is_file() else []
+    for path in sorted(SAMPLES.glob("*.json")):
+        try:
+            doc = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            continue
+        if isinstance(doc, dict) and doc.get("format") == FORMAT and doc.get("tables"):
+            paths.append(path)
+    return paths
+
+
+def truth_ids() -> list[str]:
+    return [f"{p.parent.name}/{p.stem}" for p in truth_paths()]
+
+
+def read_doc(path: Path = SEED) -> dict:
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def make_extraction(doc: dict, name: str = "budget.pdf", sha256: str | None = None) -> Extraction:
+    """An Extraction for a truth document, with a made-up path, sha256 and page count."""
+    if sha256 is None:
+        text = json.dumps(doc, ensure_ascii=False, sort_keys=True)
+        sha256 = hashlib.sha256(text.encode("utf-8")).hexdigest()
+    return Extraction(doc=doc, path=Path("/inbox") / name, sha256=sha256, page_count=20)
+
+
+def warehouse(tmp_path: Path):
+    """A fresh writable warehouse under tmp_path."""
+    return connect(tmp_path / "warehouse" / "budget.duckdb")
+
+
+def loaded(tmp_path: Path, *docs: dict):
+    """A warehouse under tmp_path with the given documents loaded; returns the connection."""
+    con = warehouse(tmp_path)
+    for doc in docs:
+        load_document(con, make_extraction(doc))
+    return con
+
+
+def factor(doc: dict, table_key: str) -> Decimal:
+    """Yuan per printed unit of one table (its own unit, else the document's)."""
+    table = doc["tables"][table_key]
+    return YUAN_PER_UNIT[table.get("unit") or doc["unit"]]
+
+
+def yuan(doc: dict, table_key: str, text: str) -> Decimal:
+    return Decimal(text) * factor(doc, table_key)
+
+
+def leaf_columns(columns: list[str]) -> list[tuple[int, str]]:
+    return [(i, c) for i, c in enumerate(columns) if c not in TOTAL_COLUMNS]
+
+
+def table_counts(con) -> dict[str, int]:
+    """Row count of every base table of the warehouse."""
+    names = [
+        r[0]
+        for r in con.execute(
+            "select table_name from information_schema.tables where table_type = 'BASE TABLE'"
+        ).fetchall()
+    ]
+    return {n: con.execute(f'select count(*) from "{n}"').fetchone()[0] for n in sorted(names)}
