@@ -15,6 +15,7 @@ from pipelines.extraction.pdf_pages import Glyph, PageContent
 
 _SNAP = 2.0  # points: crossings closer than this are the same grid line
 _EDGE_TOL = 1.5  # points: how far a drawn border may sit from a grid line
+_SAME_BASELINE = 1.5  # points: glyph origins this close in y are on one text line
 
 
 @dataclass
@@ -160,15 +161,13 @@ def _place_glyphs(glyphs: list[Glyph], xs, ys, owner, cells: list[Cell]) -> None
 
 def text_lines(glyphs: list[Glyph]) -> list[str]:
     """Group glyphs into visual lines (top first) and read each left to right."""
-    ordered = sorted(glyphs, key=lambda g: -g.cy)
+    # Tight boxes of 一, 、 or “ sit high or low in the line; the glyph origins of one
+    # line share a baseline, so lines are grouped by baseline.
+    ordered = sorted(glyphs, key=lambda g: -g.baseline)
     lines: list[list[Glyph]] = []
     for g in ordered:
-        if lines:
-            last = lines[-1]
-            ref = last[0]
-            height = max(ref.y1 - ref.y0, g.y1 - g.y0, 1.0)
-            if abs(ref.cy - g.cy) <= height * 0.6:
-                last.append(g)
-                continue
-        lines.append([g])
+        if lines and abs(lines[-1][0].baseline - g.baseline) <= _SAME_BASELINE:
+            lines[-1].append(g)
+        else:
+            lines.append([g])
     return ["".join(g.text for g in sorted(line, key=lambda g: g.x0)) for line in lines]

@@ -33,6 +33,7 @@ class Glyph:
     y0: float
     x1: float
     y1: float
+    baseline: float  # the glyph origin's y: shared by every glyph of a text line
 
     @property
     def cx(self) -> float:
@@ -113,6 +114,7 @@ def _glyphs(textpage: pdfium.PdfTextPage) -> tuple[list[Glyph], int]:
     raw = textpage.raw
     left, right = ctypes.c_double(), ctypes.c_double()
     bottom, top = ctypes.c_double(), ctypes.c_double()
+    origin_x, origin_y = ctypes.c_double(), ctypes.c_double()
     glyphs: list[Glyph] = []
     unmapped = 0
     for i in range(pdfium_c.FPDFText_CountChars(raw)):
@@ -124,7 +126,10 @@ def _glyphs(textpage: pdfium.PdfTextPage) -> tuple[list[Glyph], int]:
         if code in (0x0D, 0x0A, 0x09, 0x00, 0xFFFE, 0xFFFF):
             continue
         pdfium_c.FPDFText_GetCharBox(raw, i, left, right, bottom, top)
-        glyphs.append(Glyph(chr(code), left.value, bottom.value, right.value, top.value))
+        pdfium_c.FPDFText_GetCharOrigin(raw, i, origin_x, origin_y)
+        glyphs.append(
+            Glyph(chr(code), left.value, bottom.value, right.value, top.value, origin_y.value)
+        )
     return glyphs, unmapped
 
 
