@@ -16,6 +16,7 @@ from pipelines.cleaning import normalise_name
 from pipelines.errors import BudgetInputError
 from pipelines.extraction.pdf_pages import PageContent, open_pdf, read_pages
 from pipelines.extraction.pieces import TablePiece, page_pieces
+from pipelines.extraction.readability import judge_page
 from pipelines.extraction.tables import TableShapeError, build_table
 
 _YEAR = re.compile(r"(20\d{2})年")
@@ -61,8 +62,17 @@ def extract_document(path: Path | str, password: str | None = None) -> Extractio
     _require_text(path, pages)
     narrative: list[str] = []
     by_key: dict[str, list[TablePiece]] = {}
+    unreadable: dict[str, str] = {}  # table key -> why a page of it could not be read
     current: str | None = None
+    garbled = []
     for page in pages:
+        verdict = judge_page(page)
+        if not verdict.readable:
+            garbled.append(verdict.reason)
+            if current is not None:  # the table may go on here: it would be incomplete
+                unreadable[current] = verdict.reason
+            current = None
+            continue
         pieces, lines = page_pieces(page)
         narrative.extend(lines)
         for piece in pieces:
