@@ -1,0 +1,114 @@
+"""`budget query`: table / csv / json output with exact decimals, one-line errors."""
+
+import csv
+import io
+import json
+
+import pytest
+
+from pipelines.cli import main
+from pipelines.commands.query import _width
+from pipelines.warehouse.sql_files import SQL_ROOT, sql_names
+from tests.warehouse_helpers import loaded, read_doc
+
+THREE_PUBLIC = (
+    "select item, fund_source, amount_yuan, amount_wan from v_three_public "
+    "where amount_yuan > 0 order by amount_yuan desc"
+)
+
+
+@pytest.fixture(scope="module")
+def warehouse_file(tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("query")
+    con = loaded(tmp, read_doc())
+    con.close()
+    return tmp / "warehouse" / "budget.duckdb"
+
+
+def run(capsys, *argv):
+    code = main(["query", *argv])
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_csv_output_is_exact(capsys, warehouse_file):
+    code, out, err = run(
+        capsys, THREE_PUBLIC, "--warehouse", str(warehouse_file), "--format", "csv"
+    )
+    assert (code, err) == (0, "")
+    rows = list(csv.reader(io.StringIO(out)))
+    assert rows[0] == ["item", "fund_source", "amount_yuan", "amount_wan"]
+    assert rows[1] == ["“三公”经费", "一般公共预算", "328000.00", "32.800000"]
+    assert rows[-1] == ["(三)公务接待费支出", "一般公共预算", "10000.00", "1.000000"]
+    assert len(rows) == 6
+
+
+def test_json_output_keeps_decimals_as_exact_strings(capsys, warehouse_file):
+    code, out, err = run(
+        capsys,
+        "select fiscal_year, amount_yuan, amount_wan from v_project_budget "
+        "where project_name = '机构运行辅助经费'",
+        "--warehouse",
+        str(warehouse_file),
+        "--format",
+        "json",
+    )
+    assert (code, err) == (0, "")
+    assert json.loads(out) == [
+        {"fiscal_year": 2023, "amount_yuan": "397500.00", "amount_wan": "39.750000"}
+    ]
+
+
+def test_table_output(capsys, warehouse_file):
+    code, out, err = run(capsys, THREE_PUBLIC, "--warehouse", str(warehouse_file))
+    assert (code, err) == (0, "")
+    lines = out.splitlines()
+    assert lines[0].split() == ["item", "fund_source", "amount_yuan", "amount_wan"]
+    assert lines[2].split() == ["“三公”经费", "一般公共预算", "328000.00", "32.800000"]
+    assert lines[-1] == "(5 rows)"
+    # aligned by display width (CJK = 2 cells), numbers right-aligned: every line ends together
+    assert len({_width(line) for line in lines[:-1]}) == 1
+
+
+def test_warehouse_from_environment(capsys, warehouse_file, monkeypatch):
+    monkeypatch.setenv("BUDGET_WAREHOUSE", str(warehouse_file))
+    code, out, _ = run(capsys, "select count(*) as n from v_project_budget", "--format", "csv")
+    assert (code, out) == (0, "n\n22\n")
+
+
+@pytest.mark.parametrize("name", sql_names("analyses"))
+def test_analysis_files_run(capsys, warehouse_file, name):
+    path = SQL_ROOT / f"{name}.sql"
+    code, out, err = run(capsys, "--file", str(path), "--warehouse", str(warehouse_file))
+    assert (code, err) == (0, "")
+    assert out.strip().endswith("rows)")
+
+
+def test_missing_sql_file(capsys, warehouse_file, tmp_path):
+    code, out, err = run(
+        capsys, "--file", str(tmp_path / "nope.sql"), "--warehouse", str(warehouse_file)
+    )
+    assert code == 1 and out == ""
+    assert err.count("\n") == 1 and "nope.sql" in err
+
+
+def test_sql_error_is_one_line(capsys, warehouse_file):
+    code, out, err = run(capsys, "select * from no_such_table", "--warehouse", str(warehouse_file))
+    assert code == 1 and out == ""
+    assert err.count("\n") == 1 and "no_such_table" in err and "Traceback" not in err
+
+
+def test_missing_warehouse(capsys, tmp_path):
+    code, _, err = run(capsys, "select 1", "--warehouse", str(tmp_path / "none.duckdb"))
+    assert code == 1 and err.count("\n") == 1 and "none.duckdb" in err
+    assert not (tmp_path / "none.duckdb").exists()
+
+
+def test_warehouse_is_opened_read_only(capsys, warehouse_file):
+    code, _, err = run(capsys, "create table x (a integer)", "--warehouse", str(warehouse_file))
+    assert code == 1 and err.count("\n") == 1
+
+
+def test_no_sql_given(capsys, warehouse_file):
+    code, _, err = run(capsys, "--warehouse", str(warehouse_file))
+    assert code == 1 and err.count("\n") == 1

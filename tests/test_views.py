@@ -1,0 +1,293 @@
+"""The public views give back the published numbers exactly, without totals."""
+
+from collections import defaultdict
+from decimal import Decimal
+
+import pytest
+
+from pipelines.budget_doc import TOTAL_COLUMNS, subject_level
+from pipelines.warehouse.load import is_total_label, t12_row_kind
+from pipelines.warehouse.sql_files import read_sql
+from tests.warehouse_helpers import (
+    leaf_columns,
+    loaded,
+    read_doc,
+    truth_ids,
+    truth_paths,
+    yuan,
+)
+
+VIEW_COLUMNS = {
+    "v_expenditure_by_function": [
+        "department",
+        "fiscal_year",
+        "code",
+        "name",
+        "level",
+        "expenditure_type",
+        "amount_yuan",
+        "amount_wan",
+    ],
+    "v_economic_expenditure": [
+        "department",
+        "fiscal_year",
+        "code",
+        "name",
+        "level",
+        "expenditure_type",
+        "amount_yuan",
+        "amount_wan",
+    ],
+    "v_project_budget": [
+        "department",
+        "fiscal_year",
+        "project_name",
+        "performance_goal",
+        "fund_source",
+        "amount_yuan",
+        "amount_wan",
+    ],
+    "v_three_public": [
+        "department",
+        "fiscal_year",
+        "item",
+        "fund_source",
+        "amount_yuan",
+        "amount_wan",
+    ],
+    "dq_check_result": [
+        "department",
+        "fiscal_year",
+        "check_name",
+        "severity",
+        "passed",
+        "detail",
+    ],
+}
+
+DOCS = pytest.mark.parametrize("path", truth_paths(), ids=truth_ids())
+
+
+def _total_index(columns: list[str]) -> int:
+    """The column holding the row's grand total (总计 before 合计 before 小计)."""
+    for name in ("总计", "合计", "小计"):
+        if name in columns:
+            return columns.index(name)
+    raise AssertionError(f"no total column in {columns}")
+
+
+@pytest.fixture
+def con(tmp_path):
+    return loaded(tmp_path, read_doc())
+
+
+@pytest.mark.parametrize("view", sorted(VIEW_COLUMNS))
+def test_view_columns_are_exactly_the_public_interface(con, view):
+    columns = [d[0] for d in con.execute(f"select * from {view} limit 0").description]
+    assert columns == VIEW_COLUMNS[view]
+
+
+@DOCS
+def test_expenditure_by_function_matches_t03_cell_by_cell(tmp_path, path):
+    doc = read_doc(path)
+    con = loaded(tmp_path, doc)
+    table = doc["tables"]["t03_expenditure"]
+    expected = {}
+    for row in table["rows"]:
+        if row["code"] is None and is_total_label(row["name"]):
+            continue
+        for i, column in leaf_columns(table["columns"]):
+            if row["values"][i] is not None:
+                expected[(row["code"], row["name"], column)] = (
+                    subject_level(row["code"]),
+                    yuan(doc, "t03_expenditure", row["values"][i]),
+                )
+    rows = con.execute(
+        "select code, name, expenditure_type, level, amount_yuan, amount_wan "
+        "from v_expenditure_by_function where department = ? and fiscal_year = ?",
+        [doc["department"], doc["fiscal_year"]],
+    ).fetchall()
+    got = {(c, n, t): (lvl, a) for c, n, t, lvl, a, _ in rows}
+    assert len(rows) == len(got) == len(expected)
+    assert got == expected
+    for *_, amount_yuan, amount_wan in rows:
+        assert isinstance(amount_wan, Decimal)
+        assert amount_wan * 10000 == amount_yuan
+
+
+@DOCS
+def test_function_class_totals_per_expenditure_type(tmp_path, path):
+    doc = read_doc(path)
+    con = loaded(tmp_path, doc)
+    table = doc["tables"]["t03_expenditure"]
+    expected = defaultdict(Decimal)
+    for row in table["rows"]:
+        if subject_level(row["code"]) == 1:
+            for i, column in leaf_columns(table["columns"]):
+                if row["values"][i] is not None:
+                    expected[column] += yuan(doc, "t03_expenditure", row["values"][i])
+    got = dict(
+        con.execute(
+            "select expenditure_type, sum(amount_yuan) from v_expenditure_by_function "
+            "where level = 1 group by expenditure_type"
+        ).fetchall()
+    )
+    assert got == dict(expected)
+
+
+@DOCS
+def test_each_function_row_sums_to_its_published_total(tmp_path, path):
+    doc = read_doc(path)
+    con = loaded(tmp_path, doc)
+    table = doc["tables"]["t03_expenditure"]
+    total = _total_index(table["columns"])
+    got = dict(
+        con.execute(
+            "select code, sum(amount_yuan) from v_expenditure_by_function group by code"
+        ).fetchall()
+    )
+    for row in table["rows"]:
+        if row["code"] and row["values"][total] is not None:
+            assert got[row["code"]] == yuan(doc, "t03_expenditure", row["values"][total])
+
+
+@DOCS
+def test_economic_expenditure_matches_t06_and_t10(tmp_path, path):
+    doc = read_doc(path)
+    con = loaded(tmp_path, doc)
+    expected = {}
+    for key, kind in (
+        ("t06_gpb_basic_economic", "基本支出"),
+        ("t10_gpb_project_economic", "项目支出"),
+    ):
+        table = doc["tables"].get(key)
+        if table is None:
+            continue
+        for row in table["rows"]:
+            if row["code"] is None and is_total_label(row["name"]):
+                continue
+            for i, _ in leaf_columns(table["columns"]):
+                if row["values"][i] is not None:
+                    expected[(row["code"], kind)] = (
+                        row["name"],
+                        subject_level(row["code"]),
+                        yuan(doc, key, row["values"][i]),
+                    )
+    rows = con.execute(
+        "select code, expenditure_type, name, level, amount_yuan from v_economic_expenditure"
+    ).fetchall()
+    assert {(c, t): (n, lvl, a) for c, t, n, lvl, a in rows} == expected
+    assert len(rows) == len(expected)
+
+
+@DOCS
+def test_project_budget_sums_to_t12_total(tmp_path, path):
+    doc = read_doc(path)
+    con = loaded(tmp_path, doc)
+    table = doc["tables"]["t12_projects"]
+    total = _total_index(table["columns"])
+    total_row = next(r for r in table["rows"] if is_total_label(r["name"]))
+    (project_sum,) = con.execute("select sum(amount_yuan) from v_project_budget").fetchone()
+    assert project_sum == yuan(doc, "t12_projects", total_row["values"][total])
+
+
+@DOCS
+def test_each_project_sums_over_fund_sources_to_its_published_total(tmp_path, path):
+    doc = read_doc(path)
+    con = loaded(tmp_path, doc)
+    table = doc["tables"]["t12_projects"]
+    total = _total_index(table["columns"])
+    projects = [
+        r for r in table["rows"] if t12_row_kind(r["name"], r["performance_goal"]) == "project"
+    ]
+    rows = con.execute(
+        "select project_name, performance_goal, fund_source, amount_yuan from v_project_budget"
+    ).fetchall()
+    by_project = defaultdict(Decimal)
+    for name, goal, fund_source, amount in rows:
+        assert fund_source not in TOTAL_COLUMNS
+        assert amount != 0
+        by_project[(name, goal)] += amount
+    expected = defaultdict(Decimal)
+    for r in projects:
+        expected[(r["name"], r["performance_goal"])] += yuan(
+            doc, "t12_projects", r["values"][total]
+        )
+    assert dict(by_project) == {k: v for k, v in expected.items() if v != 0}
+    names = {name for name, *_ in rows}
+    assert doc["department"] not in names and "合计" not in names
+
+
+@DOCS
+def test_three_public_per_item_and_fund_source(tmp_path, path):
+    doc = read_doc(path)
+    con = loaded(tmp_path, doc)
+    table = doc["tables"]["t07_three_public"]
+    total = _total_index(table["columns"])
+    expected = {}
+    for row in table["rows"]:
+        for i, column in leaf_columns(table["columns"]):
+            if row["values"][i] is not None:
+                expected[(row["item"], column)] = yuan(doc, "t07_three_public", row["values"][i])
+    rows = con.execute("select item, fund_source, amount_yuan from v_three_public").fetchall()
+    assert {(i, f): a for i, f, a in rows} == expected
+    assert len(rows) == len(expected)
+    per_item = defaultdict(Decimal)
+    for item, _, amount in rows:
+        per_item[item] += amount
+    for row in table["rows"]:
+        assert per_item[row["item"]] == yuan(doc, "t07_three_public", row["values"][total])
+
+
+def test_seed_three_public_per_fund_source(con):
+    got = dict(
+        con.execute(
+            "select fund_source, sum(amount_yuan) from v_three_public "
+            "where item = '“三公”经费' group by fund_source"
+        ).fetchall()
+    )
+    assert got == {
+        "一般公共预算": Decimal("328000.00"),
+        "政府性基金预算": Decimal("0.00"),
+        "国有资本经营预算": Decimal("0.00"),
+    }
+
+
+def test_seed_known_values(con):
+    assert con.execute(
+        "select amount_yuan, amount_wan from v_expenditure_by_function "
+        "where code = '208' and expenditure_type = '项目支出'"
+    ).fetchone() == (Decimal("96177100.00"), Decimal("9617.71"))
+    assert con.execute("select count(*), sum(amount_wan) from v_project_budget").fetchone() == (
+        22,
+        Decimal("9617.71"),
+    )
+    assert con.execute(
+        "select performance_goal from v_project_budget where project_name = ?",
+        ["GZIT2021-QM-N-B-028044"],
+    ).fetchone() == ("此项目GZIT2021-QM-N-B-028044为涉密项目。",)
+    levels = dict(
+        con.execute(
+            "select level, count(distinct code) from v_expenditure_by_function group by level"
+        ).fetchall()
+    )
+    assert levels == {1: 3, 2: 4, 3: 7}
+
+
+def test_views_show_every_loaded_document(tmp_path):
+    doc = read_doc()
+    other = {**doc, "fiscal_year": 2024}
+    con = loaded(tmp_path, doc, other)
+    years = con.execute(
+        "select fiscal_year, count(*) from v_project_budget group by fiscal_year order by 1"
+    ).fetchall()
+    assert years == [(2023, 22), (2024, 22)]
+    yoy = con.execute(read_sql("analyses/yoy_function_class")).fetchall()
+    by_key = {(r[2], r[1]): r for r in yoy}
+    assert by_key[("208", 2024)][4:8] == (
+        Decimal("12203.40"),
+        2023,
+        Decimal("12203.40"),
+        Decimal("0"),
+    )
+    assert by_key[("208", 2023)][5] is None
