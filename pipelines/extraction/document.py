@@ -14,11 +14,12 @@ from pathlib import Path
 from pipelines.budget_doc import FORMAT, TABLE_KEYS
 from pipelines.cleaning import normalise_name
 from pipelines.errors import BudgetInputError
-from pipelines.extraction.pdf_pages import PageContent, open_pdf, read_pages
+from pipelines.extraction.pdf_pages import PageContent, document_title, open_pdf, read_pages
 from pipelines.extraction.pieces import TablePiece, page_pieces
-from pipelines.extraction.readability import judge_page
-from pipelines.extraction.tables import TableShapeError, build_table
+from pipelines.extraction.readability import BUDGET_TERMS, judge_page
+from pipelines.extraction.tables import TableShapeError, build_generic, build_table
 
+_GENERIC = "generic:"  # group-name prefix of tables with no standard twin
 _YEAR = re.compile(r"(20\d{2})年")
 _COVER_DEPARTMENT = re.compile(r"^(.{2,40}?)(?:20\d{2}年)?部门预算")
 
@@ -57,12 +58,13 @@ def extract_document(path: Path | str, password: str | None = None) -> Extractio
     pdf = open_pdf(path, password)
     try:
         pages = list(read_pages(pdf))
+        title = document_title(pdf)
     finally:
         pdf.close()
     _require_text(path, pages)
     narrative: list[str] = []
-    by_key: dict[str, list[TablePiece]] = {}
-    unreadable: dict[str, str] = {}  # table key -> why a page of it could not be read
+    groups: dict[str, list[TablePiece]] = {}  # table key or generic title -> pieces
+    unreadable: dict[str, str] = {}  # group -> why a page of it could not be read
     current: str | None = None
     garbled = []
     for page in pages:
@@ -76,19 +78,33 @@ def extract_document(path: Path | str, password: str | None = None) -> Extractio
         pieces, lines = page_pieces(page)
         narrative.extend(lines)
         for piece in pieces:
-            if piece.key is None and current is not None:
-                piece.key = current  # untitled grid: the previous table goes on
-            if piece.key is None:
-                continue
-            by_key.setdefault(piece.key, []).append(piece)
-            current = piece.key
+            group = piece.key or (f"{_GENERIC}{piece.title}" if piece.title else current)
+            if group is None:
+                continue  # an untitled grid that continues nothing
+            groups.setdefault(group, []).append(piece)
+            current = group
         if not pieces:
             current = None
+    by_key = {k: v for k, v in groups.items() if not k.startswith(_GENERIC)}
     if not by_key:
-        raise BudgetInputError(path, "not a budget: no standard budget table found")
+        raise BudgetInputError(path, _no_table_reason(pages, garbled))
     extraction = Extraction(doc={}, path=path, sha256=file_sha256(path), page_count=len(pages))
-    extraction.doc = _assemble(path, by_key, narrative, extraction)
+    extraction.warnings.extend(f"unreadable text on {reason}" for reason in garbled)
+    for group, reason in unreadable.items():
+        extraction.warnings.append(f"table {group} dropped: unreadable text on {reason}")
+        groups.pop(group, None)
+    extraction.doc = _assemble(path, groups, narrative + [title], extraction)
     return extraction
+
+
+def _no_table_reason(pages: list[PageContent], garbled: list[str]) -> str:
+    """Why no table was found: a broken text layer, or simply not a budget."""
+    if garbled:
+        return f"text layer unreadable (broken font ToUnicode map?): {garbled[0]}"
+    text = "".join(g.text for page in pages for g in page.glyphs)
+    if not any(term in text for term in BUDGET_TERMS):
+        return "not a budget, or its text is unreadable: no budget term (合计, 预算…) in it"
+    return "not a budget: no standard budget table title found"
 
 
 def _require_text(path: Path, pages: list[PageContent]) -> None:
@@ -100,34 +116,50 @@ def _require_text(path: Path, pages: list[PageContent]) -> None:
         raise BudgetInputError(path, "no text in the PDF")
 
 
-def _assemble(path: Path, by_key: dict, narrative: list[str], extraction: Extraction) -> dict:
-    all_pieces = [p for pieces in by_key.values() for p in pieces]
+def _assemble(path: Path, groups: dict, narrative: list[str], extraction: Extraction) -> dict:
+    all_pieces = [p for pieces in groups.values() for p in pieces]
     units = Counter(p.unit for p in all_pieces if p.unit)
     unit = units.most_common(1)[0][0] if units else "万元"
     tables: dict[str, dict] = {}
+    extra_tables: list[dict] = []
     for key in TABLE_KEYS:
-        pieces = by_key.get(key)
-        if not pieces:
+        if key not in groups:
             extraction.warnings.append(f"table {key} not found")
+    for group, pieces in groups.items():
+        table_unit = next((p.unit for p in pieces if p.unit), unit)
+        pages = sorted({p.grid.page for p in pieces})
+        if group.startswith(_GENERIC):
+            table = build_generic(group.removeprefix(_GENERIC), pieces)
+            extra_tables.append(_with_unit(table, table_unit, unit) | {"pages": pages})
             continue
         try:
-            table = build_table(key, pieces)
+            table = build_table(group, pieces)
         except TableShapeError as exc:
-            extraction.warnings.append(f"table {key} unreadable: {exc}")
+            # A standard title over an unexpected layout: kept generic, never dropped.
+            extraction.warnings.append(f"table {group} kept as a generic table: {exc}")
+            generic = build_generic(pieces[0].title or group, pieces)
+            extra_tables.append(
+                _with_unit(generic, table_unit, unit) | {"kind": group, "pages": pages}
+            )
             continue
-        table_unit = next((p.unit for p in pieces if p.unit), unit)
-        if table_unit != unit:
-            table = {"unit": table_unit, **table}
-        tables[key] = table
-        extraction.table_pages[key] = sorted({p.grid.page for p in pieces})
+        tables[group] = _with_unit(table, table_unit, unit)
+        extraction.table_pages[group] = pages
     identity = _identity(path, all_pieces, narrative)
-    return {
+    doc = {
         "format": FORMAT,
         "department": identity.department,
         "fiscal_year": identity.fiscal_year,
         "unit": unit,
-        "tables": tables,
+        "tables": {key: tables[key] for key in TABLE_KEYS if key in tables},
     }
+    if extra_tables:
+        doc["extra_tables"] = extra_tables
+    return doc
+
+
+def _with_unit(table: dict, table_unit: str, doc_unit: str) -> dict:
+    """A table printed in another unit than the document carries its own `unit`."""
+    return table if table_unit == doc_unit else {"unit": table_unit, **table}
 
 
 def _identity(path: Path, pieces: list[TablePiece], narrative: list[str]) -> DocumentIdentity:

@@ -80,6 +80,26 @@ def open_pdf(path: Path, password: str | None = None) -> pdfium.PdfDocument:
         raise BudgetInputError(path, f"damaged or truncated PDF ({exc})") from None
 
 
+def document_title(document: pdfium.PdfDocument) -> str:
+    """The metadata title, decoded: Acrobat Distiller writes GBK bytes as a hex string,
+    and some provinces print the fiscal year only there."""
+    title = document.get_metadata_value("Title") or ""
+    hex_digits = title[1:-1]
+    if title.startswith("<") and title.endswith(">") and len(hex_digits) % 2 == 0:
+        try:
+            raw = bytes.fromhex(hex_digits)
+        except ValueError:
+            return title
+        for encoding in (
+            ("utf-16", "gb18030") if raw[:2] in (b"\xfe\xff", b"\xff\xfe") else ("gb18030",)
+        ):
+            try:
+                return raw.decode(encoding)
+            except UnicodeDecodeError:
+                continue
+    return title
+
+
 def read_pages(document: pdfium.PdfDocument) -> Iterator[PageContent]:
     """Yield every page's glyphs and ruling lines, in page order."""
     for index in range(len(document)):

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from pipelines.cleaning import normalise_name
 from pipelines.extraction.grid import Grid, find_grids, text_lines
 from pipelines.extraction.pdf_pages import PageContent
-from pipelines.extraction.titles import table_key_for_title
+from pipelines.extraction.titles import generic_title, table_key_for_title
 
 _UNIT = re.compile(r"(?:金额)?单位[:：]?\s*(万元|元)")
 _DEPARTMENT = re.compile(r"(?:单位名称|部门名称|预算单位|部门)[:：]\s*(\S+?)(?:单位[:：]|$)")
@@ -21,8 +21,9 @@ _DEPARTMENT = re.compile(r"(?:单位名称|部门名称|预算单位|部门)[:�
 class TablePiece:
     """One table's grid on one page, with what the page printed above and below it."""
 
-    key: str | None  # None: untitled grid (a continuation, or not a standard table)
+    key: str | None  # a budget-doc table key; None: generic or untitled grid
     grid: Grid
+    title: str | None = None  # the printed title (standard or generic), None when untitled
     above: list[str] = field(default_factory=list)
     below: list[str] = field(default_factory=list)
     unit: str | None = None
@@ -50,12 +51,15 @@ def _lines_between(page: PageContent, y_low: float, y_high: float) -> list[str]:
 
 
 def _piece(grid: Grid, above: list[str], below: list[str]) -> TablePiece:
-    key = None
+    key = title = None
     for line in above:
         key = table_key_for_title(line)
         if key:
+            title = normalise_name(line)
             break
-    piece = TablePiece(key=key, grid=grid, above=above, below=below)
+    if key is None:  # the title line nearest the grid names a non-standard table
+        title = next((t for t in map(generic_title, reversed(above)) if t), None)
+    piece = TablePiece(key=key, grid=grid, title=title, above=above, below=below)
     for line in above:
         compact = normalise_name(line)
         unit = _UNIT.search(compact)

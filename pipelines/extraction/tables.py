@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from pipelines.budget_doc import CODED, EMPTY_TABLE_NOTE, ITEMISED, PROJECTS, TWO_SIDED
 from pipelines.cleaning import (
+    AmountError,
     format_amount,
     looks_like_amount,
     normalise_long_text,
@@ -25,6 +26,7 @@ _TEXT_HEADER = re.compile(r"绩效目标|备注|说明")
 _BRACKET_CODE = re.compile(r"^\[(\d{3,})\](.*)$")
 _LEADING_CODE = re.compile(r"^(\d{3,})(\D.*)?$")
 _SUBTOTAL_PREFIX = re.compile(r"^其中[:：]")
+_CODE_HEADER = re.compile(r"编码|代码|^[类款项]$")
 
 
 class TableShapeError(ValueError):
@@ -75,8 +77,9 @@ def _has_amount(row: list[str], cols: list[int] | None = None) -> bool:
 
 
 def _header_count(rows: list[list[str]]) -> int:
+    """Rows above the first amount; in an empty table, above the first blank row."""
     for i, row in enumerate(rows):
-        if _has_amount(row[1:]) or _has_amount(row):
+        if _has_amount(row) or (i and not any(cell.strip() for cell in row)):
             return i
     return len(rows)
 
@@ -136,12 +139,18 @@ def _leaf_names(grid: Grid, n_header: int) -> list[str]:
     return leaf
 
 
+def _amount(text: str | None) -> str | None:
+    """A cell of an amount column as budget-doc/1 spells it; text there means the
+    columns were misread, which must not pass silently."""
+    try:
+        value = parse_amount(text)
+    except AmountError as exc:
+        raise TableShapeError(f"{exc} in an amount column") from None
+    return None if value is None else format_amount(value)
+
+
 def _amounts(row: list[str], cols: list[int]) -> list[str | None]:
-    values = []
-    for col in cols:
-        value = parse_amount(row[col]) if col < len(row) else None
-        values.append(None if value is None else format_amount(value))
-    return values
+    return [_amount(row[col]) if col < len(row) else None for col in cols]
 
 
 def _split_code(label_cells: list[str]) -> tuple[str | None, str]:
@@ -202,21 +211,48 @@ def _projects(rows: list[list[str]], layout: Layout) -> dict:
     return {"columns": layout.value_names, "rows": out}
 
 
+_SIDE_NAMES = ("income", "expenditure", "expenditure_by_use")
+
+
 def _two_sided(rows: list[list[str]]) -> dict:
-    """收入 | 支出 side by side: item, amount, item, amount; blank sides skipped."""
-    income: list[dict] = []
-    expenditure: list[dict] = []
+    """收入 | 支出 side by side: item, amount pairs; blank sides skipped.
+
+    Some provinces print a third pair (支出用途: 基本支出, 项目支出 …) beside the
+    functional one; it becomes `expenditure_by_use` rather than being mixed in.
+    """
+    width = max((len(row) for row in rows), default=0)
+    if width < 4 or width % 2 or width > 6:
+        raise TableShapeError(f"two-sided table with {width} columns")
+    sides: dict[str, list[dict]] = {name: [] for name in _SIDE_NAMES[: width // 2]}
     for row in rows:
-        cells = [c for c in row]
-        if len(cells) < 4:
-            raise TableShapeError(f"two-sided table row has {len(cells)} cells")
-        for side, (item_col, amount_col) in ((income, (0, 1)), (expenditure, (2, 3))):
-            item = normalise_name(cells[item_col])
-            amount = parse_amount(cells[amount_col])
-            if not item and amount is None:
-                continue
-            side.append({"item": item, "amount": None if amount is None else format_amount(amount)})
-    return {"income": income, "expenditure": expenditure}
+        for pair, side in enumerate(sides.values()):
+            item = normalise_name(row[2 * pair])
+            amount = _amount(row[2 * pair + 1])
+            if item or amount is not None:
+                side.append({"item": item, "amount": amount})
+    return sides
+
+
+def build_generic(title: str, pieces: list[TablePiece]) -> dict:
+    """A table with no standard twin, kept cell for cell: text columns make the row
+    label, columns of amounts (not subject codes) are values."""
+    first = _slots(pieces[0].grid)
+    leaf = _leaf_names(pieces[0].grid, _header_count(first))
+    rows = _body_rows(pieces)
+    value_cols = [
+        col
+        for col, name in enumerate(leaf)
+        if not _CODE_HEADER.search(name)
+        and any(col < len(r) and r[col].strip() for r in rows)
+        and all(col >= len(r) or not r[col].strip() or looks_like_amount(r[col]) for r in rows)
+    ]
+    label_cols = [col for col in range(len(leaf)) if col not in value_cols]
+    out = []
+    for row in rows:
+        label = "/".join(normalise_name(row[c]) for c in label_cols if c < len(row) and row[c])
+        out.append({"label": label, "values": _amounts(row, value_cols)})
+    columns = [_SUBTOTAL_PREFIX.sub("", leaf[c]) for c in value_cols]
+    return {"title": title, "columns": columns, "rows": out}
 
 
 def _empty_note(pieces: list[TablePiece]) -> str | None:

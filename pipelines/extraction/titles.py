@@ -6,6 +6,8 @@ facts. Matching is on NFKC text without whitespace, longest alias first, so that
 财政拨款收支总体情况表 is not mistaken for 收支总体情况表.
 """
 
+import re
+
 from pipelines.cleaning import normalise_name
 
 TITLE_ALIASES: dict[str, str] = {
@@ -25,9 +27,47 @@ TITLE_ALIASES: dict[str, str] = {
     "一般公共预算项目支出情况表": "t10_gpb_project_economic",
     "部门预算基本支出预算表": "t11_basic_by_unit",
     "部门预算项目支出及其他支出预算表": "t12_projects",
+    # Shanghai (区级部门预算)
+    "部门财务收支预算总表": "t01_summary",
+    "部门收入预算总表": "t02_income",
+    "部门支出预算总表": "t03_expenditure",
+    "部门财政拨款收支预算总表": "t04_fiscal_summary",
+    "部门一般公共预算支出功能分类预算表": "t05_gpb_function",
+    "部门一般公共预算基本支出部门预算经济分类预算表": "t06_gpb_basic_economic",
+    "部门政府性基金预算支出功能分类预算表": "t08_gov_fund",
+    "部门国有资本经营预算支出功能分类预算表": "t09_state_capital",
+    # Jiangsu (省级部门预算)
+    "收支预算总表": "t01_summary",
+    "收入预算总表": "t02_income",
+    "支出预算总表": "t03_expenditure",
+    "财政拨款收支预算总表": "t04_fiscal_summary",
+    "一般公共预算支出预算表(功能科目)": "t05_gpb_function",
+    "一般公共预算支出预算表": "t05_gpb_function",
+    "一般公共预算基本支出预算表(经济科目)": "t06_gpb_basic_economic",
+    "一般公共预算基本支出预算表": "t06_gpb_basic_economic",
+    "政府性基金预算财政拨款支出预算表": "t08_gov_fund",
+    "政府性基金预算支出预算表": "t08_gov_fund",
+    "国有资本经营预算支出预算表": "t09_state_capital",
 }
 
 _BY_LENGTH = sorted(TITLE_ALIASES, key=len, reverse=True)
+
+
+_TABLE_NUMBER = re.compile(r"^(?:公开|附)?(?:表)?[0-9一二三四五六七八九十]+(?:-\d+)?表?$")
+_YEAR_PREFIX = re.compile(r"^20\d{2}年(?:度)?")
+
+
+def generic_title(line: str) -> str | None:
+    """A title line of a table with no standard twin (机关运行经费, 政府采购 …), else None.
+
+    Kept so that such tables land in the warehouse as generic tables, not dropped.
+    """
+    text = normalise_name(line)
+    if not text.endswith("表") or len(text) > 40 or text.startswith("注"):
+        return None
+    if _TABLE_NUMBER.match(text) or "单位" in text[:4] or text.startswith("第"):
+        return None
+    return _YEAR_PREFIX.sub("", text)
 
 
 def table_key_for_title(line: str) -> str | None:
