@@ -8,13 +8,15 @@ from decimal import Decimal
 
 import duckdb
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from pipelines.budget_doc import TABLE_KEYS, YUAN_PER_UNIT
 from pipelines.errors import BudgetInputError
 from pipelines.warehouse import load as load_module
 from pipelines.warehouse import sql_files
 from pipelines.warehouse.checks import record_check_results
-from pipelines.warehouse.connection import DEFAULT_WAREHOUSE, connect, warehouse_path
+from pipelines.warehouse.connection import DEFAULT_WAREHOUSE, apply_schema, connect, warehouse_path
 from pipelines.warehouse.load import expected_fact_rows, load_document, t12_row_kind
 from tests.warehouse_helpers import (
     make_extraction,
@@ -429,3 +431,23 @@ def test_every_load_statement_runs_during_load_and_check_recording(tmp_path, mon
     load_document(con, make_extraction(doc, name="again.pdf"))
     record_check_results(con, doc["department"], 2023, [Result("a", "WARN", True, "")])
     assert used == set(_sql_files("load"))
+
+
+@settings(max_examples=30, deadline=None)
+@given(
+    cents=st.lists(st.integers(min_value=-(10**14), max_value=10**14), min_size=4, max_size=4),
+    unit=st.sampled_from(sorted(YUAN_PER_UNIT)),
+)
+def test_amounts_round_trip_exactly(cents, unit):
+    doc = copy.deepcopy(read_doc())
+    doc["tables"]["t07_three_public"]["unit"] = unit
+    printed = [str(Decimal(c).scaleb(-2)) for c in cents]
+    doc["tables"]["t07_three_public"]["rows"][0]["values"] = printed
+    con = duckdb.connect()
+    apply_schema(con)
+    load_document(con, make_extraction(doc))
+    rows = con.execute(
+        "select printed_amount, amount_yuan from fact_three_public "
+        "where row_index = 0 order by column_index"
+    ).fetchall()
+    assert rows == [(Decimal(p), Decimal(p) * YUAN_PER_UNIT[unit]) for p in printed]

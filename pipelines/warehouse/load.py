@@ -16,6 +16,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from decimal import Decimal, InvalidOperation
+from typing import TYPE_CHECKING
 
 import duckdb
 import pandas as pd
@@ -29,8 +30,10 @@ from pipelines.budget_doc import (
     subject_level,
 )
 from pipelines.errors import BudgetInputError
-from pipelines.extraction.document import Extraction
 from pipelines.warehouse.sql_files import read_sql
+
+if TYPE_CHECKING:  # the loader reads only .doc/.path/.sha256/.page_count/.table_pages
+    from pipelines.extraction.document import Extraction
 
 # Which budget the expenditure-by-function tables cover (fact_expenditure_by_function.fund).
 FUNCTION_EXPENDITURE_FUND = {
@@ -460,7 +463,10 @@ def load_document(
     # Frames are built before the transaction (document_id patched in below), so a bad
     # document fails before anything is touched.
     frames, warnings = _document_frames(doc, extraction.path, document_id=0)
-    pages = {key: ",".join(str(p) for p in ps) for key, ps in extraction.table_pages.items()}
+    pages = {
+        key: ",".join(str(p) for p in ps)
+        for key, ps in (getattr(extraction, "table_pages", None) or {}).items()
+    }
     for row in frames.tables.get("dim_source_table", []):
         row["pages"] = pages.get(row["table_key"], "")
 
