@@ -259,6 +259,7 @@ def test_extra_tables_land_in_generic_cells(tmp_path):
         {
             "title": "政府采购预算表",
             "unit": "元",
+            "pages": [17, 18],
             "columns": ["合计", "货物", "备注"],
             "rows": [
                 {"label": "合计", "values": ["100.00", "100.00", None]},
@@ -276,6 +277,10 @@ def test_extra_tables_land_in_generic_cells(tmp_path):
     ).fetchall()
     assert rows[0] == ("合计", "合计", True, True, "100.00", Decimal("100.00"))
     assert rows[-1] == ("办公设备", "备注", False, False, "集中采购", None)
+    assert con.execute(
+        "select table_title, kind, unit, pages, row_count from dim_source_table "
+        "where table_key = 'extra_00'"
+    ).fetchone() == ("政府采购预算表", None, "元", [17, 18], 2)
 
 
 @pytest.mark.parametrize(

@@ -339,6 +339,7 @@ def _document_frames(doc: dict, path, document_id: int) -> tuple[_Frames, list[s
                 "document_id": document_id,
                 "table_key": key,
                 "table_title": TABLE_TITLES[key],
+                "kind": key,
                 "unit": unit,
                 "pages": "",
                 "note": table.get("note"),
@@ -350,6 +351,19 @@ def _document_frames(doc: dict, path, document_id: int) -> tuple[_Frames, list[s
         title = extra.get("title") or f"extra table {table_index}"
         unit = _unit_name(extra["unit"], path, title) if extra.get("unit") else doc_unit
         columns = extra.get("columns") or []
+        frames.add(
+            "dim_source_table",
+            {
+                "document_id": document_id,
+                "table_key": f"extra_{table_index:02d}",
+                "table_title": title,
+                "kind": extra.get("kind"),
+                "unit": unit,
+                "pages": ",".join(str(p) for p in extra.get("pages") or []),
+                "note": extra.get("note"),
+                "row_count": len(extra.get("rows") or []),
+            },
+        )
         for row_index, row in enumerate(extra.get("rows") or []):
             label = row.get("label")
             for column_index, text in enumerate(row.get("values") or []):
@@ -468,7 +482,8 @@ def load_document(
         for key, ps in (getattr(extraction, "table_pages", None) or {}).items()
     }
     for row in frames.tables.get("dim_source_table", []):
-        row["pages"] = pages.get(row["table_key"], "")
+        if row["table_key"] in pages:
+            row["pages"] = pages[row["table_key"]]
 
     con.begin()
     try:
