@@ -393,7 +393,11 @@ def _sql_files(folder: str) -> list[str]:
 
 
 @pytest.mark.parametrize(
-    "name", sum((_sql_files(f) for f in ("schema", "views", "load", "analyses")), [])
+    "name",
+    sorted(
+        str(p.relative_to(sql_files.SQL_ROOT).with_suffix(""))
+        for p in sql_files.SQL_ROOT.rglob("*.sql")
+    ),
 )
 def test_every_sql_file_is_one_lowercase_statement(name):
     text = sql_files.read_sql(name)
