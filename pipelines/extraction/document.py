@@ -18,6 +18,7 @@ from pipelines.extraction.pdf_pages import PageContent, document_title, open_pdf
 from pipelines.extraction.pieces import TablePiece, page_pieces
 from pipelines.extraction.readability import BUDGET_TERMS, judge_page
 from pipelines.extraction.tables import TableShapeError, build_generic, build_table
+from pipelines.extraction.titles import generic_title
 
 _GENERIC = "generic:"  # group-name prefix of tables with no standard twin
 _YEAR = re.compile(r"(20\d{2})年")
@@ -137,7 +138,8 @@ def _assemble(path: Path, groups: dict, narrative: list[str], extraction: Extrac
         except TableShapeError as exc:
             # A standard title over an unexpected layout: kept generic, never dropped.
             extraction.warnings.append(f"table {group} kept as a generic table: {exc}")
-            generic = build_generic(pieces[0].title or group, pieces)
+            title = pieces[0].title or group
+            generic = build_generic(generic_title(title) or title, pieces)
             extra_tables.append(
                 _with_unit(generic, table_unit, unit) | {"kind": group, "pages": pages}
             )
@@ -169,9 +171,14 @@ def _identity(path: Path, pieces: list[TablePiece], narrative: list[str]) -> Doc
     texts += [normalise_name(line) for p in pieces for line in p.above]
     if department is None:
         department = next((m.group(1) for t in texts if (m := _COVER_DEPARTMENT.match(t))), None)
-    # A year printed next to 预算 (cover, titles) beats years quoted in the narrative.
-    years = [int(m.group(1)) for t in texts if "预算" in t for m in _YEAR.finditer(t)]
-    years = years or [int(m.group(1)) for t in texts for m in _YEAR.finditer(t)]
+    # A year in a table title beats one on the cover, which beats years quoted in
+    # the narrative (which compares with last year's budget).
+    titles = [normalise_name(p.title) for p in pieces if p.title]
+    years = []
+    for lines in (titles, [t for t in texts if "预算" in t], texts):
+        years = [int(m.group(1)) for t in lines for m in _YEAR.finditer(t)]
+        if years:
+            break
     if department is None:
         raise BudgetInputError(path, "cannot find the department name")
     if not years:

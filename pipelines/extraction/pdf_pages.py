@@ -8,6 +8,7 @@ points with y growing upwards, the convention camelot's line functions expect.
 """
 
 import ctypes
+import math
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -34,6 +35,7 @@ class Glyph:
     x1: float
     y1: float
     baseline: float  # the glyph origin's y: shared by every glyph of a text line
+    baseline_x: float = 0.0  # the origin's x, needed to turn a rotated page upright
 
     @property
     def cx(self) -> float:
@@ -115,7 +117,7 @@ def _read_page(page: pdfium.PdfPage, number: int) -> PageContent:
     content = PageContent(number=number, width=width, height=height)
     textpage = page.get_textpage()
     try:
-        content.glyphs, content.unmapped_glyphs = _glyphs(textpage)
+        content.glyphs, content.unmapped_glyphs, turned = _glyphs(textpage)
     finally:
         textpage.close()
     h_raw: list[tuple[float, float, float, float]] = []
@@ -125,18 +127,45 @@ def _read_page(page: pdfium.PdfPage, number: int) -> PageContent:
             content.image_count += 1
             continue
         _path_lines(obj, h_raw, v_raw)
+    if turned:
+        _turn_upright(content, turned, h_raw, v_raw)
     content.h_lines = _merge_collinear(h_raw, horizontal=True)
     content.v_lines = _merge_collinear(v_raw, horizontal=False)
     return content
 
 
-def _glyphs(textpage: pdfium.PdfTextPage) -> tuple[list[Glyph], int]:
+def _turn_upright(content: PageContent, turned: int, h_raw: list, v_raw: list) -> None:
+    """A landscape table printed turned by 90° on a portrait page (Distiller output):
+    map every coordinate so that text reads left to right again."""
+    w, h = content.width, content.height
+    if turned == 90:  # (x, y) -> (h - y, x)
+        point = lambda x, y: (h - y, x)  # noqa: E731
+    else:  # (x, y) -> (y, w - x)
+        point = lambda x, y: (y, w - x)  # noqa: E731
+    glyphs = []
+    for g in content.glyphs:
+        (ax, ay), (bx, by) = point(g.x0, g.y0), point(g.x1, g.y1)
+        base = point(g.baseline_x, g.baseline)[1]
+        glyphs.append(Glyph(g.text, min(ax, bx), min(ay, by), max(ax, bx), max(ay, by), base))
+    content.glyphs = glyphs
+    lines = []
+    for x0, y0, x1, y1 in h_raw + v_raw:
+        (ax, ay), (bx, by) = point(x0, y0), point(x1, y1)
+        lines.append((min(ax, bx), min(ay, by), max(ax, bx), max(ay, by)))
+    h_raw[:] = [ln for ln in lines if ln[3] - ln[1] < ln[2] - ln[0]]
+    v_raw[:] = [ln for ln in lines if ln[3] - ln[1] >= ln[2] - ln[0]]
+    content.width, content.height = h, w
+
+
+def _glyphs(textpage: pdfium.PdfTextPage) -> tuple[list[Glyph], int, int]:
+    """Glyphs, the count of unmapped ones, and the page's text angle (0, 90 or 270)."""
     raw = textpage.raw
     left, right = ctypes.c_double(), ctypes.c_double()
     bottom, top = ctypes.c_double(), ctypes.c_double()
     origin_x, origin_y = ctypes.c_double(), ctypes.c_double()
     glyphs: list[Glyph] = []
     unmapped = 0
+    angles = {0: 0, 90: 0, 270: 0}
     for i in range(pdfium_c.FPDFText_CountChars(raw)):
         if pdfium_c.FPDFText_IsGenerated(raw, i):
             continue
@@ -147,10 +176,20 @@ def _glyphs(textpage: pdfium.PdfTextPage) -> tuple[list[Glyph], int]:
             continue
         pdfium_c.FPDFText_GetCharBox(raw, i, left, right, bottom, top)
         pdfium_c.FPDFText_GetCharOrigin(raw, i, origin_x, origin_y)
+        degrees = round(math.degrees(pdfium_c.FPDFText_GetCharAngle(raw, i))) % 360
+        angles[min(angles, key=lambda a: min(abs(a - degrees), 360 - abs(a - degrees)))] += 1
         glyphs.append(
-            Glyph(chr(code), left.value, bottom.value, right.value, top.value, origin_y.value)
+            Glyph(
+                chr(code),
+                left.value,
+                bottom.value,
+                right.value,
+                top.value,
+                origin_y.value,
+                origin_x.value,
+            )
         )
-    return glyphs, unmapped
+    return glyphs, unmapped, max(angles, key=angles.get)
 
 
 def _path_lines(obj, h_out: list, v_out: list) -> None:

@@ -52,13 +52,15 @@ def _lines_between(page: PageContent, y_low: float, y_high: float) -> list[str]:
 
 def _piece(grid: Grid, above: list[str], below: list[str]) -> TablePiece:
     key = title = None
-    for line in above:
+    # A long title may wrap onto a second line: try each line, then adjacent pairs.
+    candidates = above + [a + b for a, b in zip(above, above[1:], strict=False)]
+    for line in candidates:
         key = table_key_for_title(line)
         if key:
             title = normalise_name(line)
             break
     if key is None:  # the title line nearest the grid names a non-standard table
-        title = next((t for t in map(generic_title, reversed(above)) if t), None)
+        title = next((t for t in map(generic_title, reversed(candidates)) if t), None)
     piece = TablePiece(key=key, grid=grid, title=title, above=above, below=below)
     for line in above:
         compact = normalise_name(line)

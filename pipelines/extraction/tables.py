@@ -164,7 +164,10 @@ def _split_code(label_cells: list[str]) -> tuple[str | None, str]:
                 return match.group(1), (match.group(2) or "")
         return None, text
     *code_parts, name = cells
-    code = "".join(code_parts)
+    # 类 | 款 | 项 columns: 款 and 项 are two digits (some tables print `2` for `02`).
+    code = "".join(
+        part if i == 0 or not part.isdigit() else part.zfill(2) for i, part in enumerate(code_parts)
+    )
     return (code if code.isdigit() else None), name
 
 

@@ -48,6 +48,13 @@ TITLE_ALIASES: dict[str, str] = {
     "政府性基金预算财政拨款支出预算表": "t08_gov_fund",
     "政府性基金预算支出预算表": "t08_gov_fund",
     "国有资本经营预算支出预算表": "t09_state_capital",
+    "财务收支预算总表": "t01_summary",
+    "一般公共预算支出功能分类预算表": "t05_gpb_function",
+    "一般公共预算基本支出部门预算经济分类预算表": "t06_gpb_basic_economic",
+    "政府性基金支出预算表": "t08_gov_fund",
+    "财政拨款政府性基金支出预算表": "t08_gov_fund",
+    "政府性基金预算支出功能分类预算表": "t08_gov_fund",
+    "国有资本经营预算支出功能分类预算表": "t09_state_capital",
 }
 
 _BY_LENGTH = sorted(TITLE_ALIASES, key=len, reverse=True)
@@ -55,6 +62,8 @@ _BY_LENGTH = sorted(TITLE_ALIASES, key=len, reverse=True)
 
 _TABLE_NUMBER = re.compile(r"^(?:公开|附)?(?:表)?[0-9一二三四五六七八九十]+(?:-\d+)?表?$")
 _YEAR_PREFIX = re.compile(r"^20\d{2}年(?:度)?")
+# Sequence labels printed before a title: 三、 / 十二、 / 公开03表: / 表1
+_SEQUENCE_LABEL = re.compile(r"^(?:[一二三四五六七八九十]+、|公开\d+表[:：]?|表\d+[:：]?)")
 
 
 def generic_title(line: str) -> str | None:
@@ -67,7 +76,7 @@ def generic_title(line: str) -> str | None:
         return None
     if _TABLE_NUMBER.match(text) or "单位" in text[:4] or text.startswith("第"):
         return None
-    return _YEAR_PREFIX.sub("", text)
+    return _YEAR_PREFIX.sub("", _SEQUENCE_LABEL.sub("", text))
 
 
 def table_key_for_title(line: str) -> str | None:
