@@ -1,0 +1,111 @@
+"""Real Jiangsu and Shanghai PDFs: tables found and headline totals, pinned.
+
+The expected figures are in tests/real_expectations.json, read off the printed pages
+by hand (docs/real_layouts.md), not produced by the extractor.
+"""
+
+import json
+from pathlib import Path
+
+import pytest
+
+from pipelines.errors import BudgetInputError
+from pipelines.extraction import extract_document
+
+REPO = Path(__file__).resolve().parents[1]
+REAL = REPO.parent / "shared" / "real"
+EXPECTED = json.loads((REPO / "tests" / "real_expectations.json").read_text(encoding="utf-8"))
+
+# Standard tables the extractor maps each file's printed titles to.
+STANDARD_TABLES = {
+    "js_procuratorate_2017": {
+        "t01_summary",
+        "t02_income",
+        "t04_fiscal_summary",
+        "t05_gpb_function",
+        "t06_gpb_basic_economic",
+        "t08_gov_fund",
+    },
+    "js_procuratorate_2018": {
+        "t01_summary",
+        "t02_income",
+        "t04_fiscal_summary",
+        "t05_gpb_function",
+        "t06_gpb_basic_economic",
+    },
+    "js_procuratorate_2019": {
+        "t01_summary",
+        "t02_income",
+        "t05_gpb_function",
+        "t06_gpb_basic_economic",
+    },
+    "js_party_office_2019_tables": {
+        "t01_summary",
+        "t02_income",
+        "t05_gpb_function",
+        "t06_gpb_basic_economic",
+    },
+    "sh_putuo_commerce_2025": {
+        "t01_summary",
+        "t02_income",
+        "t03_expenditure",
+        "t05_gpb_function",
+        "t06_gpb_basic_economic",
+        "t08_gov_fund",
+        "t09_state_capital",
+    },
+    "sh_putuo_wanli_2024": {
+        "t01_summary",
+        "t02_income",
+        "t03_expenditure",
+        "t05_gpb_function",
+        "t06_gpb_basic_economic",
+        "t08_gov_fund",
+        "t09_state_capital",
+    },
+}
+
+
+def _income_total(doc: dict) -> tuple[str, str]:
+    income = doc["tables"]["t01_summary"]["income"]
+    for label in ("收入总计", "收入合计"):
+        for line in income:
+            if line["item"] == label:
+                return label, line["amount"]
+    raise AssertionError("no income total in t01")
+
+
+@pytest.mark.parametrize("stem", sorted(STANDARD_TABLES))
+def test_real_pdf_identity_tables_and_income_total(stem):
+    extraction = extract_document(REAL / f"{stem}.pdf")
+    doc, want = extraction.doc, EXPECTED[stem]
+    assert (doc["department"], doc["fiscal_year"], doc["unit"]) == (
+        want["department"],
+        want["fiscal_year"],
+        want["unit"],
+    )
+    assert set(doc["tables"]) == STANDARD_TABLES[stem]
+    label, amount = _income_total(doc)
+    assert amount == want["summary"][label]
+    # Tables with no standard twin are kept, not dropped.
+    assert doc["extra_tables"], "non-standard tables must be kept as generic tables"
+
+
+def test_jiangsu_readme_totals():
+    totals = {
+        year: _income_total(extract_document(REAL / f"js_procuratorate_{year}.pdf").doc)[1]
+        for year in (2017, 2018, 2019)
+    }
+    assert totals == {2017: "17996.68", 2018: "21955.35", 2019: "24169.74"}
+
+
+def test_shanghai_split_codes_are_joined_and_padded():
+    doc = extract_document(REAL / "sh_putuo_wanli_2024.pdf").doc
+    codes = [row["code"] for row in doc["tables"]["t06_gpb_basic_economic"]["rows"]]
+    assert "30102" in codes and "30107" in codes  # printed `301 | 2` and `301 | 7`
+    assert all(code is None or len(code) in (3, 5) for code in codes)
+
+
+def test_narrative_only_pdf_is_refused_with_a_reason():
+    with pytest.raises(BudgetInputError, match="no standard budget table"):
+        extract_document(REAL / "js_party_office_2019_text.pdf")
