@@ -18,7 +18,10 @@ def normalise_name(text: str | None) -> str:
     """NFKC, then drop every whitespace run: `'合 计'` -> `'合计'`."""
     if text is None:
         return ""
-    return _WHITESPACE.sub("", unicodedata.normalize("NFKC", text))
+    joined = _WHITESPACE.sub("", unicodedata.normalize("NFKC", text))
+    # Dropping a space can join a letter to a combining mark (NFKC 'U¯' -> 'U', ' ', U+0304):
+    # normalise once more so the result is stable (normalise_name(x) is a fixed point).
+    return unicodedata.normalize("NFKC", joined)
 
 
 def normalise_long_text(text: str | None) -> str:
@@ -50,12 +53,13 @@ def parse_amount(text: str | None) -> Decimal | None:
     """Read a printed amount exactly; None for a blank cell, AmountError when ambiguous.
 
     Accepts full-width digits, thousands separators in groups of three, a lone dash
-    (printed for zero) and parentheses for negatives; anything else is refused rather
-    than guessed (`1,234.5` is fine, `1,23.4` is not).
+    (printed for zero), a minus sign (ASCII, full-width or U+2212) and parentheses for
+    negatives; anything else is refused rather than guessed (`1,234.5` is fine, `1,23.4`
+    is not).
     """
     if text is None:
         return None
-    raw = unicodedata.normalize("NFKC", text)
+    raw = unicodedata.normalize("NFKC", text).replace("\u2212", "-")  # U+2212 minus sign
     s = _WHITESPACE.sub("", raw)
     if s == "":
         return None
@@ -64,6 +68,8 @@ def parse_amount(text: str | None) -> Decimal | None:
     negative = s.startswith("(") and s.endswith(")")
     if negative:
         s = s[1:-1]
+        if s.startswith("-"):  # `(-5)`: a double negative is a misprint, not a number
+            raise AmountError(f"not an amount: {text!r}")
     if _GROUPED_NUMBER.fullmatch(s):
         s = s.replace(",", "")
     elif not _PLAIN_NUMBER.fullmatch(s):
