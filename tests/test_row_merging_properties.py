@@ -1,0 +1,140 @@
+"""Row merging: a grid row without amounts continues the row above it (a name or goal
+wrapped over lines or pages). Synthetic grids check that names and goals concatenate in
+order and that every printed amount comes out exactly once, in its own row and column."""
+
+from collections import Counter
+from decimal import Decimal
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from pipelines.cleaning import format_amount, normalise_long_text, normalise_name
+from pipelines.extraction.tables import Layout, _coded, _itemised, _projects
+
+N_VALUES = 3
+CJK = st.characters(min_codepoint=0x4E00, max_codepoint=0x9FA5)
+fragment = st.text(CJK, min_size=1, max_size=6)
+goal_text = st.text(st.sampled_from("绩效目标完成率提高服务 ab12"), min_size=0, max_size=12)
+amount = st.decimals(
+    min_value=Decimal("-99999999.99"),
+    max_value=Decimal("99999999.99"),
+    places=2,
+    allow_nan=False,
+    allow_infinity=False,
+)
+FULL_WIDTH = str.maketrans("0123456789.,-", "０１２３４５６７８９．，－")
+
+
+@st.composite
+def printed(draw, value: Decimal) -> str:
+    """One of the spellings a PDF cell may carry for `value`."""
+    text = format_amount(value)
+    style = draw(st.sampled_from(["plain", "grouped", "full", "padded"]))
+    if style == "grouped":
+        sign, digits = ("-", text[1:]) if text.startswith("-") else ("", text)
+        whole, _, cents = digits.partition(".")
+        return f"{sign}{int(whole):,}.{cents}"
+    if style == "full":
+        return text.translate(FULL_WIDTH)
+    if style == "padded":
+        return f" {text}\u3000"
+    return text
+
+
+@st.composite
+def cells(draw) -> list[Decimal | None]:
+    """One row's amounts: at least one printed, blanks elsewhere."""
+    values = draw(st.lists(st.one_of(st.none(), amount), min_size=N_VALUES, max_size=N_VALUES))
+    if all(v is None for v in values):
+        values[draw(st.integers(0, N_VALUES - 1))] = draw(amount)
+    return values
+
+
+@st.composite
+def records(draw, with_goal: bool = False):
+    """(name fragments, goal parts, amounts): the first fragment is on the amount row,
+    the rest on continuation rows below it."""
+    n = draw(st.integers(1, 4))
+    fragments = draw(st.lists(fragment, min_size=n, max_size=n))
+    goals = draw(st.lists(goal_text, min_size=n, max_size=n)) if with_goal else [""] * n
+    return fragments, goals, draw(cells())
+
+
+def grid_rows(draw, recs, with_goal: bool) -> list[list[str]]:
+    rows = []
+    for fragments, goals, values in recs:
+        amounts = [draw(printed(v)) if v is not None else "" for v in values]
+        rows.append([fragments[0], *amounts] + ([goals[0]] if with_goal else []))
+        for frag, goal in zip(fragments[1:], goals[1:], strict=True):
+            rows.append([frag, *[""] * N_VALUES] + ([goal] if with_goal else []))
+    return rows
+
+
+def layout(with_goal: bool) -> Layout:
+    return Layout(
+        label_cols=[0],
+        value_cols=list(range(1, N_VALUES + 1)),
+        value_names=[f"列{i}" for i in range(N_VALUES)],
+        text_col=N_VALUES + 1 if with_goal else None,
+        header_rows=0,
+        header_texts=frozenset(),
+    )
+
+
+def all_cells(out_rows) -> Counter:
+    return Counter(
+        (i, j, v) for i, row in enumerate(out_rows) for j, v in enumerate(row["values"]) if v
+    )
+
+
+def expected_cells(recs) -> Counter:
+    return Counter(
+        (i, j, format_amount(v))
+        for i, (_, _, values) in enumerate(recs)
+        for j, v in enumerate(values)
+        if v is not None
+    )
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.data(), st.lists(records(), min_size=1, max_size=8))
+def test_coded_rows_merge_names_and_keep_every_amount(data, recs):
+    rows = grid_rows(data.draw, recs, with_goal=False)
+    table = _coded(rows, layout(False))
+    assert [r["name"] for r in table["rows"]] == [normalise_name("".join(f)) for f, _, _ in recs]
+    assert all(r["code"] is None for r in table["rows"])
+    assert all_cells(table["rows"]) == expected_cells(recs)
+    assert all(len(r["values"]) == N_VALUES for r in table["rows"])
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.data(), st.lists(records(), min_size=1, max_size=8))
+def test_itemised_rows_merge_items_and_keep_every_amount(data, recs):
+    rows = grid_rows(data.draw, recs, with_goal=False)
+    table = _itemised(rows, layout(False))
+    assert [r["item"] for r in table["rows"]] == ["".join(f) for f, _, _ in recs]
+    assert all_cells(table["rows"]) == expected_cells(recs)
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.data(), st.lists(records(with_goal=True), min_size=1, max_size=8))
+def test_project_rows_merge_names_and_goals_and_keep_every_amount(data, recs):
+    rows = grid_rows(data.draw, recs, with_goal=True)
+    table = _projects(rows, layout(True))
+    assert [r["name"] for r in table["rows"]] == ["".join(f) for f, _, _ in recs]
+    goals = [
+        normalise_long_text("\n".join(g for g in gs if g.strip())) or None for _, gs, _ in recs
+    ]
+    assert [r["performance_goal"] for r in table["rows"]] == goals
+    assert all_cells(table["rows"]) == expected_cells(recs)
+
+
+@settings(max_examples=50, deadline=None)
+@given(st.data(), st.lists(fragment, min_size=1, max_size=3), st.lists(records(), max_size=4))
+def test_continuation_rows_before_any_amount_row_lose_no_amount(data, orphans, recs):
+    """Text rows above the first amount row (a wrapped header) continue nothing: they may
+    be dropped, but no amount is lost or shifted to another row."""
+    rows = [[o, *[""] * N_VALUES] for o in orphans] + grid_rows(data.draw, recs, False)
+    table = _coded(rows, layout(False))
+    assert all_cells(table["rows"]) == expected_cells(recs)
+    assert len(table["rows"]) == len(recs)
