@@ -39,7 +39,9 @@ def judge_page(page: PageContent) -> Readability:
     texts = [g.text for g in page.glyphs if not g.text.isspace()]
     if len(texts) < _MIN_GLYPHS:
         return Readability(True)
-    bad = sum(1 for t in texts if _is_bad(t)) + page.unmapped_glyphs
+    # pdfium flags an unmapped glyph and often also returns a control character for it,
+    # or none at all: capped so the reason never reads "51 of 23".
+    bad = min(len(texts), sum(1 for t in texts if _is_bad(t)) + page.unmapped_glyphs)
     if bad / len(texts) > _MAX_BAD_SHARE:
         return Readability(
             False, f"page {page.number}: {bad} of {len(texts)} characters have no Unicode mapping"
