@@ -47,11 +47,11 @@ class Layout:
 
 def build_table(key: str, pieces: list[TablePiece]) -> dict:
     """The budget-doc/1 dict of one table from its pieces in page order."""
-    rows = _body_rows(pieces)
     note = _empty_note(pieces)
     if key in TWO_SIDED:
-        table = _two_sided(rows)
+        table = _two_sided(pieces)
     else:
+        rows = _body_rows(pieces)
         layout = _layout(pieces[0].grid)
         if key == PROJECTS:
             table = _projects(rows, layout)
@@ -84,19 +84,29 @@ def _header_count(rows: list[list[str]]) -> int:
     return len(rows)
 
 
-def _body_rows(pieces: list[TablePiece]) -> list[list[str]]:
-    """Data rows of every page, repeated headers dropped."""
+def _body_row_refs(pieces: list[TablePiece]) -> list[tuple[Grid, int]]:
+    """(grid, row index) of every data row on every page, repeated headers dropped."""
     first = _slots(pieces[0].grid)
     n_header = _header_count(first)
     header_texts = {normalise_name(t) for row in first[:n_header] for t in row if t.strip()}
-    body = first[n_header:]
+    refs = [(pieces[0].grid, i) for i in range(n_header, len(first))]
     for piece in pieces[1:]:
         rows = _slots(piece.grid)
         skip = 0
         while skip < len(rows) and _is_repeated_header(rows[skip], header_texts):
             skip += 1
-        body.extend(rows[skip:])
-    return [row for row in body if any(cell.strip() for cell in row)]
+        refs.extend((piece.grid, i) for i in range(skip, len(rows)))
+    return [
+        (grid, i)
+        for grid, i in refs
+        if any(cell.text.strip() for cell in grid.cells if cell.row == i)
+    ]
+
+
+def _body_rows(pieces: list[TablePiece]) -> list[list[str]]:
+    """Data rows of every page as text by grid position, repeated headers dropped."""
+    slots = {id(p.grid): _slots(p.grid) for p in pieces}
+    return [slots[id(grid)][i] for grid, i in _body_row_refs(pieces)]
 
 
 def _is_repeated_header(row: list[str], header_texts: set[str]) -> bool:
@@ -217,23 +227,34 @@ def _projects(rows: list[list[str]], layout: Layout) -> dict:
 _SIDE_NAMES = ("income", "expenditure", "expenditure_by_use")
 
 
-def _two_sided(rows: list[list[str]]) -> dict:
+def _two_sided(pieces: list[TablePiece]) -> dict:
     """收入 | 支出 side by side: item, amount pairs; blank sides skipped.
 
-    Some provinces print a third pair (支出用途: 基本支出, 项目支出 …) beside the
-    functional one; it becomes `expenditure_by_use` rather than being mixed in.
+    Even grid columns hold items, odd ones amounts. A total's item cell may be merged
+    across a side (Jiangsu's 支出合计): the next amount cell is its amount. Some
+    provinces print a third pair (支出用途: 基本支出, 项目支出 …) beside the functional
+    one; it becomes `expenditure_by_use` rather than being mixed in.
     """
-    width = max((len(row) for row in rows), default=0)
+    width = pieces[0].grid.n_cols
     if width < 4 or width % 2 or width > 6:
         raise TableShapeError(f"two-sided table with {width} columns")
-    sides: dict[str, list[dict]] = {name: [] for name in _SIDE_NAMES[: width // 2]}
-    for row in rows:
-        for pair, side in enumerate(sides.values()):
-            item = normalise_name(row[2 * pair])
-            amount = _amount(row[2 * pair + 1])
+    sides: list[list[dict]] = [[] for _ in range(width // 2)]
+    for grid, index in _body_row_refs(pieces):
+        pending: tuple[int, str] | None = None  # (side, item) waiting for its amount
+        for cell in sorted((c for c in grid.cells if c.row == index), key=lambda c: c.col):
+            if cell.col % 2 == 0:
+                if pending and pending[1]:
+                    sides[pending[0]].append({"item": pending[1], "amount": None})
+                pending = (cell.col // 2, normalise_name(cell.text))
+                continue
+            side, item = pending if pending else (cell.col // 2, "")
+            amount = _amount(cell.text)
             if item or amount is not None:
-                side.append({"item": item, "amount": amount})
-    return sides
+                sides[side].append({"item": item, "amount": amount})
+            pending = None
+        if pending and pending[1]:
+            sides[pending[0]].append({"item": pending[1], "amount": None})
+    return dict(zip(_SIDE_NAMES, sides, strict=False))
 
 
 def build_generic(title: str, pieces: list[TablePiece]) -> dict:
