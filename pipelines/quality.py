@@ -142,6 +142,8 @@ class CheckOutcome:
     def summary(self) -> str:
         """One line: what was compared and what broke."""
         if self.passed:
+            if not self.comparisons:
+                return f"{self.name}: nothing missing"
             return f"{self.name}: {len(self.comparisons)} comparisons hold"
         errors = sum(f.severity == ERROR for f in self.findings)
         warns = len(self.findings) - errors
@@ -766,3 +768,37 @@ DOCUMENT_CHECKS: dict[str, Callable[[dict], CheckOutcome]] = {
 def run_document_checks(doc: dict) -> dict[str, CheckOutcome]:
     """Every document-level check, by name."""
     return {name: check(doc) for name, check in DOCUMENT_CHECKS.items()}
+
+
+# -- referential integrity (SQL over the warehouse) ---------------------------------------
+
+
+def check_referential_integrity(con, document_id: int) -> CheckOutcome:
+    """Every key of the document's fact rows resolves to a dimension row.
+
+    Runs `sql/checks/referential_integrity.sql` on a warehouse connection (document,
+    department, function/economic subject of the document's year, fund source, expenditure
+    type, project, source table); each missing key is an ERROR naming the fact table.
+    """
+    from pipelines.warehouse.sql_files import read_sql
+
+    sql = read_sql("checks/referential_integrity")
+    rows = con.execute(sql, {"document_id": document_id}).fetchall()
+    findings = tuple(
+        Finding(
+            table=fact_table,
+            row=str(key_value),
+            column=key_column,
+            rule=f"{fact_table}.{key_column} has a dimension row",
+            expected="a dimension row",
+            actual=f"{orphans} orphan row(s)",
+            difference=None,
+            severity=ERROR,
+        )
+        for fact_table, key_column, key_value, orphans in rows
+    )
+    return CheckOutcome(
+        "referential_integrity",
+        "every fact key of the document resolves to a dimension row (SQL over the warehouse)",
+        findings=findings,
+    )

@@ -1,0 +1,108 @@
+"""Reporting layer: one asset per view in sql/views, its lineage read from the view's SQL.
+
+Materialising a partition (re)creates the view and reports that document's rows of it.
+"""
+
+import re
+
+import dagster as dg
+
+from assets.warehouse import COLUMN_DESCRIPTIONS, WAREHOUSE_TABLES
+from pipelines.extraction.document import DocumentIdentity
+from pipelines.inbox import partition_key
+from pipelines.partitions import budget_document_partitions
+from pipelines.resources import WAREHOUSE_POOL, DuckDBWarehouse
+from pipelines.warehouse.sql_files import read_sql, sql_names
+
+VIEW_COLUMN_DESCRIPTIONS = COLUMN_DESCRIPTIONS | {
+    "amount_wan": "the amount in 万元 (amount_yuan / 10000)",
+    "name": "subject name as printed",
+}
+_REFERENCE = re.compile(r"\b(?:from|join)\s+(\w+)", re.IGNORECASE)
+_VIEW = re.compile(r"create\s+or\s+replace\s+view\s+(\w+)", re.IGNORECASE)
+_DOCUMENTS_SQL = (
+    "select dim_department.department, dim_document.fiscal_year from dim_document "
+    "inner join dim_department on dim_department.department_id = dim_document.department_id"
+)
+
+
+def view_lineage(sql: str) -> list[str]:
+    """The warehouse tables a view reads (its `from` / `join` targets), in order."""
+    seen: list[str] = []
+    for name in _REFERENCE.findall(sql):
+        if name in WAREHOUSE_TABLES and name not in seen:
+            seen.append(name)
+    return seen
+
+
+def _description(sql: str) -> str:
+    first = sql.strip().splitlines()[0] if sql.strip() else ""
+    return first.removeprefix("--").strip().capitalize()
+
+
+def _view_asset(sql_name: str) -> dg.AssetsDefinition:
+    sql = read_sql(sql_name)
+    match = _VIEW.search(sql)
+    view = match.group(1) if match else sql_name.split("/")[-1]
+
+    @dg.asset(
+        name=view,
+        deps=view_lineage(sql),
+        description=_description(sql),
+        group_name="reporting",
+        kinds={"duckdb"},
+        partitions_def=budget_document_partitions,
+        pool=WAREHOUSE_POOL,
+        owners=["team:budget-etl"],
+        tags={"layer": "view"},
+    )
+    def _view(context: dg.AssetExecutionContext, warehouse: DuckDBWarehouse):
+        with warehouse.get_connection() as con:
+            con.execute(sql)
+            identity = next(
+                (
+                    (department, year)
+                    for department, year in con.execute(_DOCUMENTS_SQL).fetchall()
+                    if partition_key(DocumentIdentity(department, year)) == context.partition_key
+                ),
+                None,
+            )
+            if identity is None:
+                raise dg.Failure(f"partition {context.partition_key!r} is not loaded")
+            columns = con.execute(
+                "select column_name, data_type from information_schema.columns "
+                "where table_name = $view order by ordinal_position",
+                {"view": view},
+            ).fetchall()
+            names = {c for c, _ in columns}
+            where = (
+                "where department = $department and fiscal_year = $fiscal_year"
+                if {"department", "fiscal_year"} <= names
+                else ""
+            )
+            params = {"department": identity[0], "fiscal_year": identity[1]} if where else {}
+            query = f"select * from {view} {where}"  # view: a fixed identifier from sql/views
+            (n,) = con.execute(f"select count(*) from ({query})", params).fetchone()
+            preview = con.execute(f"{query} limit 10", params).df()
+        return dg.MaterializeResult(
+            metadata={
+                "dagster/row_count": int(n),
+                "dagster/column_schema": dg.TableSchema(
+                    columns=[
+                        dg.TableColumn(c, t, description=VIEW_COLUMN_DESCRIPTIONS.get(c, ""))
+                        for c, t in columns
+                    ]
+                ),
+                "preview": dg.MetadataValue.md(
+                    preview.to_markdown(index=False) if len(preview) else "—"
+                ),
+                "sql": dg.MetadataValue.md(f"```sql\n{sql.strip()}\n```"),
+                "slice": where or "(whole view)",
+                "warehouse": dg.MetadataValue.path(str(warehouse.resolved_path())),
+            }
+        )
+
+    return _view
+
+
+REPORTING_VIEWS = [_view_asset(name) for name in sql_names("views")]

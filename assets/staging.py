@@ -1,0 +1,223 @@
+"""Staging layer: the PDF's twelve tables as budget-doc/1, then as one tidy row per amount."""
+
+from decimal import Decimal
+
+import dagster as dg
+import pandas as pd
+
+from assets.raw import reject
+from pipelines.budget_doc import TABLE_KEYS, TOTAL_COLUMNS, TWO_SIDED, YUAN_PER_UNIT
+from pipelines.errors import BudgetInputError
+from pipelines.extraction.document import DocumentIdentity, Extraction, extract_document
+from pipelines.inbox import partition_key
+from pipelines.partitions import budget_document_partitions
+from pipelines.resources import BudgetInbox
+from pipelines.warehouse.load import TABLE_TITLES, is_total_label
+
+TABLES_COLUMNS = {
+    "table_key": "budget-doc/1 table key (t01_summary … t12_projects)",
+    "title": "the table's printed title",
+    "pages": "1-based pages of the source PDF the table was read from",
+    "rows": "rows (or summary lines) read",
+    "unit": "unit the amounts are printed in (元 or 万元)",
+    "note": "the table's 注 line, e.g. 本表本年无发生额。",
+}
+CELLS_COLUMNS = {
+    "table_key": "budget-doc/1 table key",
+    "side": "income / expenditure for the two-sided tables t01 and t04, else empty",
+    "row_index": "0-based row (or line) position in the printed table",
+    "code": "subject code as printed (3/5/7 digits), empty on rows without one",
+    "label": "row label: subject name, item or project name",
+    "column_name": "leaf column header (合计, 基本支出, 一般公共预算 …); 'amount' on t01/t04",
+    "is_total_row": "the row sums other rows (合计, 总计, 本年收入合计 …)",
+    "is_total_column": "the column sums other columns (合计, 总计, 小计)",
+    "printed_amount": "the amount exactly as printed, two decimals",
+    "unit": "unit of printed_amount",
+    "amount_yuan": "printed_amount in 元",
+    "pages": "pages of the source PDF holding the table",
+}
+
+
+def table_schema(descriptions: dict[str, str], frame: pd.DataFrame) -> dg.TableSchema:
+    """A TableSchema of a DataFrame's columns, described."""
+    return dg.TableSchema(
+        columns=[
+            dg.TableColumn(
+                name,
+                str(frame[name].dtype) if name in frame else "object",
+                description=descriptions.get(name, ""),
+            )
+            for name in (frame.columns if len(frame.columns) else descriptions)
+        ]
+    )
+
+
+def pages_text(pages: list[int] | None) -> str:
+    """[4, 5, 6, 9] -> '4–6, 9'."""
+    if not pages:
+        return ""
+    runs: list[list[int]] = []
+    for page in sorted(set(pages)):
+        if runs and page == runs[-1][-1] + 1:
+            runs[-1].append(page)
+        else:
+            runs.append([page])
+    return ", ".join(str(r[0]) if len(r) == 1 else f"{r[0]}–{r[-1]}" for r in runs)
+
+
+def tables_frame(extraction: Extraction) -> pd.DataFrame:
+    """One row per table of the document: title, source pages, rows read, unit, note."""
+    tables = extraction.doc.get("tables") or {}
+    rows = []
+    for key in TABLE_KEYS:
+        table = tables.get(key)
+        if table is None:
+            count = None
+        elif key in TWO_SIDED:
+            count = len(table.get("income") or []) + len(table.get("expenditure") or [])
+        else:
+            count = len(table.get("rows") or [])
+        rows.append(
+            {
+                "table_key": key,
+                "title": TABLE_TITLES.get(key, ""),
+                "pages": pages_text(extraction.table_pages.get(key)),
+                "rows": count,
+                "unit": (table or {}).get("unit") or extraction.doc.get("unit"),
+                "note": (table or {}).get("note") or "",
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def document_cells(extraction: Extraction) -> pd.DataFrame:
+    """One row per printed amount of the document (null cells skipped), amounts exact."""
+    doc = extraction.doc
+    records = []
+    for key in TABLE_KEYS:
+        table = (doc.get("tables") or {}).get(key)
+        if table is None:
+            continue
+        unit = table.get("unit") or doc.get("unit")
+        factor = YUAN_PER_UNIT.get(unit, Decimal(1))
+        pages = pages_text(extraction.table_pages.get(key))
+        base = {"table_key": key, "unit": unit, "pages": pages}
+        if key in TWO_SIDED:
+            for side in ("income", "expenditure"):
+                for i, line in enumerate(table.get(side) or []):
+                    if line.get("amount") is None:
+                        continue
+                    amount = Decimal(line["amount"])
+                    records.append(
+                        base
+                        | {
+                            "side": side,
+                            "row_index": i,
+                            "code": "",
+                            "label": line.get("item") or "",
+                            "column_name": "amount",
+                            "is_total_row": is_total_label(line.get("item")),
+                            "is_total_column": False,
+                            "printed_amount": amount,
+                            "amount_yuan": amount * factor,
+                        }
+                    )
+            continue
+        columns = table.get("columns") or []
+        for i, row in enumerate(table.get("rows") or []):
+            label = row.get("name") if "name" in row else row.get("item")
+            for j, text in enumerate(row.get("values") or []):
+                if text is None or j >= len(columns):
+                    continue
+                amount = Decimal(text)
+                records.append(
+                    base
+                    | {
+                        "side": "",
+                        "row_index": i,
+                        "code": row.get("code") or "",
+                        "label": label or "",
+                        "column_name": columns[j],
+                        "is_total_row": not row.get("code") and is_total_label(label),
+                        "is_total_column": columns[j] in TOTAL_COLUMNS,
+                        "printed_amount": amount,
+                        "amount_yuan": amount * factor,
+                    }
+                )
+    frame = pd.DataFrame.from_records(records, columns=list(CELLS_COLUMNS))
+    return frame.astype({"row_index": "int64", "is_total_row": bool, "is_total_column": bool})
+
+
+@dg.asset(
+    partitions_def=budget_document_partitions,
+    group_name="staging",
+    kinds={"camelot", "python"},
+    owners=["team:budget-etl"],
+)
+def stg_budget_tables(
+    context: dg.AssetExecutionContext, raw_budget_pdf: dict, inbox: BudgetInbox
+) -> Extraction:
+    """One budget-doc/1 document per PDF: its twelve standard tables, cell by cell, as printed."""
+    try:
+        extraction = extract_document(raw_budget_pdf["path"], password=inbox.resolved_password())
+    except BudgetInputError as exc:
+        raise reject(exc.path, exc.reason) from None
+    doc = extraction.doc
+    try:
+        identity = DocumentIdentity(doc["department"], int(doc["fiscal_year"]))
+    except (KeyError, TypeError, ValueError):
+        raise reject(extraction.path, "the parsed document has no department or year") from None
+    if partition_key(identity) != context.partition_key:
+        raise reject(
+            extraction.path,
+            f"parsed as {partition_key(identity)!r}, not partition {context.partition_key!r}",
+        )
+    frame = tables_frame(extraction)
+    found = frame[frame["rows"].notna()]
+    pages = "; ".join(f"{r.table_key} p.{r.pages}" for r in found.itertuples() if r.pages)
+    context.add_output_metadata(
+        {
+            "dagster/row_count": int(found["rows"].sum()),
+            "dagster/column_schema": table_schema(TABLES_COLUMNS, frame),
+            "preview": dg.MetadataValue.md(frame.to_markdown(index=False)),
+            "source_pdf": dg.MetadataValue.path(str(extraction.path)),
+            "source_pages": pages,
+            "page_count": extraction.page_count,
+            "sha256": extraction.sha256,
+            "tables_found": f"{len(found)} of {len(TABLE_KEYS)}",
+            "unit": doc.get("unit") or "",
+            "extraction_warnings": dg.MetadataValue.md(
+                "\n".join(f"- {w}" for w in extraction.warnings) or "none"
+            ),
+        }
+    )
+    return extraction
+
+
+@dg.asset(
+    partitions_def=budget_document_partitions,
+    group_name="staging",
+    kinds={"pandas"},
+    owners=["team:budget-etl"],
+)
+def stg_budget_cells(
+    context: dg.AssetExecutionContext, stg_budget_tables: Extraction
+) -> pd.DataFrame:
+    """One row per printed amount cell of a budget document, with its unit and 元 value."""
+    cells = document_cells(stg_budget_tables)
+    per_table = cells.groupby("table_key").size().to_dict() if len(cells) else {}
+    context.add_output_metadata(
+        {
+            "dagster/row_count": len(cells),
+            "dagster/column_schema": table_schema(CELLS_COLUMNS, cells),
+            "preview": dg.MetadataValue.md(cells.head(10).to_markdown(index=False)),
+            "cells_per_table": dg.MetadataValue.json({k: int(v) for k, v in per_table.items()}),
+            "source_pdf": dg.MetadataValue.path(str(stg_budget_tables.path)),
+            "total_yuan": str(
+                cells.loc[~cells["is_total_row"] & ~cells["is_total_column"], "amount_yuan"].sum()
+            )
+            if len(cells)
+            else "0",
+        }
+    )
+    return cells

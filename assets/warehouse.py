@@ -1,0 +1,336 @@
+"""Warehouse layer: one document's dimensions and facts, written in ONE DuckDB transaction.
+
+`load_budget_document` is a multi-asset: the UI shows every table of the star schema as its
+own asset (with this partition's rows, schema and preview), while a single step writes them
+all through `pipelines.warehouse.load.load_document`. The same step checks referential
+integrity over the loaded keys and records every check outcome in `dq_check_result`; it
+runs in the `duckdb_warehouse` pool (limit 1), so only one process writes the file.
+"""
+
+import re
+from datetime import UTC, datetime
+
+import dagster as dg
+import pandas as pd
+
+from assets.raw import reject
+from assets.staging import pages_text
+from pipelines import quality
+from pipelines.errors import BudgetInputError
+from pipelines.extraction.document import Extraction
+from pipelines.partitions import budget_document_partitions
+from pipelines.resources import WAREHOUSE_POOL, DuckDBWarehouse
+from pipelines.warehouse.checks import record_check_results
+from pipelines.warehouse.load import load_document
+from pipelines.warehouse.sql_files import SQL_ROOT, read_sql, sql_names
+
+STAGING_TABLES = dg.AssetKey("stg_budget_tables")
+STAGING_CELLS = dg.AssetKey("stg_budget_cells")
+
+# Upstream of each warehouse table (lineage as a reader expects it: cells -> dims -> facts).
+TABLE_DEPS: dict[str, list[str]] = {
+    "dim_department": ["stg_budget_cells"],
+    "dim_document": ["dim_department", "stg_budget_cells"],
+    "dim_source_table": ["dim_document"],
+    "dim_function_subject": ["stg_budget_cells"],
+    "dim_economic_subject": ["stg_budget_cells"],
+    "dim_fund_source": ["stg_budget_cells"],
+    "dim_expenditure_type": ["stg_budget_cells"],
+    "dim_project": ["dim_document"],
+    "fact_summary_line": ["dim_document", "dim_source_table"],
+    "fact_income_by_function": ["dim_document", "dim_function_subject", "dim_fund_source"],
+    "fact_expenditure_by_function": [
+        "dim_document",
+        "dim_function_subject",
+        "dim_expenditure_type",
+    ],
+    "fact_economic_expenditure": ["dim_document", "dim_economic_subject"],
+    "fact_three_public": ["dim_document", "dim_fund_source"],
+    "fact_basic_by_unit": ["dim_document", "dim_fund_source"],
+    "fact_project_fund": ["dim_project", "dim_fund_source"],
+    "fact_generic_cell": ["dim_document"],
+    "fact_dq_check": ["stg_budget_tables", "dim_document"],
+}
+
+# The budget-doc/1 tables each warehouse table is read from (for the source pages).
+SOURCE_TABLES: dict[str, tuple[str, ...]] = {
+    "fact_summary_line": ("t01_summary", "t04_fiscal_summary"),
+    "fact_income_by_function": ("t02_income",),
+    "fact_expenditure_by_function": (
+        "t03_expenditure",
+        "t05_gpb_function",
+        "t08_gov_fund",
+        "t09_state_capital",
+    ),
+    "fact_economic_expenditure": ("t06_gpb_basic_economic", "t10_gpb_project_economic"),
+    "fact_three_public": ("t07_three_public",),
+    "fact_basic_by_unit": ("t11_basic_by_unit",),
+    "fact_project_fund": ("t12_projects",),
+    "dim_project": ("t12_projects",),
+    "dim_function_subject": ("t02_income", "t03_expenditure", "t05_gpb_function"),
+    "dim_economic_subject": ("t06_gpb_basic_economic", "t10_gpb_project_economic"),
+}
+
+# This document's slice of each table (values bound as $parameters, never formatted in).
+_BY_DOCUMENT = "where document_id = $document_id"
+SLICES: dict[str, str] = {
+    "dim_department": "where department_id = $department_id",
+    "dim_document": _BY_DOCUMENT,
+    "dim_function_subject": (
+        "where fiscal_year = $fiscal_year and code in ("
+        "select code from fact_income_by_function where document_id = $document_id "
+        "union select code from fact_expenditure_by_function where document_id = $document_id)"
+    ),
+    "dim_economic_subject": (
+        "where fiscal_year = $fiscal_year and code in ("
+        "select code from fact_economic_expenditure where document_id = $document_id)"
+    ),
+    "dim_fund_source": (
+        "where fund_source in (select fund_source from fact_income_by_function "
+        "where document_id = $document_id union select fund_source from fact_project_fund "
+        "where document_id = $document_id union select fund_source from fact_three_public "
+        "where document_id = $document_id union select fund_source from fact_basic_by_unit "
+        "where document_id = $document_id)"
+    ),
+    "dim_expenditure_type": (
+        "where expenditure_type in (select expenditure_type from fact_expenditure_by_function "
+        "where document_id = $document_id)"
+    ),
+    "fact_dq_check": "where department = $department and fiscal_year = $fiscal_year",
+}
+
+COLUMN_DESCRIPTIONS = {
+    "amount_yuan": "the amount in 元 (printed_amount × unit factor), exact decimal",
+    "check_name": "data-quality check name (balance, hierarchy, …)",
+    "checked_at": "when the check ran (UTC)",
+    "code": "subject code as printed: 3/5/7 digits = 类/款/项 (function), 3/5 (economic)",
+    "column_index": "0-based position of the column in the printed table",
+    "column_name": "leaf column header as printed",
+    "department": "publishing department (部门 or 单位), as printed",
+    "department_id": "surrogate key of dim_department",
+    "detail": "what the check compared and the offending rows",
+    "document_id": "surrogate key of dim_document (one loaded department × year edition)",
+    "expenditure_type": "expenditure-type column (基本支出, 项目支出, …) as printed",
+    "fiscal_year": "budget year",
+    "format": "source format (budget-doc/1)",
+    "fund": "which budget a function table covers (全部资金, 一般公共预算, …)",
+    "fund_source": "fund-source column (一般公共预算, 政府性基金预算, …) as printed",
+    "is_total": "the item or column is a total of others",
+    "is_total_column": "the column sums other columns (合计, 总计, 小计)",
+    "is_total_row": "the row sums other rows (合计, 总计, …)",
+    "item": "row label as printed",
+    "level": "1 = 类, 2 = 款, 3 = 项",
+    "line_index": "0-based position of the line on its side of the table",
+    "loaded_at": "when this edition was loaded (UTC)",
+    "name": "subject or column name as printed",
+    "note": "the table's 注 line (本表本年无发生额。)",
+    "page_count": "pages of the source PDF",
+    "pages": "1-based pages of the source PDF holding the table",
+    "parent_code": "code one level up (2080104 -> 20801)",
+    "passed": "the check held exactly",
+    "performance_goal": "项目绩效目标 text of a project",
+    "printed_amount": "the amount exactly as printed, in `unit`",
+    "printed_value": "the cell text as printed",
+    "project_id": "surrogate key of dim_project",
+    "project_name": "project (or unit / 合计) name as printed",
+    "row_count": "rows read from the table",
+    "row_index": "0-based position of the row in the printed table",
+    "row_kind": "project / unit / total (t12); total / unit / category (t11)",
+    "row_label": "row label of an extra table",
+    "severity": "ERROR or WARN (rounding tail of at most 0.05)",
+    "sha256": "sha256 of the source PDF (the edition)",
+    "side": "income or expenditure",
+    "source_file": "the PDF the document was read from",
+    "subject_name": "subject name as printed in this table",
+    "table_index": "position of an extra table",
+    "table_key": "budget-doc/1 table key (t01_summary … t12_projects)",
+    "table_title": "the table's printed title",
+    "unit": "unit the amount was printed in (元 or 万元)",
+}
+
+_COMMENT = re.compile(r"^--\s*(.+)$")
+_CREATE = re.compile(r"create table if not exists (\w+)")
+
+
+def _schema_descriptions() -> dict[str, str]:
+    """Table -> its one-line comment in sql/schema (the UI description of the asset)."""
+    out: dict[str, str] = {}
+    for name in sql_names("schema"):
+        text = read_sql(name)
+        created = _CREATE.search(text)
+        if not created:
+            continue
+        comments = [m.group(1) for line in text.splitlines() if (m := _COMMENT.match(line))]
+        out[created.group(1)] = " ".join(comments)
+    return out
+
+
+WAREHOUSE_TABLES = tuple(TABLE_DEPS)
+_DESCRIPTIONS = _schema_descriptions()
+RI_CHECKED = tuple(t for t in WAREHOUSE_TABLES if t.startswith("fact_") and t != "fact_dq_check")
+
+WAREHOUSE_SPECS = [
+    dg.AssetSpec(
+        table,
+        deps=TABLE_DEPS[table],
+        description=_DESCRIPTIONS.get(table, table).capitalize(),
+        group_name="warehouse",
+        kinds={"duckdb"},
+        partitions_def=budget_document_partitions,
+        owners=["team:budget-etl"],
+        tags={"layer": "dimension" if table.startswith("dim_") else "fact"},
+    )
+    for table in WAREHOUSE_TABLES
+]
+RI_CHECK_SPECS = [
+    dg.AssetCheckSpec(
+        "referential_integrity",
+        asset=table,
+        description=f"every key of {table} rows resolves to a dimension row (SQL)",
+    )
+    for table in RI_CHECKED
+]
+
+
+_PARAM = re.compile(r"\$(\w+)")
+
+
+def _bound(sql: str, params: dict) -> dict:
+    """The parameters a statement names (DuckDB refuses unused ones)."""
+    names = set(_PARAM.findall(sql))
+    return {k: v for k, v in params.items() if k in names}
+
+
+def table_metadata(con, table: str, params: dict, extraction: Extraction) -> dict:
+    """This document's slice of one table: row count, described schema, preview, SQL, source."""
+    where = SLICES.get(table, _BY_DOCUMENT)
+    count_sql = f"select count(*) as n from {table} {where}"  # table: fixed identifier
+    preview_sql = f"select * from {table} {where} limit 10"
+    (n,) = con.execute(count_sql, _bound(count_sql, params)).fetchone()
+    preview = con.execute(preview_sql, _bound(preview_sql, params)).df()
+    columns = con.execute(
+        "select column_name, data_type from information_schema.columns "
+        "where table_name = $table order by ordinal_position",
+        {"table": table},
+    ).fetchall()
+    schema = dg.TableSchema(
+        columns=[
+            dg.TableColumn(name, dtype, description=COLUMN_DESCRIPTIONS.get(name, ""))
+            for name, dtype in columns
+        ]
+    )
+    insert = SQL_ROOT / "load" / f"insert_{table}.sql"
+    sql = insert.read_text(encoding="utf-8") if insert.exists() else ""
+    sources = SOURCE_TABLES.get(table, tuple(extraction.table_pages))
+    pages = "; ".join(
+        f"{key} p.{pages_text(extraction.table_pages.get(key))}"
+        for key in sources
+        if extraction.table_pages.get(key)
+    )
+    return {
+        "dagster/row_count": int(n),
+        "dagster/column_schema": schema,
+        "preview": dg.MetadataValue.md(preview.to_markdown(index=False) if len(preview) else "—"),
+        "sql": dg.MetadataValue.md(f"```sql\n{sql.strip()}\n```\n\nslice: `{where}`"),
+        "source_pdf": dg.MetadataValue.path(str(extraction.path)),
+        "source_pages": pages,
+    }
+
+
+def dq_rows(outcomes: dict[str, quality.CheckOutcome]) -> list[dict]:
+    """Check outcomes as record_check_results rows (severity: the failure's, else ERROR)."""
+    rows = []
+    for name, outcome in outcomes.items():
+        detail = outcome.summary()
+        if outcome.findings:
+            detail += "\n" + outcome.findings_markdown(limit=20)
+        rows.append(
+            {
+                "check_name": name,
+                "severity": outcome.severity or quality.ERROR,
+                "passed": outcome.passed,
+                "detail": detail,
+            }
+        )
+    return rows
+
+
+@dg.multi_asset(
+    name="load_budget_document",
+    specs=WAREHOUSE_SPECS,
+    check_specs=RI_CHECK_SPECS,
+    ins={
+        "stg_budget_tables": dg.AssetIn(STAGING_TABLES),
+        "stg_budget_cells": dg.AssetIn(STAGING_CELLS),
+    },
+    partitions_def=budget_document_partitions,
+    pool=WAREHOUSE_POOL,
+    description="Replace one document's rows in every dimension and fact table, atomically.",
+)
+def load_budget_document(
+    context: dg.AssetExecutionContext,
+    warehouse: DuckDBWarehouse,
+    stg_budget_tables: Extraction,
+    stg_budget_cells: pd.DataFrame,
+):
+    extraction = stg_budget_tables
+    outcomes = quality.run_document_checks(extraction.doc)
+    with warehouse.get_connection() as con:
+        try:
+            report = load_document(con, extraction)
+        except BudgetInputError as exc:
+            raise reject(exc.path, exc.reason) from None
+        context.log.info(report.message)
+        integrity = quality.check_referential_integrity(con, report.document_id)
+        outcomes["referential_integrity"] = integrity
+        record_check_results(
+            con,
+            report.department,
+            report.fiscal_year,
+            dq_rows(outcomes),
+            sha256=report.sha256,
+            checked_at=datetime.now(UTC).replace(tzinfo=None),
+        )
+        (department_id,) = con.execute(
+            "select department_id from dim_document where document_id = $document_id",
+            {"document_id": report.document_id},
+        ).fetchone()
+        params = {
+            "document_id": report.document_id,
+            "department_id": department_id,
+            "department": report.department,
+            "fiscal_year": report.fiscal_year,
+        }
+        metadata = {t: table_metadata(con, t, params, extraction) for t in WAREHOUSE_TABLES}
+
+    loaded_cells = sum(
+        n for t, n in report.rows.items() if t.startswith("fact_") and t != "fact_generic_cell"
+    )
+    metadata["dim_document"] |= {
+        "load/action": report.action,
+        "load/message": report.message,
+        "load/fact_rows": report.fact_rows,
+        "load/normalised_cells": len(stg_budget_cells),
+        "load/cells_reconcile": loaded_cells == len(stg_budget_cells),
+        "load/replaced_sha256": report.replaced_sha256 or "",
+        "sha256": report.sha256,
+    }
+    for table in WAREHOUSE_TABLES:
+        yield dg.MaterializeResult(asset_key=table, metadata=metadata[table])
+    for table in RI_CHECKED:
+        findings = [f for f in integrity.findings if f.table == table]
+        mine = quality.CheckOutcome(integrity.name, integrity.description, findings=tuple(findings))
+        yield dg.AssetCheckResult(
+            asset_key=table,
+            check_name="referential_integrity",
+            passed=mine.passed,
+            severity=dg.AssetCheckSeverity.ERROR,
+            description=mine.summary(),
+            metadata={
+                "orphan_keys": len(findings),
+                "offending_rows": dg.MetadataValue.md(mine.findings_markdown()),
+                "sql": dg.MetadataValue.md(
+                    f"```sql\n{read_sql('checks/referential_integrity').strip()}\n```"
+                ),
+            },
+        )

@@ -1,0 +1,31 @@
+"""The one Dagster entry point (workspace.yaml loads `pipelines.definitions:defs`).
+
+raw_budget_pdf -> stg_budget_tables -> stg_budget_cells -> dim_* / fact_* -> v_* views,
+partitioned by document; docs/pipeline.md describes the graph.
+"""
+
+import dagster as dg
+
+from assets import checks, raw, reporting, staging, warehouse
+from pipelines.jobs import budget_document_job
+from pipelines.resources import BudgetInbox, DuckDBWarehouse
+from pipelines.schedules import budget_yearly_schedule
+from pipelines.sensors import budget_inbox_sensor
+
+all_assets = dg.load_assets_from_modules([raw, staging, warehouse, reporting])
+all_asset_checks = dg.load_asset_checks_from_modules([checks])
+
+
+def default_resources() -> dict:
+    """Warehouse from $BUDGET_WAREHOUSE, inbox from $BUDGET_INBOX (both resolved at run time)."""
+    return {"warehouse": DuckDBWarehouse(), "inbox": BudgetInbox()}
+
+
+defs = dg.Definitions(
+    assets=all_assets,
+    asset_checks=all_asset_checks,
+    jobs=[budget_document_job],
+    schedules=[budget_yearly_schedule],
+    sensors=[budget_inbox_sensor],
+    resources=default_resources(),
+)

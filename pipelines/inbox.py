@@ -1,0 +1,165 @@
+"""Finding budget PDFs and naming their partitions (no Dagster import).
+
+A document's partition key is `"<fiscal_year>|<department>"` (`2023|广州市人力资源和社会保障
+数据服务中心`): one key per department budget and year, the year first so keys sort and filter
+by year. `scan_inbox` is the sensor's logic as a pure function: which files are new or changed
+since the cursor, which cannot be identified.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from pipelines.errors import BudgetInputError
+from pipelines.extraction.document import DocumentIdentity
+
+DEFAULT_INBOX = Path("data/inbox")
+INBOX_ENV = "BUDGET_INBOX"
+PASSWORD_ENV = "BUDGET_PDF_PASSWORD"
+KEY_SEPARATOR = "|"
+# Characters Dagster's partition selection syntax reserves ("a,b", "[a...b]").
+_RESERVED = str.maketrans({",": "，", "[": "【", "]": "】", KEY_SEPARATOR: "｜"})
+
+
+def inbox_folder(explicit: str | os.PathLike | None = None) -> Path:
+    """`explicit` if given, else `$BUDGET_INBOX`, else data/inbox."""
+    if explicit:
+        return Path(explicit)
+    return Path(os.environ.get(INBOX_ENV) or DEFAULT_INBOX)
+
+
+def partition_key(identity: DocumentIdentity) -> str:
+    """`2023|部门名称`: the partition of one department's budget for one year."""
+    department = identity.department.strip().translate(_RESERVED)
+    return f"{int(identity.fiscal_year)}{KEY_SEPARATOR}{department}"
+
+
+def parse_partition_key(key: str) -> tuple[int, str]:
+    """(fiscal_year, department) of a partition key; ValueError for anything else."""
+    year, sep, department = key.partition(KEY_SEPARATOR)
+    if not sep or not year.isdigit() or not department:
+        raise ValueError(f"not a budget document partition key: {key!r}")
+    return int(year), department
+
+
+def find_pdfs(paths: Iterable[str | os.PathLike]) -> list[Path]:
+    """Every PDF named by `paths` (files as given, folders searched recursively), once each."""
+    found: list[Path] = []
+    seen: set[Path] = set()
+    for raw in paths:
+        path = Path(raw)
+        candidates = (
+            sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() == ".pdf")
+            if path.is_dir()
+            else [path]
+        )
+        for candidate in candidates:
+            resolved = candidate.resolve()
+            if resolved not in seen:
+                seen.add(resolved)
+                found.append(candidate)
+    return found
+
+
+def file_sha256(path: str | os.PathLike) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+@dataclass(frozen=True)
+class InboxDocument:
+    """A new or changed PDF in the inbox, identified: what the sensor launches a run for."""
+
+    path: Path
+    sha256: str
+    partition_key: str
+    department: str
+    fiscal_year: int
+
+
+@dataclass(frozen=True)
+class RejectedFile:
+    """A PDF that could not be identified as a budget document, with the reason."""
+
+    path: Path
+    sha256: str
+    reason: str
+
+
+Identify = Callable[[Path], DocumentIdentity]
+
+
+def scan_inbox(
+    folder: Path, cursor: dict[str, dict], identify: Identify
+) -> tuple[dict[str, dict], list[InboxDocument], list[RejectedFile]]:
+    """Compare the inbox with the cursor; return (new cursor, documents to load, rejected files).
+
+    The cursor maps each file path to `{"mtime_ns", "size", "sha256"}` (plus `"key"` or
+    `"rejected"`). A file whose mtime and size are unchanged is not read again; a file whose
+    bytes are unchanged (same sha256) is not loaded again, whatever its mtime; a file that
+    cannot be identified is reported once and retried only when its bytes change. Files
+    that left the inbox leave the cursor. When two files name the same document, the one
+    modified last wins.
+    """
+    new_cursor: dict[str, dict] = {}
+    chosen: dict[str, tuple[int, InboxDocument]] = {}
+    rejected: list[RejectedFile] = []
+    for path in find_pdfs([folder]) if folder.is_dir() else []:
+        name = str(path)
+        try:
+            stat = path.stat()
+        except OSError:  # removed while scanning
+            continue
+        before = cursor.get(name) or {}
+        state = {"mtime_ns": stat.st_mtime_ns, "size": stat.st_size}
+        if before and all(before.get(k) == v for k, v in state.items()):
+            new_cursor[name] = before
+            continue
+        sha256 = file_sha256(path)
+        if before.get("sha256") == sha256:  # touched, not changed
+            new_cursor[name] = before | state
+            continue
+        state["sha256"] = sha256
+        try:
+            identity = identify(path)
+        except BudgetInputError as exc:
+            rejected.append(RejectedFile(path, sha256, exc.reason))
+            new_cursor[name] = state | {"rejected": exc.reason}
+            continue
+        except Exception as exc:  # noqa: BLE001 - a broken file must not stop the sensor
+            reason = f"{type(exc).__name__}: {exc}"
+            rejected.append(RejectedFile(path, sha256, reason))
+            new_cursor[name] = state | {"rejected": reason}
+            continue
+        document = InboxDocument(
+            path, sha256, partition_key(identity), identity.department, identity.fiscal_year
+        )
+        new_cursor[name] = state | {"key": document.partition_key}
+        previous = chosen.get(document.partition_key)
+        if previous is None or stat.st_mtime_ns >= previous[0]:
+            chosen[document.partition_key] = (stat.st_mtime_ns, document)
+    documents = sorted((d for _, d in chosen.values()), key=lambda d: d.partition_key)
+    return new_cursor, documents, rejected
+
+
+def documents_in(
+    folder: Path, identify: Identify, fiscal_year: int | None = None
+) -> tuple[list[InboxDocument], list[RejectedFile]]:
+    """Every identifiable PDF of a folder (optionally of one fiscal year), newest per key."""
+    _, documents, rejected = scan_inbox(folder, {}, identify)
+    if fiscal_year is not None:
+        documents = [d for d in documents if d.fiscal_year == fiscal_year]
+    return documents, rejected
+
+
+def locate(folder: Path, key: str, identify: Identify) -> Path | None:
+    """The inbox PDF whose identity is partition `key`, or None."""
+    documents, _ = documents_in(folder, identify)
+    return next((d.path for d in documents if d.partition_key == key), None)

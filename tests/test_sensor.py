@@ -1,0 +1,92 @@
+"""The inbox sensor: a new file is picked up once, a changed file again, a bad file rejected."""
+
+import json
+import os
+import shutil
+from pathlib import Path
+
+import dagster as dg
+import pytest
+
+from pipelines.extraction.document import DocumentIdentity
+from pipelines.inbox import parse_partition_key, partition_key
+from pipelines.resources import BudgetInbox
+from pipelines.sensors import budget_inbox_sensor
+
+SAMPLES = Path(__file__).resolve().parents[1] / "data" / "samples"
+SEED_PDF = SAMPLES / "gz_hrss_data_center_2023.pdf"
+OTHER_PDF = SAMPLES / "gz_edu_bureau_2024.pdf"
+SEED_KEY = "2023|广州市人力资源和社会保障数据服务中心"
+
+pytestmark = pytest.mark.skipif(
+    not (SEED_PDF.exists() and OTHER_PDF.exists()), reason="sample PDFs not generated yet"
+)
+
+
+def _tick(instance, inbox: Path, cursor: str | None):
+    context = dg.build_sensor_context(
+        instance=instance, cursor=cursor, resources={"inbox": BudgetInbox(folder=str(inbox))}
+    )
+    result = budget_inbox_sensor(context)
+    # what the daemon does with the result: register the new partitions
+    for request in result.dynamic_partitions_requests or []:
+        instance.add_dynamic_partitions(request.partitions_def_name, list(request.partition_keys))
+    return result
+
+
+def test_partition_keys_round_trip():
+    key = partition_key(DocumentIdentity("广州市[试点],单位|甲", 2024))
+    assert key == "2024|广州市【试点】，单位｜甲"
+    assert parse_partition_key(SEED_KEY) == (2023, "广州市人力资源和社会保障数据服务中心")
+    with pytest.raises(ValueError):
+        parse_partition_key("广州市")
+
+
+def test_new_file_once_changed_file_again_bad_file_rejected(tmp_path):
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    target = inbox / "budget.pdf"
+    shutil.copy(SEED_PDF, target)
+    (inbox / "notes.txt").write_text("not a pdf", encoding="utf-8")
+    (inbox / "broken.pdf").write_bytes(b"%PDF-1.4 this is not really a PDF")
+
+    with dg.instance_for_test() as instance:
+        first = _tick(instance, inbox, None)
+        assert [r.partition_key for r in first.run_requests] == [SEED_KEY]
+        request = first.run_requests[0]
+        assert request.run_config["ops"]["raw_budget_pdf"]["config"]["path"] == str(target)
+        assert request.tags["budget/fiscal_year"] == "2023"
+        assert instance.get_dynamic_partitions("budget_document") == [SEED_KEY]
+        cursor = json.loads(first.cursor)
+        assert "rejected" in cursor[str(inbox / "broken.pdf")]
+        assert str(inbox / "notes.txt") not in cursor
+
+        # the same bytes again, even touched: nothing to do, the bad file is not re-reported
+        os.utime(target, ns=(1, 1))
+        second = _tick(instance, inbox, first.cursor)
+        assert not second.run_requests
+        assert second.skip_reason
+        assert not second.dynamic_partitions_requests
+
+        # new bytes under the same name: a run for whatever the file is now
+        shutil.copy(OTHER_PDF, target)
+        third = _tick(instance, inbox, second.cursor)
+        (changed,) = third.run_requests
+        assert changed.partition_key.startswith("2024|")
+        assert changed.run_key != request.run_key
+        assert sorted(instance.get_dynamic_partitions("budget_document")) == sorted(
+            [SEED_KEY, changed.partition_key]
+        )
+
+        # back to the first edition: a new run again (its bytes changed since the last tick)
+        shutil.copy(SEED_PDF, target)
+        fourth = _tick(instance, inbox, third.cursor)
+        assert [r.partition_key for r in fourth.run_requests] == [SEED_KEY]
+        assert not fourth.dynamic_partitions_requests  # the partition is known
+
+
+def test_missing_inbox_is_a_skip_not_a_crash(tmp_path):
+    with dg.instance_for_test() as instance:
+        result = _tick(instance, tmp_path / "nowhere", None)
+        assert not result.run_requests
+        assert "no new or changed PDF" in result.skip_reason.skip_message
