@@ -24,6 +24,7 @@ STANDARD_TABLES = {
         "t04_fiscal_summary",
         "t05_gpb_function",
         "t06_gpb_basic_economic",
+        "t07_three_public",
         "t08_gov_fund",
     },
     "js_procuratorate_2018": {
@@ -32,18 +33,23 @@ STANDARD_TABLES = {
         "t04_fiscal_summary",
         "t05_gpb_function",
         "t06_gpb_basic_economic",
+        "t07_three_public",
     },
     "js_procuratorate_2019": {
         "t01_summary",
         "t02_income",
+        "t04_fiscal_summary",
         "t05_gpb_function",
         "t06_gpb_basic_economic",
+        "t07_three_public",
     },
     "js_party_office_2019_tables": {
         "t01_summary",
         "t02_income",
+        "t04_fiscal_summary",
         "t05_gpb_function",
         "t06_gpb_basic_economic",
+        "t07_three_public",
     },
     "sh_putuo_commerce_2025": {
         "t01_summary",
@@ -51,6 +57,7 @@ STANDARD_TABLES = {
         "t03_expenditure",
         "t05_gpb_function",
         "t06_gpb_basic_economic",
+        "t07_three_public",
         "t08_gov_fund",
         "t09_state_capital",
     },
@@ -60,6 +67,7 @@ STANDARD_TABLES = {
         "t03_expenditure",
         "t05_gpb_function",
         "t06_gpb_basic_economic",
+        "t07_three_public",
         "t08_gov_fund",
         "t09_state_capital",
     },
@@ -109,3 +117,23 @@ def test_shanghai_split_codes_are_joined_and_padded():
 def test_narrative_only_pdf_is_refused_with_a_reason():
     with pytest.raises(BudgetInputError, match="no standard budget table"):
         extract_document(REAL / "js_party_office_2019_text.pdf")
+
+
+def _three_public_expected(stem: str) -> dict:
+    return next(
+        table
+        for title, table in EXPECTED[stem]["tables"].items()
+        if table.get("kind") == "t07_three_public"
+    )
+
+
+@pytest.mark.parametrize("stem", sorted(STANDARD_TABLES))
+def test_transposed_three_public_lands_as_items(stem):
+    """三公 printed as one row under a header of items becomes t07 item rows, in order."""
+    table = extract_document(REAL / f"{stem}.pdf").doc["tables"]["t07_three_public"]
+    want = _three_public_expected(stem)["total_row"]["values"]
+    assert table["columns"] == ["预算数"]
+    assert [row["values"][0] for row in table["rows"]] == want
+    items = [row["item"] for row in table["rows"]]
+    assert any("三公" in item for item in items)
+    assert any(item.startswith("公务用车购置") and "运行" not in item for item in items)

@@ -21,6 +21,8 @@ from pipelines.cleaning import (
 from pipelines.extraction.grid import Grid
 from pipelines.extraction.pieces import TablePiece
 
+THREE_PUBLIC = "t07_three_public"
+TRANSPOSED_COLUMN = "预算数"  # the one value column of a 三公 table printed as a single row
 _LABEL_HEADER = re.compile(r"科目|编码|代码|名称|项目|类别|^[类款项]$|单位$")
 _TEXT_HEADER = re.compile(r"绩效目标|备注|说明")
 _BRACKET_CODE = re.compile(r"^\[(\d{3,})\](.*)$")
@@ -50,6 +52,8 @@ def build_table(key: str, pieces: list[TablePiece]) -> dict:
     note = _empty_note(pieces)
     if key in TWO_SIDED:
         table = _two_sided(pieces)
+    elif key == THREE_PUBLIC and _is_transposed(pieces[0].grid):
+        table = _transposed(pieces)
     else:
         rows = _body_rows(pieces)
         layout = _layout(pieces[0].grid)
@@ -255,6 +259,45 @@ def _two_sided(pieces: list[TablePiece]) -> dict:
         if pending and pending[1]:
             sides[pending[0]].append({"item": pending[1], "amount": None})
     return dict(zip(_SIDE_NAMES, sides, strict=False))
+
+
+def _is_transposed(grid: Grid) -> bool:
+    """三公 printed as one row of amounts under a header of items (Jiangsu, Shanghai)."""
+    slots = _slots(grid)
+    n_header = _header_count(slots)
+    return 0 < n_header < len(slots) and all(
+        not cell.strip() or looks_like_amount(cell) for row in slots[n_header:] for cell in row
+    )
+
+
+def _transposed(pieces: list[TablePiece]) -> dict:
+    """Header items become rows, the single amount row their one value column.
+
+    An item is named by its leaf header; a 小计/合计 leaf by its group; a sub-item at the
+    third level that omits its group's subject (购置费 under 公务用车购置及运行费) gets
+    the group's first four characters (公务用车购置费) so it reads on its own.
+    """
+    grid = pieces[0].grid
+    n_header = _header_count(_slots(grid))
+    rows = _body_rows(pieces)
+    if len(rows) != 1:
+        raise TableShapeError(f"a transposed 三公 table with {len(rows)} amount rows")
+    out = []
+    for col in range(grid.n_cols):
+        path = [
+            normalise_name(c.text)
+            for c in sorted(grid.cells, key=lambda c: c.row)
+            if c.row < n_header and c.col <= col < c.col + c.col_span and c.text.strip()
+        ]
+        if not path:
+            continue
+        item = path[-1]
+        if item in ("小计", "合计") and len(path) > 1:
+            item = path[-2]
+        elif len(path) > 2 and not item.startswith(path[-2][:4]):
+            item = path[-2][:4] + item
+        out.append({"item": item, "values": [_amount(rows[0][col])]})
+    return {"columns": [TRANSPOSED_COLUMN], "rows": out}
 
 
 def build_generic(title: str, pieces: list[TablePiece]) -> dict:

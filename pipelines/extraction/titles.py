@@ -55,12 +55,16 @@ TITLE_ALIASES: dict[str, str] = {
     "财政拨款政府性基金支出预算表": "t08_gov_fund",
     "政府性基金预算支出功能分类预算表": "t08_gov_fund",
     "国有资本经营预算支出功能分类预算表": "t09_state_capital",
+    "一般公共预算“三公”经费、会议费、培训费支出预算表": "t07_three_public",
+    "“三公”经费、会议费、培训费支出预算表": "t07_three_public",
+    "“三公”经费和机关运行经费预算表": "t07_three_public",
 }
 
 _BY_LENGTH = sorted(TITLE_ALIASES, key=len, reverse=True)
 
 
 _TABLE_NUMBER = re.compile(r"^(?:公开|附)?(?:表)?[0-9一二三四五六七八九十]+(?:-\d+)?表?$")
+_ENDS_LIKE_TITLE = re.compile(r"表(?:\([^)]*\))?$")  # …表 or …表(功能科目)
 _YEAR_PREFIX = re.compile(r"^20\d{2}年(?:度)?")
 # Sequence labels printed before a title: 三、 / 十二、 / 公开03表: / 表1
 _SEQUENCE_LABEL = re.compile(r"^(?:[一二三四五六七八九十]+、|公开\d+表[:：]?|表\d+[:：]?)")
@@ -72,7 +76,7 @@ def generic_title(line: str) -> str | None:
     Kept so that such tables land in the warehouse as generic tables, not dropped.
     """
     text = normalise_name(line)
-    if not text.endswith("表") or len(text) > 40 or text.startswith("注"):
+    if not _ENDS_LIKE_TITLE.search(text) or len(text) > 40 or text.startswith("注"):
         return None
     if _TABLE_NUMBER.match(text) or "单位" in text[:4] or text.startswith("第"):
         return None
