@@ -1,0 +1,117 @@
+"""The Dagster definitions load, through workspace.yaml too, and read as the layers they are."""
+
+import os
+import subprocess
+import sys
+import tomllib
+from pathlib import Path
+
+import dagster as dg
+import yaml
+
+from assets.warehouse import TABLE_DEPS
+from pipelines.definitions import defs
+from pipelines.partitions import budget_document_partitions
+from pipelines.warehouse.sql_files import read_sql, sql_names
+
+ROOT = Path(__file__).resolve().parents[1]
+DOCUMENT_CHECKS = {"balance", "hierarchy", "row_identity", "cross_table", "completeness"}
+
+
+def _keys(graph) -> set[str]:
+    return {k.to_user_string() for k in graph.get_all_asset_keys()}
+
+
+def test_asset_graph_resolves_with_the_layers_as_groups():
+    graph = defs.resolve_asset_graph()
+    keys = _keys(graph)
+    assert {"raw_budget_pdf", "stg_budget_tables", "stg_budget_cells"} <= keys
+    groups = {graph.get(k).group_name for k in graph.get_all_asset_keys()}
+    assert groups == {"raw", "staging", "warehouse", "reporting"}
+    for key in graph.get_all_asset_keys():
+        node = graph.get(key)
+        name = key.to_user_string()
+        expected = {
+            "raw_budget_pdf": "raw",
+            "stg_budget_tables": "staging",
+            "stg_budget_cells": "staging",
+        }.get(name) or ("warehouse" if name.startswith(("dim_", "fact_")) else "reporting")
+        assert node.group_name == expected, name
+        assert node.partitions_def == budget_document_partitions, name
+        assert node.description, name
+        assert node.kinds, name
+
+
+def test_every_warehouse_table_and_view_is_an_asset():
+    keys = _keys(defs.resolve_asset_graph())
+    tables = set()
+    for name in sql_names("schema"):
+        text = read_sql(name)
+        if "create table" in text:
+            tables.add(text.split("create table if not exists ")[1].split()[0])
+    assert tables == set(TABLE_DEPS)
+    assert tables <= keys
+    views = {read_sql(n).split("create or replace view ")[1].split()[0] for n in sql_names("views")}
+    assert views <= keys
+    assert {"v_project_budget", "dq_check_result"} <= views
+
+
+def test_lineage_runs_from_the_pdf_to_the_views():
+    graph = defs.resolve_asset_graph()
+
+    def parents(name):
+        return {k.to_user_string() for k in graph.get(dg.AssetKey(name)).parent_keys}
+
+    assert parents("stg_budget_tables") == {"raw_budget_pdf"}
+    assert parents("stg_budget_cells") == {"stg_budget_tables"}
+    assert parents("dim_document") == {"dim_department", "stg_budget_cells"}
+    assert parents("fact_project_fund") == {"dim_project", "dim_fund_source"}
+    assert {"fact_project_fund", "dim_project", "dim_document"} <= parents("v_project_budget")
+    assert parents("dq_check_result") == {"fact_dq_check"}
+
+
+def test_checks_are_named_and_attached():
+    graph = defs.resolve_asset_graph()
+    checks = {(k.asset_key.to_user_string(), k.name) for k in graph.asset_check_keys}
+    assert {("stg_budget_tables", name) for name in DOCUMENT_CHECKS} <= checks
+    integrity = {asset for asset, name in checks if name == "referential_integrity"}
+    assert integrity == {t for t in TABLE_DEPS if t.startswith("fact_") and t != "fact_dq_check"}
+
+
+def test_job_sensor_schedule_resolve():
+    job = defs.resolve_job_def("budget_document_job")
+    assert job.partitions_def == budget_document_partitions
+    assert defs.resolve_sensor_def("budget_inbox_sensor")
+    schedule = defs.resolve_schedule_def("budget_yearly_schedule")
+    assert schedule.cron_schedule == "0 6 1 3 *"
+
+
+def test_instance_config_limits_the_warehouse_pool_to_one():
+    config = yaml.safe_load((ROOT / "dagster.yaml").read_text(encoding="utf-8"))
+    assert config["concurrency"]["pools"]["default_limit"] == 1
+
+
+def test_no_dg_or_dagster_tool_tables_in_pyproject():
+    pyproject = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    assert "dg" not in pyproject.get("tool", {})
+    assert "dagster" not in pyproject.get("tool", {})
+    workspace = yaml.safe_load((ROOT / "workspace.yaml").read_text(encoding="utf-8"))
+    assert workspace["load_from"] == [
+        {"python_module": {"module_name": "pipelines.definitions", "location_name": "budget_etl"}}
+    ]
+
+
+def test_dagster_definitions_validate_through_the_workspace(tmp_path):
+    env = {**os.environ, "DAGSTER_HOME": str(tmp_path)}
+    (tmp_path / "dagster.yaml").write_text((ROOT / "dagster.yaml").read_text(encoding="utf-8"))
+    dagster = Path(sys.executable).with_name("dagster")
+    proc = subprocess.run(
+        [str(dagster), "definitions", "validate", "-w", "workspace.yaml"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=180,
+    )
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert "Validation successful for code location budget_etl" in proc.stdout + proc.stderr
