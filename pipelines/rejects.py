@@ -110,3 +110,38 @@ def reject_file(
         encoding="utf-8",
     )
     return Rejection(source, target, sha256, reason, rejected_at, note)
+
+
+def sweep_rejected(
+    cursor: dict[str, dict],
+    rejected_dir: str | os.PathLike,
+    *,
+    min_age_seconds: float = 60.0,
+    now: float | None = None,
+) -> list[Rejection]:
+    """Move the inbox files an inbox cursor marks `rejected` into `rejected_dir`.
+
+    A file is moved only while it still has the size and mtime it was judged with, and
+    only once it has not changed for `min_age_seconds`: a PDF still being copied into the
+    inbox reads as truncated, and must not be carried off half-written. Such a file stays
+    until a later sweep (or is judged again when its bytes change).
+    """
+    import time
+
+    now = time.time() if now is None else now
+    moved: list[Rejection] = []
+    for name, state in cursor.items():
+        reason = state.get("rejected")
+        if not reason:
+            continue
+        path = Path(name)
+        try:
+            stat = path.stat()
+        except OSError:
+            continue  # already gone
+        if stat.st_size != state.get("size") or stat.st_mtime_ns != state.get("mtime_ns"):
+            continue  # changed since it was judged: the next scan looks again
+        if now - stat.st_mtime < min_age_seconds:
+            continue
+        moved.append(reject_file(path, reason, rejected_dir, sha256=state.get("sha256")))
+    return moved

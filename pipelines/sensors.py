@@ -8,6 +8,7 @@ from pipelines.extraction.document import identify_document
 from pipelines.inbox import InboxDocument, scan_inbox
 from pipelines.jobs import budget_document_job
 from pipelines.partitions import budget_document_partitions
+from pipelines.rejects import rejected_folder, sweep_rejected
 from pipelines.resources import BudgetInbox
 
 
@@ -40,6 +41,8 @@ def budget_inbox_sensor(context: dg.SensorEvaluationContext, inbox: BudgetInbox)
     )
     for bad in rejected:
         context.log.warning(f"rejected: {bad.path}: {bad.reason}")
+    for moved in sweep_rejected(new_cursor, rejected_folder(folder)):  # PDF + .reason.txt
+        context.log.info(moved.line)
     known = set(context.instance.get_dynamic_partitions(budget_document_partitions.name))
     new_keys = sorted({d.partition_key for d in documents} - known)
     requests = [document_run_request(d, f"{d.partition_key}@{d.sha256}") for d in documents]

@@ -10,6 +10,7 @@ pages only, and a budget with one table's pages taken out.
 
 from __future__ import annotations
 
+import os
 import re
 import subprocess
 import sys
@@ -21,7 +22,7 @@ import pytest
 from pipelines.errors import BudgetInputError
 from pipelines.extraction.document import extract_document
 from pipelines.quality import ERROR, check_completeness
-from pipelines.rejects import REASON_SUFFIX, reject_file, rejected_folder
+from pipelines.rejects import REASON_SUFFIX, reject_file, rejected_folder, sweep_rejected
 from pipelines.warehouse.connection import connect
 from pipelines.warehouse.load import expected_fact_rows, load_document
 
@@ -199,8 +200,6 @@ def budget(*args: str, cwd: Path) -> subprocess.CompletedProcess:
 
 
 def _env(tmp: Path) -> dict:
-    import os
-
     env = dict(os.environ)
     env.pop("DAGSTER_HOME", None)  # an ephemeral instance: nothing written outside tmp
     env["BUDGET_WAREHOUSE"] = str(tmp / "never-used.duckdb")
@@ -433,3 +432,59 @@ def test_rejected_folder_is_configurable(tmp_path, monkeypatch):
     monkeypatch.setenv("BUDGET_REJECTED", str(tmp_path / "elsewhere"))
     assert rejected_folder(tmp_path / "inbox") == tmp_path / "elsewhere"
     assert rejected_folder(tmp_path / "inbox", tmp_path / "x") == tmp_path / "x"
+
+
+def _cursor_entry(path: Path, reason: str) -> dict:
+    stat = path.stat()
+    return {"mtime_ns": stat.st_mtime_ns, "size": stat.st_size, "rejected": reason}
+
+
+def test_sweep_moves_settled_rejections_only(tmp_path):
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    folder = tmp_path / "rejected"
+    old = make_empty(inbox / "old.pdf")
+    os.utime(old, (1_000_000, 1_000_000))
+    young = make_truncated(inbox / "young.pdf", 0.05)  # maybe still being copied
+    changed = make_text_as_pdf(inbox / "changed.pdf")
+    cursor = {
+        str(old): _cursor_entry(old, "empty file (0 bytes)"),
+        str(young): _cursor_entry(young, "damaged or truncated PDF"),
+        str(changed): _cursor_entry(changed, "not a PDF (no %PDF header)") | {"size": 1},
+        str(inbox / "gone.pdf"): {"mtime_ns": 1, "size": 0, "rejected": "empty file (0 bytes)"},
+        str(inbox / "good.pdf"): {"mtime_ns": 1, "size": 9, "key": "2023|x"},
+    }
+    moved = sweep_rejected(cursor, folder)
+    assert [m.source for m in moved] == [old]
+    assert not old.exists() and (folder / "old.pdf").exists()
+    note = (folder / ("old.pdf" + REASON_SUFFIX)).read_text(encoding="utf-8")
+    assert "reason: empty file (0 bytes)" in note
+    assert young.exists() and changed.exists()
+    # once settled, the young file goes too
+    later = sweep_rejected(cursor, folder, now=young.stat().st_mtime + 61)
+    assert [m.source for m in later] == [young]
+
+
+def test_sensor_moves_a_settled_bad_inbox_file_to_rejected(tmp_path, bad_files):
+    dg = pytest.importorskip("dagster")
+    from pipelines.resources import BudgetInbox
+    from pipelines.sensors import budget_inbox_sensor
+
+    inbox = tmp_path / "data" / "inbox"
+    inbox.mkdir(parents=True)
+    bad = inbox / "locked.pdf"
+    bad.write_bytes(bad_files["user_password"].read_bytes())
+    os.utime(bad, (1_000_000, 1_000_000))
+    fresh = inbox / "fresh.pdf"
+    fresh.write_bytes(b"")  # just arrived: reported, left in place for now
+    with dg.instance_for_test() as instance:
+        context = dg.build_sensor_context(
+            instance=instance, resources={"inbox": BudgetInbox(folder=str(inbox))}
+        )
+        result = budget_inbox_sensor(context)
+    assert not result.run_requests
+    rejected = tmp_path / "data" / "rejected"
+    assert not bad.exists() and (rejected / "locked.pdf").is_file()
+    note = (rejected / ("locked.pdf" + REASON_SUFFIX)).read_text(encoding="utf-8")
+    assert "reason: encrypted PDF: it needs a user password (pass --password)" in note
+    assert fresh.exists()

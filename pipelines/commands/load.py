@@ -18,6 +18,7 @@ from pathlib import Path
 from pipelines.errors import BudgetInputError
 from pipelines.extraction.document import identify_document
 from pipelines.inbox import find_pdfs, partition_key
+from pipelines.rejects import reject_file
 
 _QUIET = {"loggers": {"console": {"config": {"log_level": "CRITICAL"}}}}
 
@@ -79,8 +80,8 @@ def load_file(path: Path, *, instance, resources: dict, password: str | None) ->
         return FileOutcome(path, "rejected", f"rejected: {path}: no such file")
     try:
         identity = identify_document(path, password=password)
-    except BudgetInputError as exc:
-        return FileOutcome(path, "rejected", f"rejected: {exc.path}: {exc.reason}")
+    except BudgetInputError as exc:  # explicit paths: recorded, never moved
+        return FileOutcome(path, "rejected", reject_file(exc.path, exc.reason).line)
     key = partition_key(identity)
     name = budget_document_partitions.name
     if not instance.has_dynamic_partition(name, key):
@@ -102,7 +103,11 @@ def load_file(path: Path, *, instance, resources: dict, password: str | None) ->
         if not e.passed
     }
     if not result.success:
-        return FileOutcome(path, "rejected", f"rejected: {_failure_reason(result)}", key, checks)
+        reason = _failure_reason(result)
+        if "IOException" in reason and "lock" in reason:  # DuckDB: one writer process
+            line = f"failed: {path}: warehouse in use by another process, nothing loaded: {reason}"
+            return FileOutcome(path, "failed", line, key, checks)
+        return FileOutcome(path, "rejected", f"rejected: {reason}", key, checks)
     loaded = _materialization_metadata(result, "dim_document")
     where = f"{identity.department} {identity.fiscal_year}"
     rows = loaded.get("load/fact_rows", "?")
