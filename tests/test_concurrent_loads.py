@@ -227,3 +227,49 @@ def test_two_loads_at_once_give_the_rows_of_one(tmp_path):
         for c in cons:
             c.close()
     assert actual == expected
+
+
+def test_warehouse_held_by_another_process_is_one_failed_line(tmp_path, monkeypatch):
+    """When another process keeps the warehouse past the lock wait, the file fails with one
+    line naming it and the lock, and nothing is written."""
+    pytest.importorskip("pipelines.commands.load")
+    import io
+
+    import pipelines.resources as resources
+    from pipelines.commands.load import load_paths
+
+    class QuickWarehouse(resources.DuckDBWarehouse):
+        lock_timeout_seconds: float = 0.5
+
+    warehouse = tmp_path / "wh.duckdb"
+    connect(warehouse).close()
+    holder = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "import duckdb, sys, time; c = duckdb.connect(sys.argv[1]); print('held', flush=True);"
+            " time.sleep(120)",
+            str(warehouse),
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert holder.stdout.readline().strip() == "held"
+        monkeypatch.setattr(resources, "DuckDBWarehouse", QuickWarehouse)
+        monkeypatch.delenv("DAGSTER_HOME", raising=False)
+        out = io.StringIO()
+        (outcome,) = load_paths([str(SAMPLE)], warehouse=str(warehouse), out=out)
+    finally:
+        holder.kill()
+        holder.wait()
+    assert not outcome.ok
+    lines = out.getvalue().splitlines()
+    assert len(lines) == 1
+    assert lines[0].startswith(f"failed: {SAMPLE}: warehouse in use by another process"), lines
+    assert "lock" in lines[0]
+    con = connect(warehouse, read_only=True)
+    try:
+        assert con.execute("select count(*) from dim_document").fetchone() == (0,)
+    finally:
+        con.close()
