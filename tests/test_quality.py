@@ -294,3 +294,35 @@ def test_sample_truths_have_no_errors(truth):
     doc = json.loads(truth.read_text(encoding="utf-8"))
     for outcome in quality.run_document_checks(doc).values():
         assert outcome.severity != quality.ERROR, outcome.findings_markdown()
+
+
+# -- the broken fixtures' truth: each fails exactly where it was broken --------------------
+
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+
+
+@pytest.mark.skipif(not (FIXTURES / "broken_balance.json").exists(), reason="no fixture")
+def test_broken_balance_truth_fails_balance_on_t01():
+    doc = json.loads((FIXTURES / "broken_balance.json").read_text(encoding="utf-8"))
+    outcomes = quality.run_document_checks(doc)
+    assert outcomes["balance"].severity == quality.ERROR
+    assert {(f.table, f.row, f.difference) for f in outcomes["balance"].findings} == {
+        ("t01_summary", "收入总计 | 支出总计", Decimal("-100.00")),
+        ("t01_summary", "income: 收入总计", Decimal("100.00")),
+    }
+    assert outcomes["hierarchy"].passed and outcomes["row_identity"].passed
+
+
+@pytest.mark.skipif(not (FIXTURES / "broken_hierarchy.json").exists(), reason="no fixture")
+def test_broken_hierarchy_truth_fails_hierarchy_on_t03_class_201():
+    doc = json.loads((FIXTURES / "broken_hierarchy.json").read_text(encoding="utf-8"))
+    outcomes = quality.run_document_checks(doc)
+    assert outcomes["hierarchy"].severity == quality.ERROR
+    assert {(f.table, f.row, f.column, f.rule) for f in outcomes["hierarchy"].findings} == {
+        ("t03_expenditure", "合计", "合计", "合计 = Σ 类"),
+        ("t03_expenditure", "合计", "基本支出", "合计 = Σ 类"),
+        ("t03_expenditure", "201 一般公共服务支出", "合计", "类 = Σ 款"),
+        ("t03_expenditure", "201 一般公共服务支出", "基本支出", "类 = Σ 款"),
+    }
+    assert outcomes["balance"].passed and outcomes["row_identity"].passed
+    assert outcomes["cross_table"].passed

@@ -90,3 +90,28 @@ def test_missing_inbox_is_a_skip_not_a_crash(tmp_path):
         result = _tick(instance, tmp_path / "nowhere", None)
         assert not result.run_requests
         assert "no new or changed PDF" in result.skip_reason.skip_message
+
+
+def test_yearly_schedule_loads_that_years_documents(tmp_path):
+    from datetime import datetime
+
+    from pipelines.definitions import defs
+
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    shutil.copy(SEED_PDF, inbox / "a.pdf")
+    shutil.copy(OTHER_PDF, inbox / "b.pdf")
+    schedule = defs.resolve_schedule_def("budget_yearly_schedule")
+    with dg.instance_for_test() as instance:
+        context = dg.build_schedule_context(
+            instance=instance,
+            scheduled_execution_time=datetime(2023, 3, 1, 6),
+            resources={"inbox": BudgetInbox(folder=str(inbox))},
+            repository_def=defs.get_repository_def(),
+        )
+        requests = schedule.evaluate_tick(context).run_requests
+        assert [r.partition_key for r in requests] == [SEED_KEY]
+        assert requests[0].run_config["ops"]["raw_budget_pdf"]["config"]["path"] == str(
+            inbox / "a.pdf"
+        )
+        assert instance.get_dynamic_partitions("budget_document") == [SEED_KEY]
