@@ -7,10 +7,12 @@ down; pdfium's tight glyph boxes have centres that sit inside the right cell, so
 assign glyphs ourselves. Merged cells are rebuilt from which borders are drawn.
 """
 
+from bisect import bisect_right
 from dataclasses import dataclass, field
 
 from camelot.image_processing import find_joints_from_lines
 
+from pipelines.cleaning import looks_like_amount
 from pipelines.extraction.pdf_pages import Glyph, PageContent
 
 _SNAP = 2.0  # points: crossings closer than this are the same grid line
@@ -144,23 +146,45 @@ def _has_h(lines, y: float, x_left: float, x_right: float) -> bool:
 
 def _place_glyphs(glyphs: list[Glyph], xs, ys, owner, cells: list[Cell]) -> None:
     """Put each glyph in the cell holding its centre, then read each cell line by line."""
-    from bisect import bisect_right
-
     neg_ys = [-y for y in ys]
+
+    def row_of(y: float) -> int:
+        return min(max(bisect_right(neg_ys, -y) - 1, 0), len(ys) - 2)
+
     per_cell: dict[int, list[Glyph]] = {}
     for g in glyphs:
         cx, cy = g.cx, g.cy
         if not (xs[0] <= cx <= xs[-1] and ys[-1] <= cy <= ys[0]):
             continue
         c = min(bisect_right(xs, cx) - 1, len(xs) - 2)
-        r = min(bisect_right(neg_ys, -cy) - 1, len(ys) - 2)
-        per_cell.setdefault(owner[r][c], []).append(g)
+        per_cell.setdefault(owner[row_of(cy)][c], []).append(g)
+    line_rows: dict[int, list[tuple[int, str]]] = {}
     for index, cell_glyphs in per_cell.items():
-        cells[index].lines = text_lines(cell_glyphs)
+        groups = _line_groups(cell_glyphs)
+        cells[index].lines = [_read(group) for group in groups]
+        if cells[index].row_span > 1:
+            line_rows[index] = [(row_of(_centre_y(group)), _read(group)) for group in groups]
+    _split_unruled_rows(cells, line_rows)
 
 
-def text_lines(glyphs: list[Glyph]) -> list[str]:
-    """Group glyphs into visual lines (top first) and read each left to right."""
+def _split_unruled_rows(cells: list[Cell], line_rows: dict[int, list[tuple[int, str]]]) -> None:
+    """Word tables sometimes omit the rule between two data rows in the label columns,
+    which would merge two subjects into one cell. A tall cell whose text lines sit in
+    different rows that each print an amount elsewhere is split back into those rows."""
+    amount_rows = {c.row for c in cells if c.row_span == 1 and looks_like_amount(c.text)}
+    for index, placed in line_rows.items():
+        cell = cells[index]
+        rows = {row for row, _ in placed}
+        if len(rows) < 2 or not rows <= amount_rows:
+            continue
+        cell.row_span, cell.lines = 1, [text for row, text in placed if row == cell.row]
+        for row in sorted(rows - {cell.row}):
+            lines = [text for r, text in placed if r == row]
+            cells.append(Cell(row, cell.col, 1, cell.col_span, lines))
+
+
+def _line_groups(glyphs: list[Glyph]) -> list[list[Glyph]]:
+    """Glyphs grouped into visual lines, top line first, each read left to right."""
     # Tight boxes of 一, 、 or “ sit high or low in the line; the glyph origins of one
     # line share a baseline, so lines are grouped by baseline.
     ordered = sorted(glyphs, key=lambda g: -g.baseline)
@@ -170,4 +194,17 @@ def text_lines(glyphs: list[Glyph]) -> list[str]:
             lines[-1].append(g)
         else:
             lines.append([g])
-    return ["".join(g.text for g in sorted(line, key=lambda g: g.x0)) for line in lines]
+    return [sorted(line, key=lambda g: g.x0) for line in lines]
+
+
+def _read(line: list[Glyph]) -> str:
+    return "".join(g.text for g in line)
+
+
+def _centre_y(line: list[Glyph]) -> float:
+    return sum(g.cy for g in line) / len(line)
+
+
+def text_lines(glyphs: list[Glyph]) -> list[str]:
+    """Group glyphs into visual lines (top first) and read each left to right."""
+    return [_read(group) for group in _line_groups(glyphs)]

@@ -182,7 +182,9 @@ def _split_code(label_cells: list[str]) -> tuple[str | None, str]:
     code = "".join(
         part if i == 0 or not part.isdigit() else part.zfill(2) for i, part in enumerate(code_parts)
     )
-    return (code if code.isdigit() else None), name
+    if not code.isdigit():  # a label (合计) printed across the code and name columns
+        return None, name or code
+    return code, name
 
 
 def _coded(rows: list[list[str]], layout: Layout) -> dict:
