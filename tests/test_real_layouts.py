@@ -17,60 +17,33 @@ REAL = REPO.parent / "shared" / "real"
 EXPECTED = json.loads((REPO / "tests" / "real_expectations.json").read_text(encoding="utf-8"))
 
 # Standard tables the extractor maps each file's printed titles to.
+_JIANGSU = {
+    "t01_summary",
+    "t02_income",
+    "t03_expenditure",
+    "t04_fiscal_summary",
+    "t05_gpb_function",
+    "t06_gpb_basic_economic",
+    "t07_three_public",
+    "t08_gov_fund",
+}
+_SHANGHAI = {
+    "t01_summary",
+    "t02_income",
+    "t03_expenditure",
+    "t05_gpb_function",
+    "t06_gpb_basic_economic",
+    "t07_three_public",
+    "t08_gov_fund",
+    "t09_state_capital",
+}
 STANDARD_TABLES = {
-    "js_procuratorate_2017": {
-        "t01_summary",
-        "t02_income",
-        "t04_fiscal_summary",
-        "t05_gpb_function",
-        "t06_gpb_basic_economic",
-        "t07_three_public",
-        "t08_gov_fund",
-    },
-    "js_procuratorate_2018": {
-        "t01_summary",
-        "t02_income",
-        "t04_fiscal_summary",
-        "t05_gpb_function",
-        "t06_gpb_basic_economic",
-        "t07_three_public",
-    },
-    "js_procuratorate_2019": {
-        "t01_summary",
-        "t02_income",
-        "t04_fiscal_summary",
-        "t05_gpb_function",
-        "t06_gpb_basic_economic",
-        "t07_three_public",
-    },
-    "js_party_office_2019_tables": {
-        "t01_summary",
-        "t02_income",
-        "t04_fiscal_summary",
-        "t05_gpb_function",
-        "t06_gpb_basic_economic",
-        "t07_three_public",
-    },
-    "sh_putuo_commerce_2025": {
-        "t01_summary",
-        "t02_income",
-        "t03_expenditure",
-        "t05_gpb_function",
-        "t06_gpb_basic_economic",
-        "t07_three_public",
-        "t08_gov_fund",
-        "t09_state_capital",
-    },
-    "sh_putuo_wanli_2024": {
-        "t01_summary",
-        "t02_income",
-        "t03_expenditure",
-        "t05_gpb_function",
-        "t06_gpb_basic_economic",
-        "t07_three_public",
-        "t08_gov_fund",
-        "t09_state_capital",
-    },
+    "js_procuratorate_2017": _JIANGSU,
+    "js_procuratorate_2018": _JIANGSU,
+    "js_procuratorate_2019": _JIANGSU,
+    "js_party_office_2019_tables": _JIANGSU,
+    "sh_putuo_commerce_2025": _SHANGHAI,
+    "sh_putuo_wanli_2024": _SHANGHAI,
 }
 
 

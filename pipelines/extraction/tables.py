@@ -50,12 +50,16 @@ class Layout:
 def build_table(key: str, pieces: list[TablePiece]) -> dict:
     """The budget-doc/1 dict of one table from its pieces in page order."""
     note = _empty_note(pieces)
+    if key in CODED and not any(_has_amount(r) for p in pieces for r in _slots(p.grid)):
+        return _empty_coded(pieces, note)
     if key in TWO_SIDED:
         table = _two_sided(pieces)
     elif key == THREE_PUBLIC and _is_transposed(pieces[0].grid):
         table = _transposed(pieces)
     else:
         rows = _body_rows(pieces)
+        if key in CODED and _is_total_row_only(pieces[0].grid, rows):
+            return _total_row_only(pieces[0].grid, rows)
         layout = _layout(pieces[0].grid)
         if key == PROJECTS:
             table = _projects(rows, layout)
@@ -120,9 +124,9 @@ def _is_repeated_header(row: list[str], header_texts: set[str]) -> bool:
     return all(t in header_texts for t in texts)
 
 
-def _layout(grid: Grid) -> Layout:
+def _layout(grid: Grid, n_header: int | None = None) -> Layout:
     slots = _slots(grid)
-    n_header = _header_count(slots)
+    n_header = _header_count(slots) if n_header is None else n_header
     leaf = _leaf_names(grid, n_header)
     label_cols, value_cols, names, text_col = [], [], [], None
     for col, name in enumerate(leaf):
@@ -263,6 +267,19 @@ def _two_sided(pieces: list[TablePiece]) -> dict:
     return dict(zip(_SIDE_NAMES, sides, strict=False))
 
 
+def _is_total_row_only(grid: Grid, rows: list[list[str]]) -> bool:
+    """Jiangsu's 支出预算总表: a header of expenditure types over one row of amounts, no
+    subject column."""
+    return len(rows) == 1 and all(not c.strip() or looks_like_amount(c) for c in rows[0])
+
+
+def _total_row_only(grid: Grid, rows: list[list[str]]) -> dict:
+    leaf = _leaf_names(grid, _header_count(_slots(grid)))
+    names = [_SUBTOTAL_PREFIX.sub("", name) for name in leaf]
+    values = _amounts(rows[0], list(range(len(leaf))))
+    return {"columns": names, "rows": [{"code": None, "name": "合计", "values": values}]}
+
+
 def _is_transposed(grid: Grid) -> bool:
     """三公 printed as one row of amounts under a header of items (Jiangsu, Shanghai)."""
     slots = _slots(grid)
@@ -324,9 +341,42 @@ def build_generic(title: str, pieces: list[TablePiece]) -> dict:
     return {"title": title, "columns": columns, "rows": out}
 
 
+_EMPTY_MARKERS = ("本表本年无发生额", "此表为空", "本表为空", "为空表", "无相关收支")
+
+
 def _empty_note(pieces: list[TablePiece]) -> str | None:
-    for piece in pieces:
-        for line in piece.below:
-            if EMPTY_TABLE_NOTE.rstrip("。") in normalise_name(line):
-                return EMPTY_TABLE_NOTE
+    """The printed line saying the table is empty: the Guangzhou wording as FORMAT.md
+    spells it, other provinces' wording as printed (NFKC, no whitespace)."""
+    texts = [normalise_name(line) for piece in pieces for line in piece.below]
+    texts += [normalise_name(c.text) for piece in pieces for c in piece.grid.cells]
+    for text in texts:
+        if EMPTY_TABLE_NOTE.rstrip("。") in text:
+            return EMPTY_TABLE_NOTE
+    for text in texts:
+        if any(marker in text for marker in _EMPTY_MARKERS):
+            return text.removeprefix("注:")
     return None
+
+
+def _empty_coded(pieces: list[TablePiece], note: str | None) -> dict:
+    """A subject table that prints no amount at all (Shanghai and Jiangsu empty tables):
+    its columns, no rows, and the line that says so."""
+    slots = _slots(pieces[0].grid)
+    n_header = next(
+        (
+            i
+            for i, row in enumerate(slots)
+            if i and (not any(c.strip() for c in row) or _is_total_or_empty_label(row))
+        ),
+        len(slots),
+    )
+    layout = _layout(pieces[0].grid, n_header)
+    table: dict = {"columns": layout.value_names, "rows": []}
+    if note:
+        table["note"] = note
+    return table
+
+
+def _is_total_or_empty_label(row: list[str]) -> bool:
+    label = normalise_name(next((c for c in row if c.strip()), ""))
+    return label.startswith("合计") or any(marker in label for marker in _EMPTY_MARKERS)
