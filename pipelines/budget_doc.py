@@ -39,8 +39,23 @@ TABLE_KEYS = (
     "t12_projects",
 )
 
-FUNCTION_TABLES = ("t02_income", "t03_expenditure", "t05_gpb_function", "t08_gov_fund",
-                   "t09_state_capital")
+# The standard tables each province's layout publishes (other tables go to extra_tables).
+# Guangzhou prints all twelve; the others print no t10-t12; Jiangsu prints no t09, and
+# its 收入预算总表 lists fund sources rather than subjects (kept as a generic table).
+PUBLISHED_TABLES = {
+    "guangzhou": TABLE_KEYS,
+    "shanghai": TABLE_KEYS[:9],
+    "jiangsu": tuple(k for k in TABLE_KEYS[:8] if k != "t02_income"),
+}
+DEFAULT_LAYOUT = "guangzhou"
+
+FUNCTION_TABLES = (
+    "t02_income",
+    "t03_expenditure",
+    "t05_gpb_function",
+    "t08_gov_fund",
+    "t09_state_capital",
+)
 ECONOMIC_TABLES = ("t06_gpb_basic_economic", "t10_gpb_project_economic")
 
 YUAN_PER_UNIT = {"元": Decimal(1), "万元": Decimal(10000)}

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from pipelines.budget_doc import PUBLISHED_TABLES
 from pipelines.errors import BudgetInputError
 from pipelines.extraction import extract_document
 
@@ -17,9 +18,10 @@ REAL = REPO.parent / "shared" / "real"
 EXPECTED = json.loads((REPO / "tests" / "real_expectations.json").read_text(encoding="utf-8"))
 
 # Standard tables the extractor maps each file's printed titles to.
+# Read off the PDFs (docs/real_layouts.md): Jiangsu's 收入预算总表 lists fund sources
+# (kept generic), no 国有资本经营 table; neither province prints t10-t12.
 _JIANGSU = {
     "t01_summary",
-    "t02_income",
     "t03_expenditure",
     "t04_fiscal_summary",
     "t05_gpb_function",
@@ -31,6 +33,7 @@ _SHANGHAI = {
     "t01_summary",
     "t02_income",
     "t03_expenditure",
+    "t04_fiscal_summary",
     "t05_gpb_function",
     "t06_gpb_basic_economic",
     "t07_three_public",
@@ -65,7 +68,8 @@ def test_real_pdf_identity_tables_and_income_total(stem):
         want["fiscal_year"],
         want["unit"],
     )
-    assert set(doc["tables"]) == STANDARD_TABLES[stem]
+    assert set(doc["tables"]) == STANDARD_TABLES[stem] == set(PUBLISHED_TABLES[doc["layout"]])
+    assert doc["layout"] == stem.split("_")[0].replace("js", "jiangsu").replace("sh", "shanghai")
     label, amount = _income_total(doc)
     assert amount == want["summary"][label]
     # Tables with no standard twin are kept, not dropped.

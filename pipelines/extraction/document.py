@@ -11,14 +11,19 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from pipelines.budget_doc import FORMAT, TABLE_KEYS
+from pipelines.budget_doc import DEFAULT_LAYOUT, FORMAT, PUBLISHED_TABLES, TABLE_KEYS, TWO_SIDED
 from pipelines.cleaning import normalise_name
 from pipelines.errors import BudgetInputError
 from pipelines.extraction.pdf_pages import PageContent, document_title, open_pdf, read_pages
 from pipelines.extraction.pieces import TablePiece, page_pieces
 from pipelines.extraction.readability import BUDGET_TERMS, judge_page
-from pipelines.extraction.tables import TableShapeError, build_generic, build_table
-from pipelines.extraction.titles import generic_title
+from pipelines.extraction.tables import (
+    TableShapeError,
+    build_generic,
+    build_table,
+    has_breakdown,
+)
+from pipelines.extraction.titles import generic_title, layout_of_title
 
 _GENERIC = "generic:"  # group-name prefix of tables with no standard twin
 _YEAR = re.compile(r"(20\d{2})年")
@@ -123,9 +128,6 @@ def _assemble(path: Path, groups: dict, narrative: list[str], extraction: Extrac
     unit = units.most_common(1)[0][0] if units else "万元"
     tables: dict[str, dict] = {}
     extra_tables: list[dict] = []
-    for key in TABLE_KEYS:
-        if key not in groups:
-            extraction.warnings.append(f"table {key} not found")
     for group, pieces in groups.items():
         table_unit = next((p.unit for p in pieces if p.unit), unit)
         pages = sorted({p.grid.page for p in pieces})
@@ -145,6 +147,12 @@ def _assemble(path: Path, groups: dict, narrative: list[str], extraction: Extrac
             )
             continue
         tables[group] = _with_unit(table, table_unit, unit)
+        if group in TWO_SIDED and has_breakdown(pieces):
+            title = pieces[0].title or group
+            generic = build_generic(generic_title(title) or title, pieces)
+            extra_tables.append(
+                _with_unit(generic, table_unit, unit) | {"kind": group, "pages": pages}
+            )
         extraction.table_pages[group] = pages
     identity = _identity(path, all_pieces, narrative)
     doc = {
@@ -156,6 +164,14 @@ def _assemble(path: Path, groups: dict, narrative: list[str], extraction: Extrac
     }
     if extra_tables:
         doc["extra_tables"] = extra_tables
+    layouts = Counter(layout_of_title(p.title) for p in all_pieces if p.title)
+    layouts.pop(None, None)
+    layout = layouts.most_common(1)[0][0] if layouts else DEFAULT_LAYOUT
+    if layout != DEFAULT_LAYOUT:
+        doc["layout"] = layout  # absent for Guangzhou, whose output FORMAT.md fixes
+    for key in PUBLISHED_TABLES[layout]:
+        if key not in doc["tables"]:
+            extraction.warnings.append(f"table {key} not found (the {layout} layout prints it)")
     return doc
 
 

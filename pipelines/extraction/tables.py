@@ -192,6 +192,10 @@ def _split_code(label_cells: list[str]) -> tuple[str | None, str]:
 
 
 def _coded(rows: list[list[str]], layout: Layout) -> dict:
+    if len(rows) > 1 and not any(
+        _split_code([row[c] for c in layout.label_cols])[0] for row in rows
+    ):  # Jiangsu's 收入预算总表 lists fund sources, not subjects
+        raise TableShapeError("no subject codes in a subject table")
     out: list[dict] = []
     for row in rows:
         labels = [row[c] for c in layout.label_cols]
@@ -246,7 +250,9 @@ def _two_sided(pieces: list[TablePiece]) -> dict:
     one; it becomes `expenditure_by_use` rather than being mixed in.
     """
     width = pieces[0].grid.n_cols
-    if width < 4 or width % 2 or width > 6:
+    if width % 2:
+        return _two_sided_by_header(pieces)
+    if width < 4 or width > 6:
         raise TableShapeError(f"two-sided table with {width} columns")
     sides: list[list[dict]] = [[] for _ in range(width // 2)]
     for grid, index in _body_row_refs(pieces):
@@ -317,6 +323,32 @@ def _transposed(pieces: list[TablePiece]) -> dict:
             item = path[-2][:4] + item
         out.append({"item": item, "values": [_amount(rows[0][col])]})
     return {"columns": [TRANSPOSED_COLUMN], "rows": out}
+
+
+def has_breakdown(pieces: list[TablePiece]) -> bool:
+    """A two-sided table whose side prints several amount columns (Shanghai's 财政拨款
+    支出: 合计, 一般公共预算 …): only 合计 fits budget-doc, so the whole table is also
+    kept as a generic table."""
+    return pieces[0].grid.n_cols % 2 == 1
+
+
+def _two_sided_by_header(pieces: list[TablePiece]) -> dict:
+    """Sides found from the header: an item column (项目…) and the amounts after it."""
+    grid = pieces[0].grid
+    leaf = _leaf_names(grid, _header_count(_slots(grid)))
+    item_cols = [c for c, name in enumerate(leaf) if _LABEL_HEADER.search(name)]
+    if len(item_cols) not in (2, 3) or item_cols[0] != 0:
+        raise TableShapeError(f"two-sided table header {leaf}")
+    bounds = [*item_cols, len(leaf)]
+    sides: list[list[dict]] = [[] for _ in item_cols]
+    for row in _body_rows(pieces):
+        for side, (item_col, end) in enumerate(zip(bounds, bounds[1:], strict=False)):
+            if end - item_col < 2:
+                raise TableShapeError(f"two-sided table side without amounts: {leaf}")
+            item, amount = normalise_name(row[item_col]), _amount(row[item_col + 1])
+            if item or amount is not None:
+                sides[side].append({"item": item, "amount": amount})
+    return dict(zip(_SIDE_NAMES, sides, strict=False))
 
 
 def build_generic(title: str, pieces: list[TablePiece]) -> dict:

@@ -10,55 +10,66 @@ import re
 
 from pipelines.cleaning import normalise_name
 
-TITLE_ALIASES: dict[str, str] = {
-    # Guangzhou (the seed's spelling)
-    "收支总体情况表": "t01_summary",
-    "收入总体情况表": "t02_income",
-    "支出总体情况表": "t03_expenditure",
-    "财政拨款收支总体情况表": "t04_fiscal_summary",
-    "一般公共预算支出情况表(按功能分类科目)": "t05_gpb_function",
-    "一般公共预算支出情况表": "t05_gpb_function",
-    "一般公共预算基本支出情况表(按经济分类科目)": "t06_gpb_basic_economic",
-    "一般公共预算基本支出情况表": "t06_gpb_basic_economic",
-    "财政拨款安排的行政经费及“三公”经费预算表": "t07_three_public",
-    "政府性基金预算支出情况表": "t08_gov_fund",
-    "国有资本经营预算支出情况表": "t09_state_capital",
-    "一般公共预算项目支出情况表(按经济分类科目)": "t10_gpb_project_economic",
-    "一般公共预算项目支出情况表": "t10_gpb_project_economic",
-    "部门预算基本支出预算表": "t11_basic_by_unit",
-    "部门预算项目支出及其他支出预算表": "t12_projects",
-    # Shanghai (区级部门预算)
-    "部门财务收支预算总表": "t01_summary",
-    "部门收入预算总表": "t02_income",
-    "部门支出预算总表": "t03_expenditure",
-    "部门财政拨款收支预算总表": "t04_fiscal_summary",
-    "部门一般公共预算支出功能分类预算表": "t05_gpb_function",
-    "部门一般公共预算基本支出部门预算经济分类预算表": "t06_gpb_basic_economic",
-    "部门政府性基金预算支出功能分类预算表": "t08_gov_fund",
-    "部门国有资本经营预算支出功能分类预算表": "t09_state_capital",
-    # Jiangsu (省级部门预算)
-    "收支预算总表": "t01_summary",
-    "收入预算总表": "t02_income",
-    "支出预算总表": "t03_expenditure",
-    "财政拨款收支预算总表": "t04_fiscal_summary",
-    "一般公共预算支出预算表(功能科目)": "t05_gpb_function",
-    "一般公共预算支出预算表": "t05_gpb_function",
-    "一般公共预算基本支出预算表(经济科目)": "t06_gpb_basic_economic",
-    "一般公共预算基本支出预算表": "t06_gpb_basic_economic",
-    "政府性基金预算财政拨款支出预算表": "t08_gov_fund",
-    "政府性基金预算支出预算表": "t08_gov_fund",
-    "国有资本经营预算支出预算表": "t09_state_capital",
-    "财务收支预算总表": "t01_summary",
-    "一般公共预算支出功能分类预算表": "t05_gpb_function",
-    "一般公共预算基本支出部门预算经济分类预算表": "t06_gpb_basic_economic",
-    "政府性基金支出预算表": "t08_gov_fund",
-    "财政拨款政府性基金支出预算表": "t08_gov_fund",
-    "政府性基金预算支出功能分类预算表": "t08_gov_fund",
-    "国有资本经营预算支出功能分类预算表": "t09_state_capital",
-    "一般公共预算“三公”经费、会议费、培训费支出预算表": "t07_three_public",
-    "“三公”经费、会议费、培训费支出预算表": "t07_three_public",
-    "“三公”经费和机关运行经费预算表": "t07_three_public",
+GUANGZHOU, SHANGHAI, JIANGSU = "guangzhou", "shanghai", "jiangsu"
+
+# Each province's spellings of the standard tables; the family a document's titles come
+# from also says which standard tables that province publishes (budget_doc.PUBLISHED).
+ALIASES_BY_LAYOUT: dict[str, dict[str, str]] = {
+    GUANGZHOU: {
+        "收支总体情况表": "t01_summary",
+        "收入总体情况表": "t02_income",
+        "支出总体情况表": "t03_expenditure",
+        "财政拨款收支总体情况表": "t04_fiscal_summary",
+        "一般公共预算支出情况表(按功能分类科目)": "t05_gpb_function",
+        "一般公共预算支出情况表": "t05_gpb_function",
+        "一般公共预算基本支出情况表(按经济分类科目)": "t06_gpb_basic_economic",
+        "一般公共预算基本支出情况表": "t06_gpb_basic_economic",
+        "财政拨款安排的行政经费及“三公”经费预算表": "t07_three_public",
+        "政府性基金预算支出情况表": "t08_gov_fund",
+        "国有资本经营预算支出情况表": "t09_state_capital",
+        "一般公共预算项目支出情况表(按经济分类科目)": "t10_gpb_project_economic",
+        "一般公共预算项目支出情况表": "t10_gpb_project_economic",
+        "部门预算基本支出预算表": "t11_basic_by_unit",
+        "部门预算项目支出及其他支出预算表": "t12_projects",
+    },
+    SHANGHAI: {  # 区级部门预算
+        "部门财务收支预算总表": "t01_summary",
+        "财务收支预算总表": "t01_summary",
+        "部门收入预算总表": "t02_income",
+        "部门支出预算总表": "t03_expenditure",
+        "部门财政拨款收支预算总表": "t04_fiscal_summary",
+        "部门一般公共预算支出功能分类预算表": "t05_gpb_function",
+        "一般公共预算支出功能分类预算表": "t05_gpb_function",
+        "部门一般公共预算基本支出部门预算经济分类预算表": "t06_gpb_basic_economic",
+        "一般公共预算基本支出部门预算经济分类预算表": "t06_gpb_basic_economic",
+        "“三公”经费和机关运行经费预算表": "t07_three_public",
+        "部门政府性基金预算支出功能分类预算表": "t08_gov_fund",
+        "政府性基金预算支出功能分类预算表": "t08_gov_fund",
+        "部门国有资本经营预算支出功能分类预算表": "t09_state_capital",
+        "国有资本经营预算支出功能分类预算表": "t09_state_capital",
+    },
+    JIANGSU: {  # 省级部门预算
+        "收支预算总表": "t01_summary",
+        "收入预算总表": "t02_income",
+        "支出预算总表": "t03_expenditure",
+        "财政拨款收支预算总表": "t04_fiscal_summary",
+        "一般公共预算支出预算表(功能科目)": "t05_gpb_function",
+        "一般公共预算支出预算表": "t05_gpb_function",
+        "一般公共预算基本支出预算表(经济科目)": "t06_gpb_basic_economic",
+        "一般公共预算基本支出预算表": "t06_gpb_basic_economic",
+        "一般公共预算“三公”经费、会议费、培训费支出预算表": "t07_three_public",
+        "“三公”经费、会议费、培训费支出预算表": "t07_three_public",
+        "政府性基金预算财政拨款支出预算表": "t08_gov_fund",
+        "政府性基金预算支出预算表": "t08_gov_fund",
+        "政府性基金支出预算表": "t08_gov_fund",
+        "财政拨款政府性基金支出预算表": "t08_gov_fund",
+        "国有资本经营预算支出预算表": "t09_state_capital",
+    },
 }
+TITLE_ALIASES: dict[str, str] = {
+    alias: key for aliases in ALIASES_BY_LAYOUT.values() for alias, key in aliases.items()
+}
+_LAYOUT_OF = {alias: layout for layout, aliases in ALIASES_BY_LAYOUT.items() for alias in aliases}
 
 _BY_LENGTH = sorted(TITLE_ALIASES, key=len, reverse=True)
 
@@ -83,12 +94,20 @@ def generic_title(line: str) -> str | None:
     return _YEAR_PREFIX.sub("", _SEQUENCE_LABEL.sub("", text))
 
 
-def table_key_for_title(line: str) -> str | None:
-    """The table key whose alias the line contains (longest alias wins), else None."""
+def _alias_in(line: str) -> str | None:
     text = normalise_name(line)
     if len(text) > 60:  # a narrative sentence quoting a title is not a title
         return None
-    for alias in _BY_LENGTH:
-        if alias in text:
-            return TITLE_ALIASES[alias]
-    return None
+    return next((alias for alias in _BY_LENGTH if alias in text), None)
+
+
+def table_key_for_title(line: str) -> str | None:
+    """The table key whose alias the line contains (longest alias wins), else None."""
+    alias = _alias_in(line)
+    return None if alias is None else TITLE_ALIASES[alias]
+
+
+def layout_of_title(line: str) -> str | None:
+    """Which province's spelling the title uses (guangzhou, shanghai, jiangsu)."""
+    alias = _alias_in(line)
+    return None if alias is None else _LAYOUT_OF[alias]
