@@ -28,6 +28,7 @@ _TEXT_HEADER = re.compile(r"绩效目标|备注|说明")
 _BRACKET_CODE = re.compile(r"^\[(\d{3,})\](.*)$")
 _LEADING_CODE = re.compile(r"^(\d{3,})(\D.*)?$")
 _SUBTOTAL_PREFIX = re.compile(r"^其中[:：]")
+_COLUMN_TOL = 3.0  # points: column borders of a table's pages this close are the same
 _CODE_HEADER = re.compile(r"编码|代码|^[类款项]$")
 
 
@@ -74,9 +75,26 @@ def build_table(key: str, pieces: list[TablePiece]) -> dict:
     return table
 
 
-def _slots(grid: Grid) -> list[list[str]]:
-    """Grid text by position, the parts of a merged cell left empty."""
-    return [[text or "" for text in row] for row in grid.matrix()]
+def _slots(grid: Grid, ref: Grid | None = None) -> list[list[str]]:
+    """Grid text by position, the parts of a merged cell left empty.
+
+    With `ref` (the table's first page), columns are matched by position on the page:
+    a last page holding only 合计 across the label columns has fewer grid columns.
+    """
+    if ref is None or grid is ref or _same_columns(grid, ref):
+        return [[text or "" for text in row] for row in grid.matrix()]
+    out = [[""] * ref.n_cols for _ in range(grid.n_rows)]
+    for cell in grid.cells:
+        left = grid.xs[cell.col] + _COLUMN_TOL
+        target = max((i for i, x in enumerate(ref.xs[:-1]) if x <= left), default=0)
+        out[cell.row][target] = cell.text
+    return out
+
+
+def _same_columns(grid: Grid, ref: Grid) -> bool:
+    return len(grid.xs) == len(ref.xs) and all(
+        abs(a - b) <= _COLUMN_TOL for a, b in zip(grid.xs, ref.xs, strict=True)
+    )
 
 
 def _has_amount(row: list[str], cols: list[int] | None = None) -> bool:
@@ -99,7 +117,7 @@ def _body_row_refs(pieces: list[TablePiece]) -> list[tuple[Grid, int]]:
     header_texts = {normalise_name(t) for row in first[:n_header] for t in row if t.strip()}
     refs = [(pieces[0].grid, i) for i in range(n_header, len(first))]
     for piece in pieces[1:]:
-        rows = _slots(piece.grid)
+        rows = _slots(piece.grid, pieces[0].grid)
         skip = 0
         while skip < len(rows) and _is_repeated_header(rows[skip], header_texts):
             skip += 1
@@ -113,7 +131,7 @@ def _body_row_refs(pieces: list[TablePiece]) -> list[tuple[Grid, int]]:
 
 def _body_rows(pieces: list[TablePiece]) -> list[list[str]]:
     """Data rows of every page as text by grid position, repeated headers dropped."""
-    slots = {id(p.grid): _slots(p.grid) for p in pieces}
+    slots = {id(p.grid): _slots(p.grid, pieces[0].grid) for p in pieces}
     return [slots[id(grid)][i] for grid, i in _body_row_refs(pieces)]
 
 
