@@ -60,11 +60,20 @@ def records(draw, with_goal: bool = False):
     return fragments, goals, draw(cells())
 
 
-def grid_rows(draw, recs, with_goal: bool) -> list[list[str]]:
+code = st.from_regex(r"[1-9][0-9]{2,6}", fullmatch=True)
+
+
+def grid_rows(draw, recs, with_goal: bool, codes: list[str] | None = None) -> list[list[str]]:
+    """Grid rows of the records; with `codes`, each amount row's label starts with its
+    subject code, printed `2080101 名称` or `[2080101]名称`."""
     rows = []
-    for fragments, goals, values in recs:
+    for index, (fragments, goals, values) in enumerate(recs):
         amounts = [draw(printed(v)) if v is not None else "" for v in values]
-        rows.append([fragments[0], *amounts] + ([goals[0]] if with_goal else []))
+        label = fragments[0]
+        if codes is not None:
+            spelling = draw(st.sampled_from(["{c} {n}", "[{c}]{n}", "{c}{n}"]))
+            label = spelling.format(c=codes[index], n=label)
+        rows.append([label, *amounts] + ([goals[0]] if with_goal else []))
         for frag, goal in zip(fragments[1:], goals[1:], strict=True):
             rows.append([frag, *[""] * N_VALUES] + ([goal] if with_goal else []))
     return rows
@@ -99,10 +108,11 @@ def expected_cells(recs) -> Counter:
 @settings(max_examples=150, deadline=None)
 @given(st.data(), st.lists(records(), min_size=1, max_size=8))
 def test_coded_rows_merge_names_and_keep_every_amount(data, recs):
-    rows = grid_rows(data.draw, recs, with_goal=False)
+    codes = data.draw(st.lists(code, min_size=len(recs), max_size=len(recs)))
+    rows = grid_rows(data.draw, recs, with_goal=False, codes=codes)
     table = _coded(rows, layout(False))
     assert [r["name"] for r in table["rows"]] == [normalise_name("".join(f)) for f, _, _ in recs]
-    assert all(r["code"] is None for r in table["rows"])
+    assert [r["code"] for r in table["rows"]] == codes
     assert all_cells(table["rows"]) == expected_cells(recs)
     assert all(len(r["values"]) == N_VALUES for r in table["rows"])
 
@@ -130,11 +140,16 @@ def test_project_rows_merge_names_and_goals_and_keep_every_amount(data, recs):
 
 
 @settings(max_examples=50, deadline=None)
-@given(st.data(), st.lists(fragment, min_size=1, max_size=3), st.lists(records(), max_size=4))
+@given(
+    st.data(),
+    st.lists(fragment, min_size=1, max_size=3),
+    st.lists(records(), min_size=1, max_size=4),
+)
 def test_continuation_rows_before_any_amount_row_lose_no_amount(data, orphans, recs):
     """Text rows above the first amount row (a wrapped header) continue nothing: they may
     be dropped, but no amount is lost or shifted to another row."""
-    rows = [[o, *[""] * N_VALUES] for o in orphans] + grid_rows(data.draw, recs, False)
+    codes = data.draw(st.lists(code, min_size=len(recs), max_size=len(recs)))
+    rows = [[o, *[""] * N_VALUES] for o in orphans] + grid_rows(data.draw, recs, False, codes)
     table = _coded(rows, layout(False))
     assert all_cells(table["rows"]) == expected_cells(recs)
     assert len(table["rows"]) == len(recs)
