@@ -10,6 +10,8 @@ FORMAT = "budget-doc/1"
 
 # Two-sided tables (收入 | 支出): {"income": [{item, amount}], "expenditure": [...]}
 TWO_SIDED = ("t01_summary", "t04_fiscal_summary")
+# Their sides; Jiangsu adds a third pair (支出用途: 基本支出, 项目支出 …).
+SUMMARY_SIDES = ("income", "expenditure", "expenditure_by_use")
 # Tables keyed by a subject code: {"columns": [...], "rows": [{code, name, values}]}
 CODED = (
     "t02_income",

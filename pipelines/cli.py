@@ -15,8 +15,10 @@ def _build_parser() -> argparse.ArgumentParser:
 
     load = sub.add_parser("load", help="load PDFs (files or folders) into the warehouse")
     load.add_argument("paths", nargs="+")
-    load.add_argument("--warehouse", help="DuckDB file (default: $BUDGET_WAREHOUSE or "
-                      "data/warehouse/budget.duckdb)")
+    load.add_argument(
+        "--warehouse",
+        help="DuckDB file (default: $BUDGET_WAREHOUSE or data/warehouse/budget.duckdb)",
+    )
     load.add_argument("--password", help="user password for encrypted PDFs")
 
     query = sub.add_parser("query", help="run SQL against the warehouse")

@@ -10,3 +10,8 @@ class BudgetInputError(Exception):
         self.path = Path(path)
         self.reason = reason
         super().__init__(f"{self.path}: {reason}")
+
+
+class NarrativeOnlyError(BudgetInputError):
+    """A budget's narrative published apart from its tables (Jiangsu): nothing to load
+    from this file, and nothing wrong with it; the tables PDF makes the document."""

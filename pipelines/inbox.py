@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from pipelines.errors import BudgetInputError
+from pipelines.errors import BudgetInputError, NarrativeOnlyError
 from pipelines.extraction.document import DocumentIdentity
 
 DEFAULT_INBOX = Path("data/inbox")
@@ -129,6 +129,9 @@ def scan_inbox(
         state["sha256"] = sha256
         try:
             identity = identify(path)
+        except NarrativeOnlyError:  # kept in the inbox, loaded by its tables PDF
+            new_cursor[name] = state | {"skipped": "narrative only"}
+            continue
         except BudgetInputError as exc:
             rejected.append(RejectedFile(path, sha256, exc.reason))
             new_cursor[name] = state | {"rejected": exc.reason}

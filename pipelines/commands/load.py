@@ -15,7 +15,7 @@ import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from pipelines.errors import BudgetInputError
+from pipelines.errors import BudgetInputError, NarrativeOnlyError
 from pipelines.extraction.document import identify_document
 from pipelines.inbox import find_pdfs, partition_key
 from pipelines.rejects import reject_file
@@ -28,7 +28,7 @@ class FileOutcome:
     """What happened to one file, and the line printed for it."""
 
     path: Path
-    status: str  # loaded / reloaded / replaced edition / rejected / failed
+    status: str  # loaded / reloaded / replaced edition / skipped / rejected / failed
     line: str
     partition_key: str | None = None
     checks: dict[str, str] = field(default_factory=dict)  # failed check -> WARN / ERROR
@@ -80,6 +80,8 @@ def load_file(path: Path, *, instance, resources: dict, password: str | None) ->
         return FileOutcome(path, "rejected", f"rejected: {path}: no such file")
     try:
         identity = identify_document(path, password=password)
+    except NarrativeOnlyError as exc:  # the tables PDF of the same budget makes the document
+        return FileOutcome(path, "skipped", f"skipped: {path}: {exc.reason}")
     except BudgetInputError as exc:  # explicit paths: recorded, never moved
         return FileOutcome(path, "rejected", reject_file(exc.path, exc.reason).line)
     key = partition_key(identity)

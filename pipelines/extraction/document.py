@@ -13,7 +13,7 @@ from pathlib import Path
 
 from pipelines.budget_doc import DEFAULT_LAYOUT, FORMAT, PUBLISHED_TABLES, TABLE_KEYS, TWO_SIDED
 from pipelines.cleaning import normalise_name
-from pipelines.errors import BudgetInputError
+from pipelines.errors import BudgetInputError, NarrativeOnlyError
 from pipelines.extraction.pdf_pages import PageContent, document_title, open_pdf, read_pages
 from pipelines.extraction.pieces import TablePiece, page_pieces
 from pipelines.extraction.readability import BUDGET_TERMS, judge_page
@@ -27,7 +27,7 @@ from pipelines.extraction.titles import generic_title, layout_of_title
 
 _GENERIC = "generic:"  # group-name prefix of tables with no standard twin
 _YEAR = re.compile(r"(20\d{2})年")
-_COVER_DEPARTMENT = re.compile(r"^(.{2,40}?)(?:20\d{2}年)?部门预算")
+_COVER_DEPARTMENT = re.compile(r"^(.{2,40}?)(?:20\d{2}年度?)?部门预算")
 
 
 @dataclass(frozen=True)
@@ -93,7 +93,7 @@ def extract_document(path: Path | str, password: str | None = None) -> Extractio
             current = None
     by_key = {k: v for k, v in groups.items() if not k.startswith(_GENERIC)}
     if not by_key:
-        raise BudgetInputError(path, _no_table_reason(pages, garbled))
+        _refuse_without_tables(path, pages, garbled, narrative + [title])
     extraction = Extraction(doc={}, path=path, sha256=file_sha256(path), page_count=len(pages))
     extraction.warnings.extend(f"unreadable text on {reason}" for reason in garbled)
     for group, reason in unreadable.items():
@@ -101,6 +101,20 @@ def extract_document(path: Path | str, password: str | None = None) -> Extractio
         groups.pop(group, None)
     extraction.doc = _assemble(path, groups, narrative + [title], extraction)
     return extraction
+
+
+def _refuse_without_tables(path: Path, pages, garbled: list[str], narrative: list[str]):
+    """No table in the file: a narrative-only budget PDF, or an error with its reason."""
+    texts = [normalise_name(line) for line in narrative]
+    cover = next((m for t in texts[:40] if (m := _COVER_DEPARTMENT.match(t))), None)
+    years = [m.group(1) for t in texts[:40] if "预算" in t for m in _YEAR.finditer(t)]
+    if not garbled and cover and years:
+        raise NarrativeOnlyError(
+            path,
+            f"narrative only: {cover.group(1)} {years[0]} 部门预算 prints no budget table in "
+            "this file (its tables are published as a separate PDF); nothing to load",
+        )
+    raise BudgetInputError(path, _no_table_reason(pages, garbled))
 
 
 def _no_table_reason(pages: list[PageContent], garbled: list[str]) -> str:

@@ -9,7 +9,14 @@ page break). Leaf header texts name the value columns.
 import re
 from dataclasses import dataclass
 
-from pipelines.budget_doc import CODED, EMPTY_TABLE_NOTE, ITEMISED, PROJECTS, TWO_SIDED
+from pipelines.budget_doc import (
+    CODED,
+    EMPTY_TABLE_NOTE,
+    ITEMISED,
+    PROJECTS,
+    SUMMARY_SIDES,
+    TWO_SIDED,
+)
 from pipelines.cleaning import (
     AmountError,
     format_amount,
@@ -256,9 +263,6 @@ def _projects(rows: list[list[str]], layout: Layout) -> dict:
     return {"columns": layout.value_names, "rows": out}
 
 
-_SIDE_NAMES = ("income", "expenditure", "expenditure_by_use")
-
-
 def _two_sided(pieces: list[TablePiece]) -> dict:
     """收入 | 支出 side by side: item, amount pairs; blank sides skipped.
 
@@ -288,7 +292,7 @@ def _two_sided(pieces: list[TablePiece]) -> dict:
             pending = None
         if pending and pending[1]:
             sides[pending[0]].append({"item": pending[1], "amount": None})
-    return dict(zip(_SIDE_NAMES, sides, strict=False))
+    return dict(zip(SUMMARY_SIDES, sides, strict=False))
 
 
 def _is_total_row_only(grid: Grid, rows: list[list[str]]) -> bool:
@@ -366,7 +370,7 @@ def _two_sided_by_header(pieces: list[TablePiece]) -> dict:
             item, amount = normalise_name(row[item_col]), _amount(row[item_col + 1])
             if item or amount is not None:
                 sides[side].append({"item": item, "amount": amount})
-    return dict(zip(_SIDE_NAMES, sides, strict=False))
+    return dict(zip(SUMMARY_SIDES, sides, strict=False))
 
 
 def build_generic(title: str, pieces: list[TablePiece]) -> dict:

@@ -23,6 +23,7 @@ import pandas as pd
 
 from pipelines.budget_doc import (
     FORMAT,
+    SUMMARY_SIDES,
     TABLE_KEYS,
     TOTAL_COLUMNS,
     YUAN_PER_UNIT,
@@ -236,7 +237,7 @@ def _document_frames(doc: dict, path, document_id: int) -> tuple[_Frames, list[s
         row_count = 0
 
         if "income" in table or "expenditure" in table:  # t01 / t04
-            for side in ("income", "expenditure"):
+            for side in SUMMARY_SIDES:
                 for line_index, line in enumerate(table.get(side) or []):
                     row_count += 1
                     if line.get("amount") is None:
@@ -551,7 +552,7 @@ def expected_fact_rows(doc: dict) -> int:
         if "rows" in table:
             count += sum(v is not None for row in table["rows"] for v in row.get("values") or [])
         else:
-            for side in ("income", "expenditure"):
+            for side in SUMMARY_SIDES:
                 count += sum(line.get("amount") is not None for line in table.get(side) or [])
     for extra in doc.get("extra_tables") or []:
         count += sum(

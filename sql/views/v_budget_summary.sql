@@ -1,0 +1,23 @@
+-- 收支总体情况表 (t01) and 财政拨款收支总体情况表 (t04): one row per printed line with an amount
+create or replace view v_budget_summary as
+with documents as (
+    select
+        dim_document.document_id,
+        dim_department.department,
+        dim_document.fiscal_year
+    from dim_document
+    inner join dim_department on dim_department.department_id = dim_document.department_id
+)
+
+select
+    documents.department,
+    documents.fiscal_year,
+    lines.table_key,
+    lines.side,
+    lines.item,
+    lines.is_total,
+    lines.amount_yuan,
+    cast(lines.amount_yuan * 0.0001 as decimal(24, 6)) as amount_wan
+from fact_summary_line as lines
+inner join documents on documents.document_id = lines.document_id
+order by documents.department, documents.fiscal_year, lines.table_key, lines.side, lines.line_index
