@@ -146,4 +146,14 @@ def test_real_pdfs_load_through_the_graph_and_pass_their_checks(tmp_path, capsys
     # The one real finding: Jiangsu 2017 prints its empty 政府性基金 table without saying so.
     assert failed == [("江苏省人民检察院", 2017, "completeness", "WARN")]
     documents = con.execute("select count(*) from dim_document").fetchone()
-    assert documents == (6,)
+    assert documents == (6,)  # the narrative-only PDF adds no second 2019 document
+    names = con.execute(
+        "select fiscal_year, name from dim_function_subject where code = '20805' order by all"
+    ).fetchall()
+    assert names == [
+        (2017, "行政事业单位离退休"),
+        (2018, "行政事业单位离退休"),
+        (2019, "行政事业单位离退休"),
+        (2024, "行政事业单位养老支出"),
+        (2025, "行政事业单位养老支出"),
+    ]
