@@ -141,6 +141,51 @@ def make_pages(path: Path, keep) -> Path:
     return path
 
 
+def make_not_a_budget(path: Path) -> Path:
+    """A one-page notice in Chinese (it even says 预算), written by hand with the
+    non-embedded STSong-Light / UniGB-UCS2-H font every PDF reader knows."""
+    lines = [
+        "关于举办春季运动会的通知",
+        "各单位：",
+        "为丰富职工文化生活，增强体质，经研究决定于四月举办春季运动会。",
+        "比赛项目包括跑步、跳远、拔河和乒乓球，请各单位做好预算外的后勤准备。",
+        "春眠不觉晓，处处闻啼鸟。夜来风雨声，花落知多少。",
+    ]
+    ops = ["BT", "/F1 14 Tf", "72 760 Td", "20 TL"]
+    for line in lines:
+        ops.append("<" + line.encode("utf-16-be").hex().upper() + "> Tj T*")
+    ops.append("ET")
+    content = "\n".join(ops).encode("ascii")
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842]"
+        b" /Resources << /Font << /F1 4 0 R >> >> /Contents 6 0 R >>",
+        b"<< /Type /Font /Subtype /Type0 /BaseFont /STSong-Light /Encoding /UniGB-UCS2-H"
+        b" /DescendantFonts [5 0 R] >>",
+        b"<< /Type /Font /Subtype /CIDFontType0 /BaseFont /STSong-Light"
+        b" /CIDSystemInfo << /Registry (Adobe) /Ordering (GB1) /Supplement 4 >>"
+        b" /FontDescriptor 7 0 R >>",
+        b"<< /Length %d >>\nstream\n" % len(content) + content + b"\nendstream",
+        b"<< /Type /FontDescriptor /FontName /STSong-Light /Flags 6 /FontBBox [-25 -254 1000 880]"
+        b" /ItalicAngle 0 /Ascent 880 /Descent -120 /CapHeight 880 /StemV 93 >>",
+    ]
+    out = bytearray(b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n")
+    offsets = []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % number + body + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % o for o in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (
+        len(objects) + 1,
+        xref,
+    )
+    path.write_bytes(bytes(out))
+    return path
+
+
 @dataclass(frozen=True)
 class Bad:
     """A bad file and the reason its line must give."""
@@ -164,7 +209,9 @@ BAD = {
     "wrong_chinese": Bad(
         "wrong_chinese.pdf", re.compile(r"not a budget, or its text is unreadable")
     ),
-    "not_a_budget": Bad("narrative.pdf", re.compile(r"not a budget: no standard budget table")),
+    "not_a_budget": Bad("notice.pdf", re.compile(r"not a budget: no standard budget table")),
+    # a budget's cover and narrative without its tables: a companion file, nothing to load
+    "narrative_only": Bad("narrative.pdf", re.compile(r"narrative only: .* nothing to load$")),
 }
 
 
@@ -179,7 +226,8 @@ def bad_files(tmp_path_factory) -> dict[str, Path]:
         "scanned": make_scanned(folder / BAD["scanned"].name),
         "no_tounicode": make_without_tounicode(folder / BAD["no_tounicode"].name),
         "wrong_chinese": make_wrong_chinese(folder / BAD["wrong_chinese"].name),
-        "not_a_budget": make_pages(folder / BAD["not_a_budget"].name, lambda n: n <= 3),
+        "not_a_budget": make_not_a_budget(folder / BAD["not_a_budget"].name),
+        "narrative_only": make_pages(folder / BAD["narrative_only"].name, lambda n: n <= 3),
     }
 
 
@@ -362,7 +410,8 @@ def test_load_batch_rejects_bad_files_and_loads_the_good_one(tmp_path, bad_files
     for kind, path in files.items():
         mine = [line for line in lines if str(path) in line]
         assert len(mine) == 1, (kind, lines)
-        assert mine[0].startswith(f"rejected: {path}: "), mine[0]
+        verdict = "skipped" if kind == "narrative_only" else "rejected"
+        assert mine[0].startswith(f"{verdict}: {path}: "), mine[0]
         assert BAD[kind].reason.search(mine[0]), mine[0]
     loaded = [line for line in lines if str(good) in line]
     assert len(loaded) == 1 and loaded[0].startswith("loaded: "), lines
