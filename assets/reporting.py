@@ -1,6 +1,6 @@
 """Reporting layer: one asset per view in sql/views, its lineage read from the view's SQL.
 
-Materialising a partition (re)creates the view and reports that document's rows of it.
+One step recreates the views and reports each one's rows for the partition's document.
 """
 
 import re
@@ -40,69 +40,80 @@ def _description(sql: str) -> str:
     return first.removeprefix("--").strip().capitalize()
 
 
-def _view_asset(sql_name: str) -> dg.AssetsDefinition:
+def _view_spec(sql_name: str) -> tuple[str, str, dg.AssetSpec]:
     sql = read_sql(sql_name)
     match = _VIEW.search(sql)
     view = match.group(1) if match else sql_name.split("/")[-1]
-
-    @dg.asset(
-        name=view,
+    spec = dg.AssetSpec(
+        view,
         deps=view_lineage(sql),
         description=_description(sql),
         group_name="reporting",
         kinds={"duckdb"},
         partitions_def=budget_document_partitions,
-        pool=WAREHOUSE_POOL,
         owners=["team:budget-etl"],
         tags={"layer": "view"},
     )
-    def _view(context: dg.AssetExecutionContext, warehouse: DuckDBWarehouse):
-        with warehouse.get_connection() as con:
-            con.execute(sql)
-            identity = next(
-                (
-                    (department, year)
-                    for department, year in con.execute(_DOCUMENTS_SQL).fetchall()
-                    if partition_key(DocumentIdentity(department, year)) == context.partition_key
-                ),
-                None,
-            )
-            if identity is None:
-                raise dg.Failure(f"partition {context.partition_key!r} is not loaded")
-            columns = con.execute(
-                "select column_name, data_type from information_schema.columns "
-                "where table_name = $view order by ordinal_position",
-                {"view": view},
-            ).fetchall()
-            names = {c for c, _ in columns}
-            where = (
-                "where department = $department and fiscal_year = $fiscal_year"
-                if {"department", "fiscal_year"} <= names
-                else ""
-            )
-            params = {"department": identity[0], "fiscal_year": identity[1]} if where else {}
-            query = f"select * from {view} {where}"  # view: a fixed identifier from sql/views
-            (n,) = con.execute(f"select count(*) from ({query})", params).fetchone()
-            preview = con.execute(f"{query} limit 10", params).df()
-        return dg.MaterializeResult(
-            metadata={
-                "dagster/row_count": int(n),
-                "dagster/column_schema": dg.TableSchema(
-                    columns=[
-                        dg.TableColumn(c, t, description=VIEW_COLUMN_DESCRIPTIONS.get(c, ""))
-                        for c, t in columns
-                    ]
-                ),
-                "preview": dg.MetadataValue.md(
-                    preview.to_markdown(index=False) if len(preview) else "—"
-                ),
-                "sql": dg.MetadataValue.md(f"```sql\n{sql.strip()}\n```"),
-                "slice": where or "(whole view)",
-                "warehouse": dg.MetadataValue.path(str(warehouse.resolved_path())),
-            }
-        )
-
-    return _view
+    return view, sql, spec
 
 
-REPORTING_VIEWS = [_view_asset(name) for name in sql_names("views")]
+VIEWS = [_view_spec(name) for name in sql_names("views")]
+_SQL = {view: sql for view, sql, _ in VIEWS}
+
+
+def _document_identity(con, key: str) -> tuple[str, int]:
+    for department, year in con.execute(_DOCUMENTS_SQL).fetchall():
+        if partition_key(DocumentIdentity(department, year)) == key:
+            return department, year
+    raise dg.Failure(f"partition {key!r} is not loaded")
+
+
+def view_metadata(con, view: str, sql: str, identity: tuple[str, int], path) -> dict:
+    """Recreate one view; its rows for this document: count, described schema, preview, SQL."""
+    con.execute(sql)
+    columns = con.execute(
+        "select column_name, data_type from information_schema.columns "
+        "where table_name = $view order by ordinal_position",
+        {"view": view},
+    ).fetchall()
+    names = {c for c, _ in columns}
+    where = (
+        "where department = $department and fiscal_year = $fiscal_year"
+        if {"department", "fiscal_year"} <= names
+        else ""
+    )
+    params = {"department": identity[0], "fiscal_year": identity[1]} if where else {}
+    query = f"select * from {view} {where}"  # view: a fixed identifier from sql/views
+    (n,) = con.execute(f"select count(*) from ({query})", params).fetchone()
+    preview = con.execute(f"{query} limit 10", params).df()
+    return {
+        "dagster/row_count": int(n),
+        "dagster/column_schema": dg.TableSchema(
+            columns=[
+                dg.TableColumn(c, t, description=VIEW_COLUMN_DESCRIPTIONS.get(c, ""))
+                for c, t in columns
+            ]
+        ),
+        "preview": dg.MetadataValue.md(preview.to_markdown(index=False) if len(preview) else "—"),
+        "sql": dg.MetadataValue.md(f"```sql\n{sql.strip()}\n```"),
+        "slice": where or "(whole view)",
+        "warehouse": dg.MetadataValue.path(str(path)),
+    }
+
+
+@dg.multi_asset(
+    name="refresh_reporting_views",
+    specs=[spec for _, _, spec in VIEWS],
+    partitions_def=budget_document_partitions,
+    pool=WAREHOUSE_POOL,
+    can_subset=True,
+    description="Recreate the reporting views and report one document's rows of each.",
+)
+def refresh_reporting_views(context: dg.AssetExecutionContext, warehouse: DuckDBWarehouse):
+    # one step (one slot of the writer pool) for every view, not one process per view
+    with warehouse.get_connection() as con:
+        identity = _document_identity(con, context.partition_key)
+        for key in sorted(context.selected_asset_keys, key=lambda k: k.to_user_string()):
+            view = key.path[-1]
+            metadata = view_metadata(con, view, _SQL[view], identity, warehouse.resolved_path())
+            yield dg.MaterializeResult(asset_key=key, metadata=metadata)
