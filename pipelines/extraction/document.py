@@ -27,7 +27,11 @@ from pipelines.extraction.titles import generic_title, layout_of_title
 
 _GENERIC = "generic:"  # group-name prefix of tables with no standard twin
 _YEAR = re.compile(r"(20\d{2})年")
-_COVER_DEPARTMENT = re.compile(r"^(.{2,40}?)(?:20\d{2}年度?)?部门预算")
+# A cover reads "2023年 / <department> / 部门预算" (Guangzhou, over three lines) or
+# "<department>2019年度部门预算公开" (Jiangsu); a 目录 entry such as 三、部门预算构成 is no cover.
+_COVER_YEAR_FIRST = re.compile(r"^(20\d{2})年度?(.{2,40}?)部门预算")
+_COVER_NAME_FIRST = re.compile(r"^(.{2,40}?)(20\d{2})年度?部门预算")
+_SEQUENCE_LABEL = re.compile(r"^(?:[一二三四五六七八九十]+、|第|\d+[.、])")
 
 
 @dataclass(frozen=True)
@@ -103,16 +107,30 @@ def extract_document(path: Path | str, password: str | None = None) -> Extractio
     return extraction
 
 
+def _cover_identity(narrative: list[str]) -> DocumentIdentity | None:
+    """Department and year from the cover: the first few text lines, read together."""
+    lines = [normalise_name(line) for line in narrative[:6]]
+    for start in range(len(lines)):
+        text = "".join(lines[start : start + 3])
+        if match := _COVER_YEAR_FIRST.match(text):
+            year, name = match.groups()
+        elif match := _COVER_NAME_FIRST.match(text):
+            name, year = match.groups()
+        else:
+            continue
+        if not _SEQUENCE_LABEL.match(name):
+            return DocumentIdentity(name, int(year))
+    return None
+
+
 def _refuse_without_tables(path: Path, pages, garbled: list[str], narrative: list[str]):
     """No table in the file: a narrative-only budget PDF, or an error with its reason."""
-    texts = [normalise_name(line) for line in narrative]
-    cover = next((m for t in texts[:40] if (m := _COVER_DEPARTMENT.match(t))), None)
-    years = [m.group(1) for t in texts[:40] if "预算" in t for m in _YEAR.finditer(t)]
-    if not garbled and cover and years:
+    cover = _cover_identity(narrative)
+    if not garbled and cover:
         raise NarrativeOnlyError(
             path,
-            f"narrative only: {cover.group(1)} {years[0]} 部门预算 prints no budget table in "
-            "this file (its tables are published as a separate PDF); nothing to load",
+            f"narrative only: {cover.department} {cover.fiscal_year} 部门预算 prints no budget "
+            "table in this file (its tables are published as a separate PDF); nothing to load",
         )
     raise BudgetInputError(path, _no_table_reason(pages, garbled))
 
@@ -199,8 +217,8 @@ def _identity(path: Path, pieces: list[TablePiece], narrative: list[str]) -> Doc
     department = departments.most_common(1)[0][0] if departments else None
     texts = [normalise_name(line) for line in narrative]
     texts += [normalise_name(line) for p in pieces for line in p.above]
-    if department is None:
-        department = next((m.group(1) for t in texts if (m := _COVER_DEPARTMENT.match(t))), None)
+    if department is None and (cover := _cover_identity(narrative)):
+        department = cover.department
     # A year in a table title beats one on the cover, which beats years quoted in
     # the narrative (which compares with last year's budget).
     titles = [normalise_name(p.title) for p in pieces if p.title]
