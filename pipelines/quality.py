@@ -285,13 +285,18 @@ def check_completeness(doc: dict) -> CheckOutcome:
                     )
             continue
         rows = table.get("rows") or []
-        if not rows and not table.get("note"):  # an empty table must say it is empty
-            finding = _structural(key, "", "", "table has rows", "≥ 1 row", "0 rows")
+        printed = any(v is not None for row in rows for v in row.get("values") or [])
+        if not printed and not table.get("note"):  # an empty table must say it is empty
+            finding = _structural(
+                key, "", "", "table prints amounts or says it is empty",
+                "amounts or a note", "a blank table",
+            )  # fmt: skip
             if doc.get("layout", DEFAULT_LAYOUT) != DEFAULT_LAYOUT:
                 # Jiangsu 2017 prints an empty table without saying so: worth a look, not
                 # a failed load (Guangzhou always prints its zero 合计 row).
                 finding = replace(finding, severity=WARN)
             findings.append(finding)
+        if not rows:
             continue
         width = len(table.get("columns") or [])
         for row in rows:
@@ -603,10 +608,11 @@ def tables_with_rows(doc: dict) -> set[str]:
 
 
 def _total_row(doc: dict, key: str) -> dict | None:
-    """The table's 合计 row; a table that prints no row at all totals zero."""
+    """The table's 合计 row; a table that prints no amount at all totals zero."""
     table = _tables(doc).get(key) or {}
     rows = table.get("rows") or []
-    if key in tables_with_rows(doc) and not rows:  # completeness reports an unsaid one
+    printed = [v for r in rows for v in r.get("values") or [] if v is not None]
+    if key in tables_with_rows(doc) and not printed:  # empty: blank 合计 row, or no row
         return {"name": "合计", "values": ["0.00"] * len(table.get("columns") or [])}
     return next((r for r in rows if _is_total_row(r)), None)
 

@@ -157,3 +157,28 @@ def test_real_pdfs_load_through_the_graph_and_pass_their_checks(tmp_path, capsys
         (2024, "行政事业单位养老支出"),
         (2025, "行政事业单位养老支出"),
     ]
+
+
+def _subject_tables_expected() -> list[tuple[str, str, dict]]:
+    """(file, table key, hand-read table) for every standard subject table."""
+    return [
+        (stem, table["kind"], table)
+        for stem in sorted(STANDARD_TABLES)
+        for table in EXPECTED[stem]["tables"].values()
+        if table.get("kind") in STANDARD_TABLES[stem]
+        and table["kind"] not in ("t01_summary", "t04_fiscal_summary", "t07_three_public")
+    ]
+
+
+@pytest.mark.parametrize(
+    ("stem", "key", "want"),
+    _subject_tables_expected(),
+    ids=[f"{stem}-{key}" for stem, key, _ in _subject_tables_expected()],
+)
+def test_real_subject_table_columns_and_total_row(stem, key, want):
+    """Leaf columns and the printed 合计 row, cell for cell as read off the page (an
+    empty table's blank 合计 cells are null)."""
+    table = extract_document(REAL / f"{stem}.pdf").doc["tables"][key]
+    assert table["columns"] == want["columns"]
+    totals = [row["values"] for row in table["rows"] if row["name"] == "合计"]
+    assert totals == [want["total_row"]["values"]]

@@ -414,7 +414,7 @@ def _empty_note(pieces: list[TablePiece]) -> str | None:
 
 def _empty_coded(pieces: list[TablePiece], note: str | None) -> dict:
     """A subject table that prints no amount at all (Shanghai and Jiangsu empty tables):
-    its columns, no rows, and the line that says so."""
+    its columns, its printed 合计 row with blank (null) cells, and the line that says so."""
     slots = _slots(pieces[0].grid)
     n_header = next(
         (
@@ -425,7 +425,12 @@ def _empty_coded(pieces: list[TablePiece], note: str | None) -> dict:
         len(slots),
     )
     layout = _layout(pieces[0].grid, n_header)
-    table: dict = {"columns": layout.value_names, "rows": []}
+    printed_totals = [
+        {"code": None, "name": "合计", "values": [None] * len(layout.value_cols)}
+        for row in slots[n_header:]
+        if normalise_name(next((c for c in row if c.strip()), "")) == "合计"
+    ]
+    table: dict = {"columns": layout.value_names, "rows": printed_totals}
     if note:
         table["note"] = note
     return table
