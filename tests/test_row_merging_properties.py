@@ -85,8 +85,6 @@ def layout(with_goal: bool) -> Layout:
         value_cols=list(range(1, N_VALUES + 1)),
         value_names=[f"列{i}" for i in range(N_VALUES)],
         text_col=N_VALUES + 1 if with_goal else None,
-        header_rows=0,
-        header_texts=frozenset(),
     )
 
 

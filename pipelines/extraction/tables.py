@@ -51,8 +51,6 @@ class Layout:
     value_cols: list[int]
     value_names: list[str]
     text_col: int | None
-    header_rows: int
-    header_texts: frozenset[str]
 
 
 def build_table(key: str, pieces: list[TablePiece]) -> dict:
@@ -164,8 +162,7 @@ def _layout(grid: Grid, n_header: int | None = None) -> Layout:
             names.append(_SUBTOTAL_PREFIX.sub("", name))
     if not label_cols or not value_cols:
         raise TableShapeError(f"cannot tell labels from amounts in header {leaf}")
-    header_texts = frozenset(normalise_name(t) for row in slots[:n_header] for t in row if t)
-    return Layout(label_cols, value_cols, names, text_col, n_header, header_texts)
+    return Layout(label_cols, value_cols, names, text_col)
 
 
 def _leaf_names(grid: Grid, n_header: int) -> list[str]:
