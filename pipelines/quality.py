@@ -739,18 +739,22 @@ def check_cross_table(doc: dict) -> CheckOutcome:
     def have(*keys):
         return all(tables.get(k) is not None for k in keys)  # else completeness reports it
 
+    def total(key, column=None):
+        """The table's 合计 row cell (first column by default), as a Decimal."""
+        return v(key, _cell(doc, key, _total_row(doc, key), column))
+
     if have(t01, t02):
         compare(
             "t02 合计 = t01 收入总计",
             t01, "收入总计", v(t01, _side_item(doc, t01, "income", _grand(t01, "income"))),
-            t02, "合计", v(t02, _cell(doc, t02, _total_row(doc, t02), "合计")),
+            t02, "合计", total(t02, "合计"),
         )  # fmt: skip
     if have(t01, t03):
         compare(
             "t03 合计 = t01 支出总计",
             t01, "支出总计",
             v(t01, _side_item(doc, t01, "expenditure", _grand(t01, "expenditure"))),
-            t03, "合计", v(t03, _cell(doc, t03, _total_row(doc, t03), "合计")),
+            t03, "合计", total(t03, "合计"),
         )  # fmt: skip
     for key, fund in ((t05, "一般公共预算"), (t08, "政府性基金预算"), (t09, "国有资本经营预算")):
         if have(t04, key):
@@ -758,19 +762,19 @@ def check_cross_table(doc: dict) -> CheckOutcome:
                 f"{key[:3]} 合计 = t04 收入 {fund}",
                 # Shanghai prints 二、政府性基金 without 预算
                 t04, fund, vsum(t04, _side_matching(doc, t04, fund.removesuffix("预算"))),
-                key, "合计", v(key, _cell(doc, key, _total_row(doc, key))),
+                key, "合计", total(key),
             )  # fmt: skip
     if have(t05, t06) and printed(t05, "基本支出"):
         compare(
             "t06 合计 = t05 合计 基本支出",
-            t05, "合计 基本支出", v(t05, _cell(doc, t05, _total_row(doc, t05), "基本支出")),
-            t06, "合计", v(t06, _cell(doc, t06, _total_row(doc, t06))),
+            t05, "合计 基本支出", total(t05, "基本支出"),
+            t06, "合计", total(t06),
         )  # fmt: skip
     if have(t05, t10) and printed(t05, "项目支出"):
         compare(
             "t10 合计 = t05 合计 项目支出",
-            t05, "合计 项目支出", v(t05, _cell(doc, t05, _total_row(doc, t05), "项目支出")),
-            t10, "合计", v(t10, _cell(doc, t10, _total_row(doc, t10))),
+            t05, "合计 项目支出", total(t05, "项目支出"),
+            t10, "合计", total(t10),
         )  # fmt: skip
     if have(t10, PROJECTS):
         projects = project_rows(doc)
@@ -779,21 +783,21 @@ def check_cross_table(doc: dict) -> CheckOutcome:
         column = fund_column if fund_column in columns else None
         compare(
             "Σ t12 projects (一般公共预算) = t10 合计",
-            t10, "合计", v(t10, _cell(doc, t10, _total_row(doc, t10))),
+            t10, "合计", total(t10),
             PROJECTS, f"Σ {len(projects)} projects",
             vsum(PROJECTS, [_cell(doc, PROJECTS, r, column) or "0" for r in projects]) or _ZERO,
         )  # fmt: skip
     if have(t03, PROJECTS):
         compare(
             "t12 合计 = t03 合计 项目支出",
-            t03, "合计 项目支出", v(t03, _cell(doc, t03, _total_row(doc, t03), "项目支出")),
-            PROJECTS, "合计", v(PROJECTS, _cell(doc, PROJECTS, _total_row(doc, PROJECTS))),
+            t03, "合计 项目支出", total(t03, "项目支出"),
+            PROJECTS, "合计", total(PROJECTS),
         )  # fmt: skip
     if have(t03, t11):
         compare(
             "t11 合计 = t03 合计 基本支出",
-            t03, "合计 基本支出", v(t03, _cell(doc, t03, _total_row(doc, t03), "基本支出")),
-            t11, "合计", v(t11, _cell(doc, t11, _total_row(doc, t11))),
+            t03, "合计 基本支出", total(t03, "基本支出"),
+            t11, "合计", total(t11),
         )  # fmt: skip
     headline = list(comparisons)
     if have("t07_three_public"):
