@@ -352,15 +352,25 @@ def has_breakdown(pieces: list[TablePiece]) -> bool:
 
 
 def _two_sided_by_header(pieces: list[TablePiece]) -> dict:
-    """Sides found from the header: an item column (项目…) and the amounts after it."""
+    """Sides found from the header: an item column (项目…) and the amounts after it.
+
+    An amount column whose name has 项目 in it (项目支出, a unit budget's expenditure
+    breakdown) is no item column: its cells are amounts.
+    """
     grid = pieces[0].grid
     leaf = _leaf_names(grid, _header_count(_slots(grid)))
-    item_cols = [c for c, name in enumerate(leaf) if _LABEL_HEADER.search(name)]
+    rows = _body_rows(pieces)
+    item_cols = [
+        c
+        for c, name in enumerate(leaf)
+        if _LABEL_HEADER.search(name)
+        and not all(c >= len(r) or not r[c].strip() or looks_like_amount(r[c]) for r in rows)
+    ]
     if len(item_cols) not in (2, 3) or item_cols[0] != 0:
         raise TableShapeError(f"two-sided table header {leaf}")
     bounds = [*item_cols, len(leaf)]
     sides: list[list[dict]] = [[] for _ in item_cols]
-    for row in _body_rows(pieces):
+    for row in rows:
         for side, (item_col, end) in enumerate(zip(bounds, bounds[1:], strict=False)):
             if end - item_col < 2:
                 raise TableShapeError(f"two-sided table side without amounts: {leaf}")
