@@ -51,6 +51,10 @@ PUBLISHED_TABLES = {
 }
 DEFAULT_LAYOUT = "guangzhou"
 
+# `document_kind`: a department budget (部门预算, the default, absent from the document) or
+# a unit budget (单位预算) that one budget unit publishes on its own.
+DEPARTMENT_BUDGET, UNIT_BUDGET = "department", "unit"
+
 FUNCTION_TABLES = (
     "t02_income",
     "t03_expenditure",

@@ -1,19 +1,35 @@
 """Assemble one budget-doc/1 document from a PDF.
 
 Tables are found by title wherever they start; cover, contents and narrative pages
-only lend the department name and fiscal year. Whatever cannot be read is an error
-naming the file, never a silently short document.
+only lend the department name, fiscal year and document kind (identity.py). Whatever
+cannot be read is an error naming the file, never a silently short document.
 """
 
 import hashlib
-import re
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from pipelines.budget_doc import DEFAULT_LAYOUT, FORMAT, PUBLISHED_TABLES, TABLE_KEYS, TWO_SIDED
-from pipelines.cleaning import normalise_name
+from pipelines.budget_doc import (
+    DEFAULT_LAYOUT,
+    DEPARTMENT_BUDGET,
+    FORMAT,
+    PUBLISHED_TABLES,
+    TABLE_KEYS,
+    TWO_SIDED,
+    UNIT_BUDGET,
+)
 from pipelines.errors import BudgetInputError, NarrativeOnlyError
+from pipelines.extraction.grid import text_lines
+from pipelines.extraction.identity import (
+    Evidence,
+    document_kind,
+    final_accounts_title,
+    find_department,
+    find_year,
+    gather_evidence,
+    talks_like_budget,
+)
 from pipelines.extraction.pdf_pages import PageContent, document_title, open_pdf, read_pages
 from pipelines.extraction.pieces import TablePiece, page_pieces
 from pipelines.extraction.readability import BUDGET_TERMS, judge_page
@@ -26,12 +42,7 @@ from pipelines.extraction.tables import (
 from pipelines.extraction.titles import generic_title, layout_of_title
 
 _GENERIC = "generic:"  # group-name prefix of tables with no standard twin
-_YEAR = re.compile(r"(20\d{2})年")
-# A cover reads "2023年 / <department> / 部门预算" (Guangzhou, over three lines) or
-# "<department>2019年度部门预算公开" (Jiangsu); a 目录 entry such as 三、部门预算构成 is no cover.
-_COVER_YEAR_FIRST = re.compile(r"^(20\d{2})年度?(.{2,40}?)部门预算")
-_COVER_NAME_FIRST = re.compile(r"^(.{2,40}?)(20\d{2})年度?部门预算")
-_SEQUENCE_LABEL = re.compile(r"^(?:[一二三四五六七八九十]+、|第|\d+[.、])")
+_KIND_WORDS = {DEPARTMENT_BUDGET: "部门预算", UNIT_BUDGET: "单位预算"}
 
 
 @dataclass(frozen=True)
@@ -97,42 +108,39 @@ def extract_document(path: Path | str, password: str | None = None) -> Extractio
             current = None
     by_key = {k: v for k, v in groups.items() if not k.startswith(_GENERIC)}
     if not by_key:
-        _refuse_without_tables(path, pages, garbled, narrative + [title])
+        _refuse_without_tables(path, pages, garbled, title)
     extraction = Extraction(doc={}, path=path, sha256=file_sha256(path), page_count=len(pages))
     extraction.warnings.extend(f"unreadable text on {reason}" for reason in garbled)
     for group, reason in unreadable.items():
         extraction.warnings.append(f"table {group} dropped: unreadable text on {reason}")
         groups.pop(group, None)
-    extraction.doc = _assemble(path, groups, narrative + [title], extraction)
+    extraction.doc = _assemble(path, groups, narrative, title, extraction)
     return extraction
 
 
-def _cover_identity(narrative: list[str]) -> DocumentIdentity | None:
-    """Department and year from the cover: the first few text lines, read together."""
-    lines = [normalise_name(line) for line in narrative[:6]]
-    for start in range(len(lines)):
-        text = "".join(lines[start : start + 3])
-        if match := _COVER_YEAR_FIRST.match(text):
-            year, name = match.groups()
-        elif match := _COVER_NAME_FIRST.match(text):
-            name, year = match.groups()
-        else:
-            continue
-        if not _SEQUENCE_LABEL.match(name):
-            return DocumentIdentity(name, int(year))
-    return None
-
-
-def _refuse_without_tables(path: Path, pages, garbled: list[str], narrative: list[str]):
-    """No table in the file: a narrative-only budget PDF, or an error with its reason."""
-    cover = _cover_identity(narrative)
-    if not garbled and cover:
-        raise NarrativeOnlyError(
-            path,
-            f"narrative only: {cover.department} {cover.fiscal_year} 部门预算 prints no budget "
-            "table in this file (its tables are published as a separate PDF); nothing to load",
-        )
+def _refuse_without_tables(path: Path, pages, garbled: list[str], metadata_title: str):
+    """No budget table in the file: final accounts, a narrative-only companion of a
+    budget, or an error with its reason."""
+    if not garbled:
+        lines = [line for page in pages for line in text_lines(page.glyphs)]
+        evidence = gather_evidence(lines, metadata_title=metadata_title)
+        _refuse_final_accounts(path, evidence)
+        department, year = find_department(evidence), find_year(evidence)
+        if department and year and talks_like_budget(evidence):
+            kind = _KIND_WORDS[document_kind(evidence)]
+            raise NarrativeOnlyError(
+                path,
+                f"narrative only: {department} {year} {kind} prints no budget table in this "
+                "file (its tables are published as a separate PDF); nothing to load",
+            )
     raise BudgetInputError(path, _no_table_reason(pages, garbled))
+
+
+def _refuse_final_accounts(path: Path, evidence: Evidence) -> None:
+    if title := final_accounts_title(evidence):
+        raise BudgetInputError(
+            path, f"final accounts (决算), not a budget: {title} reports actual figures"
+        )
 
 
 def _no_table_reason(pages: list[PageContent], garbled: list[str]) -> str:
@@ -154,7 +162,9 @@ def _require_text(path: Path, pages: list[PageContent]) -> None:
         raise BudgetInputError(path, "no text in the PDF")
 
 
-def _assemble(path: Path, groups: dict, narrative: list[str], extraction: Extraction) -> dict:
+def _assemble(
+    path: Path, groups: dict, narrative: list[str], metadata_title: str, extraction: Extraction
+) -> dict:
     all_pieces = [p for pieces in groups.values() for p in pieces]
     units = Counter(p.unit for p in all_pieces if p.unit)
     unit = units.most_common(1)[0][0] if units else "万元"
@@ -186,7 +196,13 @@ def _assemble(path: Path, groups: dict, narrative: list[str], extraction: Extrac
                 _with_unit(generic, table_unit, unit) | {"kind": group, "pages": pages}
             )
         extraction.table_pages[group] = pages
-    identity = _identity(path, all_pieces, narrative)
+    evidence = gather_evidence(
+        narrative + [line for p in all_pieces for line in p.above],
+        titles=[p.title for p in all_pieces if p.title],
+        metadata_title=metadata_title,
+    )
+    _refuse_final_accounts(path, evidence)
+    identity = _identity(path, evidence)
     doc = {
         "format": FORMAT,
         "department": identity.department,
@@ -201,6 +217,8 @@ def _assemble(path: Path, groups: dict, narrative: list[str], extraction: Extrac
     layout = layouts.most_common(1)[0][0] if layouts else DEFAULT_LAYOUT
     if layout != DEFAULT_LAYOUT:
         doc["layout"] = layout  # absent for Guangzhou, whose output FORMAT.md fixes
+    if (kind := document_kind(evidence)) != DEPARTMENT_BUDGET:
+        doc["document_kind"] = kind  # absent for a department budget, as FORMAT.md has it
     for key in PUBLISHED_TABLES[layout]:
         if key not in doc["tables"]:
             extraction.warnings.append(f"table {key} not found (the {layout} layout prints it)")
@@ -212,26 +230,17 @@ def _with_unit(table: dict, table_unit: str, doc_unit: str) -> dict:
     return table if table_unit == doc_unit else {"unit": table_unit, **table}
 
 
-def _identity(path: Path, pieces: list[TablePiece], narrative: list[str]) -> DocumentIdentity:
-    departments = Counter(p.department for p in pieces if p.department)
-    department = departments.most_common(1)[0][0] if departments else None
-    texts = [normalise_name(line) for line in narrative]
-    texts += [normalise_name(line) for p in pieces for line in p.above]
-    if department is None and (cover := _cover_identity(narrative)):
-        department = cover.department
-    # A year in a table title beats one on the cover, which beats years quoted in
-    # the narrative (which compares with last year's budget).
-    titles = [normalise_name(p.title) for p in pieces if p.title]
-    years = []
-    for lines in (titles, [t for t in texts if "预算" in t], texts):
-        years = [int(m.group(1)) for t in lines for m in _YEAR.finditer(t)]
-        if years:
-            break
+def _identity(path: Path, evidence: Evidence) -> DocumentIdentity:
+    department, year = find_department(evidence), find_year(evidence)
     if department is None:
-        raise BudgetInputError(path, "cannot find the department name")
-    if not years:
+        raise BudgetInputError(
+            path,
+            "cannot find the department name (no 部门：/编制单位： line, cover, title or "
+            "narrative names it)",
+        )
+    if year is None:
         raise BudgetInputError(path, "cannot find the fiscal year")
-    return DocumentIdentity(department, Counter(years).most_common(1)[0][0])
+    return DocumentIdentity(department, year)
 
 
 def identify_document(path: Path | str, password: str | None = None) -> DocumentIdentity:

@@ -14,7 +14,6 @@ from pipelines.extraction.pdf_pages import PageContent
 from pipelines.extraction.titles import generic_title, table_key_for_title
 
 _UNIT = re.compile(r"(?:金额)?单位[:：]?\s*(万元|元)")
-_DEPARTMENT = re.compile(r"(?:单位名称|部门名称|预算单位|部门)[:：]\s*(\S+?)(?:单位[:：]|$)")
 
 
 @dataclass
@@ -27,7 +26,6 @@ class TablePiece:
     above: list[str] = field(default_factory=list)
     below: list[str] = field(default_factory=list)
     unit: str | None = None
-    department: str | None = None
 
 
 def page_pieces(page: PageContent) -> tuple[list[TablePiece], list[str]]:
@@ -67,7 +65,4 @@ def _piece(grid: Grid, above: list[str], below: list[str]) -> TablePiece:
         unit = _UNIT.search(compact)
         if unit and piece.unit is None:
             piece.unit = unit.group(1)
-        department = _DEPARTMENT.search(compact)
-        if department and piece.department is None:
-            piece.department = department.group(1)
     return piece

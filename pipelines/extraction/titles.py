@@ -66,6 +66,23 @@ ALIASES_BY_LAYOUT: dict[str, dict[str, str]] = {
         "国有资本经营预算支出预算表": "t09_state_capital",
     },
 }
+# A unit budget (单位预算) titles its tables 预算单位… or 单位… where a department budget
+# says 部门… (预算单位财务收支预算总表): the same table under another scope word.
+UNIT_SCOPE_WORDS = ("预算单位", "单位")
+
+
+def _with_unit_spellings(aliases: dict[str, str]) -> dict[str, str]:
+    """Each 部门… alias also under every unit scope word."""
+    unit = {
+        scope + alias.removeprefix("部门"): key
+        for alias, key in aliases.items()
+        if alias.startswith("部门")
+        for scope in UNIT_SCOPE_WORDS
+    }
+    return aliases | unit
+
+
+ALIASES_BY_LAYOUT = {layout: _with_unit_spellings(a) for layout, a in ALIASES_BY_LAYOUT.items()}
 TITLE_ALIASES: dict[str, str] = {
     alias: key for aliases in ALIASES_BY_LAYOUT.values() for alias, key in aliases.items()
 }
@@ -79,6 +96,11 @@ _ENDS_LIKE_TITLE = re.compile(r"表(?:\([^)]*\))?$")  # …表 or …表(功能�
 _YEAR_PREFIX = re.compile(r"^20\d{2}年(?:度)?")
 # Sequence labels printed before a title: 三、 / 十二、 / 公开03表: / 表1
 _SEQUENCE_LABEL = re.compile(r"^(?:[一二三四五六七八九十]+、|公开\d+表[:：]?|表\d+[:：]?)")
+_YEAR_AND_SCOPE_SUFFIX = re.compile(
+    r"(?:20\d{2}年度?)?(?:部门|" + "|".join(UNIT_SCOPE_WORDS) + r")?$"
+)
+_NAME_CHARACTERS = re.compile(r"[\u4e00-\u9fff()]{4,40}")  # NFKC turns （） into ()
+_BUDGET_WORDS = ("预算", "拨款", "经费", "支出", "收入")
 
 
 def generic_title(line: str) -> str | None:
@@ -91,7 +113,28 @@ def generic_title(line: str) -> str | None:
         return None
     if _TABLE_NUMBER.match(text) or "单位" in text[:4] or text.startswith("第"):
         return None
-    return _YEAR_PREFIX.sub("", _SEQUENCE_LABEL.sub("", text))
+    return title_body(text)
+
+
+def title_body(line: str) -> str:
+    """The title without its sequence label and year prefix (三、2026年部门… → 部门…)."""
+    return _YEAR_PREFIX.sub("", _SEQUENCE_LABEL.sub("", normalise_name(line)))
+
+
+def department_in_title(line: str) -> str | None:
+    """The department a standard title names before the table's own name, else None.
+
+    江苏省高级人民法院部门收支预算总表 → 江苏省高级人民法院: the text before the alias,
+    without a year and the scope word (部门 / 预算单位 / 单位) that starts the table name.
+    """
+    body = title_body(line)
+    alias = _alias_in(body)
+    if alias is None:
+        return None
+    name = _YEAR_AND_SCOPE_SUFFIX.sub("", body[: body.index(alias)])
+    if not _NAME_CHARACTERS.fullmatch(name) or any(w in name for w in _BUDGET_WORDS):
+        return None  # a label, or a qualifier such as 财政拨款 that is part of the title
+    return name
 
 
 def _alias_in(line: str) -> str | None:
