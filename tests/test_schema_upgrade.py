@@ -132,11 +132,19 @@ def test_writable_open_upgrades_in_place_losing_nothing(release1):
     assert con.execute(
         "select department, count(*) from dq_check_result group by 1 order by 1"
     ).fetchall() == [(PARTY, 6), (GZ, 6)]
-    # The views answer, under the filed name.
+    # The views answer with this release's columns.
     assert con.execute(
-        "select sum(amount_wan) from v_three_public where department = ? and item = '“三公”经费'",
+        "select sum(amount_wan) from v_three_public "
+        "where department = ? and category = 'three_public_total'",
         [PARTY],
     ).fetchone() == (Decimal("509.20"),)
+    assert con.execute(
+        "select department, source_table, sum(amount_wan) from v_expenditure_by_function "
+        "where level = 1 group by all order by 1"
+    ).fetchall() == [
+        (PARTY, "t05_gpb_function", Decimal("20702.25")),
+        (GZ, "t03_expenditure", Decimal("13004.93")),
+    ]
     con.close()
     # Upgraded once: the next opens change nothing and read-only opens work.
     connect(release1).close()
