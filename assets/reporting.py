@@ -17,6 +17,8 @@ from pipelines.warehouse.sql_files import read_sql, sql_names
 VIEW_COLUMN_DESCRIPTIONS = COLUMN_DESCRIPTIONS | {
     "amount_wan": "the amount in 万元 (amount_yuan / 10000)",
     "name": "subject name as printed",
+    "source_table": "the function table the rows come from (t03, else t05 or an extra table)",
+    "category": "三公 category of the item (data/reference/three_public_categories.csv)",
 }
 _REFERENCE = re.compile(r"\b(?:from|join)\s+(\w+)", re.IGNORECASE)
 _VIEW = re.compile(r"create\s+or\s+replace\s+view\s+(\w+)", re.IGNORECASE)

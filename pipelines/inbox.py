@@ -16,6 +16,7 @@ from pathlib import Path
 
 from pipelines.errors import BudgetInputError, NarrativeOnlyError
 from pipelines.extraction.document import DocumentIdentity
+from pipelines.warehouse.reference import canonical_department
 
 DEFAULT_INBOX = Path("data/inbox")
 INBOX_ENV = "BUDGET_INBOX"
@@ -33,8 +34,13 @@ def inbox_folder(explicit: str | os.PathLike | None = None) -> Path:
 
 
 def partition_key(identity: DocumentIdentity) -> str:
-    """`2023|部门名称`: the partition of one department's budget for one year."""
-    department = identity.department.strip().translate(_RESERVED)
+    """`2023|部门名称`: the partition of one department's budget for one year.
+
+    The department is the name the printed one is filed under
+    (data/reference/department_aliases.csv), as in the warehouse, so one body printed
+    under two names has one partition per year and a reprint replaces, not duplicates.
+    """
+    department = canonical_department(identity.department.strip()).translate(_RESERVED)
     return f"{int(identity.fiscal_year)}{KEY_SEPARATOR}{department}"
 
 

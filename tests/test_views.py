@@ -27,6 +27,7 @@ VIEW_COLUMNS = {
         "expenditure_type",
         "amount_yuan",
         "amount_wan",
+        "source_table",
     ],
     "v_economic_expenditure": [
         "department",
@@ -54,6 +55,7 @@ VIEW_COLUMNS = {
         "fund_source",
         "amount_yuan",
         "amount_wan",
+        "category",
     ],
     "dq_check_result": [
         "department",

@@ -5,7 +5,8 @@ from pathlib import Path
 
 import duckdb
 
-from pipelines.warehouse.sql_files import read_sql, sql_names
+from pipelines.warehouse.migrations import require_current, upgrade
+from pipelines.warehouse.reference import sync_reference
 
 DEFAULT_WAREHOUSE = Path("data/warehouse/budget.duckdb")
 WAREHOUSE_ENV = "BUDGET_WAREHOUSE"
@@ -21,22 +22,30 @@ def warehouse_path(explicit: str | os.PathLike | None = None) -> Path:
     return DEFAULT_WAREHOUSE
 
 
-def apply_schema(con: duckdb.DuckDBPyConnection) -> None:
-    """Create every table, sequence and view that is missing (safe to run on every open)."""
-    for name in sql_names("schema") + sql_names("views"):
-        con.execute(read_sql(name))
+def apply_schema(con: duckdb.DuckDBPyConnection, where: str | os.PathLike = "warehouse") -> None:
+    """Upgrade tables and views to this release's version, then sync data/reference."""
+    upgrade(con, where)
+    sync_reference(con)
 
 
 def connect(path: str | os.PathLike, read_only: bool = False) -> duckdb.DuckDBPyConnection:
-    """Open the warehouse; a writable open creates parent folders and applies the schema.
+    """Open the warehouse; a writable open creates parent folders, upgrades the schema in
+    place (`pipelines.warehouse.migrations`) and syncs the reference CSVs.
 
-    A read-only open never creates anything: DuckDB refuses a missing file, which the
-    caller reports.
+    A read-only open never changes anything: DuckDB refuses a missing file, and a warehouse
+    of another schema version raises SchemaVersionError (one line) instead of answering
+    with other columns.
     """
     path = Path(path)
-    if read_only:
-        return duckdb.connect(str(path), read_only=True)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    con = duckdb.connect(str(path))
-    apply_schema(con)
+    if not read_only:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    con = duckdb.connect(str(path), read_only=read_only)
+    try:
+        if read_only:
+            require_current(con, path)
+        else:
+            apply_schema(con, path)
+    except BaseException:
+        con.close()
+        raise
     return con

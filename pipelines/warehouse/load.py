@@ -1,9 +1,11 @@
 """Load one extracted budget document into the DuckDB star schema (docs/warehouse.md).
 
 `load_document` replaces the department × fiscal-year document in one transaction: a
-reader sees the previous edition or the new one, never a mix. Every printed non-null
-cell becomes one fact row (totals included, flagged `is_total_row` / `is_total_column`);
-the public views leave the totals out.
+reader sees the previous edition or the new one, never a mix. The department is the name
+the printed one is filed under (data/reference/department_aliases.csv, copied into
+ref_department_alias), so a body printed under two names has one document per year.
+Every printed non-null cell becomes one fact row (totals included, flagged `is_total_row`
+/ `is_total_column`); the public views leave the totals out.
 
 Amounts stay exact: each JSON string is read with `decimal.Decimal`, multiplied by
 YUAN_PER_UNIT in Python, and handed to DuckDB as text cast to DECIMAL, never as float.
@@ -78,6 +80,9 @@ DOCUMENT_TABLES = (
     "dim_document",
 )
 
+# dim_document.document_kind: budget-doc/1 `document_kind`, absent for a department budget.
+DOCUMENT_KINDS = ("department", "unit")
+
 _CELL = Decimal("0.01")
 _CATEGORY_SUFFIXES = ("支出", "补助", "补贴")
 _TOTAL_LABEL = re.compile(r"^(.*(合计|总计)|小计)$")
@@ -116,7 +121,7 @@ class LoadReport:
     """What `load_document` did; `message` is one line for a person."""
 
     document_id: int
-    department: str
+    department: str  # the name the document is filed under (after department_aliases.csv)
     fiscal_year: int
     sha256: str
     source_file: str
@@ -125,6 +130,8 @@ class LoadReport:
     replaced_source_file: str | None = None
     rows: dict[str, int] = field(default_factory=dict)  # table -> rows inserted
     warnings: list[str] = field(default_factory=list)
+    printed_department: str = ""  # as the document prints it
+    document_kind: str = "department"
 
     @property
     def fact_rows(self) -> int:
@@ -436,7 +443,7 @@ _INSERT_ORDER = (
 )
 
 
-def _validate(extraction: Extraction) -> tuple[str, int]:
+def _validate(extraction: Extraction) -> tuple[str, int, str]:
     doc = extraction.doc
     if not isinstance(doc, dict):
         raise BudgetInputError(extraction.path, "document is not a JSON object")
@@ -449,9 +456,14 @@ def _validate(extraction: Extraction) -> tuple[str, int]:
         year = int(doc.get("fiscal_year"))
     except (TypeError, ValueError):
         raise BudgetInputError(extraction.path, "document has no fiscal_year") from None
+    kind = doc.get("document_kind", "department")
+    if kind not in DOCUMENT_KINDS:
+        raise BudgetInputError(
+            extraction.path, f"document_kind {kind!r} is not one of {', '.join(DOCUMENT_KINDS)}"
+        )
     if not extraction.sha256:
         raise BudgetInputError(extraction.path, "extraction has no sha256")
-    return department, year
+    return department, year, kind
 
 
 def load_document(
@@ -462,16 +474,17 @@ def load_document(
 ) -> LoadReport:
     """Replace the document's department × fiscal-year rows with this extraction, atomically.
 
-    The previous edition (same department and year, or the same file by sha256 under any
-    name) is deleted from every fact table, dim_project, dim_source_table and dim_document,
-    and the new rows inserted, in one transaction; any error rolls back and re-raises.
-    Shared dimensions (departments, subjects, fund sources, expenditure types) only grow.
+    The previous edition (same filed department and year, or the same file by sha256
+    under any name) is deleted from every fact table, dim_project, dim_source_table and
+    dim_document, and the new rows inserted, in one transaction; any error rolls back and
+    re-raises. Shared dimensions (subjects, fund sources, expenditure types) only grow.
     Data-quality results (fact_dq_check) are left alone: see `record_check_results`.
 
     Raises BudgetInputError for a document that cannot be loaded (no department or year,
-    unknown unit, an amount that is not a two-decimal number, more values than columns).
+    unknown document_kind or unit, an amount that is not a two-decimal number, more values
+    than columns).
     """
-    department, year = _validate(extraction)
+    printed, year, kind = _validate(extraction)
     loaded_at = loaded_at or datetime.now(UTC).replace(tzinfo=None)
     doc = extraction.doc
     doc_unit = _unit_name(doc.get("unit"), extraction.path, "document")
@@ -488,6 +501,9 @@ def load_document(
 
     con.begin()
     try:
+        (department,) = con.execute(
+            read_sql("load/select_filed_department"), {"department": printed}
+        ).fetchone()
         con.execute(read_sql("load/insert_dim_department"), {"department": department})
         (department_id,) = con.execute(
             read_sql("load/select_department_id"), {"department": department}
@@ -510,6 +526,8 @@ def load_document(
                 "unit": doc_unit,
                 "format": doc.get("format") or FORMAT,
                 "loaded_at": loaded_at,
+                "document_kind": kind,
+                "printed_department": printed,
             },
         ).fetchone()
         rows = {"dim_document": 1}
@@ -532,6 +550,8 @@ def load_document(
         action="inserted",
         rows=rows,
         warnings=warnings,
+        printed_department=printed,
+        document_kind=kind,
     )
     other = [r for r in replaced if r[3] != extraction.sha256 or (r[1], r[2]) != (department, year)]
     if other:

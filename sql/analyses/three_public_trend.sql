@@ -1,46 +1,46 @@
--- 三公 (and 行政经费) items per department over the years, all fund sources together (t07)
-with documents as (
+-- 三公 (and 机关运行 / 行政经费) per department and category over the years, all fund
+-- sources together, with the change from the department's previous year (v_three_public)
+with category_order as (
     select
-        dim_document.document_id,
-        dim_department.department,
-        dim_document.fiscal_year
-    from dim_document
-    inner join dim_department on dim_department.department_id = dim_document.department_id
+        category,
+        min(position) as category_order
+    from ref_three_public_category
+    group by category
 ),
 
-item_totals as (
+category_totals as (
     select
-        documents.department,
-        documents.fiscal_year,
-        fact_three_public.item,
-        min(fact_three_public.row_index) as item_order,
-        sum(fact_three_public.amount_yuan) as amount_yuan
-    from fact_three_public
-    inner join documents on documents.document_id = fact_three_public.document_id
-    where not fact_three_public.is_total_row
-        and not fact_three_public.is_total_column
-    group by documents.department, documents.fiscal_year, fact_three_public.item
+        department,
+        fiscal_year,
+        category,
+        sum(amount_yuan) as amount_yuan
+    from v_three_public
+    where category is not null
+    group by department, fiscal_year, category
 ),
 
 with_previous as (
     select
         department,
         fiscal_year,
-        item,
-        item_order,
+        category,
         amount_yuan,
-        lag(fiscal_year) over by_item as previous_year,
-        lag(amount_yuan) over by_item as previous_amount_yuan
-    from item_totals
-    window by_item as (partition by department, item order by fiscal_year)
+        lag(fiscal_year) over by_category as previous_year,
+        lag(amount_yuan) over by_category as previous_amount_yuan
+    from category_totals
+    window by_category as (partition by department, category order by fiscal_year)
 )
 
 select
-    department,
-    fiscal_year,
-    item,
-    cast(amount_yuan * 0.0001 as decimal(24, 6)) as amount_wan,
-    previous_year,
-    cast((amount_yuan - previous_amount_yuan) * 0.0001 as decimal(24, 6)) as change_wan
+    with_previous.department,
+    with_previous.fiscal_year,
+    with_previous.category,
+    cast(with_previous.amount_yuan * 0.0001 as decimal(24, 6)) as amount_wan,
+    with_previous.previous_year,
+    cast(
+        (with_previous.amount_yuan - with_previous.previous_amount_yuan) * 0.0001
+        as decimal(24, 6)
+    ) as change_wan
 from with_previous
-order by department, fiscal_year, item_order
+inner join category_order on category_order.category = with_previous.category
+order by with_previous.department, with_previous.fiscal_year, category_order.category_order

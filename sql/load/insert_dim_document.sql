@@ -1,9 +1,9 @@
 insert into dim_document (
     document_id, department_id, fiscal_year, source_file, sha256, page_count, unit, format,
-    loaded_at
+    loaded_at, document_kind, printed_department
 )
 values (
     nextval('seq_document_id'), $department_id, $fiscal_year, $source_file, $sha256,
-    $page_count, $unit, $format, $loaded_at
+    $page_count, $unit, $format, $loaded_at, $document_kind, $printed_department
 )
 returning document_id

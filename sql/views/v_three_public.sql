@@ -1,4 +1,5 @@
--- 行政经费及“三公”经费预算表 (t07): one row per item × fund source, 合计 column excluded
+-- 行政经费及“三公”经费预算表 (t07): one row per item × fund source, 合计 column excluded;
+-- category from the first pattern of data/reference/three_public_categories.csv in the item
 create or replace view v_three_public as
 with documents as (
     select
@@ -20,15 +21,36 @@ cells as (
     from fact_three_public
     where not is_total_row
         and not is_total_column
+),
+
+categorised as (
+    select
+        cells.document_id,
+        cells.row_index,
+        cells.column_index,
+        cells.item,
+        cells.fund_source,
+        cells.amount_yuan,
+        ref_three_public_category.category
+    from cells
+    left join ref_three_public_category
+        on contains(cells.item, ref_three_public_category.pattern)
+    qualify row_number() over (
+        partition by cells.document_id, cells.row_index, cells.column_index
+        order by ref_three_public_category.position
+    ) = 1
 )
 
 select
     documents.department,
     documents.fiscal_year,
-    cells.item,
-    cells.fund_source,
-    cells.amount_yuan,
-    cast(cells.amount_yuan * 0.0001 as decimal(24, 6)) as amount_wan
-from cells
-inner join documents on documents.document_id = cells.document_id
-order by documents.department, documents.fiscal_year, cells.row_index, cells.column_index
+    categorised.item,
+    categorised.fund_source,
+    categorised.amount_yuan,
+    cast(categorised.amount_yuan * 0.0001 as decimal(24, 6)) as amount_wan,
+    categorised.category
+from categorised
+inner join documents on documents.document_id = categorised.document_id
+order by
+    documents.department, documents.fiscal_year, categorised.row_index,
+    categorised.column_index

@@ -1,0 +1,120 @@
+"""Schema versions: a warehouse records the version of its tables, and a writable open
+brings an older warehouse up to date in place.
+
+Version 1 is `sql/schema/` (the tables of the first release, which recorded no version;
+those files are never edited again). Version N is `sql/migrations/NNN_<what>/`, one
+statement per file, run in file order. A writable open runs every version the warehouse
+lacks, re-creates the views and records the version in `schema_version`, all in one
+transaction, so a failure leaves the warehouse as it was. An up-to-date warehouse costs
+one query: nothing is re-created on every open.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+from datetime import UTC, datetime
+
+import duckdb
+
+from pipelines.warehouse.sql_files import SQL_ROOT, read_sql, sql_names
+
+BASELINE_VERSION = 1
+_MIGRATION = re.compile(r"^(\d{3})_\w+$")
+
+
+def migrations() -> list[tuple[int, str]]:
+    """(version, sql folder) of every migration, in version order."""
+    found = []
+    for folder in sorted((SQL_ROOT / "migrations").iterdir()):
+        match = _MIGRATION.match(folder.name)
+        if folder.is_dir() and match:
+            found.append((int(match.group(1)), f"migrations/{folder.name}"))
+    versions = [v for v, _ in found]
+    if versions != list(range(BASELINE_VERSION + 1, BASELINE_VERSION + 1 + len(found))):
+        raise RuntimeError(f"sql/migrations: versions {versions} must run 002, 003, … unbroken")
+    return found
+
+
+LATEST_VERSION = max([BASELINE_VERSION] + [v for v, _ in migrations()])
+
+
+def views_sha256() -> str:
+    """Fingerprint of sql/views: a changed view is re-created without a schema version."""
+    digest = hashlib.sha256()
+    for name in sql_names("views"):
+        digest.update(read_sql(name).encode("utf-8"))
+    return digest.hexdigest()
+
+
+class SchemaVersionError(RuntimeError):
+    """A warehouse this release cannot use as it stands; the message is one line."""
+
+
+def stored_version(con: duckdb.DuckDBPyConnection) -> tuple[int, str | None]:
+    """(schema version, views fingerprint) of an open warehouse.
+
+    0 for a file without warehouse tables; 1 for the first release's warehouse, which has
+    the tables but no `schema_version`.
+    """
+    tables = {name for (name,) in con.execute(read_sql("version/select_table_names")).fetchall()}
+    if "schema_version" in tables:
+        found = con.execute(read_sql("version/select_schema_version")).fetchone()
+        if found:
+            return int(found[0]), found[1]
+    return (BASELINE_VERSION if "dim_document" in tables else 0), None
+
+
+def _refuse_newer(version: int, where: str | os.PathLike) -> None:
+    if version > LATEST_VERSION:
+        raise SchemaVersionError(
+            f"{where}: warehouse schema version {version} was written by a newer release "
+            f"(this one knows up to {LATEST_VERSION}); use that release"
+        )
+
+
+def upgrade(con: duckdb.DuckDBPyConnection, where: str | os.PathLike = "warehouse") -> bool:
+    """Bring the schema and views of a writable warehouse up to date; True if anything ran."""
+    version, views = stored_version(con)
+    _refuse_newer(version, where)
+    fingerprint = views_sha256()
+    if version == LATEST_VERSION and views == fingerprint:
+        return False
+    con.begin()
+    try:
+        con.execute(read_sql("version/create_schema_version"))
+        if version < BASELINE_VERSION:
+            for name in sql_names("schema"):
+                con.execute(read_sql(name))
+        for number, folder in migrations():
+            if number > version:
+                for name in sql_names(folder):
+                    con.execute(read_sql(name))
+        for name in sql_names("views"):
+            con.execute(read_sql(name))
+        con.execute(
+            read_sql("version/insert_schema_version"),
+            {
+                "version": LATEST_VERSION,
+                "views_sha256": fingerprint,
+                "upgraded_at": datetime.now(UTC).replace(tzinfo=None),
+            },
+        )
+        con.commit()
+    except BaseException:
+        con.rollback()
+        raise
+    return True
+
+
+def require_current(con: duckdb.DuckDBPyConnection, where: str | os.PathLike) -> None:
+    """Refuse a read-only warehouse whose tables are older or newer than this release's."""
+    version, _ = stored_version(con)
+    _refuse_newer(version, where)
+    if version < LATEST_VERSION:
+        raise SchemaVersionError(
+            f"{where}: warehouse schema version {version} is older than this release's "
+            f"{LATEST_VERSION}; open it once for writing (e.g. `budget load`) to upgrade it "
+            "in place"
+        )

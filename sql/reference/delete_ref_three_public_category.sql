@@ -1,0 +1,1 @@
+delete from ref_three_public_category

@@ -1,0 +1,5 @@
+insert into ref_department_alias (alias, department)
+select
+    alias,
+    department
+from frame

@@ -1,0 +1,5 @@
+select
+    alias,
+    department
+from ref_department_alias
+order by alias

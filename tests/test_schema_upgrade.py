@@ -1,0 +1,214 @@
+"""A warehouse written by release 1 (no schema version) opens and upgrades in place.
+
+tests/fixtures/warehouse_release1.duckdb.gz was written by release 1's own code (commit
+e807093, `python -m tests.fixtures.make_release1_warehouse`): `budget load` of the sample
+gz_hrss_data_center_2023.pdf and the real js_party_office_2017_tables.pdf, printed
+`中国共产党江苏省委员会办公厅` (an alias of `中共江苏省委办公厅` in data/reference).
+"""
+
+import gzip
+import shutil
+from decimal import Decimal
+
+import duckdb
+import pytest
+
+from pipelines.warehouse import migrations
+from pipelines.warehouse.connection import connect
+from pipelines.warehouse.load import load_document
+from pipelines.warehouse.migrations import LATEST_VERSION, SchemaVersionError
+from tests.warehouse_helpers import REPO_ROOT, make_extraction, read_doc, table_counts
+
+RELEASE_1 = REPO_ROOT / "tests" / "fixtures" / "warehouse_release1.duckdb.gz"
+RELEASE_1_TABLES = (
+    "dim_department",
+    "dim_document",
+    "dim_economic_subject",
+    "dim_expenditure_type",
+    "dim_function_subject",
+    "dim_fund_source",
+    "dim_project",
+    "dim_source_table",
+    "fact_basic_by_unit",
+    "fact_dq_check",
+    "fact_economic_expenditure",
+    "fact_expenditure_by_function",
+    "fact_generic_cell",
+    "fact_income_by_function",
+    "fact_project_fund",
+    "fact_summary_line",
+    "fact_three_public",
+)
+GZ = "广州市人力资源和社会保障数据服务中心"
+PARTY_PRINTED = "中国共产党江苏省委员会办公厅"
+PARTY = "中共江苏省委办公厅"
+
+
+@pytest.fixture
+def release1(tmp_path):
+    """A fresh copy of the release-1 warehouse file."""
+    path = tmp_path / "release1.duckdb"
+    with gzip.open(RELEASE_1, "rb") as packed, open(path, "wb") as raw:
+        shutil.copyfileobj(packed, raw)
+    return path
+
+
+def _columns(con) -> dict[str, list[tuple[str, str]]]:
+    rows = con.execute(
+        "select table_name, column_name, data_type from information_schema.columns "
+        "where table_schema = 'main' order by table_name, ordinal_position"
+    ).fetchall()
+    out: dict[str, list[tuple[str, str]]] = {}
+    for table, column, kind in rows:
+        out.setdefault(table, []).append((column, kind))
+    return out
+
+
+def _sums(con) -> dict[tuple[str, str], Decimal]:
+    """The sum of every DECIMAL column of every release-1 table."""
+    return {
+        (table, column): con.execute(f'select sum("{column}") from "{table}"').fetchone()[0]
+        for table, columns in _columns(con).items()
+        if table in RELEASE_1_TABLES
+        for column, kind in columns
+        if kind.startswith("DECIMAL")
+    }
+
+
+def _release1_state(path):
+    con = duckdb.connect(str(path), read_only=True)
+    try:
+        return table_counts(con), _sums(con), _columns(con)
+    finally:
+        con.close()
+
+
+def test_fixture_is_a_release1_warehouse(release1):
+    counts, sums, columns = _release1_state(release1)
+    assert set(counts) == set(RELEASE_1_TABLES)  # no schema_version, no ref_* tables
+    assert counts["dim_document"] == 2 and counts["fact_dq_check"] == 12
+    assert "document_kind" not in dict(columns["dim_document"])
+    assert sums[("fact_summary_line", "amount_yuan")] > 0
+
+
+def test_read_only_open_of_release1_says_it_needs_an_upgrade(release1):
+    with pytest.raises(SchemaVersionError) as raised:
+        connect(release1, read_only=True)
+    message = str(raised.value)
+    assert "\n" not in message
+    assert message == (
+        f"{release1}: warehouse schema version 1 is older than this release's "
+        f"{LATEST_VERSION}; open it once for writing (e.g. `budget load`) to upgrade it in place"
+    )
+
+
+def test_writable_open_upgrades_in_place_losing_nothing(release1):
+    counts, sums, old_columns = _release1_state(release1)
+    con = connect(release1)
+    assert con.execute("select version from schema_version").fetchall() == [(LATEST_VERSION,)]
+    new_counts = table_counts(con)
+    assert {t: new_counts[t] for t in RELEASE_1_TABLES} == counts
+    assert _sums(con) == sums
+    columns = _columns(con)
+    for table, old in old_columns.items():
+        assert columns[table][: len(old)] == old, table  # old columns kept, in order
+    assert columns["dim_document"][len(old_columns["dim_document"]) :] == [
+        ("document_kind", "VARCHAR"),
+        ("printed_department", "VARCHAR"),
+    ]
+    # Every old document is a department budget, its printed name kept; the 2017 party
+    # office is filed under the name data/reference gives it.
+    assert con.execute(
+        "select dim_department.department, printed_department, document_kind, fiscal_year "
+        "from dim_document join dim_department using (department_id) order by fiscal_year"
+    ).fetchall() == [
+        (PARTY, PARTY_PRINTED, "department", 2017),
+        (GZ, GZ, "department", 2023),
+    ]
+    assert con.execute("select department from dim_department order by 1").fetchall() == [
+        (PARTY,),
+        (GZ,),
+    ]
+    assert con.execute(
+        "select department, count(*) from dq_check_result group by 1 order by 1"
+    ).fetchall() == [(PARTY, 6), (GZ, 6)]
+    # The views answer with this release's columns.
+    assert con.execute(
+        "select sum(amount_wan) from v_three_public "
+        "where department = ? and category = 'three_public_total'",
+        [PARTY],
+    ).fetchone() == (Decimal("509.20"),)
+    assert con.execute(
+        "select department, source_table, sum(amount_wan) from v_expenditure_by_function "
+        "where level = 1 group by all order by 1"
+    ).fetchall() == [
+        (PARTY, "t05_gpb_function", Decimal("20702.25")),
+        (GZ, "t03_expenditure", Decimal("13004.93")),
+    ]
+    con.close()
+    # Upgraded once: the next opens change nothing and read-only opens work.
+    connect(release1).close()
+    ro = connect(release1, read_only=True)
+    assert ro.execute("select count(*) from schema_version").fetchone() == (1,)
+    ro.close()
+
+
+def test_a_new_load_into_the_upgraded_warehouse(release1):
+    con = connect(release1)
+    other = {**read_doc(), "fiscal_year": 2024}
+    report = load_document(con, make_extraction(other))
+    assert (report.action, report.document_id) == ("inserted", 3)  # sequences carried over
+    again = load_document(con, make_extraction(read_doc()))  # the seed as another file
+    assert again.action == "replaced"
+    assert con.execute(
+        "select fiscal_year, count(*) from v_project_budget where department = ? "
+        "group by 1 order by 1",
+        [GZ],
+    ).fetchall() == [(2023, 22), (2024, 22)]
+    assert con.execute("select count(*) from dim_document").fetchone() == (3,)
+
+
+def test_a_failed_upgrade_leaves_release1_as_it_was(release1, monkeypatch):
+    before = _release1_state(release1)
+    real = migrations.read_sql
+    last = migrations.sql_names(migrations.migrations()[-1][1])[-1]
+
+    def failing(name):
+        if name == last:
+            raise RuntimeError("disk full")
+        return real(name)
+
+    monkeypatch.setattr(migrations, "read_sql", failing)
+    with pytest.raises(RuntimeError, match="disk full"):
+        connect(release1)
+    assert _release1_state(release1) == before
+    monkeypatch.undo()
+    connect(release1).close()
+
+
+def test_upgraded_and_fresh_warehouses_have_the_same_schema(release1, tmp_path):
+    upgraded = connect(release1)
+    fresh = connect(tmp_path / "fresh.duckdb")
+    assert _columns(upgraded) == _columns(fresh)
+    views = "select view_name from duckdb_views() where not internal order by 1"
+    assert upgraded.execute(views).fetchall() == fresh.execute(views).fetchall()
+
+
+def test_a_changed_view_is_recreated_without_a_new_version(release1, monkeypatch):
+    connect(release1).close()
+    monkeypatch.setattr(migrations, "views_sha256", lambda: "changed")
+    con = connect(release1)
+    assert con.execute(
+        "select version, views_sha256 from schema_version order by upgraded_at"
+    ).fetchall()[-1] == (LATEST_VERSION, "changed")
+
+
+def test_a_warehouse_of_a_newer_release_is_refused(tmp_path):
+    path = tmp_path / "new.duckdb"
+    connect(path).execute(
+        "insert into schema_version values ($version, 'x', now())",
+        {"version": LATEST_VERSION + 1},
+    ).close()
+    for read_only in (False, True):
+        with pytest.raises(SchemaVersionError, match="written by a newer release"):
+            connect(path, read_only=read_only)
