@@ -323,8 +323,48 @@ def _outcome(name: str, description: str, comparisons, extra_findings=(), headli
 # -- completeness -----------------------------------------------------------------------
 
 
+def _has_label(row: dict) -> bool:
+    """A side item, coded, itemised, project or generic row names what its amounts are."""
+    return any((row.get(k) or "").strip() for k in ("item", "code", "name", "label"))
+
+
+def _where(lines: list[dict], i: int, prefix: str = "") -> str:
+    """`row 7 (below 三、其他资金)`: a position a reader finds on the page."""
+    above = next(
+        (_row_label(r) or r.get("label") for r in reversed(lines[:i]) if _has_label(r)), None
+    )
+    return f"{prefix}row {i + 1}" + (f" (below {above})" if above else " (first row)")
+
+
+def _unlabelled_amounts(doc: dict) -> Iterable[Finding]:
+    """Every printed amount on a row without a label: it would load as a fact about
+    nothing (an item `""` on both sides of t01), so it is an ERROR until it is placed."""
+    rule, expected = "every amount has a label", "a labelled row"
+    named = list(_tables(doc).items())
+    named += [
+        (f"extra table {t.get('title') or i}", t)
+        for i, t in enumerate(doc.get("extra_tables") or [])
+    ]
+    for key, table in named:
+        for side in SUMMARY_SIDES:
+            items = table.get(side) or []
+            for i, item in enumerate(items):
+                if item.get("amount") and not _has_label(item):
+                    where = _where(items, i, f"{side}: ")
+                    yield _structural(key, where, "amount", rule, expected, item["amount"])
+        rows = table.get("rows") or []
+        columns = table.get("columns") or []
+        for i, row in enumerate(rows):
+            if _has_label(row):
+                continue
+            for j, value in enumerate(row.get("values") or []):
+                if value:
+                    column = columns[j] if j < len(columns) else f"column {j + 1}"
+                    yield _structural(key, _where(rows, i), column, rule, expected, value)
+
+
 def check_completeness(doc: dict) -> CheckOutcome:
-    """All twelve tables are present, each with rows (or items), and every row is full width."""
+    """All published tables present with rows, every row full width, every amount labelled."""
     findings: list[Finding] = []
     for key in ("department", "fiscal_year", "unit"):
         if not doc.get(key):
@@ -370,10 +410,11 @@ def check_completeness(doc: dict) -> CheckOutcome:
                         f"{n} values",
                     )
                 )
+    findings.extend(_unlabelled_amounts(doc))
     return CheckOutcome(
         "completeness",
-        "every standard table the layout publishes (all twelve in Guangzhou's) is present "
-        "and every row has one value per column",
+        "every standard table the layout publishes (all twelve in Guangzhou's) is present, "
+        "every row has one value per column and every amount a label",
         findings=tuple(findings),
     )
 

@@ -40,6 +40,15 @@ def _set_value(doc, table, label, column, amount):
     raise KeyError(label)
 
 
+def _relabel(doc, table, label, **fields):
+    row = next(
+        r
+        for r in doc["tables"][table]["rows"]
+        if label in (r.get("code"), r.get("name"), r.get("item"))
+    )
+    row.update(fields)
+
+
 def _set_item(doc, table, side, item, amount):
     for row in doc["tables"][table][side]:
         if row["item"] == item:
@@ -226,9 +235,93 @@ def test_completeness_fails_on_a_missing_table_and_a_short_row(doc):
         assert outcome.name
 
 
+# -- an amount without a label is never silently a fact -----------------------------------
+
+
+def _unlabelled(outcome: quality.CheckOutcome) -> set[tuple]:
+    return {
+        (f.severity, f.table, f.row, f.column, f.actual)
+        for f in outcome.findings
+        if f.rule == "every amount has a label"
+    }
+
+
+def test_a_stray_amount_on_both_sides_of_the_summary_is_an_error():
+    """The Shanghai case: `189,767,551.46` alone on a row of 财务收支预算总表 (元) came out
+    as an item "" on both sides."""
+    doc = json.loads((SAMPLES / "gz_edu_bureau_2024.json").read_text(encoding="utf-8"))
+    t01 = doc["tables"]["t01_summary"]
+    for side in ("income", "expenditure"):
+        t01[side].insert(3, {"item": "", "amount": "189767551.46"})
+    outcome = quality.check_completeness(doc)
+    assert outcome.severity == quality.ERROR
+    assert _unlabelled(outcome) == {
+        ("ERROR", "t01_summary", "income: row 4 (below 三、其他资金)", "amount", "189767551.46"),
+        (
+            "ERROR",
+            "t01_summary",
+            "expenditure: row 4 (below 三、国防支出)",
+            "amount",
+            "189767551.46",
+        ),
+    }
+    assert "189767551.46" in outcome.findings_markdown()
+
+
+def test_a_blanked_label_in_each_kind_of_table_is_an_error(doc):
+    """A coded row with neither code nor name, a 三公 item, a project and a generic row
+    with an empty label: each printed amount is named, blank cells are not."""
+    _relabel(doc, "t05_gpb_function", "2080108", code=None, name="")
+    _relabel(doc, "t07_three_public", "“三公”经费", item="")
+    _relabel(doc, "t12_projects", "机构运行辅助经费", name="")
+    doc["extra_tables"] = [
+        {
+            "title": "政府采购预算表",
+            "columns": ["金额"],
+            "rows": [{"label": "合计", "values": ["12.00"]}, {"label": "", "values": ["12.00"]}],
+        }
+    ]
+    doc["tables"]["t06_gpb_basic_economic"]["rows"].append(
+        {"code": None, "name": "", "values": [None]}  # an empty ruled line: nothing to place
+    )
+    found: dict[tuple, list] = {}
+    for _, table, row, column, amount in sorted(_unlabelled(quality.check_completeness(doc))):
+        found.setdefault((table, row), []).append((column, amount))
+    assert found == {
+        ("t05_gpb_function", "row 5 (below 2080104 综合业务管理)"): [
+            ("基本支出", "0.00"),
+            ("小计", "2391.89"),
+            ("项目支出", "2391.89"),
+        ],
+        ("t07_three_public", "row 2 (below 行政经费)"): [
+            ("一般公共预算", "32.80"),
+            ("合计", "32.80"),
+            ("国有资本经营预算", "0.00"),
+            ("政府性基金预算", "0.00"),
+        ],
+        ("t12_projects", "row 15 (below 市人社数据服务中心房屋维护维修经费)"): [
+            ("一般公共预算", "39.75"),
+            ("其他资金", "0.00"),
+            ("合计", "39.75"),
+            ("国有资本经营预算", "0.00"),
+            ("总计", "39.75"),
+            ("政府性基金预算", "0.00"),
+            ("财政专户拨款", "0.00"),
+        ],
+        ("extra table 政府采购预算表", "row 2 (below 合计)"): [("金额", "12.00")],
+    }
+
+
+def test_no_truth_has_an_unlabelled_amount():
+    for truth in [SEED, *_sample_truths()]:
+        doc = json.loads(truth.read_text(encoding="utf-8"))
+        assert not _unlabelled(quality.check_completeness(doc)), truth.name
+
+
 def test_checks_survive_an_empty_document():
     outcomes = quality.run_document_checks({"format": "budget-doc/1", "tables": {}})
     assert len(outcomes["completeness"].findings) == 3 + len(TABLE_KEYS)
+    assert not _unlabelled(outcomes["completeness"])
     assert all(o.passed for n, o in outcomes.items() if n != "completeness")
 
 
