@@ -390,8 +390,9 @@ def check_completeness(doc: dict) -> CheckOutcome:
                 "amounts or a note", "a blank table",
             )  # fmt: skip
             if doc.get("layout", DEFAULT_LAYOUT) != DEFAULT_LAYOUT:
-                # Jiangsu 2017 prints an empty table without saying so: worth a look, not
-                # a failed load (Guangzhou always prints its zero 合计 row).
+                # A grid of headers only, with neither wording (无, 此表为空…) nor a blank
+                # 合计 row: worth a look, not a failed load (Guangzhou always prints its
+                # zero 合计 row and 本表本年无发生额).
                 finding = replace(finding, severity=WARN)
             findings.append(finding)
         if not rows:
