@@ -555,7 +555,21 @@ def _value(row: dict, j: int):
     return values[j] if j < len(values) else None
 
 
-def _coded_hierarchy(d: _Doc, key: str):
+def _repeated_rows(rows: list[dict]) -> dict[str, list[int]]:
+    """Subject codes (and 合计) a table prints more than once → their row numbers. A table
+    prints each code once; a repeat means two tables were read as one (a title at the foot
+    of a page glues the next table on)."""
+    at: dict[str, list[int]] = {}
+    for i, r in enumerate(rows):
+        label = r.get("code") or (r.get("name") if _is_total_row(r) else None)
+        if label:
+            at.setdefault(label, []).append(i + 1)
+    return {label: numbers for label, numbers in at.items() if len(numbers) > 1}
+
+
+def _coded_hierarchy(d: _Doc, key: str, repeated: dict[str, list[int]]):
+    """The sums of a coded table; a repeated code or 合计 is reported instead of summed
+    (its children would be those of both copies)."""
     table = _tables(d.doc).get(key)
     if not table:
         return
@@ -569,11 +583,11 @@ def _coded_hierarchy(d: _Doc, key: str):
             children.setdefault(parent, []).append(r)
     total = next((r for r in rows if _is_total_row(r)), None)
     top = [r for r in coded if subject_level(r["code"]) == 1]
-    if total is not None and top:
+    if total is not None and top and total.get("name") not in repeated:
         yield from _column_sums(d, key, columns, total, top, "合计 = Σ 类")
     for r in coded:
         kids = children.get(r["code"])
-        if kids:
+        if kids and r["code"] not in repeated:
             level = "类 = Σ 款" if subject_level(r["code"]) == 1 else "款 = Σ 项"
             yield from _column_sums(d, key, columns, r, kids, level)
 
@@ -633,8 +647,22 @@ def check_hierarchy(doc: dict) -> CheckOutcome:
     d = _Doc(doc)
     comparisons: list[Comparison] = []
     headline: list[Comparison] = []
+    findings: list[Finding] = []
     for key in CODED:
-        cs = list(_coded_hierarchy(d, key))
+        rows = (_tables(doc).get(key) or {}).get("rows") or []
+        repeated = _repeated_rows(rows)
+        findings.extend(
+            _structural(
+                key,
+                _row_label(rows[at[0] - 1]),
+                "",
+                "each code and 合计 printed once",
+                "one row",
+                "rows " + ", ".join(map(str, at)),
+            )
+            for at in repeated.values()
+        )
+        cs = list(_coded_hierarchy(d, key, repeated))
         comparisons.extend(cs)
         headline.extend(c for c in cs if c.rule == "合计 = Σ 类" and c.column == cs[0].column)
     comparisons.extend(_unit_hierarchy(d, "t11_basic_by_unit", "item"))
@@ -642,9 +670,11 @@ def check_hierarchy(doc: dict) -> CheckOutcome:
     return _outcome(
         "hierarchy",
         "every 类 = Σ its 款 and every 款 = Σ its 项 (function: 3/5/7-digit codes, economic: "
-        "3/5), 合计 = Σ 类, in tables 2, 3, 5, 6, 8, 9, 10; units = Σ their rows in 11 and 12",
+        "3/5), 合计 = Σ 类, in tables 2, 3, 5, 6, 8, 9, 10, each code printed once; "
+        "units = Σ their rows in 11 and 12",
         comparisons,
-        headline=headline,
+        findings,
+        headline,
     )
 
 

@@ -175,6 +175,33 @@ def test_hierarchy_fails_on_an_economic_class(doc):
     assert errors == {("t10_gpb_project_economic", "310 资本性支出")}
 
 
+def test_hierarchy_names_a_table_glued_onto_another_instead_of_summing_both(doc):
+    """A title at the foot of a page once glued the 机关运行经费 table (合计 48.00, 302 of
+    36.00 + 12.00) under t06 (js_npc_2017 p18→19): each code repeated is one ERROR naming
+    its rows, and neither copy is summed with the other's children."""
+    doc["tables"]["t06_gpb_basic_economic"]["rows"] += [
+        {"code": None, "name": "合计", "values": ["48.00"]},
+        {"code": "302", "name": "商品和服务支出", "values": ["48.00"]},
+        {"code": "30201", "name": "办公费", "values": ["36.00"]},
+        {"code": "30202", "name": "印刷费", "values": ["12.00"]},
+    ]
+    outcome = quality.check_hierarchy(doc)
+    t06 = {
+        (f.severity, f.row, f.rule, f.actual)
+        for f in outcome.findings
+        if f.table == "t06_gpb_basic_economic"
+    }
+    rule = "each code and 合计 printed once"
+    assert t06 == {
+        ("ERROR", "合计", rule, "rows 1, 37"),
+        ("ERROR", "302 商品和服务支出", rule, "rows 12, 38"),
+        ("ERROR", "30201 办公费", rule, "rows 13, 39"),
+        ("ERROR", "30202 印刷费", rule, "rows 14, 40"),
+    }
+    summed = {c.row for c in outcome.comparisons if c.table == "t06_gpb_basic_economic"}
+    assert summed == {"301 工资福利支出", "303 对个人和家庭的补助", "310 资本性支出"}
+
+
 def test_row_identity_fails_when_a_total_column_is_not_the_sum_of_its_leaves(doc):
     _set_value(doc, "t03_expenditure", "2080108", "基本支出", "1.00")
     outcome = quality.check_row_identity(doc)
