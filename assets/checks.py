@@ -26,7 +26,7 @@ def check_result(outcome: quality.CheckOutcome) -> dg.AssetCheckResult:
     metadata = {
         "comparisons": len(outcome.comparisons),
         "errors": errors,
-        "rounding_warnings": len(outcome.findings) - errors,
+        "rounding_warnings": sum(f.kind == "rounding" for f in outcome.findings),
         "max_abs_difference": float(outcome.max_abs_difference),
         "offending_rows": dg.MetadataValue.md(outcome.findings_markdown()),
         "expected_vs_actual": dg.MetadataValue.md(outcome.headline_markdown()),

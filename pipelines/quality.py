@@ -160,9 +160,11 @@ class CheckOutcome:
                 return f"{self.name}: nothing missing"
             return f"{self.name}: {len(self.comparisons)} comparisons hold"
         errors = sum(f.severity == ERROR for f in self.findings)
-        warns = len(self.findings) - errors
+        rounding = sum(f.kind == "rounding" for f in self.findings)
+        other = len(self.findings) - errors - rounding
+        others = f", {other} other warning(s)" if other else ""
         return (
-            f"{self.name}: {errors} error(s), {warns} rounding warning(s) "
+            f"{self.name}: {errors} error(s), {rounding} rounding warning(s){others} "
             f"in {len(self.comparisons) or len(self.findings)} comparisons"
         )
 

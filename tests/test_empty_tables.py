@@ -136,6 +136,8 @@ def test_a_header_only_grid_has_no_note_and_is_worth_a_look():
     doc = {"department": "某部门", "fiscal_year": 2024, "unit": "万元", "layout": "jiangsu"}
     doc["tables"] = {GOV_FUND: table}
     assert _completeness_on(doc, GOV_FUND) == [("WARN", "table prints amounts or says it is empty")]
+    summary = quality.check_completeness(doc).summary()
+    assert "0 rounding warning(s), 1 other warning(s)" in summary
 
 
 def test_a_bare_wu_beside_printed_figures_is_no_note():
