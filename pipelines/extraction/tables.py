@@ -422,12 +422,15 @@ def _empty_note(pieces: list[TablePiece]) -> str | None:
     for text in texts:
         if any(marker in text for marker in _EMPTY_MARKERS):
             return text.removeprefix("注:")
-    if not _prints_nonzero(pieces):
-        return next((t.removeprefix("注:") for t in texts if _NONE_LINE.match(t)), None)
+    says_none = next((t for t in texts if _NONE_LINE.match(t)), None)
+    if says_none and not _prints_nonzero(pieces):
+        return says_none.removeprefix("注:")
     return None
 
 
 def _prints_nonzero(pieces: list[TablePiece]) -> bool:
+    """Any amount but zero on the table's grids (codes count too: a coded table with rows
+    is not empty, whatever a remark under it says)."""
     return any(
         looks_like_amount(c.text) and parse_amount(c.text) != 0
         for piece in pieces
@@ -436,6 +439,7 @@ def _prints_nonzero(pieces: list[TablePiece]) -> bool:
 
 
 def _says_empty(text: str) -> bool:
+    """A grid row whose label is the empty-table wording ends the header like a 合计 row."""
     return any(marker in text for marker in _EMPTY_MARKERS) or bool(_NONE_LINE.match(text))
 
 
