@@ -1,6 +1,7 @@
 """Data-quality checks on the staged document: balance, hierarchy, row identity, cross-table,
 completeness. Each is a named asset check on `stg_budget_tables` calling `pipelines.quality`;
-a rounding tail (≤ 0.05 in the printed unit) fails as WARN, anything else as ERROR.
+a rounding tail (≤ ½ × the last printed digit × the number of addends) fails as WARN,
+anything else as ERROR.
 
 `referential_integrity` runs inside the warehouse load (assets/warehouse.py), which also
 records all outcomes in `dq_check_result`.
@@ -25,7 +26,7 @@ def check_result(outcome: quality.CheckOutcome) -> dg.AssetCheckResult:
     metadata = {
         "comparisons": len(outcome.comparisons),
         "errors": errors,
-        "rounding_warnings": len(outcome.findings) - errors,
+        "rounding_warnings": sum(f.kind == "rounding" for f in outcome.findings),
         "max_abs_difference": float(outcome.max_abs_difference),
         "offending_rows": dg.MetadataValue.md(outcome.findings_markdown()),
         "expected_vs_actual": dg.MetadataValue.md(outcome.headline_markdown()),

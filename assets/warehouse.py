@@ -139,7 +139,7 @@ COLUMN_DESCRIPTIONS = {
     "row_index": "0-based position of the row in the printed table",
     "row_kind": "project / unit / total (t12); total / unit / category (t11)",
     "row_label": "row label of an extra table",
-    "severity": "ERROR or WARN (rounding tail of at most 0.05)",
+    "severity": "ERROR or WARN (rounding tail: ≤ ½ × last printed digit × addends)",
     "sha256": "sha256 of the source PDF (the edition)",
     "side": "income or expenditure",
     "source_file": "the PDF the document was read from",

@@ -1,11 +1,13 @@
 """Data-quality checks over one budget-doc/1 document: pure functions, Decimal arithmetic.
 
 Each public `check_*` function takes the document dict and returns a `CheckOutcome`: every
-comparison it made and the `Finding`s that did not hold. A difference of at most
-`ROUNDING_TOLERANCE` in the printed unit (0.05, the seed's 3387.21 vs 3387.22) is a
-rounding tail of the publication and a WARN; anything larger, and any structural problem
-(a missing table, an item that is not there), is an ERROR. No Dagster import here: the
-asset checks in `assets/checks.py` and the tests call these functions directly.
+comparison it made and the `Finding`s that did not hold. Rounding (`rounding_tolerance`):
+each printed addend is off by at most half a unit of the last printed digit, so a sum may
+miss its printed total by ½ × that digit × the number of addends (the seed's 3387.21 vs
+3387.22 over three addends; 1 元 over two addends in a table printed in whole 元): a WARN.
+Anything larger, and any structural problem (a missing table, an item that is not there,
+an amount without a label), is an ERROR. No Dagster import here: the asset checks in
+`assets/checks.py` and the tests call these functions directly.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from pipelines.budget_doc import (
     ITEMISED,
     PROJECTS,
     PUBLISHED_TABLES,
+    SUMMARY_SIDES,
     TOTAL_COLUMNS,
     TWO_SIDED,
     YUAN_PER_UNIT,
@@ -28,11 +31,11 @@ from pipelines.budget_doc import (
     subject_level,
 )
 
-ROUNDING_TOLERANCE = Decimal("0.05")
 ERROR = "ERROR"
 WARN = "WARN"
 _ZERO = Decimal("0")
 _CENT = Decimal("0.01")
+_HALF = Decimal("0.5")
 
 TOTAL_ROW_NAMES = frozenset({"合计", "总计"})
 # The 财政拨款 columns a 合计 sub-total spans when a table also has a 总计 (t11, t12).
@@ -52,11 +55,16 @@ class Comparison:
     expected: Decimal
     actual: Decimal
     unit: str
-    tolerance: Decimal = ROUNDING_TOLERANCE
+    step: Decimal = _CENT  # the last printed digit of the tables compared, in `unit`
+    addends: int = 1  # amounts printed (non-zero) on the expected side
 
     @property
     def difference(self) -> Decimal:
         return self.actual - self.expected
+
+    @property
+    def tolerance(self) -> Decimal:
+        return rounding_tolerance(self.step, self.addends)
 
     @property
     def severity(self) -> str | None:
@@ -65,6 +73,15 @@ class Comparison:
         if diff == 0:
             return None
         return WARN if diff <= self.tolerance else ERROR
+
+    def tolerance_text(self) -> str:
+        """The rounding allowance with both of its numbers, e.g. `½ × 0.01 × 3 = 0.015`."""
+        return f"½ × {_plain(self.step)} × {max(self.addends, 1)} = {_plain(self.tolerance)}"
+
+
+def rounding_tolerance(step: Decimal, addends: int) -> Decimal:
+    """The `rounding` rule: ½ unit of the last printed digit per addend (at least one)."""
+    return _HALF * step * max(addends, 1)
 
 
 @dataclass(frozen=True)
@@ -80,19 +97,14 @@ class Finding:
     difference: Decimal | None
     severity: str
     unit: str = ""
+    tolerance: str = ""  # the rounding allowance the difference was held to
 
-    def as_dict(self) -> dict:
-        return {
-            "table": self.table,
-            "row": self.row,
-            "column": self.column,
-            "rule": self.rule,
-            "expected": self.expected,
-            "actual": self.actual,
-            "difference": None if self.difference is None else str(self.difference),
-            "severity": self.severity,
-            "unit": self.unit,
-        }
+    @property
+    def kind(self) -> str:
+        """`rounding` for a tail within the allowance; else what broke."""
+        if self.severity == WARN and self.difference is not None:
+            return "rounding"
+        return "structure" if self.difference is None else "mismatch"
 
 
 def _finding(c: Comparison) -> Finding:
@@ -106,6 +118,7 @@ def _finding(c: Comparison) -> Finding:
         difference=c.difference,
         severity=c.severity or WARN,
         unit=c.unit,
+        tolerance=c.tolerance_text(),
     )
 
 
@@ -147,9 +160,11 @@ class CheckOutcome:
                 return f"{self.name}: nothing missing"
             return f"{self.name}: {len(self.comparisons)} comparisons hold"
         errors = sum(f.severity == ERROR for f in self.findings)
-        warns = len(self.findings) - errors
+        rounding = sum(f.kind == "rounding" for f in self.findings)
+        other = len(self.findings) - errors - rounding
+        others = f", {other} other warning(s)" if other else ""
         return (
-            f"{self.name}: {errors} error(s), {warns} rounding warning(s) "
+            f"{self.name}: {errors} error(s), {rounding} rounding warning(s){others} "
             f"in {len(self.comparisons) or len(self.findings)} comparisons"
         )
 
@@ -157,11 +172,15 @@ class CheckOutcome:
         """The offending rows as a markdown table (the first `limit`)."""
         if not self.findings:
             return "No offending rows."
-        head = "| severity | table | row | column | rule | expected | actual | difference |\n"
-        head += "|---|---|---|---|---|---:|---:|---:|\n"
+        head = (
+            "| severity | table | row | column | rule | expected | actual | difference "
+            "| kind | rounding tolerance |\n"
+        )
+        head += "|---|---|---|---|---|---:|---:|---:|---|---|\n"
         lines = [
             f"| {f.severity} | {f.table} | {_md(f.row)} | {_md(f.column)} | {_md(f.rule)} "
-            f"| {f.expected} | {f.actual} | {'' if f.difference is None else f.difference} |"
+            f"| {f.expected} | {f.actual} | {'' if f.difference is None else f.difference} "
+            f"| {f.kind} | {f.tolerance} |"
             for f in self.findings[:limit]
         ]
         more = len(self.findings) - limit
@@ -190,6 +209,11 @@ def _fmt(value: Decimal) -> str:
     return str(value.quantize(_CENT)) if value == value.quantize(_CENT) else str(value)
 
 
+def _plain(value: Decimal) -> str:
+    """A Decimal without trailing zeros or exponent: 0.015, 1, 100."""
+    return format(value.normalize(), "f")
+
+
 # -- reading the document ---------------------------------------------------------------
 
 
@@ -213,12 +237,45 @@ def _factor(unit: str) -> Decimal:
     return YUAN_PER_UNIT.get(unit, Decimal(1))
 
 
+def _printed_amounts(table: dict) -> Iterable[str]:
+    """Every amount a table prints: row values and two-sided items alike."""
+    for row in table.get("rows") or []:
+        yield from (v for v in row.get("values") or [] if v)
+    for side in SUMMARY_SIDES:
+        yield from (i["amount"] for i in table.get(side) or [] if i.get("amount"))
+
+
+def printed_steps(doc: dict) -> dict[str, Decimal]:
+    """The last printed digit per unit, from every amount the document prints in that unit.
+
+    budget-doc/1 writes every amount with two decimals, so the printed precision is read
+    off the amounts: a unit whose amounts all have zero cents was printed in whole units
+    (Shanghai's whole-元 tables). A document prints its tables of one unit alike, and the
+    whole document is evidence enough that a small table of round 万元 figures was still
+    printed with cents. A unit nothing is printed in keeps the format's 0.01.
+    """
+    exponents: dict[str, int] = {}
+    for table in [*_tables(doc).values(), *(doc.get("extra_tables") or [])]:
+        unit = table.get("unit") or doc.get("unit") or "万元"
+        for text in _printed_amounts(table):
+            exponent = min(Decimal(text).normalize().as_tuple().exponent, 0)
+            exponents[unit] = min(exponents.get(unit, 0), exponent)
+    return {unit: Decimal(1).scaleb(e) for unit, e in exponents.items()}
+
+
+def _addends(texts: Iterable) -> int:
+    """How many of the summed cells print a non-zero amount: a blank or 0.00 cell is a
+    zero the template prints, not a rounded figure."""
+    return sum(_amount(t) != 0 for t in texts)
+
+
 class _Doc:
     """Amounts of one document, converted to its main unit, with a per-comparison tolerance."""
 
     def __init__(self, doc: dict):
         self.doc = doc
         self.unit = doc.get("unit") or "万元"
+        self.steps = printed_steps(doc)
 
     def scale(self, table_key: str) -> Decimal:
         return _factor(_unit(self.doc, table_key)) / _factor(self.unit)
@@ -226,12 +283,14 @@ class _Doc:
     def value(self, table_key: str, text) -> Decimal:
         return _amount(text) * self.scale(table_key)
 
-    def tolerance(self, *table_keys: str) -> Decimal:
-        """0.05 in the coarsest printed unit among the tables compared, in the document unit."""
-        return ROUNDING_TOLERANCE * max((self.scale(k) for k in table_keys), default=Decimal(1))
+    def step(self, *table_keys: str) -> Decimal:
+        """The coarsest last printed digit among the tables compared, in the document unit."""
+        return max(
+            (self.steps.get(_unit(self.doc, k), _CENT) * self.scale(k) for k in table_keys),
+            default=_CENT,
+        )
 
-    def compare(self, tables: Iterable[str], table, row, column, rule, expected, actual):
-        tables = tuple(tables)
+    def compare(self, tables: Iterable[str], table, row, column, rule, expected, actual, addends=1):
         return Comparison(
             table=table,
             row=row,
@@ -240,7 +299,8 @@ class _Doc:
             expected=expected,
             actual=actual,
             unit=self.unit,
-            tolerance=self.tolerance(*tables),
+            step=self.step(*tables),
+            addends=addends,
         )
 
 
@@ -265,8 +325,48 @@ def _outcome(name: str, description: str, comparisons, extra_findings=(), headli
 # -- completeness -----------------------------------------------------------------------
 
 
+def _has_label(row: dict) -> bool:
+    """A side item, coded, itemised, project or generic row names what its amounts are."""
+    return any((row.get(k) or "").strip() for k in ("item", "code", "name", "label"))
+
+
+def _where(lines: list[dict], i: int, prefix: str = "") -> str:
+    """`row 7 (below 三、其他资金)`: a position a reader finds on the page."""
+    above = next(
+        (_row_label(r) or r.get("label") for r in reversed(lines[:i]) if _has_label(r)), None
+    )
+    return f"{prefix}row {i + 1}" + (f" (below {above})" if above else " (first row)")
+
+
+def _unlabelled_amounts(doc: dict) -> Iterable[Finding]:
+    """Every printed amount on a row without a label: it would load as a fact about
+    nothing (an item `""` on both sides of t01), so it is an ERROR until it is placed."""
+    rule, expected = "every amount has a label", "a labelled row"
+    named = list(_tables(doc).items())
+    named += [
+        (f"extra table {t.get('title') or i}", t)
+        for i, t in enumerate(doc.get("extra_tables") or [])
+    ]
+    for key, table in named:
+        for side in SUMMARY_SIDES:
+            items = table.get(side) or []
+            for i, item in enumerate(items):
+                if item.get("amount") and not _has_label(item):
+                    where = _where(items, i, f"{side}: ")
+                    yield _structural(key, where, "amount", rule, expected, item["amount"])
+        rows = table.get("rows") or []
+        columns = table.get("columns") or []
+        for i, row in enumerate(rows):
+            if _has_label(row):
+                continue
+            for j, value in enumerate(row.get("values") or []):
+                if value:
+                    column = columns[j] if j < len(columns) else f"column {j + 1}"
+                    yield _structural(key, _where(rows, i), column, rule, expected, value)
+
+
 def check_completeness(doc: dict) -> CheckOutcome:
-    """All twelve tables are present, each with rows (or items), and every row is full width."""
+    """All published tables present with rows, every row full width, every amount labelled."""
     findings: list[Finding] = []
     for key in ("department", "fiscal_year", "unit"):
         if not doc.get(key):
@@ -292,8 +392,9 @@ def check_completeness(doc: dict) -> CheckOutcome:
                 "amounts or a note", "a blank table",
             )  # fmt: skip
             if doc.get("layout", DEFAULT_LAYOUT) != DEFAULT_LAYOUT:
-                # Jiangsu 2017 prints an empty table without saying so: worth a look, not
-                # a failed load (Guangzhou always prints its zero 合计 row).
+                # A grid of headers only, with neither wording (无, 此表为空…) nor a blank
+                # 合计 row: worth a look, not a failed load (Guangzhou always prints its
+                # zero 合计 row and 本表本年无发生额).
                 finding = replace(finding, severity=WARN)
             findings.append(finding)
         if not rows:
@@ -312,10 +413,11 @@ def check_completeness(doc: dict) -> CheckOutcome:
                         f"{n} values",
                     )
                 )
+    findings.extend(_unlabelled_amounts(doc))
     return CheckOutcome(
         "completeness",
-        "every standard table the layout publishes (all twelve in Guangzhou's) is present "
-        "and every row has one value per column",
+        "every standard table the layout publishes (all twelve in Guangzhou's) is present, "
+        "every row has one value per column and every amount a label",
         findings=tuple(findings),
     )
 
@@ -350,6 +452,7 @@ def _side_sums(d: _Doc, key: str, side: str, year_total: str, grand_total: str):
             f"{year_total} = Σ numbered items above it",
             sum((d.value(key, i["amount"]) for i in above), _ZERO),
             year_value,
+            _addends(i["amount"] for i in above),
         )
     yield d.compare(
         [key],
@@ -359,6 +462,7 @@ def _side_sums(d: _Doc, key: str, side: str, year_total: str, grand_total: str):
         f"{grand_total} = {year_total} + numbered items below it",
         year_value + sum((d.value(key, i["amount"]) for i in below), _ZERO),
         d.value(key, items[g]["amount"]),
+        _addends(i["amount"] for i in [items[y], *below]),
     )
 
 
@@ -444,6 +548,7 @@ def _column_sums(d: _Doc, key: str, columns, parent: dict, children: list[dict],
             rule,
             sum((d.value(key, _value(c, j)) for c in children), _ZERO),
             d.value(key, _value(parent, j)),
+            _addends(_value(c, j) for c in children),
         )
 
 
@@ -452,7 +557,21 @@ def _value(row: dict, j: int):
     return values[j] if j < len(values) else None
 
 
-def _coded_hierarchy(d: _Doc, key: str):
+def _repeated_rows(rows: list[dict]) -> dict[str, list[int]]:
+    """Subject codes (and 合计) a table prints more than once → their row numbers. A table
+    prints each code once; a repeat means two tables were read as one (a title at the foot
+    of a page glues the next table on)."""
+    at: dict[str, list[int]] = {}
+    for i, r in enumerate(rows):
+        label = r.get("code") or (r.get("name") if _is_total_row(r) else None)
+        if label:
+            at.setdefault(label, []).append(i + 1)
+    return {label: numbers for label, numbers in at.items() if len(numbers) > 1}
+
+
+def _coded_hierarchy(d: _Doc, key: str, repeated: dict[str, list[int]]):
+    """The sums of a coded table; a repeated code or 合计 is reported instead of summed
+    (its children would be those of both copies)."""
     table = _tables(d.doc).get(key)
     if not table:
         return
@@ -466,11 +585,11 @@ def _coded_hierarchy(d: _Doc, key: str):
             children.setdefault(parent, []).append(r)
     total = next((r for r in rows if _is_total_row(r)), None)
     top = [r for r in coded if subject_level(r["code"]) == 1]
-    if total is not None and top:
+    if total is not None and top and total.get("name") not in repeated:
         yield from _column_sums(d, key, columns, total, top, "合计 = Σ 类")
     for r in coded:
         kids = children.get(r["code"])
-        if kids:
+        if kids and r["code"] not in repeated:
             level = "类 = Σ 款" if subject_level(r["code"]) == 1 else "款 = Σ 项"
             yield from _column_sums(d, key, columns, r, kids, level)
 
@@ -530,8 +649,22 @@ def check_hierarchy(doc: dict) -> CheckOutcome:
     d = _Doc(doc)
     comparisons: list[Comparison] = []
     headline: list[Comparison] = []
+    findings: list[Finding] = []
     for key in CODED:
-        cs = list(_coded_hierarchy(d, key))
+        rows = (_tables(doc).get(key) or {}).get("rows") or []
+        repeated = _repeated_rows(rows)
+        findings.extend(
+            _structural(
+                key,
+                _row_label(rows[at[0] - 1]),
+                "",
+                "each code and 合计 printed once",
+                "one row",
+                "rows " + ", ".join(map(str, at)),
+            )
+            for at in repeated.values()
+        )
+        cs = list(_coded_hierarchy(d, key, repeated))
         comparisons.extend(cs)
         headline.extend(c for c in cs if c.rule == "合计 = Σ 类" and c.column == cs[0].column)
     comparisons.extend(_unit_hierarchy(d, "t11_basic_by_unit", "item"))
@@ -539,9 +672,11 @@ def check_hierarchy(doc: dict) -> CheckOutcome:
     return _outcome(
         "hierarchy",
         "every 类 = Σ its 款 and every 款 = Σ its 项 (function: 3/5/7-digit codes, economic: "
-        "3/5), 合计 = Σ 类, in tables 2, 3, 5, 6, 8, 9, 10; units = Σ their rows in 11 and 12",
+        "3/5), 合计 = Σ 类, in tables 2, 3, 5, 6, 8, 9, 10, each code printed once; "
+        "units = Σ their rows in 11 and 12",
         comparisons,
-        headline=headline,
+        findings,
+        headline,
     )
 
 
@@ -587,6 +722,7 @@ def check_row_identity(doc: dict) -> CheckOutcome:
                     rule,
                     sum((d.value(key, _value(row, k)) for k in leaves), _ZERO),
                     d.value(key, _value(row, total)),
+                    _addends(_value(row, k) for k in leaves),
                 )
                 comparisons.append(c)
                 if i == 0:
@@ -692,23 +828,24 @@ def check_cross_table(doc: dict) -> CheckOutcome:
     comparisons: list[Comparison] = []
     findings: list[Finding] = []
 
-    def compare(rule, left_key, left_label, left, right_key, right_label, right):
-        """`right` (printed in `right_key`) against `left` (from `left_key`)."""
+    def compare(rule, left_key, left_label, left, right_key, right_label, right, addends=1):
+        """`right` (printed in `right_key`) against `left` (from `left_key`, a sum of
+        `addends` printed amounts)."""
         if left is None or right is None:
             absent = right_label if right is None else left_label
             where = right_key if right is None else left_key
             findings.append(_structural(where, absent, "", rule, "present", "missing"))
             return
         comparisons.append(
-            Comparison(
-                table=right_key,
-                row=right_label,
-                column=f"vs {left_key} {left_label}",
-                rule=rule,
-                expected=left,
-                actual=right,
-                unit=d.unit,
-                tolerance=d.tolerance(left_key, right_key),
+            d.compare(
+                (left_key, right_key),
+                right_key,
+                right_label,
+                f"vs {left_key} {left_label}",
+                rule,
+                left,
+                right,
+                addends,
             )
         )
 
@@ -758,11 +895,13 @@ def check_cross_table(doc: dict) -> CheckOutcome:
         )  # fmt: skip
     for key, fund in ((t05, "一般公共预算"), (t08, "政府性基金预算"), (t09, "国有资本经营预算")):
         if have(t04, key):
+            # Shanghai prints 二、政府性基金 without 预算
+            items = _side_matching(doc, t04, fund.removesuffix("预算"))
             compare(
                 f"{key[:3]} 合计 = t04 收入 {fund}",
-                # Shanghai prints 二、政府性基金 without 预算
-                t04, fund, vsum(t04, _side_matching(doc, t04, fund.removesuffix("预算"))),
+                t04, fund, vsum(t04, items),
                 key, "合计", total(key),
+                _addends(items or ()),
             )  # fmt: skip
     if have(t05, t06) and printed(t05, "基本支出"):
         compare(
@@ -781,11 +920,12 @@ def check_cross_table(doc: dict) -> CheckOutcome:
         fund_column = "一般公共预算"
         columns = tables[PROJECTS].get("columns") or []
         column = fund_column if fund_column in columns else None
+        cells = [_cell(doc, PROJECTS, r, column) or "0" for r in projects]
         compare(
             "Σ t12 projects (一般公共预算) = t10 合计",
             t10, "合计", total(t10),
-            PROJECTS, f"Σ {len(projects)} projects",
-            vsum(PROJECTS, [_cell(doc, PROJECTS, r, column) or "0" for r in projects]) or _ZERO,
+            PROJECTS, f"Σ {len(projects)} projects", vsum(PROJECTS, cells) or _ZERO,
+            _addends(cells),
         )  # fmt: skip
     if have(t03, PROJECTS):
         compare(

@@ -403,6 +403,12 @@ def build_generic(title: str, pieces: list[TablePiece]) -> dict:
 
 
 _EMPTY_MARKERS = ("本表本年无发生额", "此表为空", "本表为空", "为空表", "无相关收支")
+# A line that says only "none": `无`, `无。`, or 无… in brackets (（无政府性基金支出）). Weaker
+# than the wordings above (a goal cell may read 无), so it counts only in a table that
+# prints no amount other than zero.
+_NONE_LINE = re.compile(r"^(?:注|说明)?:?(?:无|\(无[^()]*\))。?$")
+# What an empty table that prints only a blank 合计 row (Jiangsu 2017) says by that row.
+BLANK_TOTAL_NOTE = "(空表:仅印空白合计行)"
 
 
 def _empty_note(pieces: list[TablePiece]) -> str | None:
@@ -416,12 +422,31 @@ def _empty_note(pieces: list[TablePiece]) -> str | None:
     for text in texts:
         if any(marker in text for marker in _EMPTY_MARKERS):
             return text.removeprefix("注:")
+    says_none = next((t for t in texts if _NONE_LINE.match(t)), None)
+    if says_none and not _prints_nonzero(pieces):
+        return says_none.removeprefix("注:")
     return None
+
+
+def _prints_nonzero(pieces: list[TablePiece]) -> bool:
+    """Any amount but zero on the table's grids (codes count too: a coded table with rows
+    is not empty, whatever a remark under it says)."""
+    return any(
+        looks_like_amount(c.text) and parse_amount(c.text) != 0
+        for piece in pieces
+        for c in piece.grid.cells
+    )
+
+
+def _says_empty(text: str) -> bool:
+    """A grid row whose label is the empty-table wording ends the header like a 合计 row."""
+    return any(marker in text for marker in _EMPTY_MARKERS) or bool(_NONE_LINE.match(text))
 
 
 def _empty_coded(pieces: list[TablePiece], note: str | None) -> dict:
     """A subject table that prints no amount at all (Shanghai and Jiangsu empty tables):
-    its columns, its printed 合计 row with blank (null) cells, and the line that says so."""
+    its columns, its printed 合计 row with blank (null) cells, and the line that says so;
+    when the blank 合计 is all it prints, that row is what says so (BLANK_TOTAL_NOTE)."""
     slots = _slots(pieces[0].grid)
     n_header = next(
         (
@@ -432,11 +457,14 @@ def _empty_coded(pieces: list[TablePiece], note: str | None) -> dict:
         len(slots),
     )
     layout = _layout(pieces[0].grid, n_header)
+    labels = [normalise_name(next((c for c in row if c.strip()), "")) for row in slots[n_header:]]
     printed_totals = [
         {"code": None, "name": "合计", "values": [None] * len(layout.value_cols)}
-        for row in slots[n_header:]
-        if normalise_name(next((c for c in row if c.strip()), "")) == "合计"
+        for label in labels
+        if label == "合计"
     ]
+    if note is None and printed_totals and len(printed_totals) == sum(map(bool, labels)):
+        note = BLANK_TOTAL_NOTE
     table: dict = {"columns": layout.value_names, "rows": printed_totals}
     if note:
         table["note"] = note
@@ -445,4 +473,4 @@ def _empty_coded(pieces: list[TablePiece], note: str | None) -> dict:
 
 def _is_total_or_empty_label(row: list[str]) -> bool:
     label = normalise_name(next((c for c in row if c.strip()), ""))
-    return label.startswith("合计") or any(marker in label for marker in _EMPTY_MARKERS)
+    return label.startswith("合计") or _says_empty(label)
