@@ -238,18 +238,30 @@ def _add_segment(a, b, h_out: list, v_out: list) -> None:
 
 def _merge_collinear(lines: list, horizontal: bool, tol: float = 1.0) -> list:
     """Join touching segments on one line: spreadsheets draw every cell border apart,
-    and camelot's crossing search is quadratic in the number of segments."""
+    and camelot's crossing search is quadratic in the number of segments.
+
+    Segments of one border may sit a fraction of a point apart (Word draws a column's
+    header rule at x=355.0 and its body rule at 355.1): they are one line, and each
+    segment keeps its own extent, so a short one never hides a long one beside it."""
     if horizontal:
         keyed = sorted(((y0, x0, x1) for x0, y0, x1, _ in lines))
     else:
         keyed = sorted(((x0, y0, y1) for x0, y0, _, y1 in lines))
-    merged: list[list[float]] = []
-    for pos, lo, hi in keyed:
-        last = merged[-1] if merged else None
-        if last and abs(pos - last[0]) <= tol and lo <= last[2] + tol:
-            last[2] = max(last[2], hi)
+    clusters: list[list[tuple[float, float, float]]] = []
+    for segment in keyed:
+        if clusters and segment[0] - clusters[-1][-1][0] <= tol:
+            clusters[-1].append(segment)
         else:
-            merged.append([pos, lo, hi])
+            clusters.append([segment])
+    merged: list[list[float]] = []
+    for cluster in clusters:
+        start = len(merged)
+        for pos, lo, hi in sorted(cluster, key=lambda s: s[1]):
+            last = merged[-1] if len(merged) > start else None
+            if last and lo <= last[2] + tol:
+                last[2] = max(last[2], hi)
+            else:
+                merged.append([pos, lo, hi])
     if horizontal:
         return [(lo, pos, hi, pos) for pos, lo, hi in merged]
     return [(pos, lo, pos, hi) for pos, lo, hi in merged]
