@@ -5,6 +5,7 @@ Each test names the class of document that needs the rule, not the file: another
 province's Word or Excel export draws its rulings the same way.
 """
 
+import json
 from pathlib import Path
 
 import pytest
@@ -21,9 +22,12 @@ from pypdf.generic import (
 from pipelines.extraction import extract_document
 from pipelines.extraction.grid import find_grids
 from pipelines.extraction.pdf_pages import _char_text, _merge_collinear, open_pdf, read_pages
+from pipelines.extraction.pieces import page_pieces
+from pipelines.extraction.tables import continues_table
 
 REPO = Path(__file__).resolve().parents[1]
 REAL = REPO.parent / "shared" / "real"
+SAMPLE = REPO / "data" / "samples" / "gz_hrss_data_center_2023.pdf"
 
 
 @pytest.fixture(scope="module")
@@ -76,6 +80,39 @@ def test_right_border_split_between_two_tables_keeps_the_last_column(npc_2018):
         ("三、单位预留机动经费", "1685.72"),
         ("支出合计", "15897.44"),
     ]
+
+
+def _extra(doc: dict, title: str) -> dict:
+    return next(t for t in doc["extra_tables"] if t["title"] == title)
+
+
+def test_title_at_the_foot_of_a_page_names_the_grid_on_the_next(npc_2017):
+    """js_npc_2017 p12 ends with the title 财政拨款基本支出预算表 (and its 部门/单位 line)
+    under the 财政拨款收支预算总表 grid; the grid is on p13. It was glued onto t04,
+    which was then lost."""
+    t04 = npc_2017["tables"]["t04_fiscal_summary"]
+    assert _side(t04, "expenditure")[-1] == ("支出合计", "13649.07")
+    basic = _extra(npc_2017, "财政拨款基本支出预算表")
+    assert basic["pages"] == [13, 14, 15]
+    assert basic["rows"][0] == {"label": "合计", "values": ["7666.68"]}
+    assert basic["rows"][-1] == {"label": "30312/提租补贴", "values": ["1018.01"]}
+
+
+def test_foot_title_without_unit_line_starts_a_table_not_a_continuation(npc_2017):
+    """js_npc_2017 p18: t06 ends, then the title 一般公共预算机关运行经费支出预算表 alone
+    at the foot; p19 prints the 部门 line and the grid, whose column count equals t06's.
+    Glued onto t06 it made a false hierarchy ERROR (302 = 1,585.96 vs 5,560.31)."""
+    t06 = npc_2017["tables"]["t06_gpb_basic_economic"]
+    assert t06["rows"][0]["values"] == ["7666.68"]
+    assert t06["rows"][-1] == {"code": "30312", "name": "提租补贴", "values": ["1018.01"]}
+    assert [r for r in t06["rows"] if r["code"] == "302"][0]["values"] == ["1585.96"]
+    running = _extra(npc_2017, "一般公共预算机关运行经费支出预算表")
+    assert running["pages"] == [19]
+    assert running["rows"][:2] == [
+        {"label": "合计", "values": ["5619.31"]},
+        {"label": "302/商品和服务支出", "values": ["5560.31"]},
+    ]
+    assert running["rows"][-1] == {"label": "31002/办公设备购置", "values": ["59.00"]}
 
 
 # -- pages drawn at test time ---------------------------------------------------------
@@ -162,3 +199,63 @@ def test_hyphen_ending_a_wrapped_line_in_a_cell_is_a_hyphen(tmp_path):
 )
 def test_no_control_character_is_read_as_text(code, hyphen, text):
     assert _char_text(code, hyphen) == text
+
+
+def test_ruled_table_of_the_narrative_after_the_last_table_is_not_its_continuation(tmp_path):
+    """A ruled table in the narrative after the last standard table (重点项目绩效目标:
+    项目 / 预算数 / 绩效目标), with no title of its own: its columns do not line up with
+    the project table's, so it is no continuation of it; t12 stays as printed."""
+    writer = PdfWriter()
+    writer.append(SAMPLE, pages=(0, 25))  # the sample up to its last table page (t12)
+    texts = [
+        (60, 760, "三、重点项目绩效目标"),
+        (60, 740, "本部门重点项目的绩效目标如下："),
+        (65, 682, "项目"),
+        (205, 682, "预算数"),
+        (285, 682, "绩效目标"),
+        (65, 646, "数据治理项目"),
+        (205, 646, "92.12"),
+        (285, 646, "数据共享率达到95%"),
+        (65, 606, "运维项目"),
+        (205, 606, "81.50"),
+        (285, 606, "系统可用率不低于99%"),
+    ]
+    _draw_page(writer, texts, xs=[60, 200, 280, 540], ys=[700, 670, 630, 590])
+    writer.write(tmp_path / "with_goals_table.pdf")
+    extraction = extract_document(tmp_path / "with_goals_table.pdf")
+    truth = json.loads(SAMPLE.with_suffix(".json").read_text(encoding="utf-8"))
+    assert extraction.doc["tables"]["t12_projects"] == truth["tables"]["t12_projects"]
+    assert extraction.table_pages["t12_projects"] == list(range(18, 26))
+    assert (
+        "page 26: an untitled grid whose columns differ from t12_projects is not part of it; "
+        "not loaded"
+    ) in extraction.warnings
+
+
+def test_untitled_page_repeating_the_header_continues_even_with_other_widths(tmp_path):
+    """A continuation page that repeats the table's header goes on with it although a
+    word processor laid its columns out wider; a grid that neither repeats the header
+    nor lines up does not."""
+    writer = PdfWriter()
+    header = ["科目编码", "科目名称", "金额"]
+    first = [(x + 5, 682, text) for x, text in zip([60, 160, 360], header, strict=True)]
+    _draw_page(
+        writer, [(60, 760, "一般公共预算支出预算表"), *first], [60, 160, 360, 540], [700, 670, 640]
+    )
+    again = [(x + 5, 682, text) for x, text in zip([40, 170, 380], header, strict=True)]
+    _draw_page(writer, again, [40, 170, 380, 555], [700, 670, 640])
+    other = [
+        (x + 5, 682, text)
+        for x, text in zip([40, 170, 380], ["项目", "预算数", "绩效目标"], strict=True)
+    ]
+    _draw_page(writer, other, [40, 170, 380, 555], [700, 670, 640])
+    writer.write(tmp_path / "repeated_header.pdf")
+    pdf = open_pdf(tmp_path / "repeated_header.pdf")
+    try:
+        [table], [repeated], [unrelated] = (page_pieces(p, [])[0] for p in read_pages(pdf))
+    finally:
+        pdf.close()
+    assert table.key == "t05_gpb_function"
+    assert not repeated.grid.lines_up_with(table.grid)
+    assert continues_table(repeated, table)
+    assert not continues_table(unrelated, table)

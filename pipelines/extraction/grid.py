@@ -18,6 +18,7 @@ from pipelines.extraction.pdf_pages import Glyph, PageContent
 _SNAP = 2.0  # points: crossings closer than this are the same grid line
 _EDGE_TOL = 1.5  # points: how far a drawn border may sit from a grid line
 _SAME_BASELINE = 1.5  # points: glyph origins this close in y are on one text line
+COLUMN_TOL = 3.0  # points: column borders of one table's pages this close are the same
 
 
 @dataclass
@@ -61,6 +62,11 @@ class Grid:
         for row in out:
             row.sort(key=lambda c: c.col)
         return out
+
+    def lines_up_with(self, ref: "Grid") -> bool:
+        """Every column border sits on one of `ref`'s: a page of the same table (a last
+        page holding only 合计 across the label columns lacks the inner borders)."""
+        return all(any(abs(x - r) <= COLUMN_TOL for r in ref.xs) for x in self.xs)
 
     def matrix(self) -> list[list[str | None]]:
         """Text by grid position; a merged cell's text sits at its top-left slot, the

@@ -2,7 +2,9 @@
 
 A long table spans pages; each page repeats the title (Guangzhou) or not (some
 provinces). A grid whose title names a standard table starts or continues that
-table; an untitled grid right after a table's page continues it.
+table; an untitled grid right after a table's page continues it when its columns
+line up. A title printed at the foot of a page, under its last grid, names the first
+grid of the next page (Word breaks the page between a title and its table).
 """
 
 import re
@@ -15,6 +17,8 @@ from pipelines.extraction.titles import generic_title, table_key_for_title
 
 _UNIT = re.compile(r"(?:金额)?单位[:：]?\s*(万元|元)")
 _DEPARTMENT = re.compile(r"(?:单位名称|部门名称|预算单位|部门)[:：]\s*(\S+?)(?:单位[:：]|$)")
+# A page number as printed at the foot of a page: 8, -8-, —8—
+_PAGE_NUMBER = re.compile(r"^[-—–]?\d{1,3}[-—–]?$")
 
 
 @dataclass
@@ -30,8 +34,12 @@ class TablePiece:
     department: str | None = None
 
 
-def page_pieces(page: PageContent) -> tuple[list[TablePiece], list[str]]:
-    """The page's table pieces and, when it has no grid, its text lines (narrative)."""
+def page_pieces(page: PageContent, carried: list[str]) -> tuple[list[TablePiece], list[str]]:
+    """The page's table pieces and, when it has no grid, its text lines (narrative).
+
+    `carried`: the title lines printed at the foot of the previous page
+    (`foot_title`); they name this page's first grid when it prints no title above it.
+    """
     grids = find_grids(page)
     if not grids:
         return [], text_lines(page.glyphs)
@@ -41,9 +49,32 @@ def page_pieces(page: PageContent) -> tuple[list[TablePiece], list[str]]:
         lower = grids[i + 1].bbox[3] if i + 1 < len(grids) else -1.0
         above = _lines_between(page, grid.bbox[3], upper)
         below = _lines_between(page, lower, grid.bbox[1])
-        pieces.append(_piece(grid, above, below))
+        piece = _piece(grid, above, below)
+        if i == 0 and carried and piece.title is None:
+            piece = _piece(grid, carried + above, below)
+        pieces.append(piece)
         upper = grid.bbox[1]
     return pieces, []
+
+
+def foot_title(piece: TablePiece) -> list[str]:
+    """The lines under a page's last grid from a table title on, when nothing but unit,
+    department or page-number lines follows that title: its grid is on the next page."""
+    below = piece.below
+    for start in range(len(below)):
+        for end in (start + 1, start + 2):  # a long title may wrap onto a second line
+            if (
+                end <= len(below)
+                and generic_title("".join(below[start:end]))
+                and all(_is_furniture(line) for line in below[end:])
+            ):
+                return below[start:]
+    return []
+
+
+def _is_furniture(line: str) -> bool:
+    compact = normalise_name(line)
+    return bool(_UNIT.search(compact) or _DEPARTMENT.search(compact) or _PAGE_NUMBER.match(compact))
 
 
 def _lines_between(page: PageContent, y_low: float, y_high: float) -> list[str]:

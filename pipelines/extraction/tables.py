@@ -25,7 +25,7 @@ from pipelines.cleaning import (
     normalise_name,
     parse_amount,
 )
-from pipelines.extraction.grid import Grid
+from pipelines.extraction.grid import COLUMN_TOL, Grid
 from pipelines.extraction.pieces import TablePiece
 
 THREE_PUBLIC = "t07_three_public"
@@ -35,7 +35,6 @@ _TEXT_HEADER = re.compile(r"绩效目标|备注|说明")
 _BRACKET_CODE = re.compile(r"^\[(\d{3,})\](.*)$")
 _LEADING_CODE = re.compile(r"^(\d{3,})(\D.*)?$")
 _SUBTOTAL_PREFIX = re.compile(r"^其中[:：]")
-_COLUMN_TOL = 3.0  # points: column borders of a table's pages this close are the same
 _CODE_HEADER = re.compile(r"编码|代码|^[类款项]$")
 
 
@@ -90,7 +89,7 @@ def _slots(grid: Grid, ref: Grid | None = None) -> list[list[str]]:
         return [[text or "" for text in row] for row in grid.matrix()]
     out = [[""] * ref.n_cols for _ in range(grid.n_rows)]
     for cell in grid.cells:
-        left = grid.xs[cell.col] + _COLUMN_TOL
+        left = grid.xs[cell.col] + COLUMN_TOL
         target = max((i for i, x in enumerate(ref.xs[:-1]) if x <= left), default=0)
         out[cell.row][target] = cell.text
     return out
@@ -98,7 +97,7 @@ def _slots(grid: Grid, ref: Grid | None = None) -> list[list[str]]:
 
 def _same_columns(grid: Grid, ref: Grid) -> bool:
     return len(grid.xs) == len(ref.xs) and all(
-        abs(a - b) <= _COLUMN_TOL for a, b in zip(grid.xs, ref.xs, strict=True)
+        abs(a - b) <= COLUMN_TOL for a, b in zip(grid.xs, ref.xs, strict=True)
     )
 
 
@@ -115,11 +114,27 @@ def _header_count(rows: list[list[str]]) -> int:
     return len(rows)
 
 
+def _header_texts(rows: list[list[str]]) -> set[str]:
+    return {normalise_name(t) for row in rows[: _header_count(rows)] for t in row if t.strip()}
+
+
+def continues_table(piece: TablePiece, first: TablePiece) -> bool:
+    """An untitled grid goes on with the table whose first page is `first` when its
+    columns line up with that page's or its top row repeats that page's header; a
+    ruled table of the narrative after the last table does neither."""
+    if piece.grid.lines_up_with(first.grid):
+        return True
+    top = _slots(piece.grid)[0]
+    return any(t.strip() for t in top) and _is_repeated_header(
+        top, _header_texts(_slots(first.grid))
+    )
+
+
 def _body_row_refs(pieces: list[TablePiece]) -> list[tuple[Grid, int]]:
     """(grid, row index) of every data row on every page, repeated headers dropped."""
     first = _slots(pieces[0].grid)
     n_header = _header_count(first)
-    header_texts = {normalise_name(t) for row in first[:n_header] for t in row if t.strip()}
+    header_texts = _header_texts(first)
     refs = [(pieces[0].grid, i) for i in range(n_header, len(first))]
     for piece in pieces[1:]:
         rows = _slots(piece.grid, pieces[0].grid)
