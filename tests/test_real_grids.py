@@ -145,17 +145,21 @@ def _cjk_font() -> DictionaryObject:
     )
 
 
+def _rules(xs: list[float], ys: list[float]) -> list[tuple[float, float, float, float]]:
+    """Every border of a fully ruled grid, one segment per cell side (x0, y0, x1, y1)."""
+    across = [(a, y, b, y) for y in ys for a, b in zip(xs, xs[1:], strict=False)]
+    down = [(x, a, x, b) for x in xs for a, b in zip(ys, ys[1:], strict=False)]
+    return across + down
+
+
 def _draw_page(
     writer: PdfWriter,
     texts: list[tuple[float, float, str]],
-    xs: list[float],
-    ys: list[float],
+    rules: list[tuple[float, float, float, float]],
 ) -> None:
-    """A page as a word processor prints a ruled table: a stroked rule on every column
-    and row border (xs, ys), and each text line placed at its (x, baseline)."""
-    ops = ["0.5 w"]
-    ops += [f"{xs[0]} {y} m {xs[-1]} {y} l S" for y in ys]
-    ops += [f"{x} {min(ys)} m {x} {max(ys)} l S" for x in xs]
+    """A page as a word processor prints a ruled table: each rule a stroked segment,
+    each text line placed at its (x, baseline)."""
+    ops = ["0.5 w"] + [f"{x0} {y0} m {x1} {y1} l S" for x0, y0, x1, y1 in rules]
     for x, y, text in texts:
         ops.append(f"BT /F1 10 Tf {x} {y} Td <{text.encode('utf-16-be').hex()}> Tj ET")
     page = writer.add_blank_page(595, 842)
@@ -172,7 +176,7 @@ def test_hyphen_ending_a_wrapped_line_in_a_cell_is_a_hyphen(tmp_path):
     (`2023年-` over `2024年运维项目`); it must read as the hyphen it prints."""
     writer = PdfWriter()
     texts = [(105, 680, "2023年-"), (105, 665, "2024年运维项目"), (255, 670, "12.00")]
-    _draw_page(writer, texts, xs=[100, 250, 400], ys=[700, 650, 600])
+    _draw_page(writer, texts, _rules([100, 250, 400], [700, 650, 600]))
     writer.write(tmp_path / "hyphen.pdf")
     pdf = open_pdf(tmp_path / "hyphen.pdf")
     try:
@@ -220,7 +224,7 @@ def test_ruled_table_of_the_narrative_after_the_last_table_is_not_its_continuati
         (205, 606, "81.50"),
         (285, 606, "系统可用率不低于99%"),
     ]
-    _draw_page(writer, texts, xs=[60, 200, 280, 540], ys=[700, 670, 630, 590])
+    _draw_page(writer, texts, _rules([60, 200, 280, 540], [700, 670, 630, 590]))
     writer.write(tmp_path / "with_goals_table.pdf")
     extraction = extract_document(tmp_path / "with_goals_table.pdf")
     truth = json.loads(SAMPLE.with_suffix(".json").read_text(encoding="utf-8"))
@@ -237,18 +241,14 @@ def test_untitled_page_repeating_the_header_continues_even_with_other_widths(tmp
     word processor laid its columns out wider; a grid that neither repeats the header
     nor lines up does not."""
     writer = PdfWriter()
-    header = ["科目编码", "科目名称", "金额"]
-    first = [(x + 5, 682, text) for x, text in zip([60, 160, 360], header, strict=True)]
-    _draw_page(
-        writer, [(60, 760, "一般公共预算支出预算表"), *first], [60, 160, 360, 540], [700, 670, 640]
-    )
-    again = [(x + 5, 682, text) for x, text in zip([40, 170, 380], header, strict=True)]
-    _draw_page(writer, again, [40, 170, 380, 555], [700, 670, 640])
-    other = [
-        (x + 5, 682, text)
-        for x, text in zip([40, 170, 380], ["项目", "预算数", "绩效目标"], strict=True)
-    ]
-    _draw_page(writer, other, [40, 170, 380, 555], [700, 670, 640])
+    code_header, goal_header = ["科目编码", "科目名称", "金额"], ["项目", "预算数", "绩效目标"]
+    for xs, header, lead in (
+        ([60, 160, 360, 540], code_header, [(60, 760, "一般公共预算支出预算表")]),
+        ([40, 170, 380, 555], code_header, []),  # the same header, columns laid out wider
+        ([40, 170, 380, 555], goal_header, []),
+    ):
+        texts = lead + [(x + 5, 682, text) for x, text in zip(xs, header, strict=False)]
+        _draw_page(writer, texts, _rules(xs, [700, 670, 640]))
     writer.write(tmp_path / "repeated_header.pdf")
     pdf = open_pdf(tmp_path / "repeated_header.pdf")
     try:
