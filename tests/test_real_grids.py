@@ -125,6 +125,8 @@ def _cjk_font() -> DictionaryObject:
             NameObject("/Type"): NameObject("/Font"),
             NameObject("/Subtype"): NameObject("/CIDFontType0"),
             NameObject("/BaseFont"): NameObject("/STSong-Light"),
+            # CIDs 1-95 of Adobe-GB1 are the half-width ASCII glyphs
+            NameObject("/W"): ArrayObject([NumberObject(1), NumberObject(95), NumberObject(500)]),
             NameObject("/CIDSystemInfo"): DictionaryObject(
                 {
                     NameObject("/Registry"): TextStringObject("Adobe"),
@@ -259,3 +261,57 @@ def test_untitled_page_repeating_the_header_continues_even_with_other_widths(tmp
     assert not repeated.grid.lines_up_with(table.grid)
     assert continues_table(repeated, table)
     assert not continues_table(unrelated, table)
+
+
+@pytest.mark.parametrize(
+    ("key", "title", "xs", "header"),
+    [
+        (
+            "t01_summary",
+            "2025年部门财务收支预算总表",
+            [60, 180, 300, 420, 540],
+            ["项目", "预算数"] * 2,
+        ),
+        (
+            "t04_fiscal_summary",
+            "2025年部门财政拨款收支预算总表",
+            [40, 150, 240, 390, 470, 550],
+            ["项目", "预算数", "项目", "合计", "一般公共预算"],
+        ),
+    ],
+    ids=["item-amount pairs", "sides found by header"],
+)
+def test_amount_under_a_total_label_merged_over_two_rows_is_that_totals(
+    tmp_path, key, title, xs, header
+):
+    """收入总计 / 支出总计 printed in label cells merged over two rows, their amounts on
+    the lower row (no rule between the rows in the label columns): each amount belongs
+    to its total, not to an unlabelled line on both sides. An amount with no label
+    reaching its row stays unlabelled (item ""), never dropped."""
+    total = "189,767,551.46"
+    rows = [
+        header,
+        ["一、财政拨款收入", total, "一、一般公共服务支出", total, total],
+        ["收入总计", "", "支出总计", "", ""],
+        ["", total, "", total, total],
+        ["", "12.00", "", "", ""],
+    ]
+    texts = [(60, 760, title), (60, 730, "编制部门：上海市普陀区测试局"), (460, 730, "单位：元")]
+    for baseline, row in zip([682, 652, 622, 592, 562], rows, strict=True):
+        texts += [(x + 5, baseline, text) for x, text in zip(xs, row, strict=False) if text]
+    ys = [700, 670, 640, 610, 580, 550]
+    merged_labels = {(xs[0], 610), (xs[2], 610)}  # no rule under 收入总计 / 支出总计
+    rules = [r for r in _rules(xs, ys) if not (r[1] == r[3] and (r[0], r[1]) in merged_labels)]
+    writer = PdfWriter()
+    _draw_page(writer, texts, rules)
+    writer.write(tmp_path / "merged_total.pdf")
+    table = extract_document(tmp_path / "merged_total.pdf").doc["tables"][key]
+    assert _side(table, "income") == [
+        ("一、财政拨款收入", "189767551.46"),
+        ("收入总计", "189767551.46"),
+        ("", "12.00"),
+    ]
+    assert _side(table, "expenditure") == [
+        ("一、一般公共服务支出", "189767551.46"),
+        ("支出总计", "189767551.46"),
+    ]

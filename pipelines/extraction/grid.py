@@ -63,6 +63,14 @@ class Grid:
             row.sort(key=lambda c: c.col)
         return out
 
+    def cell_at(self, row: int, col: int) -> Cell:
+        """The (possibly merged) cell covering grid position (row, col)."""
+        return next(
+            c
+            for c in self.cells
+            if c.row <= row < c.row + c.row_span and c.col <= col < c.col + c.col_span
+        )
+
     def lines_up_with(self, ref: "Grid") -> bool:
         """Every column border sits on one of `ref`'s: a page of the same table (a last
         page holding only 合计 across the label columns lacks the inner borders)."""

@@ -25,7 +25,7 @@ from pipelines.cleaning import (
     normalise_name,
     parse_amount,
 )
-from pipelines.extraction.grid import COLUMN_TOL, Grid
+from pipelines.extraction.grid import COLUMN_TOL, Cell, Grid
 from pipelines.extraction.pieces import TablePiece
 
 THREE_PUBLIC = "t07_three_public"
@@ -299,8 +299,10 @@ def _two_sided(pieces: list[TablePiece]) -> dict:
                 continue
             side, item = pending if pending else (cell.col // 2, "")
             amount = _amount(cell.text)
-            if item or amount is not None:
+            if item:
                 sides[side].append({"item": item, "amount": amount})
+            elif amount is not None:
+                _place_unlabelled(sides[side], grid.cell_at(index, side * 2), index, amount)
             pending = None
         if pending and pending[1]:
             sides[pending[0]].append({"item": pending[1], "amount": None})
@@ -375,14 +377,38 @@ def _two_sided_by_header(pieces: list[TablePiece]) -> dict:
         raise TableShapeError(f"two-sided table header {leaf}")
     bounds = [*item_cols, len(leaf)]
     sides: list[list[dict]] = [[] for _ in item_cols]
-    for row in _body_rows(pieces):
+    slots = {id(p.grid): _slots(p.grid, grid) for p in pieces}
+    for page_grid, index in _body_row_refs(pieces):
+        row = slots[id(page_grid)][index]
         for side, (item_col, end) in enumerate(zip(bounds, bounds[1:], strict=False)):
             if end - item_col < 2:
                 raise TableShapeError(f"two-sided table side without amounts: {leaf}")
             item, amount = normalise_name(row[item_col]), _amount(row[item_col + 1])
-            if item or amount is not None:
+            if item:
                 sides[side].append({"item": item, "amount": amount})
+            elif amount is not None:
+                aligned = _same_columns(page_grid, grid)
+                label = page_grid.cell_at(index, item_col) if aligned else None
+                _place_unlabelled(sides[side], label, index, amount)
     return dict(zip(SUMMARY_SIDES, sides, strict=False))
+
+
+def _place_unlabelled(lines: list[dict], label: Cell | None, row: int, amount: str) -> None:
+    """An amount on a row where its side prints no label belongs to the label whose
+    merged cell reaches down into that row from above (a total's label spanning two
+    rows, its amount on the lower one) while that label has no amount yet. Otherwise
+    it stays unlabelled (item ""), never dropped, for the checks to report."""
+    last = lines[-1] if lines else None
+    if (
+        label is not None
+        and label.row < row
+        and last is not None
+        and last["amount"] is None
+        and last["item"] == normalise_name(label.text) != ""
+    ):
+        last["amount"] = amount
+    else:
+        lines.append({"item": "", "amount": amount})
 
 
 def build_generic(title: str, pieces: list[TablePiece]) -> dict:
