@@ -154,6 +154,18 @@ def _rules(xs: list[float], ys: list[float]) -> list[tuple[float, float, float, 
     return across + down
 
 
+def _cells(
+    xs: list[float], ys: list[float], rows: list[tuple[str, ...]]
+) -> list[tuple[float, float, str]]:
+    """Each row's texts placed in its cells, one line at the row's middle."""
+    return [
+        (x + 5, (top + bottom) / 2 - 3, text)
+        for top, bottom, row in zip(ys, ys[1:], rows, strict=False)
+        for x, text in zip(xs, row, strict=False)
+        if text
+    ]
+
+
 def _draw_page(
     writer: PdfWriter,
     texts: list[tuple[float, float, str]],
@@ -314,4 +326,42 @@ def test_amount_under_a_total_label_merged_over_two_rows_is_that_totals(
     assert _side(table, "expenditure") == [
         ("一、一般公共服务支出", "189767551.46"),
         ("支出总计", "189767551.46"),
+    ]
+
+
+@pytest.mark.parametrize("column_rules", [True, False], ids=["column rules drawn", "no rules"])
+def test_continuation_row_without_a_rule_above_it_is_a_row(tmp_path, column_rules):
+    """A continuation page whose first row has no rule above it (the page break left
+    it on the previous page): `30206 电费 350.00` sits above the grid's first rule,
+    inside its columns. It was dropped, and 302 no longer added up."""
+    xs = [60, 160, 360, 540]
+    header = [(60, 800, "江苏省测试厅2019年部门预算"), (60, 760, "一般公共预算基本支出预算表")]
+    header += [(60, 735, "部门：江苏省测试厅"), (480, 735, "单位：万元")]
+    first = [
+        ("科目编码", "科目名称", "金额"),
+        ("", "合计", "1,000.00"),
+        ("302", "商品和服务支出", "1,000.00"),
+        ("30201", "办公费", "370.00"),
+        ("30205", "水费", "50.00"),
+    ]
+    second = [("30206", "电费", "350.00"), ("30207", "邮电费", "230.00")]
+    writer = PdfWriter()
+    ys = [700, 670, 640, 610, 580, 550]
+    _draw_page(writer, header + _cells(xs, ys, first), _rules(xs, ys))
+    ys = [730, 700, 670]  # the first row's top rule is missing
+    top_rule = [r for r in _rules(xs, ys) if r[1] == r[3] == 730]
+    top_row_columns = [r for r in _rules(xs, ys) if r[0] == r[2] and r[1] == 730]
+    missing = top_rule if column_rules else top_rule + top_row_columns
+    rules = [r for r in _rules(xs, ys) if r not in missing]
+    _draw_page(writer, _cells(xs, ys, second), rules)
+    writer.write(tmp_path / "unruled_row.pdf")
+    doc = extract_document(tmp_path / "unruled_row.pdf").doc
+    rows = doc["tables"]["t06_gpb_basic_economic"]["rows"]
+    assert [(r["code"], r["name"], r["values"]) for r in rows] == [
+        (None, "合计", ["1000.00"]),
+        ("302", "商品和服务支出", ["1000.00"]),
+        ("30201", "办公费", ["370.00"]),
+        ("30205", "水费", ["50.00"]),
+        ("30206", "电费", ["350.00"]),
+        ("30207", "邮电费", ["230.00"]),
     ]

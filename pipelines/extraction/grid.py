@@ -18,6 +18,7 @@ from pipelines.extraction.pdf_pages import Glyph, PageContent
 _SNAP = 2.0  # points: crossings closer than this are the same grid line
 _EDGE_TOL = 1.5  # points: how far a drawn border may sit from a grid line
 _SAME_BASELINE = 1.5  # points: glyph origins this close in y are on one text line
+_MIN_BAND = 4.0  # points: column rules running this far past a table's last row rule
 COLUMN_TOL = 3.0  # points: column borders of one table's pages this close are the same
 
 
@@ -96,9 +97,35 @@ def find_grids(page: PageContent) -> list[Grid]:
         ys = _snap(sorted((y for _, y in joints), reverse=True))
         if len(xs) < 2 or len(ys) < 2:
             continue
-        grids.append(_build(page, bbox, xs, ys))
+        grids.append(_build(page, bbox, xs, _with_edge_rows(page, bbox, xs, ys)))
     grids.sort(key=lambda g: -g.bbox[3])
     return grids
+
+
+def _with_edge_rows(page: PageContent, bbox, xs: list[float], ys: list[float]) -> list[float]:
+    """Row borders plus the table's outer edges where its top or bottom rule is missing.
+
+    A page break can leave a table's first (or last) row without its outer rule while
+    its column rules are drawn: they run on past the last crossing, and the band they
+    enclose is a row when text is printed in it.
+    """
+    x0, bottom, x1, top = bbox
+    if top - ys[0] >= _MIN_BAND and _has_text(page, x0, x1, ys[0], top):
+        ys = [top, *ys]
+    if ys[-1] - bottom >= _MIN_BAND and _has_text(page, x0, x1, bottom, ys[-1]):
+        ys = [*ys, bottom]
+    return ys
+
+
+def _has_text(page: PageContent, x0: float, x1: float, y0: float, y1: float) -> bool:
+    return any(x0 <= g.cx <= x1 and y0 <= g.cy <= y1 for g in page.glyphs)
+
+
+def with_row_above(page: PageContent, grid: Grid, top: float) -> Grid:
+    """The grid with one more row on top reaching up to `top`: a first row printed with
+    neither its top rule nor its column rules, whose cells are the grid's columns."""
+    x0, y0, x1, y1 = grid.bbox
+    return _build(page, (x0, y0, x1, max(y1, top)), grid.xs, [top, *grid.ys], unruled_row=0)
 
 
 def _snap(values: list[float]) -> list[float]:
@@ -109,11 +136,17 @@ def _snap(values: list[float]) -> list[float]:
     return out
 
 
-def _build(page: PageContent, bbox, xs: list[float], ys: list[float]) -> Grid:
+def _build(
+    page: PageContent, bbox, xs: list[float], ys: list[float], unruled_row: int | None = None
+) -> Grid:
+    """Cells from which borders are drawn; in `unruled_row` every column border counts."""
     n_rows, n_cols = len(ys) - 1, len(xs) - 1
     # right_open[r][c]: no border between (r, c) and (r, c+1); down_open likewise.
     right_open = [
-        [not _has_v(page.v_lines, xs[c + 1], ys[r], ys[r + 1]) for c in range(n_cols - 1)]
+        [
+            r != unruled_row and not _has_v(page.v_lines, xs[c + 1], ys[r], ys[r + 1])
+            for c in range(n_cols - 1)
+        ]
         for r in range(n_rows)
     ]
     down_open = [
@@ -174,10 +207,10 @@ def _place_glyphs(glyphs: list[Glyph], xs, ys, owner, cells: list[Cell]) -> None
         per_cell.setdefault(owner[row_of(cy)][c], []).append(g)
     line_rows: dict[int, list[tuple[int, str]]] = {}
     for index, cell_glyphs in per_cell.items():
-        groups = _line_groups(cell_glyphs)
-        cells[index].lines = [_read(group) for group in groups]
+        groups = line_groups(cell_glyphs)
+        cells[index].lines = [read_line(group) for group in groups]
         if cells[index].row_span > 1:
-            line_rows[index] = [(row_of(_centre_y(group)), _read(group)) for group in groups]
+            line_rows[index] = [(row_of(_centre_y(group)), read_line(group)) for group in groups]
     _split_unruled_rows(cells, line_rows)
 
 
@@ -197,7 +230,7 @@ def _split_unruled_rows(cells: list[Cell], line_rows: dict[int, list[tuple[int, 
             cells.append(Cell(row, cell.col, 1, cell.col_span, lines))
 
 
-def _line_groups(glyphs: list[Glyph]) -> list[list[Glyph]]:
+def line_groups(glyphs: list[Glyph]) -> list[list[Glyph]]:
     """Glyphs grouped into visual lines, top line first, each read left to right."""
     # Tight boxes of 一, 、 or “ sit high or low in the line; the glyph origins of one
     # line share a baseline, so lines are grouped by baseline.
@@ -211,7 +244,7 @@ def _line_groups(glyphs: list[Glyph]) -> list[list[Glyph]]:
     return [sorted(line, key=lambda g: g.x0) for line in lines]
 
 
-def _read(line: list[Glyph]) -> str:
+def read_line(line: list[Glyph]) -> str:
     return "".join(g.text for g in line)
 
 
@@ -221,4 +254,4 @@ def _centre_y(line: list[Glyph]) -> float:
 
 def text_lines(glyphs: list[Glyph]) -> list[str]:
     """Group glyphs into visual lines (top first) and read each left to right."""
-    return [_read(group) for group in _line_groups(glyphs)]
+    return [read_line(group) for group in line_groups(glyphs)]

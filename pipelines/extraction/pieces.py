@@ -10,15 +10,23 @@ grid of the next page (Word breaks the page between a title and its table).
 import re
 from dataclasses import dataclass, field
 
-from pipelines.cleaning import normalise_name
-from pipelines.extraction.grid import Grid, find_grids, text_lines
-from pipelines.extraction.pdf_pages import PageContent
+from pipelines.cleaning import looks_like_amount, normalise_name
+from pipelines.extraction.grid import (
+    Grid,
+    find_grids,
+    line_groups,
+    read_line,
+    text_lines,
+    with_row_above,
+)
+from pipelines.extraction.pdf_pages import Glyph, PageContent
 from pipelines.extraction.titles import generic_title, table_key_for_title
 
 _UNIT = re.compile(r"(?:金额)?单位[:：]?\s*(万元|元)")
 _DEPARTMENT = re.compile(r"(?:单位名称|部门名称|预算单位|部门)[:：]\s*(\S+?)(?:单位[:：]|$)")
 # A page number as printed at the foot of a page: 8, -8-, —8—
 _PAGE_NUMBER = re.compile(r"^[-—–]?\d{1,3}[-—–]?$")
+_ROW_PAD = 1.0  # points between a row's tallest glyph and its (missing) top rule
 
 
 @dataclass
@@ -46,6 +54,8 @@ def page_pieces(page: PageContent, carried: list[str]) -> tuple[list[TablePiece]
     pieces = []
     upper = page.height + 1
     for i, grid in enumerate(grids):
+        if (top := _unruled_top_row(page, grid, upper)) is not None:
+            grid = with_row_above(page, grid, top)
         lower = grids[i + 1].bbox[3] if i + 1 < len(grids) else -1.0
         above = _lines_between(page, grid.bbox[3], upper)
         below = _lines_between(page, lower, grid.bbox[1])
@@ -75,6 +85,43 @@ def foot_title(piece: TablePiece) -> list[str]:
 def _is_furniture(line: str) -> bool:
     compact = normalise_name(line)
     return bool(_UNIT.search(compact) or _DEPARTMENT.search(compact) or _PAGE_NUMBER.match(compact))
+
+
+def _unruled_top_row(page: PageContent, grid: Grid, upper: float) -> float | None:
+    """The top of a body row printed right above a grid with neither its top rule nor
+    its column rules (a continuation page's first row): the text lines nearest the
+    grid, within one row height, printed inside its columns (no run of text crosses a
+    column border) and not a title, unit or department line, when they hold an amount."""
+    tallest = max(a - b for a, b in zip(grid.ys, grid.ys[1:], strict=False))
+    reach = min(upper, grid.ys[0] + tallest)
+    band = [g for g in page.glyphs if grid.ys[0] < g.cy < reach]
+    row: list[Glyph] = []
+    for line in reversed(line_groups(band)):  # nearest the grid first
+        text = read_line(line)
+        if (
+            _is_furniture(text)
+            or generic_title(text)
+            or table_key_for_title(text)
+            or not _inside_columns(line, grid.xs)
+        ):
+            break
+        row += line
+    cells = [[g for g in row if a <= g.cx < b] for a, b in zip(grid.xs, grid.xs[1:], strict=False)]
+    if not any(looks_like_amount("".join(text_lines(cell))) for cell in cells):
+        return None
+    return max(g.y1 for g in row) + _ROW_PAD
+
+
+def _inside_columns(line: list[Glyph], xs: list[float]) -> bool:
+    """Every glyph inside the grid and no run of text across a column border: a gap
+    wider than half a glyph separates the runs of a printed row's cells."""
+    if not all(xs[0] <= g.x0 and g.x1 <= xs[-1] for g in line):
+        return False
+    height = max(g.y1 - g.y0 for g in line)
+    for left, right in zip(line, line[1:], strict=False):
+        if right.x0 - left.x1 < height / 2 and any(left.cx < x < right.cx for x in xs[1:-1]):
+            return False
+    return True
 
 
 def _lines_between(page: PageContent, y_low: float, y_high: float) -> list[str]:
