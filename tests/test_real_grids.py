@@ -115,6 +115,33 @@ def test_foot_title_without_unit_line_starts_a_table_not_a_continuation(npc_2017
     assert running["rows"][-1] == {"label": "31002/办公设备购置", "values": ["59.00"]}
 
 
+def test_summary_row_split_by_a_page_break_is_one_item(npc_2017):
+    """A two-sided table whose row the page break split (label filling its cell at the
+    foot of one page, the rest on the next page's first row, no amount there): one
+    item. js_npc_2017 p7/p8 `八、社会保障和就` 1,608.51 | `业支出`; p8/p9 `当年收入`
+    13,649.07 | `小计`."""
+    t01 = npc_2017["tables"]["t01_summary"]
+    assert ("八、社会保障和就业支出", "1608.51") in _side(t01, "expenditure")
+    assert _side(t01, "income")[-3:] == [
+        ("当年收入小计", "13649.07"),
+        ("上年结转资金", None),
+        ("收入合计", "13649.07"),
+    ]
+    assert not any(item in ("业支出", "小计") for item, _ in _side(t01, "expenditure"))
+
+
+def test_summary_item_split_by_a_page_break_without_amounts_is_one_item():
+    """js_procuratorate_2018 p13 ends `十七、国土海洋气象等支`, p14 starts `出`."""
+    t01 = extract_document(REAL / "js_procuratorate_2018.pdf").doc["tables"]["t01_summary"]
+    items = [item for item, _ in _side(t01, "expenditure")]
+    assert items[16:19] == [
+        "十七、国土海洋气象等支出",
+        "十八、住房保障支出",
+        "十九、粮油物资储备支出",
+    ]
+    assert "出" not in items
+
+
 # -- pages drawn at test time ---------------------------------------------------------
 
 

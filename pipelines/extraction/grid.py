@@ -20,6 +20,7 @@ _EDGE_TOL = 1.5  # points: how far a drawn border may sit from a grid line
 _SAME_BASELINE = 1.5  # points: glyph origins this close in y are on one text line
 _MIN_BAND = 4.0  # points: column rules running this far past a table's last row rule
 COLUMN_TOL = 3.0  # points: column borders of one table's pages this close are the same
+_WRAP_ROOM = 1.5  # glyph widths: less room than this after a cell's last line, it is full
 
 
 @dataclass
@@ -31,6 +32,7 @@ class Cell:
     row_span: int
     col_span: int
     lines: list[str] = field(default_factory=list)
+    full: bool = False  # its last line reaches the right border: the text may wrap on
 
     @property
     def text(self) -> str:
@@ -208,8 +210,12 @@ def _place_glyphs(glyphs: list[Glyph], xs, ys, owner, cells: list[Cell]) -> None
     line_rows: dict[int, list[tuple[int, str]]] = {}
     for index, cell_glyphs in per_cell.items():
         groups = line_groups(cell_glyphs)
-        cells[index].lines = [read_line(group) for group in groups]
-        if cells[index].row_span > 1:
+        cell = cells[index]
+        cell.lines = [read_line(group) for group in groups]
+        last = groups[-1]
+        room = xs[cell.col + cell.col_span] - last[-1].x1
+        cell.full = room < _WRAP_ROOM * max(g.x1 - g.x0 for g in last)
+        if cell.row_span > 1:
             line_rows[index] = [(row_of(_centre_y(group)), read_line(group)) for group in groups]
     _split_unruled_rows(cells, line_rows)
 

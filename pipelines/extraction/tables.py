@@ -35,6 +35,9 @@ _TEXT_HEADER = re.compile(r"绩效目标|备注|说明")
 _BRACKET_CODE = re.compile(r"^\[(\d{3,})\](.*)$")
 _LEADING_CODE = re.compile(r"^(\d{3,})(\D.*)?$")
 _SUBTOTAL_PREFIX = re.compile(r"^其中[:：]")
+_ITEM_LABEL = re.compile(
+    r"^(?:[一二三四五六七八九十]+、|\d+[.、]|[(（][一二三四五六七八九十\d]+[)）])"
+)
 _CODE_HEADER = re.compile(r"编码|代码|^[类款项]$")
 
 
@@ -289,24 +292,55 @@ def _two_sided(pieces: list[TablePiece]) -> dict:
     if width < 4 or width > 6:
         raise TableShapeError(f"two-sided table with {width} columns")
     sides: list[list[dict]] = [[] for _ in range(width // 2)]
+    labels: dict[int, Cell] = {}  # side -> the cell its last item was read from
+    page: Grid | None = None
     for grid, index in _body_row_refs(pieces):
-        pending: tuple[int, str] | None = None  # (side, item) waiting for its amount
-        for cell in sorted((c for c in grid.cells if c.row == index), key=lambda c: c.col):
+        row = sorted((c for c in grid.cells if c.row == index), key=lambda c: c.col)
+        if grid is not page and page is not None and _is_split_row_end(row, labels, page):
+            for cell in row:
+                if cell.text.strip():
+                    sides[cell.col // 2][-1]["item"] += normalise_name(cell.text)
+            page = grid
+            continue
+        page = grid
+        pending: tuple[int, Cell] | None = None  # (side, item cell) waiting for its amount
+        for cell in row:
             if cell.col % 2 == 0:
-                if pending and pending[1]:
-                    sides[pending[0]].append({"item": pending[1], "amount": None})
-                pending = (cell.col // 2, normalise_name(cell.text))
+                if pending and pending[1].text.strip():
+                    _add_item(sides, labels, *pending, amount=None)
+                pending = (cell.col // 2, cell)
                 continue
-            side, item = pending if pending else (cell.col // 2, "")
+            side, label = pending if pending else (cell.col // 2, None)
             amount = _amount(cell.text)
-            if item:
-                sides[side].append({"item": item, "amount": amount})
+            if label is not None and label.text.strip():
+                _add_item(sides, labels, side, label, amount)
             elif amount is not None:
                 _place_unlabelled(sides[side], grid.cell_at(index, side * 2), index, amount)
             pending = None
-        if pending and pending[1]:
-            sides[pending[0]].append({"item": pending[1], "amount": None})
+        if pending and pending[1].text.strip():
+            _add_item(sides, labels, *pending, amount=None)
     return dict(zip(SUMMARY_SIDES, sides, strict=False))
+
+
+def _add_item(sides: list[list[dict]], labels: dict, side: int, label: Cell, amount) -> None:
+    sides[side].append({"item": normalise_name(label.text), "amount": amount})
+    labels[side] = label
+
+
+def _is_split_row_end(row: list[Cell], labels: dict[int, Cell], before: Grid) -> bool:
+    """A page's first row that ends a row the page break split (`八、社会保障和就` |
+    `业支出`): it prints no amount, and each of its texts sits under an item on the
+    last row of the page `before` whose text filled its cell, and is no new item
+    (一、, 1., （一）)."""
+    texts = [c for c in row if c.text.strip()]
+    return bool(texts) and all(
+        c.col % 2 == 0
+        and (label := labels.get(c.col // 2)) is not None
+        and label.full
+        and label.row + label.row_span == before.n_rows
+        and not _ITEM_LABEL.match(normalise_name(c.text))
+        for c in texts
+    )
 
 
 def _is_total_row_only(grid: Grid, rows: list[list[str]]) -> bool:
