@@ -31,12 +31,13 @@ from pipelines.extraction.identity import (
     talks_like_budget,
 )
 from pipelines.extraction.pdf_pages import PageContent, document_title, open_pdf, read_pages
-from pipelines.extraction.pieces import TablePiece, page_pieces
+from pipelines.extraction.pieces import TablePiece, foot_title, page_pieces
 from pipelines.extraction.readability import BUDGET_TERMS, judge_page
 from pipelines.extraction.tables import (
     TableShapeError,
     build_generic,
     build_table,
+    continues_table,
     has_breakdown,
 )
 from pipelines.extraction.titles import generic_title, layout_of_title
@@ -87,6 +88,8 @@ def extract_document(path: Path | str, password: str | None = None) -> Extractio
     groups: dict[str, list[TablePiece]] = {}  # table key or generic title -> pieces
     unreadable: dict[str, str] = {}  # group -> why a page of it could not be read
     current: str | None = None
+    carried: list[str] = []  # a title printed under the previous page's last grid
+    unplaced: list[str] = []  # untitled grids that continue no table
     garbled = []
     for page in pages:
         verdict = judge_page(page)
@@ -94,16 +97,24 @@ def extract_document(path: Path | str, password: str | None = None) -> Extractio
             garbled.append(verdict.reason)
             if current is not None:  # the table may go on here: it would be incomplete
                 unreadable[current] = verdict.reason
-            current = None
+            current, carried = None, []
             continue
-        pieces, lines = page_pieces(page)
+        pieces, lines = page_pieces(page, carried)
+        carried = foot_title(pieces[-1]) if pieces else []
         narrative.extend(lines)
         for piece in pieces:
-            group = piece.key or (f"{_GENERIC}{piece.title}" if piece.title else current)
-            if group is None:
-                continue  # an untitled grid that continues nothing
-            groups.setdefault(group, []).append(piece)
+            group = piece.key or (f"{_GENERIC}{piece.title}" if piece.title else None)
+            if group is None and current is not None:
+                if continues_table(piece, groups[current][0]):
+                    group = current
+                else:
+                    unplaced.append(
+                        f"page {page.number}: an untitled grid whose columns "
+                        f"differ from {current} is not part of it; not loaded"
+                    )
             current = group
+            if group is not None:
+                groups.setdefault(group, []).append(piece)
         if not pieces:
             current = None
     by_key = {k: v for k, v in groups.items() if not k.startswith(_GENERIC)}
@@ -111,6 +122,7 @@ def extract_document(path: Path | str, password: str | None = None) -> Extractio
         _refuse_without_tables(path, pages, garbled, title)
     extraction = Extraction(doc={}, path=path, sha256=file_sha256(path), page_count=len(pages))
     extraction.warnings.extend(f"unreadable text on {reason}" for reason in garbled)
+    extraction.warnings.extend(unplaced)
     for group, reason in unreadable.items():
         extraction.warnings.append(f"table {group} dropped: unreadable text on {reason}")
         groups.pop(group, None)

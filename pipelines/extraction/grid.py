@@ -18,6 +18,9 @@ from pipelines.extraction.pdf_pages import Glyph, PageContent
 _SNAP = 2.0  # points: crossings closer than this are the same grid line
 _EDGE_TOL = 1.5  # points: how far a drawn border may sit from a grid line
 _SAME_BASELINE = 1.5  # points: glyph origins this close in y are on one text line
+_MIN_BAND = 4.0  # points: column rules running this far past a table's last row rule
+COLUMN_TOL = 3.0  # points: column borders of one table's pages this close are the same
+_WRAP_ROOM = 1.5  # glyph widths: less room than this after a cell's last line, it is full
 
 
 @dataclass
@@ -29,6 +32,7 @@ class Cell:
     row_span: int
     col_span: int
     lines: list[str] = field(default_factory=list)
+    full: bool = False  # its last line reaches the right border: the text may wrap on
 
     @property
     def text(self) -> str:
@@ -62,6 +66,19 @@ class Grid:
             row.sort(key=lambda c: c.col)
         return out
 
+    def cell_at(self, row: int, col: int) -> Cell:
+        """The (possibly merged) cell covering grid position (row, col)."""
+        return next(
+            c
+            for c in self.cells
+            if c.row <= row < c.row + c.row_span and c.col <= col < c.col + c.col_span
+        )
+
+    def lines_up_with(self, ref: "Grid") -> bool:
+        """Every column border sits on one of `ref`'s: a page of the same table (a last
+        page holding only 合计 across the label columns lacks the inner borders)."""
+        return all(any(abs(x - r) <= COLUMN_TOL for r in ref.xs) for x in self.xs)
+
     def matrix(self) -> list[list[str | None]]:
         """Text by grid position; a merged cell's text sits at its top-left slot, the
         rest of its span is None, an empty cell is ''."""
@@ -82,9 +99,35 @@ def find_grids(page: PageContent) -> list[Grid]:
         ys = _snap(sorted((y for _, y in joints), reverse=True))
         if len(xs) < 2 or len(ys) < 2:
             continue
-        grids.append(_build(page, bbox, xs, ys))
+        grids.append(_build(page, bbox, xs, _with_edge_rows(page, bbox, xs, ys)))
     grids.sort(key=lambda g: -g.bbox[3])
     return grids
+
+
+def _with_edge_rows(page: PageContent, bbox, xs: list[float], ys: list[float]) -> list[float]:
+    """Row borders plus the table's outer edges where its top or bottom rule is missing.
+
+    A page break can leave a table's first (or last) row without its outer rule while
+    its column rules are drawn: they run on past the last crossing, and the band they
+    enclose is a row when text is printed in it.
+    """
+    x0, bottom, x1, top = bbox
+    if top - ys[0] >= _MIN_BAND and _has_text(page, x0, x1, ys[0], top):
+        ys = [top, *ys]
+    if ys[-1] - bottom >= _MIN_BAND and _has_text(page, x0, x1, bottom, ys[-1]):
+        ys = [*ys, bottom]
+    return ys
+
+
+def _has_text(page: PageContent, x0: float, x1: float, y0: float, y1: float) -> bool:
+    return any(x0 <= g.cx <= x1 and y0 <= g.cy <= y1 for g in page.glyphs)
+
+
+def with_row_above(page: PageContent, grid: Grid, top: float) -> Grid:
+    """The grid with one more row on top reaching up to `top`: a first row printed with
+    neither its top rule nor its column rules, whose cells are the grid's columns."""
+    x0, y0, x1, y1 = grid.bbox
+    return _build(page, (x0, y0, x1, max(y1, top)), grid.xs, [top, *grid.ys], unruled_row=0)
 
 
 def _snap(values: list[float]) -> list[float]:
@@ -95,11 +138,17 @@ def _snap(values: list[float]) -> list[float]:
     return out
 
 
-def _build(page: PageContent, bbox, xs: list[float], ys: list[float]) -> Grid:
+def _build(
+    page: PageContent, bbox, xs: list[float], ys: list[float], unruled_row: int | None = None
+) -> Grid:
+    """Cells from which borders are drawn; in `unruled_row` every column border counts."""
     n_rows, n_cols = len(ys) - 1, len(xs) - 1
     # right_open[r][c]: no border between (r, c) and (r, c+1); down_open likewise.
     right_open = [
-        [not _has_v(page.v_lines, xs[c + 1], ys[r], ys[r + 1]) for c in range(n_cols - 1)]
+        [
+            r != unruled_row and not _has_v(page.v_lines, xs[c + 1], ys[r], ys[r + 1])
+            for c in range(n_cols - 1)
+        ]
         for r in range(n_rows)
     ]
     down_open = [
@@ -160,10 +209,14 @@ def _place_glyphs(glyphs: list[Glyph], xs, ys, owner, cells: list[Cell]) -> None
         per_cell.setdefault(owner[row_of(cy)][c], []).append(g)
     line_rows: dict[int, list[tuple[int, str]]] = {}
     for index, cell_glyphs in per_cell.items():
-        groups = _line_groups(cell_glyphs)
-        cells[index].lines = [_read(group) for group in groups]
-        if cells[index].row_span > 1:
-            line_rows[index] = [(row_of(_centre_y(group)), _read(group)) for group in groups]
+        groups = line_groups(cell_glyphs)
+        cell = cells[index]
+        cell.lines = [read_line(group) for group in groups]
+        last = groups[-1]
+        room = xs[cell.col + cell.col_span] - last[-1].x1
+        cell.full = room < _WRAP_ROOM * max(g.x1 - g.x0 for g in last)
+        if cell.row_span > 1:
+            line_rows[index] = [(row_of(_centre_y(group)), read_line(group)) for group in groups]
     _split_unruled_rows(cells, line_rows)
 
 
@@ -183,7 +236,7 @@ def _split_unruled_rows(cells: list[Cell], line_rows: dict[int, list[tuple[int, 
             cells.append(Cell(row, cell.col, 1, cell.col_span, lines))
 
 
-def _line_groups(glyphs: list[Glyph]) -> list[list[Glyph]]:
+def line_groups(glyphs: list[Glyph]) -> list[list[Glyph]]:
     """Glyphs grouped into visual lines, top line first, each read left to right."""
     # Tight boxes of 一, 、 or “ sit high or low in the line; the glyph origins of one
     # line share a baseline, so lines are grouped by baseline.
@@ -197,7 +250,7 @@ def _line_groups(glyphs: list[Glyph]) -> list[list[Glyph]]:
     return [sorted(line, key=lambda g: g.x0) for line in lines]
 
 
-def _read(line: list[Glyph]) -> str:
+def read_line(line: list[Glyph]) -> str:
     return "".join(g.text for g in line)
 
 
@@ -207,4 +260,4 @@ def _centre_y(line: list[Glyph]) -> float:
 
 def text_lines(glyphs: list[Glyph]) -> list[str]:
     """Group glyphs into visual lines (top first) and read each left to right."""
-    return [_read(group) for group in _line_groups(glyphs)]
+    return [read_line(group) for group in line_groups(glyphs)]

@@ -23,6 +23,7 @@ _THIN = 2.0
 # Segments shorter than this are text decorations, not cell borders.
 _MIN_LINE_LENGTH = 3.0
 _PASSWORD_ERROR = 4  # FPDF_ERR_PASSWORD
+_LINE_END_HYPHEN = 0x02  # pdfium's code for a hyphen that ends a wrapped line
 
 
 @dataclass(frozen=True, slots=True)
@@ -172,7 +173,10 @@ def _glyphs(textpage: pdfium.PdfTextPage) -> tuple[list[Glyph], int, int]:
         code = pdfium_c.FPDFText_GetUnicode(raw, i)
         if pdfium_c.FPDFText_HasUnicodeMapError(raw, i) == 1:
             unmapped += 1
-        if code in (0x0D, 0x0A, 0x09, 0x00, 0xFFFE, 0xFFFF):
+        text = _char_text(
+            code, code == _LINE_END_HYPHEN and pdfium_c.FPDFText_IsHyphen(raw, i) == 1
+        )
+        if text is None:
             continue
         pdfium_c.FPDFText_GetCharBox(raw, i, left, right, bottom, top)
         pdfium_c.FPDFText_GetCharOrigin(raw, i, origin_x, origin_y)
@@ -180,7 +184,7 @@ def _glyphs(textpage: pdfium.PdfTextPage) -> tuple[list[Glyph], int, int]:
         angles[min(angles, key=lambda a: min(abs(a - degrees), 360 - abs(a - degrees)))] += 1
         glyphs.append(
             Glyph(
-                chr(code),
+                text,
                 left.value,
                 bottom.value,
                 right.value,
@@ -190,6 +194,19 @@ def _glyphs(textpage: pdfium.PdfTextPage) -> tuple[list[Glyph], int, int]:
             )
         )
     return glyphs, unmapped, max(angles, key=angles.get)
+
+
+def _char_text(code: int, line_end_hyphen: bool) -> str | None:
+    """The printed character, or None for a code that prints nothing.
+
+    pdfium reports a `-` that ends a wrapped line (`2023年-` / `2024年` in one cell) as
+    U+0002 and flags it a hyphen; every other control character or non-character
+    (U+FFFE) is layout, never text."""
+    if line_end_hyphen:
+        return "-"
+    if code < 0x20 or 0x7F <= code <= 0x9F or code in (0xFFFE, 0xFFFF):
+        return None
+    return chr(code)
 
 
 def _path_lines(obj, h_out: list, v_out: list) -> None:
@@ -238,18 +255,30 @@ def _add_segment(a, b, h_out: list, v_out: list) -> None:
 
 def _merge_collinear(lines: list, horizontal: bool, tol: float = 1.0) -> list:
     """Join touching segments on one line: spreadsheets draw every cell border apart,
-    and camelot's crossing search is quadratic in the number of segments."""
+    and camelot's crossing search is quadratic in the number of segments.
+
+    Segments of one border may sit a fraction of a point apart (Word draws a column's
+    header rule at x=355.0 and its body rule at 355.1): they are one line, and each
+    segment keeps its own extent, so a short one never hides a long one beside it."""
     if horizontal:
         keyed = sorted(((y0, x0, x1) for x0, y0, x1, _ in lines))
     else:
         keyed = sorted(((x0, y0, y1) for x0, y0, _, y1 in lines))
-    merged: list[list[float]] = []
-    for pos, lo, hi in keyed:
-        last = merged[-1] if merged else None
-        if last and abs(pos - last[0]) <= tol and lo <= last[2] + tol:
-            last[2] = max(last[2], hi)
+    clusters: list[list[tuple[float, float, float]]] = []
+    for segment in keyed:
+        if clusters and segment[0] - clusters[-1][-1][0] <= tol:
+            clusters[-1].append(segment)
         else:
-            merged.append([pos, lo, hi])
+            clusters.append([segment])
+    merged: list[list[float]] = []
+    for cluster in clusters:
+        start = len(merged)
+        for pos, lo, hi in sorted(cluster, key=lambda s: s[1]):
+            last = merged[-1] if len(merged) > start else None
+            if last and lo <= last[2] + tol:
+                last[2] = max(last[2], hi)
+            else:
+                merged.append([pos, lo, hi])
     if horizontal:
         return [(lo, pos, hi, pos) for pos, lo, hi in merged]
     return [(pos, lo, pos, hi) for pos, lo, hi in merged]

@@ -2,18 +2,31 @@
 
 A long table spans pages; each page repeats the title (Guangzhou) or not (some
 provinces). A grid whose title names a standard table starts or continues that
-table; an untitled grid right after a table's page continues it.
+table; an untitled grid right after a table's page continues it when its columns
+line up. A title printed at the foot of a page, under its last grid, names the first
+grid of the next page (Word breaks the page between a title and its table).
 """
 
 import re
 from dataclasses import dataclass, field
 
-from pipelines.cleaning import normalise_name
-from pipelines.extraction.grid import Grid, find_grids, text_lines
-from pipelines.extraction.pdf_pages import PageContent
+from pipelines.cleaning import looks_like_amount, normalise_name
+from pipelines.extraction.grid import (
+    Grid,
+    find_grids,
+    line_groups,
+    read_line,
+    text_lines,
+    with_row_above,
+)
+from pipelines.extraction.identity import department_on_line
+from pipelines.extraction.pdf_pages import Glyph, PageContent
 from pipelines.extraction.titles import generic_title, table_key_for_title
 
 _UNIT = re.compile(r"(?:金额)?单位[:：]?\s*(万元|元)")
+# A page number as printed at the foot of a page: 8, -8-, —8—
+_PAGE_NUMBER = re.compile(r"^[-—–]?\d{1,3}[-—–]?$")
+_ROW_PAD = 1.0  # points between a row's tallest glyph and its (missing) top rule
 
 
 @dataclass
@@ -28,20 +41,86 @@ class TablePiece:
     unit: str | None = None
 
 
-def page_pieces(page: PageContent) -> tuple[list[TablePiece], list[str]]:
-    """The page's table pieces and, when it has no grid, its text lines (narrative)."""
+def page_pieces(page: PageContent, carried: list[str]) -> tuple[list[TablePiece], list[str]]:
+    """The page's table pieces and, when it has no grid, its text lines (narrative).
+
+    `carried`: the title lines printed at the foot of the previous page
+    (`foot_title`); they name this page's first grid when it prints no title above it.
+    """
     grids = find_grids(page)
     if not grids:
         return [], text_lines(page.glyphs)
     pieces = []
     upper = page.height + 1
     for i, grid in enumerate(grids):
+        if (top := _unruled_top_row(page, grid, upper)) is not None:
+            grid = with_row_above(page, grid, top)
         lower = grids[i + 1].bbox[3] if i + 1 < len(grids) else -1.0
         above = _lines_between(page, grid.bbox[3], upper)
         below = _lines_between(page, lower, grid.bbox[1])
-        pieces.append(_piece(grid, above, below))
+        piece = _piece(grid, above, below)
+        if i == 0 and carried and piece.title is None:
+            piece = _piece(grid, carried + above, below)
+        pieces.append(piece)
         upper = grid.bbox[1]
     return pieces, []
+
+
+def foot_title(piece: TablePiece) -> list[str]:
+    """The lines under a page's last grid from a table title on, when nothing but unit,
+    department or page-number lines follows that title: its grid is on the next page."""
+    below = piece.below
+    for start in range(len(below)):
+        for end in (start + 1, start + 2):  # a long title may wrap onto a second line
+            if (
+                end <= len(below)
+                and generic_title("".join(below[start:end]))
+                and all(_is_furniture(line) for line in below[end:])
+            ):
+                return below[start:]
+    return []
+
+
+def _is_furniture(line: str) -> bool:
+    compact = normalise_name(line)
+    return bool(_UNIT.search(compact) or department_on_line(compact) or _PAGE_NUMBER.match(compact))
+
+
+def _unruled_top_row(page: PageContent, grid: Grid, upper: float) -> float | None:
+    """The top of a body row printed right above a grid with neither its top rule nor
+    its column rules (a continuation page's first row): the text lines nearest the
+    grid, within one row height, printed inside its columns (no run of text crosses a
+    column border) and not a title, unit or department line, when they hold an amount."""
+    tallest = max(a - b for a, b in zip(grid.ys, grid.ys[1:], strict=False))
+    reach = min(upper, grid.ys[0] + tallest)
+    band = [g for g in page.glyphs if grid.ys[0] < g.cy < reach]
+    row: list[Glyph] = []
+    for line in reversed(line_groups(band)):  # nearest the grid first
+        text = read_line(line)
+        if (
+            _is_furniture(text)
+            or generic_title(text)
+            or table_key_for_title(text)
+            or not _inside_columns(line, grid.xs)
+        ):
+            break
+        row += line
+    cells = [[g for g in row if a <= g.cx < b] for a, b in zip(grid.xs, grid.xs[1:], strict=False)]
+    if not any(looks_like_amount("".join(text_lines(cell))) for cell in cells):
+        return None
+    return max(g.y1 for g in row) + _ROW_PAD
+
+
+def _inside_columns(line: list[Glyph], xs: list[float]) -> bool:
+    """Every glyph inside the grid and no run of text across a column border: a gap
+    wider than half a glyph separates the runs of a printed row's cells."""
+    if not all(xs[0] <= g.x0 and g.x1 <= xs[-1] for g in line):
+        return False
+    height = max(g.y1 - g.y0 for g in line)
+    for left, right in zip(line, line[1:], strict=False):
+        if right.x0 - left.x1 < height / 2 and any(left.cx < x < right.cx for x in xs[1:-1]):
+            return False
+    return True
 
 
 def _lines_between(page: PageContent, y_low: float, y_high: float) -> list[str]:

@@ -25,7 +25,7 @@ from pipelines.cleaning import (
     normalise_name,
     parse_amount,
 )
-from pipelines.extraction.grid import Grid
+from pipelines.extraction.grid import COLUMN_TOL, Cell, Grid
 from pipelines.extraction.pieces import TablePiece
 
 THREE_PUBLIC = "t07_three_public"
@@ -35,7 +35,9 @@ _TEXT_HEADER = re.compile(r"绩效目标|备注|说明")
 _BRACKET_CODE = re.compile(r"^\[(\d{3,})\](.*)$")
 _LEADING_CODE = re.compile(r"^(\d{3,})(\D.*)?$")
 _SUBTOTAL_PREFIX = re.compile(r"^其中[:：]")
-_COLUMN_TOL = 3.0  # points: column borders of a table's pages this close are the same
+_ITEM_LABEL = re.compile(
+    r"^(?:[一二三四五六七八九十]+、|\d+[.、]|[(（][一二三四五六七八九十\d]+[)）])"
+)
 _CODE_HEADER = re.compile(r"编码|代码|^[类款项]$")
 
 
@@ -90,7 +92,7 @@ def _slots(grid: Grid, ref: Grid | None = None) -> list[list[str]]:
         return [[text or "" for text in row] for row in grid.matrix()]
     out = [[""] * ref.n_cols for _ in range(grid.n_rows)]
     for cell in grid.cells:
-        left = grid.xs[cell.col] + _COLUMN_TOL
+        left = grid.xs[cell.col] + COLUMN_TOL
         target = max((i for i, x in enumerate(ref.xs[:-1]) if x <= left), default=0)
         out[cell.row][target] = cell.text
     return out
@@ -98,7 +100,7 @@ def _slots(grid: Grid, ref: Grid | None = None) -> list[list[str]]:
 
 def _same_columns(grid: Grid, ref: Grid) -> bool:
     return len(grid.xs) == len(ref.xs) and all(
-        abs(a - b) <= _COLUMN_TOL for a, b in zip(grid.xs, ref.xs, strict=True)
+        abs(a - b) <= COLUMN_TOL for a, b in zip(grid.xs, ref.xs, strict=True)
     )
 
 
@@ -115,11 +117,27 @@ def _header_count(rows: list[list[str]]) -> int:
     return len(rows)
 
 
+def _header_texts(rows: list[list[str]]) -> set[str]:
+    return {normalise_name(t) for row in rows[: _header_count(rows)] for t in row if t.strip()}
+
+
+def continues_table(piece: TablePiece, first: TablePiece) -> bool:
+    """An untitled grid goes on with the table whose first page is `first` when its
+    columns line up with that page's or its top row repeats that page's header; a
+    ruled table of the narrative after the last table does neither."""
+    if piece.grid.lines_up_with(first.grid):
+        return True
+    top = _slots(piece.grid)[0]
+    return any(t.strip() for t in top) and _is_repeated_header(
+        top, _header_texts(_slots(first.grid))
+    )
+
+
 def _body_row_refs(pieces: list[TablePiece]) -> list[tuple[Grid, int]]:
     """(grid, row index) of every data row on every page, repeated headers dropped."""
     first = _slots(pieces[0].grid)
     n_header = _header_count(first)
-    header_texts = {normalise_name(t) for row in first[:n_header] for t in row if t.strip()}
+    header_texts = _header_texts(first)
     refs = [(pieces[0].grid, i) for i in range(n_header, len(first))]
     for piece in pieces[1:]:
         rows = _slots(piece.grid, pieces[0].grid)
@@ -274,22 +292,55 @@ def _two_sided(pieces: list[TablePiece]) -> dict:
     if width < 4 or width > 6:
         raise TableShapeError(f"two-sided table with {width} columns")
     sides: list[list[dict]] = [[] for _ in range(width // 2)]
+    labels: dict[int, Cell] = {}  # side -> the cell its last item was read from
+    page: Grid | None = None
     for grid, index in _body_row_refs(pieces):
-        pending: tuple[int, str] | None = None  # (side, item) waiting for its amount
-        for cell in sorted((c for c in grid.cells if c.row == index), key=lambda c: c.col):
+        row = sorted((c for c in grid.cells if c.row == index), key=lambda c: c.col)
+        if grid is not page and page is not None and _is_split_row_end(row, labels, page):
+            for cell in row:
+                if cell.text.strip():
+                    sides[cell.col // 2][-1]["item"] += normalise_name(cell.text)
+            page = grid
+            continue
+        page = grid
+        pending: tuple[int, Cell] | None = None  # (side, item cell) waiting for its amount
+        for cell in row:
             if cell.col % 2 == 0:
-                if pending and pending[1]:
-                    sides[pending[0]].append({"item": pending[1], "amount": None})
-                pending = (cell.col // 2, normalise_name(cell.text))
+                if pending and pending[1].text.strip():
+                    _add_item(sides, labels, *pending, amount=None)
+                pending = (cell.col // 2, cell)
                 continue
-            side, item = pending if pending else (cell.col // 2, "")
+            side, label = pending if pending else (cell.col // 2, None)
             amount = _amount(cell.text)
-            if item or amount is not None:
-                sides[side].append({"item": item, "amount": amount})
+            if label is not None and label.text.strip():
+                _add_item(sides, labels, side, label, amount)
+            elif amount is not None:
+                _place_unlabelled(sides[side], grid.cell_at(index, side * 2), index, amount)
             pending = None
-        if pending and pending[1]:
-            sides[pending[0]].append({"item": pending[1], "amount": None})
+        if pending and pending[1].text.strip():
+            _add_item(sides, labels, *pending, amount=None)
     return dict(zip(SUMMARY_SIDES, sides, strict=False))
+
+
+def _add_item(sides: list[list[dict]], labels: dict, side: int, label: Cell, amount) -> None:
+    sides[side].append({"item": normalise_name(label.text), "amount": amount})
+    labels[side] = label
+
+
+def _is_split_row_end(row: list[Cell], labels: dict[int, Cell], before: Grid) -> bool:
+    """A page's first row that ends a row the page break split (`八、社会保障和就` |
+    `业支出`): it prints no amount, and each of its texts sits under an item on the
+    last row of the page `before` whose text filled its cell, and is no new item
+    (一、, 1., （一）)."""
+    texts = [c for c in row if c.text.strip()]
+    return bool(texts) and all(
+        c.col % 2 == 0
+        and (label := labels.get(c.col // 2)) is not None
+        and label.full
+        and label.row + label.row_span == before.n_rows
+        and not _ITEM_LABEL.match(normalise_name(c.text))
+        for c in texts
+    )
 
 
 def _is_total_row_only(grid: Grid, rows: list[list[str]]) -> bool:
@@ -370,14 +421,38 @@ def _two_sided_by_header(pieces: list[TablePiece]) -> dict:
         raise TableShapeError(f"two-sided table header {leaf}")
     bounds = [*item_cols, len(leaf)]
     sides: list[list[dict]] = [[] for _ in item_cols]
-    for row in rows:
+    slots = {id(p.grid): _slots(p.grid, grid) for p in pieces}
+    for page_grid, index in _body_row_refs(pieces):
+        row = slots[id(page_grid)][index]
         for side, (item_col, end) in enumerate(zip(bounds, bounds[1:], strict=False)):
             if end - item_col < 2:
                 raise TableShapeError(f"two-sided table side without amounts: {leaf}")
             item, amount = normalise_name(row[item_col]), _amount(row[item_col + 1])
-            if item or amount is not None:
+            if item:
                 sides[side].append({"item": item, "amount": amount})
+            elif amount is not None:
+                aligned = _same_columns(page_grid, grid)
+                label = page_grid.cell_at(index, item_col) if aligned else None
+                _place_unlabelled(sides[side], label, index, amount)
     return dict(zip(SUMMARY_SIDES, sides, strict=False))
+
+
+def _place_unlabelled(lines: list[dict], label: Cell | None, row: int, amount: str) -> None:
+    """An amount on a row where its side prints no label belongs to the label whose
+    merged cell reaches down into that row from above (a total's label spanning two
+    rows, its amount on the lower one) while that label has no amount yet. Otherwise
+    it stays unlabelled (item ""), never dropped, for the checks to report."""
+    last = lines[-1] if lines else None
+    if (
+        label is not None
+        and label.row < row
+        and last is not None
+        and last["amount"] is None
+        and last["item"] == normalise_name(label.text) != ""
+    ):
+        last["amount"] = amount
+    else:
+        lines.append({"item": "", "amount": amount})
 
 
 def build_generic(title: str, pieces: list[TablePiece]) -> dict:
