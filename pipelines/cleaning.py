@@ -81,6 +81,24 @@ def parse_amount(text: str | None) -> Decimal | None:
     return -value if negative else value
 
 
+def printed_decimals(text: str | None) -> int | None:
+    """How many decimals a printed amount shows (`22,118,861` 0, `1,234.5` 1).
+
+    None where the cell is no evidence of the precision printed: a blank, a zero, a
+    non-amount, or digits with neither a thousands separator nor a decimal point, which
+    may as well be a subject code (`204`, `2040601`) as a small amount.
+    """
+    try:
+        value = parse_amount(text)
+    except AmountError:
+        return None
+    compact = unicodedata.normalize("NFKC", text or "")
+    if not value or not ("," in compact or "." in compact):
+        return None
+    _, _, decimals = _WHITESPACE.sub("", compact).partition(".")
+    return len(decimals.rstrip(")"))
+
+
 def format_amount(value: Decimal) -> str:
     """The budget-doc/1 spelling of an amount: two decimals, no separators."""
     return str(value.quantize(_CENT))

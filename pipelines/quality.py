@@ -284,11 +284,19 @@ class _Doc:
         return _amount(text) * self.scale(table_key)
 
     def step(self, *table_keys: str) -> Decimal:
-        """The coarsest last printed digit among the tables compared, in the document unit."""
-        return max(
-            (self.steps.get(_unit(self.doc, k), _CENT) * self.scale(k) for k in table_keys),
-            default=_CENT,
-        )
+        """The coarsest last printed digit among the tables compared, in the document unit.
+
+        A table that records `printed_decimals` (extraction saw an amount printed with
+        fewer decimals than two, e.g. `22,118,861` beside `86,959,408.34`) uses that digit;
+        otherwise the digit its unit prints across the document.
+        """
+        return max((self._table_step(k) * self.scale(k) for k in table_keys), default=_CENT)
+
+    def _table_step(self, table_key: str) -> Decimal:
+        decimals = (_tables(self.doc).get(table_key) or {}).get("printed_decimals")
+        if decimals is not None:
+            return Decimal(1).scaleb(-int(decimals))
+        return self.steps.get(_unit(self.doc, table_key), _CENT)
 
     def compare(self, tables: Iterable[str], table, row, column, rule, expected, actual, addends=1):
         return Comparison(

@@ -15,6 +15,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from pipelines import quality
+from pipelines.cleaning import printed_decimals
 from pipelines.extraction import extract_document
 
 REPO = Path(__file__).resolve().parents[1]
@@ -220,3 +221,44 @@ def test_hierarchy_severity_tracks_digit_and_addends(parts, delta_cents):
         within = abs(Decimal(delta_cents) / 100) <= step * addends / 2
         assert outcome.severity == ("WARN" if within else "ERROR")
         assert outcome.findings[0].row == "301 类"
+
+
+@pytest.mark.parametrize(
+    ("printed", "decimals"),
+    [
+        ("22,118,861", 0),
+        ("86,959,408.34", 2),
+        ("15897.44", 2),
+        ("(1,234.5)", 1),
+        ("204", None),  # a subject code as much as an amount: no evidence
+        ("0", None),
+        ("0.00", None),
+        ("", None),
+        ("一、基本支出", None),
+    ],
+)
+def test_printed_decimals_reads_only_cells_that_show_their_precision(printed, decimals):
+    assert printed_decimals(printed) == decimals
+
+
+@pytest.fixture(scope="module")
+def justice() -> dict:
+    """A real Shanghai unit budget printed with cents, except a few whole-元 cells
+    (p11 t03 合计 基本支出 `22,118,861` where its rows add up to 22,118,861.34)."""
+    return extract_document(REAL / "sh_putuo_justice_2026_unit.pdf").doc
+
+
+def test_a_table_with_whole_yuan_cells_records_them_and_its_tails_are_warnings(justice):
+    t03 = justice["tables"]["t03_expenditure"]
+    assert t03["printed_decimals"] == 0
+    total = next(r for r in t03["rows"] if r["name"] == "合计")
+    assert total["values"] == ["86959408.34", "22118861.00", "64840547.00"]  # as printed, p12
+    assert "printed_decimals" not in justice["tables"]["t04_fiscal_summary"]  # all cents
+    found = _findings(quality.check_hierarchy(justice))
+    tail = ("t03_expenditure", "合计", "基本支出", Decimal("-0.34"))
+    assert ("WARN", *tail, "½ × 1 × 4 = 2") in found
+    # The same tail in a table recorded as printed with cents is an ERROR.
+    cents = copy.deepcopy(justice)
+    del cents["tables"]["t03_expenditure"]["printed_decimals"]
+    found = _findings(quality.check_hierarchy(cents))
+    assert ("ERROR", *tail, "½ × 0.01 × 4 = 0.02") in found

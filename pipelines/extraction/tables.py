@@ -24,6 +24,7 @@ from pipelines.cleaning import (
     normalise_long_text,
     normalise_name,
     parse_amount,
+    printed_decimals,
 )
 from pipelines.extraction.grid import COLUMN_TOL, Cell, Grid
 from pipelines.extraction.pieces import TablePiece
@@ -67,7 +68,7 @@ def build_table(key: str, pieces: list[TablePiece]) -> dict:
     else:
         rows = _body_rows(pieces)
         if key in CODED and _is_total_row_only(pieces[0].grid, rows):
-            return _total_row_only(pieces[0].grid, rows)
+            return _with_precision(_total_row_only(pieces[0].grid, rows), pieces)
         layout = _layout(pieces[0].grid)
         if key == PROJECTS:
             table = _projects(rows, layout)
@@ -79,6 +80,18 @@ def build_table(key: str, pieces: list[TablePiece]) -> dict:
             raise TableShapeError(f"unknown table key {key}")
     if note:
         table["note"] = note
+    return _with_precision(table, pieces)
+
+
+def _with_precision(table: dict, pieces: list[TablePiece]) -> dict:
+    """Record `printed_decimals` when a table prints an amount with fewer decimals than
+    the format's two (`22,118,861` beside `86,959,408.34`, or whole 元 throughout): the
+    rounding check allows ½ unit of that digit, which two-decimal strings cannot show."""
+    decimals = [
+        d for p in pieces for cell in p.grid.cells if (d := printed_decimals(cell.text)) is not None
+    ]
+    if decimals and min(decimals) < 2:
+        table["printed_decimals"] = min(decimals)
     return table
 
 
@@ -474,7 +487,7 @@ def build_generic(title: str, pieces: list[TablePiece]) -> dict:
         label = "/".join(normalise_name(row[c]) for c in label_cols if c < len(row) and row[c])
         out.append({"label": label, "values": _amounts(row, value_cols)})
     columns = [_SUBTOTAL_PREFIX.sub("", leaf[c]) for c in value_cols]
-    return {"title": title, "columns": columns, "rows": out}
+    return _with_precision({"title": title, "columns": columns, "rows": out}, pieces)
 
 
 _EMPTY_MARKERS = ("本表本年无发生额", "此表为空", "本表为空", "为空表", "无相关收支")
