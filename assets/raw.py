@@ -1,4 +1,4 @@
-"""Raw layer: the published budget PDF of one partition (department × fiscal year)."""
+"""Raw layer: the published budget PDF of one partition (department × fiscal year × kind)."""
 
 from pathlib import Path
 
@@ -70,7 +70,8 @@ def _resolve_path(
 def raw_budget_pdf(
     context: dg.AssetExecutionContext, config: RawBudgetPdfConfig, inbox: BudgetInbox
 ) -> dict:
-    """One published budget PDF (部门预算公开) per department and fiscal year, as received."""
+    """One published budget PDF (部门预算公开) per department, fiscal year and kind
+    (部门预算 or 单位预算), as received."""
     path = _resolve_path(context, config, inbox)
     if not path.is_file():
         raise reject(path, "no such file")
@@ -88,14 +89,7 @@ def raw_budget_pdf(
         "size_bytes": stat.st_size,
         "department": identity.department,
         "fiscal_year": identity.fiscal_year,
+        "document_kind": identity.kind,
     }
-    context.add_output_metadata(
-        {
-            "path": dg.MetadataValue.path(record["path"]),
-            "sha256": record["sha256"],
-            "size_bytes": record["size_bytes"],
-            "department": identity.department,
-            "fiscal_year": identity.fiscal_year,
-        }
-    )
+    context.add_output_metadata(record | {"path": dg.MetadataValue.path(record["path"])})
     return record

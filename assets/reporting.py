@@ -23,7 +23,8 @@ VIEW_COLUMN_DESCRIPTIONS = COLUMN_DESCRIPTIONS | {
 _REFERENCE = re.compile(r"\b(?:from|join)\s+(\w+)", re.IGNORECASE)
 _VIEW = re.compile(r"create\s+or\s+replace\s+view\s+(\w+)", re.IGNORECASE)
 _DOCUMENTS_SQL = (
-    "select dim_department.department, dim_document.fiscal_year from dim_document "
+    "select dim_department.department, dim_document.fiscal_year, dim_document.document_kind "
+    "from dim_document "
     "inner join dim_department on dim_department.department_id = dim_document.department_id"
 )
 
@@ -63,14 +64,14 @@ VIEWS = [_view_spec(name) for name in sql_names("views")]
 _SQL = {view: sql for view, sql, _ in VIEWS}
 
 
-def _document_identity(con, key: str) -> tuple[str, int]:
-    for department, year in con.execute(_DOCUMENTS_SQL).fetchall():
-        if partition_key(DocumentIdentity(department, year)) == key:
-            return department, year
+def _document_identity(con, key: str) -> DocumentIdentity:
+    for row in con.execute(_DOCUMENTS_SQL).fetchall():
+        if partition_key(identity := DocumentIdentity(*row)) == key:
+            return identity
     raise dg.Failure(f"partition {key!r} is not loaded")
 
 
-def view_metadata(con, view: str, sql: str, identity: tuple[str, int], path) -> dict:
+def view_metadata(con, view: str, sql: str, identity: DocumentIdentity, path) -> dict:
     """Recreate one view; its rows for this document: count, described schema, preview, SQL."""
     con.execute(sql)
     columns = con.execute(
@@ -79,12 +80,15 @@ def view_metadata(con, view: str, sql: str, identity: tuple[str, int], path) -> 
         {"view": view},
     ).fetchall()
     names = {c for c, _ in columns}
-    where = (
-        "where department = $department and fiscal_year = $fiscal_year"
-        if {"department", "fiscal_year"} <= names
-        else ""
-    )
-    params = {"department": identity[0], "fiscal_year": identity[1]} if where else {}
+    params = {
+        "department": identity.department,
+        "fiscal_year": identity.fiscal_year,
+        "document_kind": identity.kind,
+    }
+    if params.keys() <= names:
+        where = "where " + " and ".join(f"{column} = ${column}" for column in params)
+    else:
+        where, params = "", {}
     query = f"select * from {view} {where}"  # view: a fixed identifier from sql/views
     (n,) = con.execute(f"select count(*) from ({query})", params).fetchone()
     preview = con.execute(f"{query} limit 10", params).df()

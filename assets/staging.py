@@ -164,7 +164,7 @@ def stg_budget_tables(
         raise reject(exc.path, exc.reason) from None
     doc = extraction.doc
     try:
-        identity = DocumentIdentity(doc["department"], int(doc["fiscal_year"]))
+        identity = DocumentIdentity.of(doc)
     except (KeyError, TypeError, ValueError):
         raise reject(extraction.path, "the parsed document has no department or year") from None
     if partition_key(identity) != context.partition_key:

@@ -96,7 +96,10 @@ SLICES: dict[str, str] = {
         "where expenditure_type in (select expenditure_type from fact_expenditure_by_function "
         "where document_id = $document_id)"
     ),
-    "fact_dq_check": "where department = $department and fiscal_year = $fiscal_year",
+    "fact_dq_check": (
+        "where department = $department and fiscal_year = $fiscal_year "
+        "and document_kind = $document_kind"
+    ),
 }
 
 COLUMN_DESCRIPTIONS = {
@@ -109,7 +112,7 @@ COLUMN_DESCRIPTIONS = {
     "department": "publishing department (部门 or 单位) under its canonical name (aliases)",
     "department_id": "surrogate key of dim_department",
     "detail": "what the check compared and the offending rows",
-    "document_id": "surrogate key of dim_document (one loaded department × year edition)",
+    "document_id": "surrogate key of dim_document (one loaded department × year × kind edition)",
     "document_kind": "department (部门预算) or unit (单位预算) budget",
     "expenditure_type": "expenditure-type column (基本支出, 项目支出, …) as printed",
     "fiscal_year": "budget year",
@@ -290,6 +293,7 @@ def load_budget_document(
             report.department,
             report.fiscal_year,
             dq_rows(outcomes),
+            document_kind=report.document_kind,
             sha256=report.sha256,
             checked_at=datetime.now(UTC).replace(tzinfo=None),
         )
@@ -302,6 +306,7 @@ def load_budget_document(
             "department_id": department_id,
             "department": report.department,
             "fiscal_year": report.fiscal_year,
+            "document_kind": report.document_kind,
         }
         metadata = {t: table_metadata(con, t, params, extraction) for t in WAREHOUSE_TABLES}
 

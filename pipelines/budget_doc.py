@@ -54,6 +54,8 @@ DEFAULT_LAYOUT = "guangzhou"
 # `document_kind`: a department budget (部门预算, the default, absent from the document) or
 # a unit budget (单位预算) that one budget unit publishes on its own.
 DEPARTMENT_BUDGET, UNIT_BUDGET = "department", "unit"
+# How a document of each kind calls itself (in messages and in partition keys).
+DOCUMENT_KIND_WORDS = {DEPARTMENT_BUDGET: "部门预算", UNIT_BUDGET: "单位预算"}
 
 FUNCTION_TABLES = (
     "t02_income",
@@ -84,3 +86,13 @@ def parent_code(code: str | None) -> str | None:
     if level is None or level == 1:
         return None
     return code[: len(code) - 2]
+
+
+def document_name(department: str, fiscal_year: int, kind: str = DEPARTMENT_BUDGET) -> str:
+    """`上海市普陀区司法局 2026 单位预算` for one line about a document.
+
+    A department budget is named without its kind word, as before unit budgets loaded;
+    a unit budget says so, since the same body and year may also have a department budget.
+    """
+    name = f"{department} {fiscal_year}"
+    return name if kind == DEPARTMENT_BUDGET else f"{name} {DOCUMENT_KIND_WORDS[kind]}"

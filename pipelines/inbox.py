@@ -1,9 +1,13 @@
 """Finding budget PDFs and naming their partitions (no Dagster import).
 
-A document's partition key is `"<fiscal_year>|<department>"` (`2023|广州市人力资源和社会保障
-数据服务中心`): one key per department budget and year, the year first so keys sort and filter
-by year. `scan_inbox` is the sensor's logic as a pure function: which files are new or changed
-since the cursor, which cannot be identified.
+A document's partition key is `"<fiscal_year>|<department>"` for a department budget
+(`2023|广州市人力资源和社会保障数据服务中心`) and `"<fiscal_year>|<department>|单位预算"` for a
+unit budget (`2026|上海市普陀区司法局|单位预算`): one key per document, the year first so keys
+sort and filter by year. A body that publishes both kinds for one year has two partitions,
+so loading one never replaces the other; department keys stay as they were before unit
+budgets loaded, so existing partitions and their runs keep working. `scan_inbox` is the
+sensor's logic as a pure function: which files are new or changed since the cursor, which
+cannot be identified.
 """
 
 from __future__ import annotations
@@ -14,6 +18,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+from pipelines.budget_doc import DEPARTMENT_BUDGET, DOCUMENT_KIND_WORDS
 from pipelines.errors import BudgetInputError, NarrativeOnlyError
 from pipelines.extraction.document import DocumentIdentity
 from pipelines.warehouse.reference import canonical_department
@@ -24,6 +29,8 @@ PASSWORD_ENV = "BUDGET_PDF_PASSWORD"
 KEY_SEPARATOR = "|"
 # Characters Dagster's partition selection syntax reserves ("a,b", "[a...b]").
 _RESERVED = str.maketrans({",": "，", "[": "【", "]": "】", KEY_SEPARATOR: "｜"})
+# The last part of a key that is not a department budget's: 单位预算 -> unit.
+_KIND_OF_SUFFIX = {w: k for k, w in DOCUMENT_KIND_WORDS.items() if k != DEPARTMENT_BUDGET}
 
 
 def inbox_folder(explicit: str | os.PathLike | None = None) -> Path:
@@ -34,22 +41,38 @@ def inbox_folder(explicit: str | os.PathLike | None = None) -> Path:
 
 
 def partition_key(identity: DocumentIdentity) -> str:
-    """`2023|部门名称`: the partition of one department's budget for one year.
+    """`2023|部门名称` (a department budget) or `2026|单位名称|单位预算` (a unit budget): the
+    partition of one document.
 
     The department is the name the printed one is filed under
     (data/reference/department_aliases.csv), as in the warehouse, so one body printed
-    under two names has one partition per year and a reprint replaces, not duplicates.
+    under two names has one partition per year and kind, and a reprint replaces, not
+    duplicates.
     """
     department = canonical_department(identity.department.strip()).translate(_RESERVED)
-    return f"{int(identity.fiscal_year)}{KEY_SEPARATOR}{department}"
+    key = f"{int(identity.fiscal_year)}{KEY_SEPARATOR}{department}"
+    if identity.kind == DEPARTMENT_BUDGET:
+        return key
+    return f"{key}{KEY_SEPARATOR}{DOCUMENT_KIND_WORDS[identity.kind]}"
 
 
-def parse_partition_key(key: str) -> tuple[int, str]:
-    """(fiscal_year, department) of a partition key; ValueError for anything else."""
-    year, sep, department = key.partition(KEY_SEPARATOR)
-    if not sep or not year.isdigit() or not department:
+def parse_partition_key(key: str) -> tuple[int, str, str]:
+    """(fiscal_year, department, kind) of a partition key; ValueError for anything else."""
+    year, sep, rest = key.partition(KEY_SEPARATOR)
+    department, kind_sep, suffix = rest.partition(KEY_SEPARATOR)
+    kind = _KIND_OF_SUFFIX.get(suffix) if kind_sep else DEPARTMENT_BUDGET
+    if not sep or not year.isdigit() or not department or kind is None:
         raise ValueError(f"not a budget document partition key: {key!r}")
-    return int(year), department
+    return int(year), department, kind
+
+
+def document_tags(fiscal_year: int, department: str, kind: str) -> dict[str, str]:
+    """Run tags naming a document, so runs filter by year, department and kind in the UI."""
+    return {
+        "budget/fiscal_year": str(fiscal_year),
+        "budget/department": department,
+        "budget/document_kind": kind,
+    }
 
 
 def find_pdfs(paths: Iterable[str | os.PathLike]) -> list[Path]:
@@ -88,6 +111,7 @@ class InboxDocument:
     partition_key: str
     department: str
     fiscal_year: int
+    kind: str
 
 
 @dataclass(frozen=True)
@@ -148,7 +172,12 @@ def scan_inbox(
             new_cursor[name] = state | {"rejected": reason}
             continue
         document = InboxDocument(
-            path, sha256, partition_key(identity), identity.department, identity.fiscal_year
+            path,
+            sha256,
+            partition_key(identity),
+            identity.department,
+            identity.fiscal_year,
+            identity.kind,
         )
         new_cursor[name] = state | {"key": document.partition_key}
         previous = chosen.get(document.partition_key)

@@ -3,7 +3,7 @@
 import dagster as dg
 
 from pipelines.extraction.document import identify_document
-from pipelines.inbox import documents_in, parse_partition_key
+from pipelines.inbox import document_tags, documents_in, parse_partition_key
 from pipelines.jobs import budget_document_job
 from pipelines.partitions import budget_document_partitions
 from pipelines.resources import BudgetInbox
@@ -35,13 +35,13 @@ def budget_yearly_schedule(context: dg.ScheduleEvaluationContext, inbox: BudgetI
     requests = [document_run_request(d, f"{stamp}:{d.partition_key}@{d.sha256}") for d in documents]
     in_inbox = {d.partition_key for d in documents}
     for key in sorted(known - in_inbox):  # loaded before from elsewhere: reuse its last file
-        fiscal_year, department = parse_partition_key(key)
+        fiscal_year, department, kind = parse_partition_key(key)
         if fiscal_year == year:
             requests.append(
                 dg.RunRequest(
                     partition_key=key,
                     run_key=f"{stamp}:{key}",
-                    tags={"budget/fiscal_year": str(year), "budget/department": department},
+                    tags=document_tags(year, department, kind),
                 )
             )
     if not requests:

@@ -5,7 +5,7 @@ import json
 import dagster as dg
 
 from pipelines.extraction.document import identify_document
-from pipelines.inbox import InboxDocument, scan_inbox
+from pipelines.inbox import InboxDocument, document_tags, scan_inbox
 from pipelines.jobs import budget_document_job
 from pipelines.partitions import budget_document_partitions
 from pipelines.rejects import rejected_folder, sweep_rejected
@@ -18,11 +18,8 @@ def document_run_request(document: InboxDocument, run_key: str) -> dg.RunRequest
         partition_key=document.partition_key,
         run_key=run_key,
         run_config={"ops": {"raw_budget_pdf": {"config": {"path": str(document.path)}}}},
-        tags={
-            "budget/fiscal_year": str(document.fiscal_year),
-            "budget/department": document.department,
-            "budget/sha256": document.sha256[:12],
-        },
+        tags=document_tags(document.fiscal_year, document.department, document.kind)
+        | {"budget/sha256": document.sha256[:12]},
     )
 
 

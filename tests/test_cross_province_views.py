@@ -303,7 +303,8 @@ def test_three_public_trend_follows_one_body_across_its_names(real):
     con, _ = real
     rows = con.execute(read_sql("analyses/three_public_trend")).fetchall()
     party = [r for r in rows if r[0] == PARTY and r[2] == "three_public_total"]
-    assert [(year, amount, previous, change) for _, year, _, amount, previous, change in party] == [
+    trend = [(year, amount, before, change) for _, year, _, amount, before, change, _ in party]
+    assert trend == [
         (2017, Decimal("509.20"), None, None),
         (2018, Decimal("508.20"), 2017, Decimal("-1.00")),
         (2019, Decimal("508.20"), 2018, Decimal("0.00")),
@@ -394,7 +395,8 @@ def test_editing_the_alias_csv_repoints_loaded_documents_on_the_next_open(tmp_pa
     for name, year in (("江苏省人大办公厅", 2017), ("江苏省人大常委会办公厅", 2018)):
         report = load_document(con, make_extraction(_printed_as(name, year)))
         con.execute(
-            "insert into fact_dq_check values (?, ?, ?, 'balance', 'ERROR', true, '', now())",
+            "insert into fact_dq_check values "
+            "(?, ?, ?, 'balance', 'ERROR', true, '', now(), 'department')",
             [report.department, year, report.sha256],
         )
     con.close()
@@ -434,12 +436,32 @@ def test_an_alias_that_would_merge_two_loaded_documents_is_refused(tmp_path, ref
         connect(path)
     assert str(raised.value) == (
         f"{reference}: 乙办公厅 and 甲办公厅 would both be 乙办公厅 2017 (/inbox/b.pdf, "
-        "/inbox/a.pdf); one department × year is one document: drop the alias line or keep "
-        "one of the files"
+        "/inbox/a.pdf); one department × year × kind is one document: drop the alias line "
+        "or keep one of the files"
     )
     ro = duckdb.connect(str(path), read_only=True)
     assert ro.execute("select count(*) from ref_department_alias").fetchone() == (1,)
     ro.close()
+
+
+def test_an_alias_may_file_a_unit_and_a_department_budget_together(tmp_path, reference):
+    path = tmp_path / "w.duckdb"
+    con = connect(path)
+    unit = {**_printed_as("甲办公厅", 2017), "document_kind": "unit"}
+    load_document(con, make_extraction(unit, name="a.pdf"))
+    load_document(con, make_extraction(_printed_as("乙办公厅", 2017), name="b.pdf"))
+    con.close()
+    with open(reference, "a", encoding="utf-8") as csv_file:
+        csv_file.write("甲办公厅,乙办公厅\n")
+    con = connect(path)  # the alias applies: two documents of one department and year
+    assert con.execute(
+        "select department, fiscal_year, printed_department, document_kind from dim_document "
+        "join dim_department using (department_id) order by document_kind"
+    ).fetchall() == [
+        ("乙办公厅", 2017, "乙办公厅", "department"),
+        ("乙办公厅", 2017, "甲办公厅", "unit"),
+    ]
+    con.close()
 
 
 @pytest.mark.parametrize(

@@ -168,6 +168,86 @@ def test_a_new_load_into_the_upgraded_warehouse(release1):
     assert con.execute("select count(*) from dim_document").fetchone() == (3,)
 
 
+# dim_document's release-1 columns but department_id (the alias sync re-files a document)
+DOCUMENT_COLUMNS = (
+    "document_id, fiscal_year, source_file, sha256, page_count, unit, format, loaded_at"
+)
+
+
+def _unique_keys(con, table: str) -> list[list[str]]:
+    return [
+        list(columns)
+        for (columns,) in con.execute(
+            "select constraint_column_names from duckdb_constraints() "
+            "where table_name = $table and constraint_type = 'UNIQUE'",
+            {"table": table},
+        ).fetchall()
+    ]
+
+
+def test_rebuilt_dim_document_keeps_every_row_and_is_keyed_by_kind(release1, tmp_path):
+    old = duckdb.connect(str(release1), read_only=True)
+    before = old.execute(f"select {DOCUMENT_COLUMNS} from dim_document order by 1").fetchall()
+    old.close()
+    con = connect(release1)
+    # every row and document_id as release 1 wrote them (the facts refer to them)
+    assert con.execute(f"select {DOCUMENT_COLUMNS} from dim_document order by 1").fetchall() == (
+        before
+    )
+    fresh = connect(tmp_path / "fresh.duckdb")
+    for warehouse in (con, fresh):
+        assert _unique_keys(warehouse, "dim_document") == [
+            ["department_id", "fiscal_year", "document_kind"]
+        ]
+    assert con.execute("select distinct document_kind from fact_dq_check").fetchall() == [
+        ("department",)
+    ]
+    # the release-1 department budget gets a unit-budget sibling, not a replacement
+    unit = load_document(con, make_extraction({**read_doc(), "document_kind": "unit"}))
+    assert unit.action == "inserted"
+    assert con.execute(
+        "select document_kind, count(*) from v_project_budget where department = ? "
+        "group by all order by 1",
+        [GZ],
+    ).fetchall() == [("department", 22), ("unit", 22)]
+
+
+def test_version_2_check_rows_of_a_unit_budget_take_its_kind(tmp_path):
+    """A warehouse of schema version 2 already held unit budgets, and their check rows had no
+    kind: the upgrade gives them the kind of the document whose edition they checked."""
+    path = tmp_path / "v2.duckdb"
+    con = duckdb.connect(str(path))
+    for name in migrations.sql_names("schema") + migrations.sql_names(
+        migrations.migrations()[0][1]
+    ):
+        con.execute(migrations.read_sql(name))
+    con.execute(migrations.read_sql("version/create_schema_version"))
+    con.execute("insert into schema_version values (2, 'views of version 2', now())")
+    con.execute("insert into dim_department values (1, '上海市普陀区司法局')")
+    for document_id, year, kind in ((1, 2025, "unit"), (2, 2024, "department")):
+        con.execute(
+            "insert into dim_document values "
+            "(?, 1, ?, 'a.pdf', ?, 30, '元', 'budget-doc/1', now(), ?, '上海市普陀区司法局')",
+            [document_id, year, kind[0] * 64, kind],
+        )
+    for year, sha256 in ((2025, "u" * 64), (2024, "d" * 64), (2023, "x" * 64)):
+        con.execute(
+            "insert into fact_dq_check values "
+            "('上海市普陀区司法局', ?, ?, 'balance', 'ERROR', true, '', now())",
+            [year, sha256],
+        )
+    con.close()
+    upgraded = connect(path)
+    # 2023: checks of an edition no longer loaded keep the default
+    assert upgraded.execute(
+        "select fiscal_year, document_kind from dq_check_result order by 1"
+    ).fetchall() == [(2023, "department"), (2024, "department"), (2025, "unit")]
+    assert upgraded.execute("select version from schema_version order by version").fetchall() == [
+        (2,),
+        (LATEST_VERSION,),
+    ]
+
+
 def test_a_failed_upgrade_leaves_release1_as_it_was(release1, monkeypatch):
     before = _release1_state(release1)
     real = migrations.read_sql

@@ -37,9 +37,22 @@ def _tick(instance, inbox: Path, cursor: str | None):
 def test_partition_keys_round_trip():
     key = partition_key(DocumentIdentity("广州市[试点],单位|甲", 2024))
     assert key == "2024|广州市【试点】，单位｜甲"
-    assert parse_partition_key(SEED_KEY) == (2023, "广州市人力资源和社会保障数据服务中心")
-    with pytest.raises(ValueError):
-        parse_partition_key("广州市")
+    assert parse_partition_key(SEED_KEY) == (
+        2023,
+        "广州市人力资源和社会保障数据服务中心",
+        "department",
+    )
+    # a unit budget (单位预算) of the same body and year is another partition
+    unit = partition_key(DocumentIdentity("上海市普陀区司法局", 2026, "unit"))
+    assert unit == "2026|上海市普陀区司法局|单位预算"
+    assert partition_key(DocumentIdentity("上海市普陀区司法局", 2026)) == "2026|上海市普陀区司法局"
+    assert parse_partition_key(unit) == (2026, "上海市普陀区司法局", "unit")
+    # a name holding the separator stays one name, whatever the kind
+    odd = partition_key(DocumentIdentity("甲|乙", 2026, "unit"))
+    assert parse_partition_key(odd) == (2026, "甲｜乙", "unit")
+    for bad in ("广州市", "2026|", "2026|上海市普陀区司法局|部门预算", "2026|甲|单位预算|x"):
+        with pytest.raises(ValueError, match="not a budget document partition key"):
+            parse_partition_key(bad)
 
 
 def test_new_file_once_changed_file_again_bad_file_rejected(tmp_path):
@@ -115,3 +128,30 @@ def test_yearly_schedule_loads_that_years_documents(tmp_path):
             inbox / "a.pdf"
         )
         assert instance.get_dynamic_partitions("budget_document") == [SEED_KEY]
+
+
+def test_yearly_schedule_reruns_known_partitions_of_both_kinds(tmp_path):
+    from datetime import datetime
+
+    from pipelines.definitions import defs
+
+    keys = [
+        "2026|上海市普陀区司法局",
+        "2026|上海市普陀区司法局|单位预算",
+        "2025|上海市普陀区司法局",
+    ]
+    schedule = defs.resolve_schedule_def("budget_yearly_schedule")
+    with dg.instance_for_test() as instance:
+        instance.add_dynamic_partitions("budget_document", keys)
+        context = dg.build_schedule_context(
+            instance=instance,
+            scheduled_execution_time=datetime(2026, 3, 1, 6),
+            resources={"inbox": BudgetInbox(folder=str(tmp_path / "empty"))},
+            repository_def=defs.get_repository_def(),
+        )
+        requests = schedule.evaluate_tick(context).run_requests
+        assert [(r.partition_key, r.tags["budget/document_kind"]) for r in requests] == [
+            ("2026|上海市普陀区司法局", "department"),
+            ("2026|上海市普陀区司法局|单位预算", "unit"),
+        ]
+        assert {r.tags["budget/department"] for r in requests} == {"上海市普陀区司法局"}

@@ -28,6 +28,7 @@ VIEW_COLUMNS = {
         "amount_yuan",
         "amount_wan",
         "source_table",
+        "document_kind",
     ],
     "v_economic_expenditure": [
         "department",
@@ -38,6 +39,7 @@ VIEW_COLUMNS = {
         "expenditure_type",
         "amount_yuan",
         "amount_wan",
+        "document_kind",
     ],
     "v_project_budget": [
         "department",
@@ -47,6 +49,7 @@ VIEW_COLUMNS = {
         "fund_source",
         "amount_yuan",
         "amount_wan",
+        "document_kind",
     ],
     "v_three_public": [
         "department",
@@ -56,6 +59,18 @@ VIEW_COLUMNS = {
         "amount_yuan",
         "amount_wan",
         "category",
+        "document_kind",
+    ],
+    "v_budget_summary": [
+        "department",
+        "fiscal_year",
+        "table_key",
+        "side",
+        "item",
+        "is_total",
+        "amount_yuan",
+        "amount_wan",
+        "document_kind",
     ],
     "dq_check_result": [
         "department",
@@ -64,6 +79,7 @@ VIEW_COLUMNS = {
         "severity",
         "passed",
         "detail",
+        "document_kind",
     ],
 }
 

@@ -340,8 +340,8 @@ def test_record_check_results_replaces_a_documents_rows(tmp_path):
         "select * from dq_check_result where department = ? order by check_name", [key[0]]
     ).fetchall()
     assert rows == [
-        (*key, "t03_total", "ERROR", True, ""),
-        (*key, "t06_rounding", "WARN", False, "合计 3387.21 vs 3387.22"),
+        (*key, "t03_total", "ERROR", True, "", "department"),
+        (*key, "t06_rounding", "WARN", False, "合计 3387.21 vs 3387.22", "department"),
     ]
     assert con.execute(
         "select distinct sha256 from fact_dq_check where department = ?", [key[0]]

@@ -15,9 +15,10 @@ import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from pipelines.budget_doc import document_name
 from pipelines.errors import BudgetInputError, NarrativeOnlyError
 from pipelines.extraction.document import identify_document
-from pipelines.inbox import find_pdfs, partition_key
+from pipelines.inbox import document_tags, find_pdfs, partition_key
 from pipelines.rejects import reject_file
 
 _QUIET = {"loggers": {"console": {"config": {"log_level": "CRITICAL"}}}}
@@ -94,7 +95,8 @@ def load_file(path: Path, *, instance, resources: dict, password: str | None) ->
         instance=instance,
         resources=resources,
         run_config={"ops": {"raw_budget_pdf": {"config": {"path": str(path)}}}} | _QUIET,
-        tags={"budget/source": "budget load", "budget/fiscal_year": str(identity.fiscal_year)},
+        tags={"budget/source": "budget load"}
+        | document_tags(identity.fiscal_year, identity.department, identity.kind),
         raise_on_error=False,
     )
     checks = {
@@ -111,7 +113,7 @@ def load_file(path: Path, *, instance, resources: dict, password: str | None) ->
             return FileOutcome(path, "failed", line, key, checks)
         return FileOutcome(path, "rejected", f"rejected: {reason}", key, checks)
     loaded = _materialization_metadata(result, "dim_document")
-    where = f"{identity.department} {identity.fiscal_year}"
+    where = document_name(identity.department, identity.fiscal_year, identity.kind)
     rows = loaded.get("load/fact_rows", "?")
     action = loaded.get("load/action", "inserted")
     if action == "replaced":

@@ -13,11 +13,11 @@ from pathlib import Path
 from pipelines.budget_doc import (
     DEFAULT_LAYOUT,
     DEPARTMENT_BUDGET,
+    DOCUMENT_KIND_WORDS,
     FORMAT,
     PUBLISHED_TABLES,
     TABLE_KEYS,
     TWO_SIDED,
-    UNIT_BUDGET,
 )
 from pipelines.errors import BudgetInputError, NarrativeOnlyError
 from pipelines.extraction.grid import text_lines
@@ -43,15 +43,24 @@ from pipelines.extraction.tables import (
 from pipelines.extraction.titles import generic_title, layout_of_title
 
 _GENERIC = "generic:"  # group-name prefix of tables with no standard twin
-_KIND_WORDS = {DEPARTMENT_BUDGET: "部门预算", UNIT_BUDGET: "单位预算"}
 
 
 @dataclass(frozen=True)
 class DocumentIdentity:
-    """Who published the budget and for which year: the document's natural key."""
+    """Who published the budget, for which year, and of which kind: the document's natural
+    key. A body may publish both a department budget (部门预算, itself and its units) and
+    a unit budget (单位预算, itself alone) for one year; neither replaces the other."""
 
     department: str
     fiscal_year: int
+    kind: str = DEPARTMENT_BUDGET
+
+    @classmethod
+    def of(cls, doc: dict) -> "DocumentIdentity":
+        """The identity a budget-doc/1 dict states (no `document_kind`: a department's)."""
+        return cls(
+            doc["department"], int(doc["fiscal_year"]), doc.get("document_kind", DEPARTMENT_BUDGET)
+        )
 
 
 @dataclass
@@ -139,7 +148,7 @@ def _refuse_without_tables(path: Path, pages, garbled: list[str], metadata_title
         _refuse_final_accounts(path, evidence)
         department, year = find_department(evidence), find_year(evidence)
         if department and year and talks_like_budget(evidence):
-            kind = _KIND_WORDS[document_kind(evidence)]
+            kind = DOCUMENT_KIND_WORDS[document_kind(evidence)]
             raise NarrativeOnlyError(
                 path,
                 f"narrative only: {department} {year} {kind} prints no budget table in this "
@@ -229,8 +238,8 @@ def _assemble(
     layout = layouts.most_common(1)[0][0] if layouts else DEFAULT_LAYOUT
     if layout != DEFAULT_LAYOUT:
         doc["layout"] = layout  # absent for Guangzhou, whose output FORMAT.md fixes
-    if (kind := document_kind(evidence)) != DEPARTMENT_BUDGET:
-        doc["document_kind"] = kind  # absent for a department budget, as FORMAT.md has it
+    if identity.kind != DEPARTMENT_BUDGET:
+        doc["document_kind"] = identity.kind  # absent for a department's, as in FORMAT.md
     for key in PUBLISHED_TABLES[layout]:
         if key not in doc["tables"]:
             extraction.warnings.append(f"table {key} not found (the {layout} layout prints it)")
@@ -252,10 +261,9 @@ def _identity(path: Path, evidence: Evidence) -> DocumentIdentity:
         )
     if year is None:
         raise BudgetInputError(path, "cannot find the fiscal year")
-    return DocumentIdentity(department, year)
+    return DocumentIdentity(department, year, document_kind(evidence))
 
 
 def identify_document(path: Path | str, password: str | None = None) -> DocumentIdentity:
-    """Department and fiscal year (for partition keys): the full parse's own answer."""
-    extraction = extract_document(path, password)
-    return DocumentIdentity(extraction.doc["department"], extraction.doc["fiscal_year"])
+    """Department, fiscal year and kind (for partition keys): the full parse's own answer."""
+    return DocumentIdentity.of(extract_document(path, password).doc)

@@ -9,6 +9,7 @@ from datetime import UTC, datetime
 import duckdb
 import pandas as pd
 
+from pipelines.budget_doc import DEPARTMENT_BUDGET, DOCUMENT_KIND_WORDS
 from pipelines.warehouse.sql_files import read_sql
 
 SEVERITIES = ("ERROR", "WARN")
@@ -28,10 +29,12 @@ def record_check_results(
     fiscal_year: int,
     results: Iterable[Mapping | object],
     *,
+    document_kind: str = DEPARTMENT_BUDGET,
     sha256: str | None = None,
     checked_at: datetime | None = None,
 ) -> int:
-    """Replace the check rows of one document (department × fiscal_year) in one transaction.
+    """Replace the check rows of one document (department × fiscal_year × document_kind)
+    in one transaction.
 
     Args:
         con: a writable warehouse connection (`pipelines.warehouse.connection.connect`).
@@ -40,15 +43,21 @@ def record_check_results(
         results: dicts or dataclass instances, each with
             `check_name` (str), `severity` ('ERROR' or 'WARN'), `passed` (bool) and
             `detail` (str, may be empty). Check names must be unique within the call.
+        document_kind: 'department' (部门预算) or 'unit' (单位预算), as in dim_document; a
+            body's two kinds of one year keep their own check rows.
         sha256: the edition the checks ran on; defaults to the loaded document's sha256
             (None when the document is not loaded yet: checks may run before the load).
         checked_at: timestamp stored with each row (default: now, UTC).
 
-    Every previous row of that department × fiscal_year is deleted and the given results
-    inserted, atomically; an empty `results` clears the document's checks. Returns the
-    number of rows written. Raises ValueError for a malformed result (nothing written).
+    Every previous row of that department × fiscal_year × kind is deleted and the given
+    results inserted, atomically; an empty `results` clears the document's checks. Returns
+    the number of rows written. Raises ValueError for a malformed result or an unknown
+    kind (nothing written).
     `load_document` never touches these rows.
     """
+    if document_kind not in DOCUMENT_KIND_WORDS:
+        kinds = ", ".join(DOCUMENT_KIND_WORDS)
+        raise ValueError(f"document_kind {document_kind!r} is not one of {kinds}")
     checked_at = checked_at or datetime.now(UTC).replace(tzinfo=None)
     rows = []
     seen: set[str] = set()
@@ -73,10 +82,15 @@ def record_check_results(
                 "passed": bool(item["passed"]),
                 "detail": "" if item.get("detail") is None else str(item["detail"]),
                 "checked_at": checked_at.isoformat(sep=" "),
+                "document_kind": document_kind,
             }
         )
 
-    key = {"department": department, "fiscal_year": int(fiscal_year)}
+    key = {
+        "department": department,
+        "fiscal_year": int(fiscal_year),
+        "document_kind": document_kind,
+    }
     con.begin()
     try:
         if sha256 is None:

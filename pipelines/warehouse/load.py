@@ -1,9 +1,11 @@
 """Load one extracted budget document into the DuckDB star schema (docs/warehouse.md).
 
-`load_document` replaces the department × fiscal-year document in one transaction: a
-reader sees the previous edition or the new one, never a mix. The department is the name
-the printed one is filed under (data/reference/department_aliases.csv, copied into
-ref_department_alias), so a body printed under two names has one document per year.
+`load_document` replaces the department × fiscal-year × kind document in one transaction:
+a reader sees the previous edition or the new one, never a mix. The kind keeps a body's
+department budget (部门预算) and its own unit budget (单位预算) of one year apart: both are
+published, and neither is an edition of the other. The department is the name the printed
+one is filed under (data/reference/department_aliases.csv, copied into
+ref_department_alias), so a body printed under two names has one document per year and kind.
 Every printed non-null cell becomes one fact row (totals included, flagged `is_total_row`
 / `is_total_column`); the public views leave the totals out.
 
@@ -24,11 +26,14 @@ import duckdb
 import pandas as pd
 
 from pipelines.budget_doc import (
+    DEPARTMENT_BUDGET,
+    DOCUMENT_KIND_WORDS,
     FORMAT,
     SUMMARY_SIDES,
     TABLE_KEYS,
     TOTAL_COLUMNS,
     YUAN_PER_UNIT,
+    document_name,
     parent_code,
     subject_level,
 )
@@ -81,7 +86,7 @@ DOCUMENT_TABLES = (
 )
 
 # dim_document.document_kind: budget-doc/1 `document_kind`, absent for a department budget.
-DOCUMENT_KINDS = ("department", "unit")
+DOCUMENT_KINDS = tuple(DOCUMENT_KIND_WORDS)
 
 _CELL = Decimal("0.01")
 _CATEGORY_SUFFIXES = ("支出", "补助", "补贴")
@@ -131,7 +136,7 @@ class LoadReport:
     rows: dict[str, int] = field(default_factory=dict)  # table -> rows inserted
     warnings: list[str] = field(default_factory=list)
     printed_department: str = ""  # as the document prints it
-    document_kind: str = "department"
+    document_kind: str = DEPARTMENT_BUDGET
 
     @property
     def fact_rows(self) -> int:
@@ -139,7 +144,7 @@ class LoadReport:
 
     @property
     def message(self) -> str:
-        key = f"{self.department} {self.fiscal_year}"
+        key = document_name(self.department, self.fiscal_year, self.document_kind)
         if self.action == "replaced":
             return (
                 f"{key}: replaced edition {self.replaced_sha256[:12]} "
@@ -456,7 +461,7 @@ def _validate(extraction: Extraction) -> tuple[str, int, str]:
         year = int(doc.get("fiscal_year"))
     except (TypeError, ValueError):
         raise BudgetInputError(extraction.path, "document has no fiscal_year") from None
-    kind = doc.get("document_kind", "department")
+    kind = doc.get("document_kind", DEPARTMENT_BUDGET)
     if kind not in DOCUMENT_KINDS:
         raise BudgetInputError(
             extraction.path, f"document_kind {kind!r} is not one of {', '.join(DOCUMENT_KINDS)}"
@@ -472,9 +477,10 @@ def load_document(
     *,
     loaded_at: datetime | None = None,
 ) -> LoadReport:
-    """Replace the document's department × fiscal-year rows with this extraction, atomically.
+    """Replace the document's department × fiscal-year × kind rows with this extraction,
+    atomically.
 
-    The previous edition (same filed department and year, or the same file by sha256
+    The previous edition (same filed department, year and kind, or the same file by sha256
     under any name) is deleted from every fact table, dim_project, dim_source_table and
     dim_document, and the new rows inserted, in one transaction; any error rolls back and
     re-raises. Shared dimensions (subjects, fund sources, expenditure types) only grow.
@@ -510,7 +516,12 @@ def load_document(
         ).fetchone()
         replaced = con.execute(
             read_sql("load/select_replaced_documents"),
-            {"department_id": department_id, "fiscal_year": year, "sha256": extraction.sha256},
+            {
+                "department_id": department_id,
+                "fiscal_year": year,
+                "document_kind": kind,
+                "sha256": extraction.sha256,
+            },
         ).fetchall()
         for old_id, *_ in replaced:
             for table in DOCUMENT_TABLES:
@@ -553,11 +564,12 @@ def load_document(
         printed_department=printed,
         document_kind=kind,
     )
-    other = [r for r in replaced if r[3] != extraction.sha256 or (r[1], r[2]) != (department, year)]
+    this = (department, year, kind, extraction.sha256)
+    other = [r for r in replaced if tuple(r[1:5]) != this]  # another edition or another name
     if other:
         report.action = "replaced"
-        report.replaced_sha256 = other[0][3]
-        report.replaced_source_file = other[0][4]
+        report.replaced_sha256 = other[0][4]
+        report.replaced_source_file = other[0][5]
     elif replaced:
         report.action = "reloaded"
     return report

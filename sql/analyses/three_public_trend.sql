@@ -1,5 +1,6 @@
--- 三公 (and 机关运行 / 行政经费) per department and category over the years, all fund
--- sources together, with the change from the department's previous year (v_three_public)
+-- 三公 (and 机关运行 / 行政经费) per department, kind and category over the years, all fund
+-- sources together, with the change from the department's previous year of the same kind
+-- (v_three_public)
 with category_order as (
     select
         category,
@@ -12,23 +13,27 @@ category_totals as (
     select
         department,
         fiscal_year,
+        document_kind,
         category,
         sum(amount_yuan) as amount_yuan
     from v_three_public
     where category is not null
-    group by department, fiscal_year, category
+    group by department, fiscal_year, document_kind, category
 ),
 
 with_previous as (
     select
         department,
         fiscal_year,
+        document_kind,
         category,
         amount_yuan,
         lag(fiscal_year) over by_category as previous_year,
         lag(amount_yuan) over by_category as previous_amount_yuan
     from category_totals
-    window by_category as (partition by department, category order by fiscal_year)
+    window by_category as (
+        partition by department, document_kind, category order by fiscal_year
+    )
 )
 
 select
@@ -40,7 +45,10 @@ select
     cast(
         (with_previous.amount_yuan - with_previous.previous_amount_yuan) * 0.0001
         as decimal(24, 6)
-    ) as change_wan
+    ) as change_wan,
+    with_previous.document_kind
 from with_previous
 inner join category_order on category_order.category = with_previous.category
-order by with_previous.department, with_previous.fiscal_year, category_order.category_order
+order by
+    with_previous.department, with_previous.document_kind, with_previous.fiscal_year,
+    category_order.category_order

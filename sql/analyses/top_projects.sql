@@ -1,25 +1,31 @@
--- the 20 largest projects (t12) over all loaded documents, with their share of the department's
--- project budget that year
+-- the 20 largest projects (t12) over all loaded documents, with their share of the project
+-- budget of their document (department × year × kind) that year
 with project_totals as (
     select
         department,
         fiscal_year,
+        document_kind,
         project_name,
         sum(amount_yuan) as amount_yuan,
         string_agg(fund_source, '、' order by fund_source) as fund_sources
     from v_project_budget
-    group by department, fiscal_year, project_name
+    group by department, fiscal_year, document_kind, project_name
 ),
 
 ranked as (
     select
         department,
         fiscal_year,
+        document_kind,
         project_name,
         amount_yuan,
         fund_sources,
-        sum(amount_yuan) over (partition by department, fiscal_year) as department_yuan,
-        row_number() over (order by amount_yuan desc, department, fiscal_year, project_name) as rank
+        sum(amount_yuan) over (
+            partition by department, fiscal_year, document_kind
+        ) as department_yuan,
+        row_number() over (
+            order by amount_yuan desc, department, fiscal_year, document_kind, project_name
+        ) as rank
     from project_totals
 )
 
@@ -30,7 +36,8 @@ select
     project_name,
     cast(amount_yuan * 0.0001 as decimal(24, 6)) as amount_wan,
     cast(round(100 * amount_yuan / department_yuan, 2) as decimal(9, 2)) as share_of_department_pct,
-    fund_sources
+    fund_sources,
+    document_kind
 from ranked
 where rank <= 20
 order by rank

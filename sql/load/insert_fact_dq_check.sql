@@ -1,5 +1,6 @@
 insert into fact_dq_check (
-    department, fiscal_year, sha256, check_name, severity, passed, detail, checked_at
+    department, fiscal_year, sha256, check_name, severity, passed, detail, checked_at,
+    document_kind
 )
 select
     department,
@@ -9,5 +10,6 @@ select
     severity,
     passed,
     detail,
-    cast(checked_at as timestamp) as checked_at
+    cast(checked_at as timestamp) as checked_at,
+    document_kind
 from frame

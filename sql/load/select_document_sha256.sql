@@ -3,3 +3,4 @@ from dim_document
 inner join dim_department on dim_department.department_id = dim_document.department_id
 where dim_department.department = $department
     and dim_document.fiscal_year = $fiscal_year
+    and dim_document.document_kind = $document_kind

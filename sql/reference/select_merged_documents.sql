@@ -1,8 +1,9 @@
--- department × year pairs the current aliases would give more than one loaded document
+-- department × year × kind triples the current aliases would give more than one loaded document
 with documents as (
     select
         coalesce(ref_department_alias.department, dim_document.printed_department) as department,
         dim_document.fiscal_year,
+        dim_document.document_kind,
         dim_document.printed_department,
         dim_document.source_file
     from dim_document
@@ -13,9 +14,10 @@ with documents as (
 select
     department,
     fiscal_year,
+    document_kind,
     list(printed_department order by printed_department, source_file) as printed_departments,
     list(source_file order by printed_department, source_file) as source_files
 from documents
-group by department, fiscal_year
+group by department, fiscal_year, document_kind
 having count(*) > 1
-order by department, fiscal_year
+order by department, fiscal_year, document_kind

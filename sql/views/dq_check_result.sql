@@ -4,6 +4,7 @@ with checks as (
     select
         department,
         fiscal_year,
+        document_kind,
         check_name,
         severity,
         passed,
@@ -17,6 +18,7 @@ select
     check_name,
     severity,
     passed,
-    detail
+    detail,
+    document_kind
 from checks
-order by department, fiscal_year, check_name
+order by department, fiscal_year, document_kind, check_name

@@ -4,7 +4,8 @@ with documents as (
     select
         dim_document.document_id,
         dim_department.department,
-        dim_document.fiscal_year
+        dim_document.fiscal_year,
+        dim_document.document_kind
     from dim_document
     inner join dim_department on dim_department.department_id = dim_document.department_id
 )
@@ -17,7 +18,10 @@ select
     lines.item,
     lines.is_total,
     lines.amount_yuan,
-    cast(lines.amount_yuan * 0.0001 as decimal(24, 6)) as amount_wan
+    cast(lines.amount_yuan * 0.0001 as decimal(24, 6)) as amount_wan,
+    documents.document_kind
 from fact_summary_line as lines
 inner join documents on documents.document_id = lines.document_id
-order by documents.department, documents.fiscal_year, lines.table_key, lines.side, lines.line_index
+order by
+    documents.department, documents.fiscal_year, documents.document_kind, lines.table_key,
+    lines.side, lines.line_index

@@ -4,7 +4,8 @@ with documents as (
     select
         dim_document.document_id,
         dim_department.department,
-        dim_document.fiscal_year
+        dim_document.fiscal_year,
+        dim_document.document_kind
     from dim_document
     inner join dim_department on dim_department.department_id = dim_document.department_id
 ),
@@ -32,12 +33,13 @@ select
     dim_economic_subject.level,
     cells.expenditure_type,
     cells.amount_yuan,
-    cast(cells.amount_yuan * 0.0001 as decimal(24, 6)) as amount_wan
+    cast(cells.amount_yuan * 0.0001 as decimal(24, 6)) as amount_wan,
+    documents.document_kind
 from cells
 inner join documents on documents.document_id = cells.document_id
 left join dim_economic_subject
     on dim_economic_subject.code = cells.code
     and dim_economic_subject.fiscal_year = documents.fiscal_year
 order by
-    documents.department, documents.fiscal_year, cells.table_key, cells.row_index,
-    cells.column_index
+    documents.department, documents.fiscal_year, documents.document_kind, cells.table_key,
+    cells.row_index, cells.column_index

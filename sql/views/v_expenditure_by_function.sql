@@ -6,7 +6,8 @@ with documents as (
     select
         dim_document.document_id,
         dim_department.department,
-        dim_document.fiscal_year
+        dim_document.fiscal_year,
+        dim_document.document_kind
     from dim_document
     inner join dim_department on dim_department.department_id = dim_document.department_id
 ),
@@ -85,10 +86,13 @@ select
     cells.expenditure_type,
     cells.amount_yuan,
     cast(cells.amount_yuan * 0.0001 as decimal(24, 6)) as amount_wan,
-    cells.source_table
+    cells.source_table,
+    documents.document_kind
 from cells
 inner join chosen
     on chosen.document_id = cells.document_id
     and chosen.source_table = cells.source_table
 inner join documents on documents.document_id = cells.document_id
-order by documents.department, documents.fiscal_year, cells.row_index, cells.column_index
+order by
+    documents.department, documents.fiscal_year, documents.document_kind, cells.row_index,
+    cells.column_index

@@ -4,7 +4,8 @@ with documents as (
     select
         dim_document.document_id,
         dim_department.department,
-        dim_document.fiscal_year
+        dim_document.fiscal_year,
+        dim_document.document_kind
     from dim_document
     inner join dim_department on dim_department.department_id = dim_document.department_id
 ),
@@ -38,8 +39,11 @@ select
     projects.performance_goal,
     cells.fund_source,
     cells.amount_yuan,
-    cast(cells.amount_yuan * 0.0001 as decimal(24, 6)) as amount_wan
+    cast(cells.amount_yuan * 0.0001 as decimal(24, 6)) as amount_wan,
+    documents.document_kind
 from cells
 inner join projects on projects.project_id = cells.project_id
 inner join documents on documents.document_id = cells.document_id
-order by documents.department, documents.fiscal_year, projects.row_index, cells.column_index
+order by
+    documents.department, documents.fiscal_year, documents.document_kind, projects.row_index,
+    cells.column_index

@@ -5,7 +5,8 @@ with documents as (
     select
         dim_document.document_id,
         dim_department.department,
-        dim_document.fiscal_year
+        dim_document.fiscal_year,
+        dim_document.document_kind
     from dim_document
     inner join dim_department on dim_department.department_id = dim_document.department_id
 ),
@@ -48,9 +49,10 @@ select
     categorised.fund_source,
     categorised.amount_yuan,
     cast(categorised.amount_yuan * 0.0001 as decimal(24, 6)) as amount_wan,
-    categorised.category
+    categorised.category,
+    documents.document_kind
 from categorised
 inner join documents on documents.document_id = categorised.document_id
 order by
-    documents.department, documents.fiscal_year, categorised.row_index,
-    categorised.column_index
+    documents.department, documents.fiscal_year, documents.document_kind,
+    categorised.row_index, categorised.column_index
