@@ -43,8 +43,7 @@ PARTY_PRINTED = "中国共产党江苏省委员会办公厅"
 PARTY = "中共江苏省委办公厅"
 
 # The real budgets that load today, with the 合计 of the function table the view must use,
-# read off the page (unit as printed). sh_putuo_justice_2026_unit.pdf joins this list
-# once its identity is read (issue #10, class 1).
+# read off the page (unit as printed).
 FUNCTION_TOTALS = {
     "js_npc_2017": ("t05_gpb_function", "13649.07"),  # p16
     "js_npc_2018": ("t05_gpb_function", "15897.44"),  # p13
@@ -55,6 +54,7 @@ FUNCTION_TOTALS = {
     "js_procuratorate_2018": ("t05_gpb_function", "21940.96"),
     "js_procuratorate_2019": ("t05_gpb_function", "24169.74"),
     "sh_putuo_commerce_2025": ("t03_expenditure", "371514655.00"),
+    "sh_putuo_justice_2026_unit": ("t03_expenditure", "86959408.34"),  # p12
     "sh_putuo_wanli_2023": ("t03_expenditure", "164978640.00"),  # p18
     "sh_putuo_wanli_2024": ("t03_expenditure", "156211123.00"),
 }
@@ -69,6 +69,7 @@ THREE_PUBLIC_TOTALS = {
     "js_procuratorate_2018": "484.30",
     "js_procuratorate_2019": "418.26",
     "sh_putuo_commerce_2025": "1.00",
+    "sh_putuo_justice_2026_unit": "10.71",  # p20
     "sh_putuo_wanli_2023": "22.91",
     "sh_putuo_wanli_2024": "47.91",
 }
@@ -132,11 +133,13 @@ def _assert_class_rows_add_up(con, doc: dict) -> str:
     assert len(sources) == 1, sources
     (source,) = sources
     printed = _printed_totals(doc, source)
-    factor = YUAN_PER_UNIT[_function_table(doc, source).get("unit") or doc["unit"]]
+    table = _function_table(doc, source)
+    factor = YUAN_PER_UNIT[table.get("unit") or doc["unit"]]
+    digit = Decimal(1).scaleb(-table.get("printed_decimals", 2))  # a whole-元 cell: 1
     got = {column: amount for _, column, amount in rows}
     assert set(got) == set(printed)
     for column, (total, classes) in printed.items():
-        assert abs(got[column] - total) <= Decimal("0.005") * factor * classes, column
+        assert abs(got[column] - total) <= digit / 2 * factor * classes, column
     return source
 
 
@@ -286,6 +289,7 @@ def test_vehicle_total_is_purchase_plus_operation_where_printed(real, tmp_path):
     assert sorted(complete) == [
         ("上海市普陀区人民政府万里街道办事处", 2023),
         ("上海市普陀区人民政府万里街道办事处", 2024),
+        ("上海市普陀区司法局", 2026),
         ("广州市人力资源和社会保障数据服务中心", 2023),
         ("广州市城市更新研究中心", 2022),
         ("广州市水务工程建设中心", 2025),

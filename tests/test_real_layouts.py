@@ -180,11 +180,18 @@ def test_every_real_pdf_gets_its_outcome_totals_and_no_parser_error(tmp_path, ca
     assert main(["load", str(REAL), "--warehouse", str(warehouse)]) == 1  # the 决算 file
     lines = capsys.readouterr().out.splitlines()
     assert sorted(p.stem for p in REAL.glob("*.pdf")) == sorted(REAL_OUTCOMES)
+    lines_of = {
+        stem: next(line for line in lines if f"{REAL / stem}.pdf" in line) for stem in REAL_OUTCOMES
+    }
     for stem, (status, *want) in REAL_OUTCOMES.items():
-        line = next(line for line in lines if f"{REAL / stem}.pdf" in line)
+        line = lines_of[stem]
         assert line.startswith(f"{status}: "), line
-        if status != "loaded":
+        if status == "loaded":  # the department it is filed under, and its year
+            assert line.startswith(f"loaded: {want[0]} {want[1]}"), line
+        else:
             assert want[0] in line, line
+    assert "2017 (printed 中国共产党江苏省委员会办公厅)" in lines_of["js_party_office_2017_tables"]
+    assert "上海市普陀区司法局 2026 单位预算, " in lines_of["sh_putuo_justice_2026_unit"]
     con = duckdb.connect(str(warehouse), read_only=True)
     documents = con.execute(
         "select department, fiscal_year from dim_document "

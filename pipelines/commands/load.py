@@ -20,6 +20,7 @@ from pipelines.errors import BudgetInputError, NarrativeOnlyError
 from pipelines.extraction.document import identify_document
 from pipelines.inbox import document_tags, find_pdfs, partition_key
 from pipelines.rejects import reject_file
+from pipelines.warehouse.reference import canonical_department
 
 _QUIET = {"loggers": {"console": {"config": {"log_level": "CRITICAL"}}}}
 
@@ -113,7 +114,10 @@ def load_file(path: Path, *, instance, resources: dict, password: str | None) ->
             return FileOutcome(path, "failed", line, key, checks)
         return FileOutcome(path, "rejected", f"rejected: {reason}", key, checks)
     loaded = _materialization_metadata(result, "dim_document")
-    where = document_name(identity.department, identity.fiscal_year, identity.kind)
+    filed = canonical_department(identity.department)
+    where = document_name(filed, identity.fiscal_year, identity.kind)
+    if filed != identity.department:  # data/reference/department_aliases.csv
+        where += f" (printed {identity.department})"
     rows = loaded.get("load/fact_rows", "?")
     action = loaded.get("load/action", "inserted")
     if action == "replaced":
