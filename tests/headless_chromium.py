@@ -34,6 +34,21 @@ QUIET_FLAGS = [
 ]
 
 
+# The UI loads its data with fetch(): count the requests in flight, so a screenshot waits
+# for the answers instead of showing nodes still grey for "loading".
+COUNT_FETCHES = """
+(() => {
+  let pending = 0;
+  const fetch = window.fetch;
+  window.fetch = (...args) => {
+    pending++;
+    return fetch(...args).finally(() => pending--);
+  };
+  window.pendingFetches = () => pending;
+})();
+"""
+
+
 class BrowserError(RuntimeError):
     """The browser did not start, or a DevTools command failed."""
 
@@ -68,6 +83,7 @@ class HeadlessChromium:
                 connect(pages[0]["webSocketDebuggerUrl"], max_size=None)
             )
             self.send("Page.enable")  # else scripts added for new documents never run
+            self.send("Page.addScriptToEvaluateOnNewDocument", source=COUNT_FETCHES)
             self.viewport(width, height)
         except BaseException:
             self.close()
@@ -150,14 +166,21 @@ class HeadlessChromium:
         if not clicked:
             raise BrowserError(f"nothing to click with the text {text!r}\n{self.text()}")
 
-    def settle(self, timeout: float = 10) -> None:
-        """Wait until fonts are loaded and no finite animation runs (a dialog fading in)."""
-        deadline = time.monotonic() + timeout
+    def settle(self, quiet: float = 1.0, timeout: float = 20) -> None:
+        """Wait until, for `quiet` seconds, no request is in flight, the fonts are loaded and
+        no finite animation runs (a dialog fading in)."""
         busy = (
-            "document.fonts.status !== 'loaded' || document.getAnimations().some(a =>"
-            " a.playState === 'running' && a.effect.getComputedTiming().iterations !== Infinity)"
+            "window.pendingFetches() > 0 || document.fonts.status !== 'loaded'"
+            " || document.getAnimations().some(a => a.playState === 'running'"
+            " && a.effect.getComputedTiming().iterations !== Infinity)"
         )
-        while self.evaluate(busy) and time.monotonic() < deadline:
+        deadline = time.monotonic() + timeout
+        calm_since = time.monotonic()
+        while time.monotonic() < deadline:
+            if self.evaluate(busy):
+                calm_since = time.monotonic()
+            elif time.monotonic() - calm_since >= quiet:
+                return
             time.sleep(0.1)
 
     def screenshot(self, path: Path) -> None:
