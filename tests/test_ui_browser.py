@@ -44,7 +44,7 @@ RUNS_TIMEOUT = 240  # one sensor run of one budget takes ~60 s; the two run side
 DESKTOP = (1600, 1000)
 LINEAGE = (1600, 1700)  # tall enough for the expanded warehouse group to fit the width
 
-pytestmark = pytest.mark.skipif(
+needs_chromium = pytest.mark.skipif(
     CHROMIUM is None and not os.environ.get("CI"),
     reason="Debian's chromium is not installed (apt-get install chromium)",
 )
@@ -210,6 +210,7 @@ def _offending_row(finding: quality.Finding) -> str:
     return "\t".join(cells)
 
 
+@needs_chromium
 def test_global_lineage_shows_every_asset_group(ui, browser):
     groups = _groups()
     browser.open(f"{ui.url}/asset-groups")
@@ -220,6 +221,7 @@ def test_global_lineage_shows_every_asset_group(ui, browser):
     assert "Join the Dagster community" not in text
     assert set(groups) == {"raw", "staging", "warehouse", "reporting"}
 
+    # Expanded groups go in the URL by Dagster's group id, `global@global:<group>`.
     expanded = ",".join(f"global@global:{group}" for group in groups)
     browser.viewport(*LINEAGE)
     try:
@@ -234,6 +236,7 @@ def test_global_lineage_shows_every_asset_group(ui, browser):
         browser.viewport(*DESKTOP)
 
 
+@needs_chromium
 @pytest.mark.parametrize("check", sorted(GOOD.outcomes))
 def test_check_partitions_show_each_documents_outcome(ui, browser, check):
     """The check's Partitions tab: the good document passed, the broken one's failure with
@@ -278,6 +281,7 @@ def test_broken_fixture_fails_hierarchy_on_the_row_it_breaks():
     ) in rows
 
 
+@needs_chromium
 def test_a_partition_shows_its_document(ui, browser):
     """A partition of stg_budget_tables is one published PDF: the inbox file it came from."""
     key = urllib.parse.quote(GOOD.key)
