@@ -1,9 +1,7 @@
 """`dagster-webserver -w workspace.yaml` serves the whole graph: every asset and check."""
 
-import json
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import time
@@ -14,24 +12,14 @@ from pathlib import Path
 import pytest
 
 from pipelines.definitions import defs
+from tests.webserver_helpers import WORKSPACE_STATE, free_port, graphql, locations_loaded
 
 ROOT = Path(__file__).resolve().parents[1]
 
-QUERY = """
-{
-  workspaceOrError {
-    __typename
-    ... on Workspace {
-      locationEntries {
-        name
-        loadStatus
-        locationOrLoadError {
-          __typename
-          ... on PythonError { message }
-        }
-      }
-    }
-  }
+QUERY = (
+    "{"
+    + WORKSPACE_STATE
+    + """
   repositoriesOrError {
     __typename
     ... on RepositoryConnection {
@@ -51,32 +39,7 @@ QUERY = """
   }
 }
 """
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _graphql(port: int) -> dict:
-    request = urllib.request.Request(
-        f"http://127.0.0.1:{port}/graphql",
-        data=json.dumps({"query": QUERY}).encode(),
-        headers={"Content-Type": "application/json"},
-    )
-    with urllib.request.urlopen(request, timeout=10) as response:
-        return json.loads(response.read())["data"]
-
-
-def _loaded(data: dict) -> bool:
-    workspace = data["workspaceOrError"]
-    entries = workspace.get("locationEntries") or []
-    for entry in entries:
-        error = entry.get("locationOrLoadError") or {}
-        if error.get("__typename") == "PythonError":
-            pytest.fail(f"code location failed to load: {error['message']}")
-    return bool(entries) and all(e["loadStatus"] == "LOADED" for e in entries)
+)
 
 
 def test_webserver_serves_every_asset_and_check(tmp_path):
@@ -84,7 +47,7 @@ def test_webserver_serves_every_asset_and_check(tmp_path):
     if not webserver.exists():
         pytest.skip("dagster-webserver not installed")
     shutil.copy(ROOT / "dagster.yaml", tmp_path / "dagster.yaml")
-    port = _free_port()
+    port = free_port()
     env = {**os.environ, "DAGSTER_HOME": str(tmp_path)}
     log = (tmp_path / "webserver.log").open("w")
     proc = subprocess.Popen(
@@ -101,8 +64,8 @@ def test_webserver_serves_every_asset_and_check(tmp_path):
             if proc.poll() is not None:
                 pytest.fail((tmp_path / "webserver.log").read_text())
             try:
-                data = _graphql(port)
-                if _loaded(data):
+                data = graphql(port, QUERY)
+                if locations_loaded(data):
                     break
             except (urllib.error.URLError, ConnectionError, TimeoutError, KeyError):
                 pass
