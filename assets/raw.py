@@ -1,42 +1,49 @@
-"""Raw layer: the published budget PDF of one partition (department × fiscal year × kind)."""
+"""Raw layer: the published budget PDF of one partition (department × fiscal year × kind).
+
+The file is hashed, never parsed here: its identity (the partition key) comes from the
+batch service's one parse. A partition launched without a file (a backfill from the UI, the
+yearly schedule) is re-read from the file of its last materialisation, else from the inbox
+PDF identified as that partition.
+"""
 
 from pathlib import Path
 
 import dagster as dg
-from pydantic import Field
 
-from pipelines.errors import BudgetInputError
+from pipelines.batch import DocumentResult
 from pipelines.extraction.document import identify_document
-from pipelines.inbox import file_sha256, locate, partition_key
-from pipelines.partitions import budget_document_partitions
+from pipelines.inbox import locate
+from pipelines.partitions import document_asset_spec
 from pipelines.resources import BudgetInbox
 
 RAW_PDF_KEY = dg.AssetKey("raw_budget_pdf")
 
-
-class RawBudgetPdfConfig(dg.Config):
-    """Which file holds this partition's PDF (the sensor and `budget load` always set it)."""
-
-    path: str | None = Field(
-        default=None,
-        description="the PDF; when empty, the file of the last run of this partition, "
-        "else the inbox PDF identified as this partition",
-    )
+RAW_SPEC = document_asset_spec(
+    RAW_PDF_KEY,
+    description="One published budget PDF (部门预算公开) per department, fiscal year and kind "
+    "(部门预算 or 单位预算), as received.",
+    group_name="raw",
+    kinds={"pdf"},
+)
 
 
-def reject(path: Path | str, reason: str) -> dg.Failure:
-    """A step failure that names the file and the reason, and is not retried."""
-    return dg.Failure(
-        description=f"{path}: {reason}",
-        metadata={"path": dg.MetadataValue.path(str(path)), "reason": reason},
-        allow_retries=False,
-    )
+def raw_metadata(result: DocumentResult) -> dict:
+    """Where the partition's PDF is, its bytes' sha256 and size, and whose budget it is."""
+    path = result.parsed.path
+    identity = result.parsed.identity
+    return {
+        "path": dg.MetadataValue.path(str(path.resolve())),
+        "sha256": result.parsed.extraction.sha256,
+        "size_bytes": path.stat().st_size,
+        "department": identity.department,
+        "fiscal_year": identity.fiscal_year,
+        "document_kind": identity.kind,
+    }
 
 
-def _previous_path(context: dg.AssetExecutionContext) -> Path | None:
-    records = context.instance.fetch_materializations(
-        dg.AssetRecordsFilter(asset_key=RAW_PDF_KEY, asset_partitions=[context.partition_key]),
-        limit=1,
+def _previous_path(instance: dg.DagsterInstance, key: str) -> Path | None:
+    records = instance.fetch_materializations(
+        dg.AssetRecordsFilter(asset_key=RAW_PDF_KEY, asset_partitions=[key]), limit=1
     ).records
     if not records:
         return None
@@ -46,50 +53,20 @@ def _previous_path(context: dg.AssetExecutionContext) -> Path | None:
     return path if path is not None and path.is_file() else None
 
 
-def _resolve_path(
-    context: dg.AssetExecutionContext, config: RawBudgetPdfConfig, inbox: BudgetInbox
-) -> Path:
-    if config.path:
-        return Path(config.path)
-    found = _previous_path(context) or locate(
-        inbox.resolved_folder(),
-        context.partition_key,
-        lambda p: identify_document(p, password=inbox.resolved_password()),
-    )
-    if found is None:
-        raise reject(inbox.resolved_folder(), f"no PDF for partition {context.partition_key!r}")
-    return found
-
-
-@dg.asset(
-    partitions_def=budget_document_partitions,
-    group_name="raw",
-    kinds={"pdf"},
-    owners=["team:budget-etl"],
-)
-def raw_budget_pdf(
-    context: dg.AssetExecutionContext, config: RawBudgetPdfConfig, inbox: BudgetInbox
-) -> dict:
-    """One published budget PDF (部门预算公开) per department, fiscal year and kind
-    (部门预算 or 单位预算), as received."""
-    path = _resolve_path(context, config, inbox)
-    if not path.is_file():
-        raise reject(path, "no such file")
-    try:
-        identity = identify_document(path, password=inbox.resolved_password())
-    except BudgetInputError as exc:
-        raise reject(exc.path, exc.reason) from None
-    key = partition_key(identity)
-    if key != context.partition_key:
-        raise reject(path, f"is the budget of {key!r}, not of partition {context.partition_key!r}")
-    stat = path.stat()
-    record = {
-        "path": str(path.resolve()),
-        "sha256": file_sha256(path),
-        "size_bytes": stat.st_size,
-        "department": identity.department,
-        "fiscal_year": identity.fiscal_year,
-        "document_kind": identity.kind,
-    }
-    context.add_output_metadata(record | {"path": dg.MetadataValue.path(record["path"])})
-    return record
+def partition_files(
+    instance: dg.DagsterInstance, keys: list[str], inbox: BudgetInbox
+) -> tuple[dict[Path, str], list[str]]:
+    """(file -> the partition it should hold, partitions with no file) for `keys`."""
+    found: dict[Path, str] = {}
+    missing: list[str] = []
+    for key in keys:
+        path = _previous_path(instance, key) or locate(
+            inbox.resolved_folder(),
+            key,
+            lambda p: identify_document(p, password=inbox.resolved_password()),
+        )
+        if path is None:
+            missing.append(key)
+        else:
+            found[path] = key
+    return found, missing

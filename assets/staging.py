@@ -1,17 +1,17 @@
-"""Staging layer: the PDF's twelve tables as budget-doc/1, then as one tidy row per amount."""
+"""Staging layer: the PDF's twelve tables as budget-doc/1, then as one tidy row per amount.
+
+Both are produced by the batch service's one parse; these are their specs and the metadata
+each partition's materialisation carries.
+"""
 
 from decimal import Decimal
 
 import dagster as dg
 import pandas as pd
 
-from assets.raw import reject
 from pipelines.budget_doc import TABLE_KEYS, TOTAL_COLUMNS, TWO_SIDED, YUAN_PER_UNIT
-from pipelines.errors import BudgetInputError
-from pipelines.extraction.document import DocumentIdentity, Extraction, extract_document
-from pipelines.inbox import partition_key
-from pipelines.partitions import budget_document_partitions
-from pipelines.resources import BudgetInbox
+from pipelines.extraction.document import Extraction
+from pipelines.partitions import document_asset_spec
 from pipelines.warehouse.load import TABLE_TITLES, is_total_label
 
 TABLES_COLUMNS = {
@@ -148,76 +148,57 @@ def document_cells(extraction: Extraction) -> pd.DataFrame:
     return frame.astype({"row_index": "int64", "is_total_row": bool, "is_total_column": bool})
 
 
-@dg.asset(
-    partitions_def=budget_document_partitions,
-    group_name="staging",
-    kinds={"camelot", "python"},
-    owners=["team:budget-etl"],
-)
-def stg_budget_tables(
-    context: dg.AssetExecutionContext, raw_budget_pdf: dict, inbox: BudgetInbox
-) -> Extraction:
-    """One budget-doc/1 document per PDF: its twelve standard tables, cell by cell, as printed."""
-    try:
-        extraction = extract_document(raw_budget_pdf["path"], password=inbox.resolved_password())
-    except BudgetInputError as exc:
-        raise reject(exc.path, exc.reason) from None
+STAGING_SPECS = [
+    document_asset_spec(
+        "stg_budget_tables",
+        deps=["raw_budget_pdf"],
+        description="One budget-doc/1 document per PDF: its twelve standard tables, cell by "
+        "cell, as printed.",
+        group_name="staging",
+        kinds={"camelot", "python"},
+    ),
+    document_asset_spec(
+        "stg_budget_cells",
+        deps=["stg_budget_tables"],
+        description="One row per printed amount cell of a budget document, with its unit and "
+        "元 value.",
+        group_name="staging",
+        kinds={"pandas"},
+    ),
+]
+
+
+def tables_metadata(extraction: Extraction) -> dict:
+    """stg_budget_tables of one document: tables found, their pages, rows, unit, warnings."""
     doc = extraction.doc
-    try:
-        identity = DocumentIdentity.of(doc)
-    except (KeyError, TypeError, ValueError):
-        raise reject(extraction.path, "the parsed document has no department or year") from None
-    if partition_key(identity) != context.partition_key:
-        raise reject(
-            extraction.path,
-            f"parsed as {partition_key(identity)!r}, not partition {context.partition_key!r}",
-        )
     frame = tables_frame(extraction)
     found = frame[frame["rows"].notna()]
     pages = "; ".join(f"{r.table_key} p.{r.pages}" for r in found.itertuples() if r.pages)
-    context.add_output_metadata(
-        {
-            "dagster/row_count": int(found["rows"].sum()),
-            "dagster/column_schema": table_schema(TABLES_COLUMNS, frame),
-            "preview": dg.MetadataValue.md(frame.to_markdown(index=False)),
-            "source_pdf": dg.MetadataValue.path(str(extraction.path)),
-            "source_pages": pages,
-            "page_count": extraction.page_count,
-            "sha256": extraction.sha256,
-            "tables_found": f"{len(found)} of {len(TABLE_KEYS)}",
-            "unit": doc.get("unit") or "",
-            "extraction_warnings": dg.MetadataValue.md(
-                "\n".join(f"- {w}" for w in extraction.warnings) or "none"
-            ),
-        }
-    )
-    return extraction
+    return {
+        "dagster/row_count": int(found["rows"].sum()),
+        "dagster/column_schema": table_schema(TABLES_COLUMNS, frame),
+        "preview": dg.MetadataValue.md(frame.to_markdown(index=False)),
+        "source_pdf": dg.MetadataValue.path(str(extraction.path)),
+        "source_pages": pages,
+        "page_count": extraction.page_count,
+        "sha256": extraction.sha256,
+        "tables_found": f"{len(found)} of {len(TABLE_KEYS)}",
+        "unit": doc.get("unit") or "",
+        "extraction_warnings": dg.MetadataValue.md(
+            "\n".join(f"- {w}" for w in extraction.warnings) or "none"
+        ),
+    }
 
 
-@dg.asset(
-    partitions_def=budget_document_partitions,
-    group_name="staging",
-    kinds={"pandas"},
-    owners=["team:budget-etl"],
-)
-def stg_budget_cells(
-    context: dg.AssetExecutionContext, stg_budget_tables: Extraction
-) -> pd.DataFrame:
-    """One row per printed amount cell of a budget document, with its unit and 元 value."""
-    cells = document_cells(stg_budget_tables)
+def cells_metadata(extraction: Extraction, cells: pd.DataFrame) -> dict:
+    """stg_budget_cells of one document: amount cells per table and their 元 total."""
     per_table = cells.groupby("table_key").size().to_dict() if len(cells) else {}
-    context.add_output_metadata(
-        {
-            "dagster/row_count": len(cells),
-            "dagster/column_schema": table_schema(CELLS_COLUMNS, cells),
-            "preview": dg.MetadataValue.md(cells.head(10).to_markdown(index=False)),
-            "cells_per_table": dg.MetadataValue.json({k: int(v) for k, v in per_table.items()}),
-            "source_pdf": dg.MetadataValue.path(str(stg_budget_tables.path)),
-            "total_yuan": str(
-                cells.loc[~cells["is_total_row"] & ~cells["is_total_column"], "amount_yuan"].sum()
-            )
-            if len(cells)
-            else "0",
-        }
-    )
-    return cells
+    leaves = cells.loc[~cells["is_total_row"] & ~cells["is_total_column"], "amount_yuan"]
+    return {
+        "dagster/row_count": len(cells),
+        "dagster/column_schema": table_schema(CELLS_COLUMNS, cells),
+        "preview": dg.MetadataValue.md(cells.head(10).to_markdown(index=False)),
+        "cells_per_table": dg.MetadataValue.json({k: int(v) for k, v in per_table.items()}),
+        "source_pdf": dg.MetadataValue.path(str(extraction.path)),
+        "total_yuan": str(leaves.sum()) if len(cells) else "0",
+    }

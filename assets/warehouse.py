@@ -1,27 +1,21 @@
 """Warehouse layer: one document's dimensions and facts, written in ONE DuckDB transaction.
 
-`load_budget_document` is a multi-asset: the UI shows every table of the star schema as its
-own asset (with this partition's rows, schema and preview), while a single step writes them
-all through `pipelines.warehouse.load.load_document`. The same step checks referential
-integrity over the loaded keys and records every check outcome in `dq_check_result`; it
-runs in the `duckdb_warehouse` pool (limit 1), so only one process writes the file.
+Every table of the star schema is its own asset in the UI (with each partition's rows,
+schema and preview); the batch service writes them all for a document in one transaction
+(`pipelines.batch.write_document`), checks referential integrity over the loaded keys in
+that transaction and records every check outcome in `dq_check_result`. Row counts come
+from the load report; the column schemas are read once per batch.
 """
 
 import re
-from datetime import UTC, datetime
 
 import dagster as dg
-import pandas as pd
 
-from assets.raw import reject
+from assets.checks import partitioned_check_spec
 from assets.staging import pages_text
 from pipelines import quality
-from pipelines.errors import BudgetInputError
-from pipelines.extraction.document import Extraction
-from pipelines.partitions import budget_document_partitions
-from pipelines.resources import WAREHOUSE_POOL, DuckDBWarehouse
-from pipelines.warehouse.checks import record_check_results
-from pipelines.warehouse.load import load_document
+from pipelines.batch import DocumentResult
+from pipelines.partitions import document_asset_spec
 from pipelines.warehouse.sql_files import SQL_ROOT, read_sql, sql_names
 
 STAGING_TABLES = dg.AssetKey("stg_budget_tables")
@@ -175,26 +169,27 @@ _DESCRIPTIONS = _schema_descriptions()
 RI_CHECKED = tuple(t for t in WAREHOUSE_TABLES if t.startswith("fact_") and t != "fact_dq_check")
 
 WAREHOUSE_SPECS = [
-    dg.AssetSpec(
+    document_asset_spec(
         table,
         deps=TABLE_DEPS[table],
         description=_DESCRIPTIONS.get(table, table).capitalize(),
         group_name="warehouse",
         kinds={"duckdb"},
-        partitions_def=budget_document_partitions,
-        owners=["team:budget-etl"],
         tags={"layer": "dimension" if table.startswith("dim_") else "fact"},
     )
     for table in WAREHOUSE_TABLES
 ]
 RI_CHECK_SPECS = [
-    dg.AssetCheckSpec(
+    partitioned_check_spec(
         "referential_integrity",
-        asset=table,
-        description=f"every key of {table} rows resolves to a dimension row (SQL)",
+        table,
+        f"every key of {table} rows resolves to a dimension row (SQL)",
     )
     for table in RI_CHECKED
 ]
+_INTEGRITY_SQL = dg.MetadataValue.md(
+    f"```sql\n{read_sql('checks/referential_integrity').strip()}\n```"
+)
 
 
 _PARAM = re.compile(r"\$(\w+)")
@@ -206,98 +201,46 @@ def _bound(sql: str, params: dict) -> dict:
     return {k: v for k, v in params.items() if k in names}
 
 
-def table_metadata(con, table: str, params: dict, extraction: Extraction) -> dict:
-    """This document's slice of one table: row count, described schema, preview, SQL, source."""
-    where = SLICES.get(table, _BY_DOCUMENT)
-    count_sql = f"select count(*) as n from {table} {where}"  # table: fixed identifier
-    preview_sql = f"select * from {table} {where} limit 10"
-    (n,) = con.execute(count_sql, _bound(count_sql, params)).fetchone()
-    preview = con.execute(preview_sql, _bound(preview_sql, params)).df()
+def table_schema_of(con, table: str, descriptions: dict[str, str]) -> dg.TableSchema:
+    """A warehouse table's or view's columns, described."""
     columns = con.execute(
         "select column_name, data_type from information_schema.columns "
         "where table_name = $table order by ordinal_position",
         {"table": table},
     ).fetchall()
-    schema = dg.TableSchema(
+    return dg.TableSchema(
         columns=[
-            dg.TableColumn(name, dtype, description=COLUMN_DESCRIPTIONS.get(name, ""))
+            dg.TableColumn(name, dtype, description=descriptions.get(name, ""))
             for name, dtype in columns
         ]
     )
-    insert = SQL_ROOT / "load" / f"insert_{table}.sql"
-    sql = insert.read_text(encoding="utf-8") if insert.exists() else ""
-    sources = SOURCE_TABLES.get(table, tuple(extraction.table_pages))
-    pages = "; ".join(
-        f"{key} p.{pages_text(extraction.table_pages.get(key))}"
-        for key in sources
-        if extraction.table_pages.get(key)
-    )
-    return {
-        "dagster/row_count": int(n),
-        "dagster/column_schema": schema,
-        "preview": dg.MetadataValue.md(preview.to_markdown(index=False) if len(preview) else "—"),
-        "sql": dg.MetadataValue.md(f"```sql\n{sql.strip()}\n```\n\nslice: `{where}`"),
-        "source_pdf": dg.MetadataValue.path(str(extraction.path)),
-        "source_pages": pages,
-    }
 
 
-def dq_rows(outcomes: dict[str, quality.CheckOutcome]) -> list[dict]:
-    """Check outcomes as record_check_results rows (severity: the failure's, else ERROR)."""
-    rows = []
-    for name, outcome in outcomes.items():
-        detail = outcome.summary()
-        if outcome.findings:
-            detail += "\n" + outcome.findings_markdown(limit=20)
-        rows.append(
-            {
-                "check_name": name,
-                "severity": outcome.severity or quality.ERROR,
-                "passed": outcome.passed,
-                "detail": detail,
-            }
-        )
-    return rows
+class WarehouseMetadata:
+    """The materialisation metadata of every warehouse table, per loaded document.
 
+    What does not change within a batch (schemas, insert statements) is read once.
+    """
 
-@dg.multi_asset(
-    name="load_budget_document",
-    specs=WAREHOUSE_SPECS,
-    check_specs=RI_CHECK_SPECS,
-    ins={
-        "stg_budget_tables": dg.AssetIn(STAGING_TABLES),
-        "stg_budget_cells": dg.AssetIn(STAGING_CELLS),
-    },
-    partitions_def=budget_document_partitions,
-    pool=WAREHOUSE_POOL,
-    description="Replace one document's rows in every dimension and fact table, atomically.",
-)
-def load_budget_document(
-    context: dg.AssetExecutionContext,
-    warehouse: DuckDBWarehouse,
-    stg_budget_tables: Extraction,
-    stg_budget_cells: pd.DataFrame,
-):
-    extraction = stg_budget_tables
-    outcomes = quality.run_document_checks(extraction.doc)
-    with warehouse.get_connection() as con:
-        try:
-            report = load_document(con, extraction)
-        except BudgetInputError as exc:
-            raise reject(exc.path, exc.reason) from None
-        context.log.info(report.message)
-        integrity = quality.check_referential_integrity(con, report.document_id)
-        outcomes["referential_integrity"] = integrity
-        record_check_results(
-            con,
-            report.department,
-            report.fiscal_year,
-            dq_rows(outcomes),
-            document_kind=report.document_kind,
-            sha256=report.sha256,
-            checked_at=datetime.now(UTC).replace(tzinfo=None),
-        )
-        (department_id,) = con.execute(
+    def __init__(self, con) -> None:
+        self.con = con
+        self.schemas = {t: table_schema_of(con, t, COLUMN_DESCRIPTIONS) for t in WAREHOUSE_TABLES}
+        self.sql = {}
+        for table in WAREHOUSE_TABLES:
+            insert = SQL_ROOT / "load" / f"insert_{table}.sql"
+            text = insert.read_text(encoding="utf-8").strip() if insert.exists() else ""
+            where = SLICES.get(table, _BY_DOCUMENT)
+            self.sql[table] = dg.MetadataValue.md(f"```sql\n{text}\n```\n\nslice: `{where}`")
+
+    def _preview(self, table: str, params: dict) -> dg.MetadataValue:
+        query = f"select * from {table} {SLICES.get(table, _BY_DOCUMENT)} limit 10"
+        preview = self.con.execute(query, _bound(query, params)).df()  # table: fixed name
+        return dg.MetadataValue.md(preview.to_markdown(index=False) if len(preview) else "—")
+
+    def of(self, result: DocumentResult, cells: int) -> dict[str, dict]:
+        """Table -> this document's metadata (row count from the load report)."""
+        report, extraction = result.report, result.parsed.extraction
+        (department_id,) = self.con.execute(
             "select department_id from dim_document where document_id = $document_id",
             {"document_id": report.document_id},
         ).fetchone()
@@ -308,36 +251,60 @@ def load_budget_document(
             "fiscal_year": report.fiscal_year,
             "document_kind": report.document_kind,
         }
-        metadata = {t: table_metadata(con, t, params, extraction) for t in WAREHOUSE_TABLES}
+        counts = report.rows | {"dim_department": 1, "fact_dq_check": len(result.checks)}
+        metadata = {}
+        for table in WAREHOUSE_TABLES:
+            sources = SOURCE_TABLES.get(table, tuple(extraction.table_pages))
+            pages = "; ".join(
+                f"{key} p.{pages_text(extraction.table_pages.get(key))}"
+                for key in sources
+                if extraction.table_pages.get(key)
+            )
+            metadata[table] = {
+                "dagster/row_count": int(counts.get(table, 0)),
+                "dagster/column_schema": self.schemas[table],
+                "preview": self._preview(table, params),
+                "sql": self.sql[table],
+                "source_pdf": dg.MetadataValue.path(str(extraction.path)),
+                "source_pages": pages,
+            }
+        loaded_cells = sum(
+            n for t, n in report.rows.items() if t.startswith("fact_") and t != "fact_generic_cell"
+        )
+        metadata["dim_document"] |= {
+            "load/action": report.action,
+            "load/message": report.message,
+            "load/fact_rows": report.fact_rows,
+            "load/normalised_cells": cells,
+            "load/cells_reconcile": loaded_cells == cells,
+            "load/replaced_sha256": report.replaced_sha256 or "",
+            "sha256": report.sha256,
+        }
+        return metadata
 
-    loaded_cells = sum(
-        n for t, n in report.rows.items() if t.startswith("fact_") and t != "fact_generic_cell"
-    )
-    metadata["dim_document"] |= {
-        "load/action": report.action,
-        "load/message": report.message,
-        "load/fact_rows": report.fact_rows,
-        "load/normalised_cells": len(stg_budget_cells),
-        "load/cells_reconcile": loaded_cells == len(stg_budget_cells),
-        "load/replaced_sha256": report.replaced_sha256 or "",
-        "sha256": report.sha256,
-    }
-    for table in WAREHOUSE_TABLES:
-        yield dg.MaterializeResult(asset_key=table, metadata=metadata[table])
+
+def integrity_evaluations(
+    integrity: quality.CheckOutcome, partition: str
+) -> list[dg.AssetCheckEvaluation]:
+    """The referential-integrity outcome split per fact table, as check evaluations."""
+    evaluations = []
     for table in RI_CHECKED:
         findings = [f for f in integrity.findings if f.table == table]
         mine = quality.CheckOutcome(integrity.name, integrity.description, findings=tuple(findings))
-        yield dg.AssetCheckResult(
-            asset_key=table,
-            check_name="referential_integrity",
-            passed=mine.passed,
-            severity=dg.AssetCheckSeverity.ERROR,
-            description=mine.summary(),
-            metadata={
-                "orphan_keys": len(findings),
-                "offending_rows": dg.MetadataValue.md(mine.findings_markdown()),
-                "sql": dg.MetadataValue.md(
-                    f"```sql\n{read_sql('checks/referential_integrity').strip()}\n```"
-                ),
-            },
+        evaluations.append(
+            dg.AssetCheckEvaluation(
+                asset_key=dg.AssetKey(table),
+                check_name="referential_integrity",
+                passed=mine.passed,
+                severity=dg.AssetCheckSeverity.ERROR,
+                description=mine.summary(),
+                metadata={
+                    "orphan_keys": len(findings),
+                    "offending_rows": dg.MetadataValue.md(mine.findings_markdown()),
+                    "sql": _INTEGRITY_SQL,
+                },
+                partition=partition,
+                blocking=False,
+            )
         )
+    return evaluations

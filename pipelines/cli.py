@@ -20,6 +20,9 @@ def _build_parser() -> argparse.ArgumentParser:
         help="DuckDB file (default: $BUDGET_WAREHOUSE or data/warehouse/budget.duckdb)",
     )
     load.add_argument("--password", help="user password for encrypted PDFs")
+    load.add_argument(
+        "--workers", type=int, help="processes parsing PDFs (default: the number of CPUs)"
+    )
 
     query = sub.add_parser("query", help="run SQL against the warehouse")
     query.add_argument("sql", nargs="?", help="SQL text (or use --file)")

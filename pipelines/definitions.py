@@ -1,19 +1,19 @@
 """The one Dagster entry point (workspace.yaml loads `pipelines.definitions:defs`).
 
 raw_budget_pdf -> stg_budget_tables -> stg_budget_cells -> dim_* / fact_* -> v_* views,
-partitioned by document; docs/pipeline.md describes the graph.
+partitioned by document, all materialised by one batch step (assets.documents);
+docs/pipeline.md describes the graph.
 """
 
 import dagster as dg
 
-from assets import checks, raw, reporting, staging, warehouse
+from assets import documents
 from pipelines.jobs import budget_document_job
 from pipelines.resources import BudgetInbox, DuckDBWarehouse
 from pipelines.schedules import budget_yearly_schedule
 from pipelines.sensors import budget_inbox_sensor
 
-all_assets = dg.load_assets_from_modules([raw, staging, warehouse, reporting])
-all_asset_checks = dg.load_asset_checks_from_modules([checks])
+all_assets = [documents.load_budget_documents]
 
 
 def default_resources() -> dict:
@@ -23,7 +23,6 @@ def default_resources() -> dict:
 
 defs = dg.Definitions(
     assets=all_assets,
-    asset_checks=all_asset_checks,
     jobs=[budget_document_job],
     schedules=[budget_yearly_schedule],
     sensors=[budget_inbox_sensor],

@@ -66,15 +66,6 @@ def parse_partition_key(key: str) -> tuple[int, str, str]:
     return int(year), department, kind
 
 
-def document_tags(fiscal_year: int, department: str, kind: str) -> dict[str, str]:
-    """Run tags naming a document, so runs filter by year, department and kind in the UI."""
-    return {
-        "budget/fiscal_year": str(fiscal_year),
-        "budget/department": department,
-        "budget/document_kind": kind,
-    }
-
-
 def find_pdfs(paths: Iterable[str | os.PathLike]) -> list[Path]:
     """Every PDF named by `paths` (files as given, folders searched recursively), once each."""
     found: list[Path] = []

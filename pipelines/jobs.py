@@ -1,10 +1,11 @@
-"""Jobs: one job runs a document's whole graph (PDF -> tables -> warehouse -> views)."""
+"""Jobs: one job loads a batch of documents (PDF -> tables -> warehouse -> views) in one run."""
 
 import dagster as dg
 
 budget_document_job = dg.define_asset_job(
     "budget_document_job",
     selection=dg.AssetSelection.all(),
-    description="Parse, check and load one budget document (one partition) end to end.",
-    tags={"budget/pipeline": "document"},
+    description="Parse, check and load a batch of budget documents (many partitions) in one "
+    "run: the files in run config, else the run's partitions.",
+    tags={"budget/pipeline": "batch"},
 )

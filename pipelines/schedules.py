@@ -1,13 +1,13 @@
-"""The yearly schedule: on 1 March, (re)load every document of that fiscal year."""
+"""The yearly schedule: on 1 March, (re)load every document of that fiscal year, in one run."""
 
 import dagster as dg
 
 from pipelines.extraction.document import identify_document
-from pipelines.inbox import document_tags, documents_in, parse_partition_key
+from pipelines.inbox import documents_in, parse_partition_key
 from pipelines.jobs import budget_document_job
 from pipelines.partitions import budget_document_partitions
 from pipelines.resources import BudgetInbox
-from pipelines.sensors import document_run_request
+from pipelines.sensors import batch_run_request
 
 
 @dg.schedule(
@@ -32,18 +32,11 @@ def budget_yearly_schedule(context: dg.ScheduleEvaluationContext, inbox: BudgetI
     new_keys = sorted({d.partition_key for d in documents} - known)
     if new_keys:
         context.instance.add_dynamic_partitions(name, new_keys)
-    requests = [document_run_request(d, f"{stamp}:{d.partition_key}@{d.sha256}") for d in documents]
     in_inbox = {d.partition_key for d in documents}
-    for key in sorted(known - in_inbox):  # loaded before from elsewhere: reuse its last file
-        fiscal_year, department, kind = parse_partition_key(key)
-        if fiscal_year == year:
-            requests.append(
-                dg.RunRequest(
-                    partition_key=key,
-                    run_key=f"{stamp}:{key}",
-                    tags=document_tags(year, department, kind),
-                )
-            )
-    if not requests:
+    # loaded before from elsewhere: reloaded from its last file
+    earlier = [k for k in sorted(known - in_inbox) if parse_partition_key(k)[0] == year]
+    if not documents and not earlier:
         return dg.SkipReason(f"no documents of fiscal year {year}")
-    return requests
+    return batch_run_request(
+        documents, f"{stamp}:{year}", earlier, tags={"budget/fiscal_year": str(year)}
+    )

@@ -1,33 +1,44 @@
-"""The inbox sensor: a new or changed PDF in data/inbox (or $BUDGET_INBOX) becomes one run."""
+"""The inbox sensor: the new or changed PDFs of one tick in data/inbox (or $BUDGET_INBOX)
+become ONE batch run."""
 
+import hashlib
 import json
 
 import dagster as dg
 
 from pipelines.extraction.document import identify_document
-from pipelines.inbox import InboxDocument, document_tags, scan_inbox
+from pipelines.inbox import InboxDocument, scan_inbox
 from pipelines.jobs import budget_document_job
 from pipelines.partitions import budget_document_partitions
 from pipelines.rejects import rejected_folder, sweep_rejected
 from pipelines.resources import BudgetInbox
 
 
-def document_run_request(document: InboxDocument, run_key: str) -> dg.RunRequest:
-    """A run of one document's partition, pointed at its PDF through run config."""
+def batch_run_request(
+    documents: list[InboxDocument], run_key: str, partitions: list[str] = (), tags=None
+) -> dg.RunRequest:
+    """One run loading every document of `documents` (files in run config) and reloading
+    `partitions` from their last file; the run parses each file once."""
+    config = {"paths": [str(d.path) for d in documents], "partitions": list(partitions)}
     return dg.RunRequest(
-        partition_key=document.partition_key,
         run_key=run_key,
-        run_config={"ops": {"raw_budget_pdf": {"config": {"path": str(document.path)}}}},
-        tags=document_tags(document.fiscal_year, document.department, document.kind)
-        | {"budget/sha256": document.sha256[:12]},
+        run_config={"ops": {"load_budget_documents": {"config": config}}},
+        tags={"budget/documents": str(len(documents) + len(partitions))} | (tags or {}),
     )
+
+
+def editions_key(documents: list[InboxDocument]) -> str:
+    """A run key naming exactly these editions (partition and sha256 of each file)."""
+    text = "\n".join(sorted(f"{d.partition_key}@{d.sha256}" for d in documents))
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
 
 
 @dg.sensor(
     job=budget_document_job,
     minimum_interval_seconds=30,
     default_status=dg.DefaultSensorStatus.RUNNING,
-    description="Loads each new or changed PDF of the inbox once (cursor: path -> sha256).",
+    description="Loads the new or changed PDFs of the inbox in one batch run per tick "
+    "(cursor: path -> sha256).",
 )
 def budget_inbox_sensor(context: dg.SensorEvaluationContext, inbox: BudgetInbox):
     cursor = json.loads(context.cursor) if context.cursor else {}
@@ -42,7 +53,8 @@ def budget_inbox_sensor(context: dg.SensorEvaluationContext, inbox: BudgetInbox)
         context.log.info(moved.line)
     known = set(context.instance.get_dynamic_partitions(budget_document_partitions.name))
     new_keys = sorted({d.partition_key for d in documents} - known)
-    requests = [document_run_request(d, f"{d.partition_key}@{d.sha256}") for d in documents]
+    run_key = f"inbox:{editions_key(documents)}"
+    requests = [batch_run_request(documents, run_key)] if documents else []
     return dg.SensorResult(
         run_requests=requests,
         cursor=json.dumps(new_cursor, ensure_ascii=False, sort_keys=True),

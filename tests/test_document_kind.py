@@ -19,8 +19,8 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from assets.warehouse import dq_rows
 from pipelines import quality
+from pipelines.batch import check_rows
 from pipelines.budget_doc import DEPARTMENT_BUDGET, UNIT_BUDGET
 from pipelines.commands.load import load_paths
 from pipelines.extraction import document as document_module
@@ -80,7 +80,7 @@ def _documents(con) -> list[tuple]:
 def _record_checks(con, extraction: Extraction, kind: str) -> None:
     outcomes = quality.run_document_checks(extraction.doc)
     record_check_results(
-        con, JUSTICE, 2026, dq_rows(outcomes), document_kind=kind, sha256=extraction.sha256
+        con, JUSTICE, 2026, check_rows(outcomes), document_kind=kind, sha256=extraction.sha256
     )
 
 
@@ -182,7 +182,8 @@ def test_check_results_refuse_an_unknown_kind(tmp_path):
 
 
 def test_budget_load_gives_each_kind_its_partition_and_line(tmp_path, monkeypatch):
-    """Through the Dagster asset graph: two partitions, two lines, two documents."""
+    """Through the batch service (in this process, so the patch applies): two partitions,
+    two lines, two documents."""
     unit_pdf = tmp_path / UNIT_PDF.name
     shutil.copy(UNIT_PDF, unit_pdf)
     twin_pdf = tmp_path / "sh_putuo_justice_2026_department.pdf"
@@ -197,10 +198,10 @@ def test_budget_load_gives_each_kind_its_partition_and_line(tmp_path, monkeypatc
         return extraction
 
     monkeypatch.setattr(document_module, "extract_document", extract_as_published)
-    monkeypatch.setattr("assets.staging.extract_document", extract_as_published)
+    monkeypatch.setattr("pipelines.batch.extract_document", extract_as_published)
     store = str(tmp_path / "warehouse.duckdb")
     out = io.StringIO()
-    outcomes = load_paths([str(unit_pdf), str(twin_pdf)], warehouse=store, out=out)
+    outcomes = load_paths([str(unit_pdf), str(twin_pdf)], warehouse=store, out=out, workers=1)
     assert [(o.status, o.partition_key) for o in outcomes] == [
         ("loaded", UNIT_KEY),
         ("loaded", DEPARTMENT_KEY),

@@ -1,4 +1,5 @@
-"""The inbox sensor: a new file is picked up once, a changed file again, a bad file rejected."""
+"""The inbox sensor: a new file is picked up once, a changed file again, a bad file rejected;
+one tick is one batch run however many files arrived; the schedule is one run per year."""
 
 import json
 import os
@@ -21,6 +22,10 @@ SEED_KEY = "2023|广州市人力资源和社会保障数据服务中心"
 pytestmark = pytest.mark.skipif(
     not (SEED_PDF.exists() and OTHER_PDF.exists()), reason="sample PDFs not generated yet"
 )
+
+
+def _config(request) -> dict:
+    return request.run_config["ops"]["load_budget_documents"]["config"]
 
 
 def _tick(instance, inbox: Path, cursor: str | None):
@@ -65,10 +70,9 @@ def test_new_file_once_changed_file_again_bad_file_rejected(tmp_path):
 
     with dg.instance_for_test() as instance:
         first = _tick(instance, inbox, None)
-        assert [r.partition_key for r in first.run_requests] == [SEED_KEY]
-        request = first.run_requests[0]
-        assert request.run_config["ops"]["raw_budget_pdf"]["config"]["path"] == str(target)
-        assert request.tags["budget/fiscal_year"] == "2023"
+        (request,) = first.run_requests
+        assert _config(request) == {"paths": [str(target)], "partitions": []}
+        assert request.tags["budget/documents"] == "1"
         assert instance.get_dynamic_partitions("budget_document") == [SEED_KEY]
         cursor = json.loads(first.cursor)
         assert "rejected" in cursor[str(inbox / "broken.pdf")]
@@ -85,17 +89,31 @@ def test_new_file_once_changed_file_again_bad_file_rejected(tmp_path):
         shutil.copy(OTHER_PDF, target)
         third = _tick(instance, inbox, second.cursor)
         (changed,) = third.run_requests
-        assert changed.partition_key.startswith("2024|")
+        assert _config(changed)["paths"] == [str(target)]
         assert changed.run_key != request.run_key
-        assert sorted(instance.get_dynamic_partitions("budget_document")) == sorted(
-            [SEED_KEY, changed.partition_key]
-        )
+        (other_key,) = set(instance.get_dynamic_partitions("budget_document")) - {SEED_KEY}
+        assert other_key.startswith("2024|")
 
         # back to the first edition: a new run again (its bytes changed since the last tick)
         shutil.copy(SEED_PDF, target)
         fourth = _tick(instance, inbox, third.cursor)
-        assert [r.partition_key for r in fourth.run_requests] == [SEED_KEY]
+        assert [_config(r)["paths"] for r in fourth.run_requests] == [[str(target)]]
+        assert fourth.run_requests[0].run_key == request.run_key  # that edition's run again
         assert not fourth.dynamic_partitions_requests  # the partition is known
+
+
+def test_one_tick_is_one_run_for_many_new_files(tmp_path):
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    samples = sorted(SAMPLES.glob("*.pdf"))
+    for pdf in samples:
+        shutil.copy(pdf, inbox / pdf.name)
+    with dg.instance_for_test() as instance:
+        result = _tick(instance, inbox, None)
+        (request,) = result.run_requests
+        assert sorted(_config(request)["paths"]) == sorted(str(inbox / p.name) for p in samples)
+        assert request.partition_key is None  # the run's partitions come from its parse
+        assert len(instance.get_dynamic_partitions("budget_document")) == len(samples)
 
 
 def test_missing_inbox_is_a_skip_not_a_crash(tmp_path):
@@ -122,11 +140,9 @@ def test_yearly_schedule_loads_that_years_documents(tmp_path):
             resources={"inbox": BudgetInbox(folder=str(inbox))},
             repository_def=defs.get_repository_def(),
         )
-        requests = schedule.evaluate_tick(context).run_requests
-        assert [r.partition_key for r in requests] == [SEED_KEY]
-        assert requests[0].run_config["ops"]["raw_budget_pdf"]["config"]["path"] == str(
-            inbox / "a.pdf"
-        )
+        (request,) = schedule.evaluate_tick(context).run_requests
+        assert _config(request) == {"paths": [str(inbox / "a.pdf")], "partitions": []}
+        assert request.tags["budget/fiscal_year"] == "2023"
         assert instance.get_dynamic_partitions("budget_document") == [SEED_KEY]
 
 
@@ -149,9 +165,6 @@ def test_yearly_schedule_reruns_known_partitions_of_both_kinds(tmp_path):
             resources={"inbox": BudgetInbox(folder=str(tmp_path / "empty"))},
             repository_def=defs.get_repository_def(),
         )
-        requests = schedule.evaluate_tick(context).run_requests
-        assert [(r.partition_key, r.tags["budget/document_kind"]) for r in requests] == [
-            ("2026|上海市普陀区司法局", "department"),
-            ("2026|上海市普陀区司法局|单位预算", "unit"),
-        ]
-        assert {r.tags["budget/department"] for r in requests} == {"上海市普陀区司法局"}
+        (request,) = schedule.evaluate_tick(context).run_requests
+        assert _config(request) == {"paths": [], "partitions": keys[:2]}  # both kinds, 2026
+        assert request.tags["budget/documents"] == "2"

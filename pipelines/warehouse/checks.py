@@ -32,6 +32,7 @@ def record_check_results(
     document_kind: str = DEPARTMENT_BUDGET,
     sha256: str | None = None,
     checked_at: datetime | None = None,
+    in_open_transaction: bool = False,
 ) -> int:
     """Replace the check rows of one document (department × fiscal_year × document_kind)
     in one transaction.
@@ -48,6 +49,8 @@ def record_check_results(
         sha256: the edition the checks ran on; defaults to the loaded document's sha256
             (None when the document is not loaded yet: checks may run before the load).
         checked_at: timestamp stored with each row (default: now, UTC).
+        in_open_transaction: write inside the caller's open transaction instead of one of
+            its own (the batch service commits a document and its checks together).
 
     Every previous row of that department × fiscal_year × kind is deleted and the given
     results inserted, atomically; an empty `results` clears the document's checks. Returns
@@ -91,22 +94,29 @@ def record_check_results(
         "fiscal_year": int(fiscal_year),
         "document_kind": document_kind,
     }
+    if in_open_transaction:
+        _replace_rows(con, key, rows, sha256)
+        return len(rows)
     con.begin()
     try:
         if sha256 is None:
             found = con.execute(read_sql("load/select_document_sha256"), key).fetchone()
             sha256 = found[0] if found else None
-        con.execute(read_sql("load/delete_fact_dq_check"), key)
-        if rows:
-            frame = pd.DataFrame(rows)
-            frame.insert(2, "sha256", sha256)
-            con.register("frame", frame)
-            try:
-                con.execute(read_sql("load/insert_fact_dq_check"))
-            finally:
-                con.unregister("frame")
+        _replace_rows(con, key, rows, sha256)
         con.commit()
     except BaseException:
         con.rollback()
         raise
     return len(rows)
+
+
+def _replace_rows(con: duckdb.DuckDBPyConnection, key: dict, rows: list[dict], sha256) -> None:
+    con.execute(read_sql("load/delete_fact_dq_check"), key)
+    if rows:
+        frame = pd.DataFrame(rows)
+        frame.insert(2, "sha256", sha256)
+        con.register("frame", frame)
+        try:
+            con.execute(read_sql("load/insert_fact_dq_check"))
+        finally:
+            con.unregister("frame")

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from decimal import Decimal, InvalidOperation
@@ -476,6 +477,7 @@ def load_document(
     extraction: Extraction,
     *,
     loaded_at: datetime | None = None,
+    before_commit: Callable[[duckdb.DuckDBPyConnection, LoadReport], None] | None = None,
 ) -> LoadReport:
     """Replace the document's department × fiscal-year × kind rows with this extraction,
     atomically.
@@ -485,6 +487,9 @@ def load_document(
     dim_document, and the new rows inserted, in one transaction; any error rolls back and
     re-raises. Shared dimensions (subjects, fund sources, expenditure types) only grow.
     Data-quality results (fact_dq_check) are left alone: see `record_check_results`.
+    `before_commit(con, report)` runs inside the transaction once the rows are in (the batch
+    service checks integrity and writes the check rows there, so a document and its check
+    results commit together).
 
     Raises BudgetInputError for a document that cannot be loaded (no department or year,
     unknown document_kind or unit, an amount that is not a two-decimal number, more values
@@ -547,31 +552,32 @@ def load_document(
             if "document_id" in frame.columns:
                 frame["document_id"] = document_id
             rows[table] = _insert_frame(con, table, frame)
+        report = LoadReport(
+            document_id=document_id,
+            department=department,
+            fiscal_year=year,
+            sha256=extraction.sha256,
+            source_file=str(extraction.path),
+            action="inserted",
+            rows=rows,
+            warnings=warnings,
+            printed_department=printed,
+            document_kind=kind,
+        )
+        this = (department, year, kind, extraction.sha256)
+        other = [r for r in replaced if tuple(r[1:5]) != this]  # another edition or name
+        if other:
+            report.action = "replaced"
+            report.replaced_sha256 = other[0][4]
+            report.replaced_source_file = other[0][5]
+        elif replaced:
+            report.action = "reloaded"
+        if before_commit is not None:
+            before_commit(con, report)
         con.commit()
     except BaseException:
         con.rollback()
         raise
-
-    report = LoadReport(
-        document_id=document_id,
-        department=department,
-        fiscal_year=year,
-        sha256=extraction.sha256,
-        source_file=str(extraction.path),
-        action="inserted",
-        rows=rows,
-        warnings=warnings,
-        printed_department=printed,
-        document_kind=kind,
-    )
-    this = (department, year, kind, extraction.sha256)
-    other = [r for r in replaced if tuple(r[1:5]) != this]  # another edition or another name
-    if other:
-        report.action = "replaced"
-        report.replaced_sha256 = other[0][4]
-        report.replaced_source_file = other[0][5]
-    elif replaced:
-        report.action = "reloaded"
     return report
 
 

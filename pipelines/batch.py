@@ -1,0 +1,236 @@
+"""Load a batch of budget PDFs: parse and check each once, write each in one transaction.
+
+The service behind `budget load` and the Dagster batch asset (no Dagster import). Parsing
+and the five document checks are pure and CPU-bound, so they run in a pool of worker
+processes (`os.cpu_count()`); DuckDB allows one writer, so the parent writes every document
+through one connection, in input order, one transaction per document holding its facts,
+its referential-integrity result and all six check rows. A killed batch therefore leaves
+whole documents only. `write_document` is the per-document write step on its own, for any
+other writer of parsed documents.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import time
+from collections import deque
+from collections.abc import Iterable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+import duckdb
+
+from pipelines import quality
+from pipelines.errors import BudgetInputError, NarrativeOnlyError
+from pipelines.extraction.document import DocumentIdentity, Extraction, extract_document
+from pipelines.inbox import partition_key
+from pipelines.warehouse.checks import record_check_results
+from pipelines.warehouse.load import LoadReport, load_document
+from pipelines.warehouse.sql_files import read_sql
+
+# Worker processes are recycled after this many documents, so a leak in a PDF library
+# cannot grow a long batch's memory.
+DOCUMENTS_PER_WORKER = 200
+
+
+@dataclass
+class ParsedDocument:
+    """One PDF after the worker's parse: its extraction and checks, or why there is none."""
+
+    path: Path
+    status: str  # parsed / skipped / rejected / failed
+    reason: str = ""
+    reason_path: Path | None = None  # the file a rejection names (may differ from `path`)
+    extraction: Extraction | None = None
+    key: str | None = None  # the partition key, from the parse
+    checks: dict[str, quality.CheckOutcome] = field(default_factory=dict)
+
+    @property
+    def identity(self) -> DocumentIdentity:
+        return DocumentIdentity.of(self.extraction.doc)
+
+
+@dataclass
+class DocumentResult:
+    """What the batch did with one PDF: parsed and loaded, or not."""
+
+    parsed: ParsedDocument
+    report: LoadReport | None = None
+    checks: dict[str, quality.CheckOutcome] = field(default_factory=dict)  # all six
+    error: str = ""  # why a parsed document could not be written
+
+    @property
+    def status(self) -> str:
+        """loaded / reloaded / replaced edition / skipped / rejected / failed."""
+        if self.error:
+            return "failed"
+        if self.report is not None:
+            return {"inserted": "loaded", "replaced": "replaced edition"}.get(
+                self.report.action, self.report.action
+            )
+        return self.parsed.status
+
+    @property
+    def failed_checks(self) -> dict[str, str]:
+        """Check name -> severity, for the checks that did not pass."""
+        return {n: o.severity or quality.ERROR for n, o in self.checks.items() if not o.passed}
+
+
+def parse_document(path: Path, password: str | None = None) -> ParsedDocument:
+    """Extract one PDF and run the document checks on it (runs in a worker process)."""
+    path = Path(path)
+    if not path.is_file():
+        return ParsedDocument(path, "rejected", "no such file", path)
+    try:
+        extraction = extract_document(path, password=password)
+    except NarrativeOnlyError as exc:  # the tables PDF of the same budget makes the document
+        return ParsedDocument(path, "skipped", exc.reason, exc.path)
+    except BudgetInputError as exc:
+        return ParsedDocument(path, "rejected", exc.reason, exc.path)
+    except Exception as exc:  # noqa: BLE001 - one file must not stop the others
+        return ParsedDocument(path, "failed", f"{type(exc).__name__}: {exc}", path)
+    try:
+        key = partition_key(DocumentIdentity.of(extraction.doc))
+    except (KeyError, TypeError, ValueError):
+        reason = "the parsed document has no department or year"
+        return ParsedDocument(path, "rejected", reason, path)
+    return ParsedDocument(
+        path,
+        "parsed",
+        extraction=extraction,
+        key=key,
+        checks=quality.run_document_checks(extraction.doc),
+    )
+
+
+def check_rows(outcomes: dict[str, quality.CheckOutcome]) -> list[dict]:
+    """Check outcomes as fact_dq_check rows (severity: the failure's, else ERROR)."""
+    rows = []
+    for name, outcome in outcomes.items():
+        detail = outcome.summary()
+        if outcome.findings:
+            detail += "\n" + outcome.findings_markdown(limit=20)
+        rows.append(
+            {
+                "check_name": name,
+                "severity": outcome.severity or quality.ERROR,
+                "passed": outcome.passed,
+                "detail": detail,
+            }
+        )
+    return rows
+
+
+def write_document(con: duckdb.DuckDBPyConnection, parsed: ParsedDocument) -> DocumentResult:
+    """Replace one parsed document's rows and its six check results in ONE transaction.
+
+    Raises BudgetInputError for a document the loader refuses (nothing written).
+    """
+    checks = dict(parsed.checks)
+
+    def check_integrity(con: duckdb.DuckDBPyConnection, report: LoadReport) -> None:
+        checks["referential_integrity"] = quality.check_referential_integrity(
+            con, report.document_id
+        )
+        record_check_results(
+            con,
+            report.department,
+            report.fiscal_year,
+            check_rows(checks),
+            document_kind=report.document_kind,
+            sha256=report.sha256,
+            checked_at=datetime.now(UTC).replace(tzinfo=None),
+            in_open_transaction=True,
+        )
+
+    report = load_document(con, parsed.extraction, before_commit=check_integrity)
+    return DocumentResult(parsed, report, checks)
+
+
+def _parsed_in_order(
+    paths: list[Path], password: str | None, workers: int
+) -> Iterator[ParsedDocument]:
+    """Each path parsed, in input order; a bounded window of work in flight keeps memory flat."""
+    if workers <= 1 or len(paths) <= 1:
+        for path in paths:
+            yield parse_document(path, password)
+        return
+    # forkserver: workers never inherit the parent's threads (Dagster's) or its connection
+    context = multiprocessing.get_context("forkserver")
+    with ProcessPoolExecutor(
+        workers, mp_context=context, max_tasks_per_child=DOCUMENTS_PER_WORKER
+    ) as pool:
+        pending: deque[Future] = deque()
+        queue = iter(paths)
+        for path in queue:
+            pending.append(pool.submit(parse_document, path, password))
+            if len(pending) >= 2 * workers:
+                break
+        while pending:
+            parsed = pending.popleft().result()
+            following = next(queue, None)
+            if following is not None:
+                pending.append(pool.submit(parse_document, following, password))
+            yield parsed
+
+
+def load_batch(
+    paths: Iterable[str | os.PathLike],
+    con: duckdb.DuckDBPyConnection,
+    *,
+    password: str | None = None,
+    workers: int | None = None,
+    expected_keys: dict[Path, str] | None = None,
+) -> Iterator[DocumentResult]:
+    """Parse (in `workers` processes, default os.cpu_count()), check and write each PDF.
+
+    Yields one DocumentResult per path, in order, as soon as it is written; a file that
+    cannot be parsed or written is a result with its reason, never an exception, so one
+    bad file does not stop the batch. `expected_keys` (path -> partition key) refuses a
+    file that turns out to be another document than the partition it was named for.
+    After the last document the warehouse is checkpointed, so reloading the same bytes
+    does not grow the file.
+    """
+    paths = [Path(p) for p in paths]
+    for parsed in _parsed_in_order(paths, password, workers or os.cpu_count() or 1):
+        expected = (expected_keys or {}).get(parsed.path)
+        if parsed.status == "parsed" and expected and parsed.key != expected:
+            parsed.status, parsed.reason_path = "rejected", parsed.path
+            parsed.reason = f"is the budget of {parsed.key!r}, not of partition {expected!r}"
+        if parsed.status != "parsed":
+            yield DocumentResult(parsed)
+            continue
+        try:
+            yield write_document(con, parsed)
+        except BudgetInputError as exc:
+            parsed.status, parsed.reason, parsed.reason_path = "rejected", exc.reason, exc.path
+            yield DocumentResult(parsed)
+        except duckdb.Error as exc:
+            reason = f"{type(exc).__name__}: {str(exc).strip().splitlines()[0]}"
+            yield DocumentResult(parsed, error=reason)
+    con.execute(read_sql("maintenance/checkpoint"))
+
+
+@dataclass
+class Progress:
+    """Count, rate and time left of a batch, as one line."""
+
+    total: int
+    done: int = 0
+    started: float = field(default_factory=time.monotonic)
+
+    def advance(self) -> None:
+        self.done += 1
+
+    def line(self) -> str:
+        elapsed = max(time.monotonic() - self.started, 1e-9)
+        rate = self.done / elapsed
+        left = (self.total - self.done) / rate if rate else 0.0
+        minutes, seconds = divmod(round(left), 60)
+        return (
+            f"{self.done}/{self.total} documents, {rate:.2f}/s, "
+            f"{elapsed / max(self.done, 1):.2f} s each, ETA {minutes}m{seconds:02d}s"
+        )
