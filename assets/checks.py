@@ -10,6 +10,14 @@ import warnings
 
 import dagster as dg
 
+# A batch step logs one evaluation per document partition; naming the materialisation it
+# judged is what makes the UI count it as that partition's current result. Dagster fills
+# this in only for an AssetCheckResult of a single-partition step and exports no public
+# name for the record, hence the one private import.
+from dagster._core.definitions.asset_checks.asset_check_evaluation import (
+    AssetCheckEvaluationTargetMaterializationData as CheckTarget,
+)
+
 from pipelines import quality
 from pipelines.partitions import budget_document_partitions
 
@@ -43,8 +51,29 @@ DOCUMENT_CHECK_SPECS = [
 ]
 
 
+def latest_materialization(
+    instance: dg.DagsterInstance, asset: str | dg.AssetKey, partition: str
+) -> CheckTarget | None:
+    """The partition's latest materialisation of `asset`, as a check's target."""
+    records = instance.fetch_materializations(
+        dg.AssetRecordsFilter(
+            asset_key=dg.AssetKey.from_coercible(asset), asset_partitions=[partition]
+        ),
+        limit=1,
+    ).records
+    if not records:
+        return None
+    latest = records[0]
+    return CheckTarget(
+        storage_id=latest.storage_id, run_id=latest.run_id, timestamp=latest.timestamp
+    )
+
+
 def check_evaluation(
-    asset: str | dg.AssetKey, outcome: quality.CheckOutcome, partition: str
+    asset: str | dg.AssetKey,
+    outcome: quality.CheckOutcome,
+    partition: str,
+    target: CheckTarget | None = None,
 ) -> dg.AssetCheckEvaluation:
     """A CheckOutcome as one partition's check evaluation, with its evidence as metadata."""
     errors = sum(f.severity == quality.ERROR for f in outcome.findings)
@@ -69,4 +98,5 @@ def check_evaluation(
         metadata=metadata,
         partition=partition,
         blocking=False,
+        target_materialization_data=target,
     )

@@ -11,16 +11,18 @@ recreated once per batch.
 """
 
 from collections.abc import Callable
+from functools import partial
 
 import dagster as dg
 from pydantic import Field
 
-from assets.checks import DOCUMENT_CHECK_SPECS, check_evaluation
+from assets.checks import DOCUMENT_CHECK_SPECS, check_evaluation, latest_materialization
 from assets.raw import RAW_PDF_KEY, RAW_SPEC, partition_files, raw_metadata
 from assets.reporting import VIEW_SPECS, ViewMetadata
 from assets.staging import STAGING_SPECS, cells_metadata, document_cells, tables_metadata
 from assets.warehouse import (
     RI_CHECK_SPECS,
+    RI_CHECKED,
     WAREHOUSE_SPECS,
     WarehouseMetadata,
     integrity_evaluations,
@@ -72,12 +74,17 @@ class BatchEvents:
         } | self.tables.of(result, len(cells))
         for asset, values in metadata.items():
             self.emit(dg.AssetMaterialization(asset, partition=key, metadata=values))
+        # Each evaluation names the materialisation it judged, so the UI shows it as this
+        # partition's current result.
+        target = partial(latest_materialization, self.instance, partition=key)
+        staged = target("stg_budget_tables")
         for name, outcome in result.checks.items():
             if name == "referential_integrity":
-                for evaluation in integrity_evaluations(outcome, key):
+                targets = {table: target(table) for table in RI_CHECKED}
+                for evaluation in integrity_evaluations(outcome, key, targets):
                     self.emit(evaluation)
             else:
-                self.emit(check_evaluation("stg_budget_tables", outcome, key))
+                self.emit(check_evaluation("stg_budget_tables", outcome, key, staged))
         self.loaded.append((key, result.report))
 
     def finish(self) -> None:

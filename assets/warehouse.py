@@ -8,10 +8,11 @@ from the load report; the column schemas are read once per batch.
 """
 
 import re
+from collections.abc import Mapping
 
 import dagster as dg
 
-from assets.checks import partitioned_check_spec
+from assets.checks import CheckTarget, partitioned_check_spec
 from assets.staging import pages_text
 from pipelines import quality
 from pipelines.batch import DocumentResult
@@ -284,7 +285,9 @@ class WarehouseMetadata:
 
 
 def integrity_evaluations(
-    integrity: quality.CheckOutcome, partition: str
+    integrity: quality.CheckOutcome,
+    partition: str,
+    targets: Mapping[str, CheckTarget | None] | None = None,
 ) -> list[dg.AssetCheckEvaluation]:
     """The referential-integrity outcome split per fact table, as check evaluations."""
     evaluations = []
@@ -305,6 +308,7 @@ def integrity_evaluations(
                 },
                 partition=partition,
                 blocking=False,
+                target_materialization_data=(targets or {}).get(table),
             )
         )
     return evaluations

@@ -55,8 +55,11 @@ RUNS_STATE = (
     + """
   runsOrError {
     __typename
-    ... on Runs { results { runId status tags { key value } } }
+    ... on Runs { results { runId status } }
     ... on PythonError { message }
+  }
+  assetOrError(assetKey: {path: ["stg_budget_tables"]}) {
+    ... on Asset { assetMaterializations { partition runId } }
   }
 }
 """
@@ -127,7 +130,8 @@ class DagsterDev:
         return "\n".join(self.log_path.read_text(errors="replace").splitlines()[-lines:])
 
     def wait_for_runs(self, keys: list[str], timeout: float) -> dict[str, str]:
-        """The status of the sensor's run of each partition, once all have finished."""
+        """The status of the sensor's run that loaded each partition, once every run has
+        finished (one batch run may load several documents)."""
         deadline = time.monotonic() + timeout
         while True:
             if self.process.poll() is not None:
@@ -137,15 +141,13 @@ class DagsterDev:
             except (urllib.error.URLError, ConnectionError, TimeoutError, KeyError):
                 state = None
             if state and locations_loaded(state):
-                runs = state["runsOrError"].get("results") or []
-                status = {
-                    tag["value"]: run["status"]
-                    for run in runs
-                    for tag in run["tags"]
-                    if tag["key"] == "dagster/partition"
+                runs = {r["runId"]: r["status"] for r in state["runsOrError"].get("results") or []}
+                asset = state.get("assetOrError") or {}
+                loaded_by = {
+                    m["partition"]: m["runId"] for m in asset.get("assetMaterializations") or []
                 }
-                if all(status.get(key) in DONE for key in keys):
-                    return status
+                if runs and all(s in DONE for s in runs.values()) and set(keys) <= set(loaded_by):
+                    return {key: runs.get(loaded_by[key], "UNKNOWN") for key in keys}
             if time.monotonic() > deadline:
                 pytest.fail(f"the sensor's runs did not finish in {timeout} s:\n{self.log_tail()}")
             time.sleep(2)
