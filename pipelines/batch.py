@@ -102,7 +102,7 @@ def parse_document(path: Path, password: str | None = None) -> ParsedDocument:
         "parsed",
         extraction=extraction,
         key=key,
-        checks=quality.run_document_checks(extraction.doc),
+        checks=quality.run_document_checks(extraction.doc, path.name),
     )
 
 

@@ -430,6 +430,29 @@ def check_completeness(doc: dict) -> CheckOutcome:
     )
 
 
+_NAME_YEAR = re.compile(r"(?<!\d)20\d\d(?!\d)")  # 2019, not part of 120190 or 20191231
+
+
+@dataclass(frozen=True)
+class YearDisagreement:
+    """A file named for one year that holds the budget of another (a mislabelled upload,
+    or the wrong year's PDF saved under this name): loaded as the document says, flagged."""
+
+    name_year: str
+    fiscal_year: str
+
+    def __str__(self) -> str:
+        return f"file name says {self.name_year}, the document says {self.fiscal_year}"
+
+
+def file_year_disagreement(source_name: str, fiscal_year) -> YearDisagreement | None:
+    """The 20xx year(s) in a file name when none of them is the document's fiscal year."""
+    years = _NAME_YEAR.findall(source_name.rsplit("/", 1)[-1])
+    if not years or not fiscal_year or str(fiscal_year) in years:
+        return None
+    return YearDisagreement("/".join(dict.fromkeys(years)), str(fiscal_year))
+
+
 # -- balance ----------------------------------------------------------------------------
 
 
@@ -973,9 +996,18 @@ DOCUMENT_CHECKS: dict[str, Callable[[dict], CheckOutcome]] = {
 }
 
 
-def run_document_checks(doc: dict) -> dict[str, CheckOutcome]:
-    """Every document-level check, by name."""
-    return {name: check(doc) for name, check in DOCUMENT_CHECKS.items()}
+def run_document_checks(doc: dict, source_name: str = "") -> dict[str, CheckOutcome]:
+    """Every document-level check, by name; with the file's name, completeness also
+    says when that name states another year than the document."""
+    outcomes = {name: check(doc) for name, check in DOCUMENT_CHECKS.items()}
+    if disagreement := file_year_disagreement(source_name, doc.get("fiscal_year")):
+        finding = Finding(
+            "document", "fiscal_year", "", "the year in the file name is the fiscal year",
+            disagreement.name_year, str(doc["fiscal_year"]), None, WARN,
+        )  # fmt: skip
+        done = outcomes["completeness"]
+        outcomes["completeness"] = replace(done, findings=(*done.findings, finding))
+    return outcomes
 
 
 # -- referential integrity (SQL over the warehouse) ---------------------------------------

@@ -21,6 +21,7 @@ import duckdb
 from pipelines.batch import DocumentResult, Progress, load_batch
 from pipelines.budget_doc import document_name
 from pipelines.inbox import find_pdfs
+from pipelines.quality import file_year_disagreement
 from pipelines.rejects import reject_file
 
 
@@ -65,6 +66,8 @@ def file_outcome(result: DocumentResult) -> FileOutcome:
     checks = result.failed_checks
     if checks:
         line += " — checks: " + ", ".join(f"{n} {s}" for n, s in sorted(checks.items()))
+    if disagreement := file_year_disagreement(path.name, report.fiscal_year):
+        line += f" — {disagreement}"
     return FileOutcome(path, status, line, parsed.key, checks)
 
 

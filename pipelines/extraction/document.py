@@ -2,7 +2,8 @@
 
 Tables are found by title wherever they start; cover, contents and narrative pages
 only lend the department name, fiscal year and document kind (identity.py). Whatever
-cannot be read is an error naming the file, never a silently short document.
+cannot be read is an error naming the file, never a silently short document, and a table
+printed twice or a second budget in the file is one too (copies.py), never merged.
 """
 
 import hashlib
@@ -20,6 +21,7 @@ from pipelines.budget_doc import (
     TWO_SIDED,
 )
 from pipelines.errors import BudgetInputError, NarrativeOnlyError
+from pipelines.extraction.copies import SecondCopies
 from pipelines.extraction.grid import text_lines
 from pipelines.extraction.identity import (
     Evidence,
@@ -41,6 +43,7 @@ from pipelines.extraction.tables import (
     has_breakdown,
 )
 from pipelines.extraction.titles import generic_title, layout_of_title
+from pipelines.quality import file_year_disagreement
 
 _GENERIC = "generic:"  # group-name prefix of tables with no standard twin
 
@@ -99,6 +102,7 @@ def extract_document(path: Path | str, password: str | None = None) -> Extractio
     current: str | None = None
     carried: list[str] = []  # a title printed under the previous page's last grid
     unplaced: list[str] = []  # untitled grids that continue no table
+    copies = SecondCopies()
     garbled = []
     for page in pages:
         verdict = judge_page(page)
@@ -111,6 +115,8 @@ def extract_document(path: Path | str, password: str | None = None) -> Extractio
         pieces, lines = page_pieces(page, carried)
         carried = foot_title(pieces[-1]) if pieces else []
         narrative.extend(lines)
+        if pieces:
+            copies.see_page(page)
         for piece in pieces:
             group = piece.key or (f"{_GENERIC}{piece.title}" if piece.title else None)
             if group is None and current is not None:
@@ -122,10 +128,12 @@ def extract_document(path: Path | str, password: str | None = None) -> Extractio
                         f"differ from {current} is not part of it; not loaded"
                     )
             current = group
+            copies.see_piece(piece, group, page.number)
             if group is not None:
                 groups.setdefault(group, []).append(piece)
         if not pieces:
             current = None
+    copies.refuse(path, lambda group: group.removeprefix(_GENERIC))
     by_key = {k: v for k, v in groups.items() if not k.startswith(_GENERIC)}
     if not by_key:
         _refuse_without_tables(path, pages, garbled, title)
@@ -136,6 +144,8 @@ def extract_document(path: Path | str, password: str | None = None) -> Extractio
         extraction.warnings.append(f"table {group} dropped: unreadable text on {reason}")
         groups.pop(group, None)
     extraction.doc = _assemble(path, groups, narrative, title, extraction)
+    if disagreement := file_year_disagreement(path.name, extraction.doc["fiscal_year"]):
+        extraction.warnings.append(str(disagreement))
     return extraction
 
 
