@@ -61,25 +61,24 @@ def test_a_three_public_table_printed_twice_is_refused_not_doubled(tmp_path):
     assert "\n" not in line and documents == 0
 
 
-def test_a_table_page_inserted_twice_in_a_row_is_refused(tmp_path):
-    # t01's second page (5) again right after itself: same title, same columns, so only
-    # its text, identical to page 5's, tells it from a continuation (t01: 70 → 108 rows).
-    pdf = concatenate(tmp_path / "p5_twice.pdf", (EDU, [*range(5), 4, *range(5, 22)]))
+@pytest.mark.parametrize(
+    ("parts", "pages"),
+    [
+        # t01's second page (5) again right after itself: same title, same columns, so
+        # only its text, identical to page 5's, tells it from a continuation.
+        ([(EDU, [*range(5), 4, *range(5, 22)])], "pages 5 and 6"),
+        # The whole budget twice: t01 starts again after t12.
+        ([(EDU, None), (EDU, None)], "pages 4 and 26"),
+    ],
+    ids=["a table page inserted twice in a row", "a budget concatenated with itself"],
+)
+def test_a_second_copy_of_the_same_budget_is_refused(tmp_path, parts, pages):
+    pdf = concatenate(tmp_path / "twice.pdf", *parts)
     with pytest.raises(BudgetInputError) as raised:
         extract_document(pdf)
     assert raised.value.reason == (
-        "t01_summary printed twice (pages 5 and 6): a second copy would double its "
-        "amounts; nothing loaded"
-    )
-
-
-def test_a_budget_concatenated_with_itself_is_refused(tmp_path):
-    pdf = concatenate(tmp_path / "twice.pdf", (EDU, None), (EDU, None))
-    with pytest.raises(BudgetInputError) as raised:
-        extract_document(pdf)
-    assert raised.value.reason == (
-        "t01_summary printed twice (pages 4 and 26): a second copy would double its "
-        "amounts; nothing loaded"
+        f"t01_summary printed twice ({pages}): a second copy would double its amounts; "
+        "nothing loaded"
     )
 
 
