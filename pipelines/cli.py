@@ -29,6 +29,10 @@ def _build_parser() -> argparse.ArgumentParser:
     query.add_argument("--file", help="a .sql file to run, e.g. sql/analyses/top_projects.sql")
     query.add_argument("--format", choices=["table", "csv", "json"], default="table")
     query.add_argument("--warehouse")
+    query.add_argument("--allow-files", metavar="DIR", help="the one folder SQL may read/write")
+    query.add_argument(
+        "--timeout", type=float, default=60.0, help="stop the query after SECONDS (default 60)"
+    )
     return parser
 
 

@@ -3,6 +3,7 @@
 import csv
 import io
 import json
+import time
 
 import pytest
 
@@ -112,3 +113,87 @@ def test_warehouse_is_opened_read_only(capsys, warehouse_file):
 def test_no_sql_given(capsys, warehouse_file):
     code, _, err = run(capsys, "--warehouse", str(warehouse_file))
     assert code == 1 and err.count("\n") == 1
+
+
+# --- the connection is locked down: no files, no extensions, a time limit (issue #12 item 4)
+
+
+@pytest.mark.parametrize(
+    "sql",
+    [
+        "COPY (select 1) TO '{tmp}/x.csv'",
+        "select * from read_csv('/etc/passwd')",
+        "ATTACH '{tmp}/other.duckdb' (READ_WRITE)",
+        "INSTALL httpfs",
+    ],
+    ids=["copy_to", "read_csv", "attach", "install"],
+)
+def test_sql_reaches_no_file(capsys, warehouse_file, tmp_path, sql):
+    code, out, err = run(capsys, sql.format(tmp=tmp_path), "--warehouse", str(warehouse_file))
+    assert code == 1 and out == ""
+    assert err.startswith("budget query: not allowed: Permission Error: Cannot access")
+    assert err.rstrip().endswith("file access is off (pass --allow-files DIR)")
+    assert len(err.splitlines()) == 1
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_sql_cannot_unlock_the_connection(capsys, warehouse_file):
+    code, _, err = run(
+        capsys, "SET enable_external_access = true", "--warehouse", str(warehouse_file)
+    )
+    assert code == 1
+    assert "the configuration has been locked" in err
+
+
+def test_views_still_answer_when_locked(capsys, warehouse_file):
+    code, out, err = run(
+        capsys,
+        "select amount_yuan from v_three_public where item = '“三公”经费' "
+        "and fund_source = '一般公共预算'",
+        "--warehouse",
+        str(warehouse_file),
+        "--format",
+        "csv",
+    )
+    assert (code, err) == (0, "")
+    assert out == "amount_yuan\n328000.00\n"
+
+
+def test_allow_files_writes_inside_that_folder_only(capsys, warehouse_file, tmp_path):
+    allowed = tmp_path / "exports"
+    allowed.mkdir()
+    inside = allowed / "three_public.csv"
+    copy = f"COPY ({THREE_PUBLIC}) TO '{inside}' (HEADER)"
+    code, _, err = run(
+        capsys, copy, "--warehouse", str(warehouse_file), "--allow-files", str(allowed)
+    )
+    assert (code, err) == (0, "")
+    assert inside.read_text(encoding="utf-8").splitlines()[1].startswith("“三公”经费,一般公共预算,")
+
+    for outside in (tmp_path / "x.csv", allowed / ".." / "y.csv"):
+        code, _, err = run(
+            capsys,
+            f"COPY (select 1) TO '{outside}'",
+            "--warehouse",
+            str(warehouse_file),
+            "--allow-files",
+            str(allowed),
+        )
+        assert code == 1
+        assert err.rstrip().endswith(f"file access is off outside {allowed}")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["exports"]
+
+
+def test_long_query_stops_at_the_timeout(capsys, warehouse_file):
+    started = time.monotonic()
+    code, out, err = run(
+        capsys,
+        "select count(*) from range(1000000000) a, range(1000000000) b",
+        "--warehouse",
+        str(warehouse_file),
+        "--timeout",
+        "1",
+    )
+    assert time.monotonic() - started < 20
+    assert (code, out) == (1, "")
+    assert err == "budget query: query stopped after the --timeout of 1 s\n"

@@ -1,4 +1,10 @@
-"""`budget query`: run SQL against the warehouse (read-only) and print table, CSV or JSON."""
+"""`budget query`: run SQL against the warehouse (read-only) and print table, CSV or JSON.
+
+The SQL is an analyst's, so the connection is locked down: no file or network access, no
+extension installs or loads, no `SET` that would undo it (lock_configuration), and a time
+limit, so a query can neither write or read files outside `--allow-files DIR` nor hold
+the warehouse open for minutes.
+"""
 
 from __future__ import annotations
 
@@ -6,6 +12,7 @@ import csv
 import io
 import json
 import sys
+import threading
 import unicodedata
 from datetime import date, datetime, time
 from decimal import Decimal
@@ -85,6 +92,33 @@ def _fail(message: str) -> int:
     return 1
 
 
+def open_locked(warehouse: Path, allow_files: Path | None):
+    """A read-only connection that reaches no file but the warehouse (and `allow_files`),
+    installs and loads no extension, and cannot be unlocked by the SQL it runs.
+
+    DuckDB accepts allowed_directories only once the database is open, so the settings are
+    SET in order (sql/query_lockdown), the lock last.
+    """
+    import duckdb
+
+    from pipelines.warehouse.sql_files import read_sql, sql_names
+
+    con = duckdb.connect(
+        str(warehouse),
+        read_only=True,
+        config={"autoinstall_known_extensions": False, "autoload_known_extensions": False},
+    )
+    folders = [str(allow_files.resolve()) + "/"] if allow_files is not None else []
+    try:
+        for name in sql_names("query_lockdown"):
+            params = {"directories": folders} if name.endswith("allowed_directories") else None
+            con.execute(read_sql(name), params)
+    except BaseException:
+        con.close()
+        raise
+    return con
+
+
 def run_query(args) -> int:
     """Run `args.sql` or the file `args.file` on `args.warehouse`; print in `args.format`."""
     import duckdb
@@ -108,22 +142,36 @@ def run_query(args) -> int:
     if not sql.strip():
         return _fail("empty SQL")
 
+    allow_files = Path(args.allow_files) if args.allow_files else None
+    if allow_files is not None and not allow_files.is_dir():
+        return _fail(f"--allow-files: no such folder: {allow_files}")
+    timeout = args.timeout
+    if not timeout > 0:
+        return _fail(f"--timeout must be more than 0 seconds, not {timeout}")
     warehouse = warehouse_path(args.warehouse)
     if not warehouse.is_file():
         return _fail(f"no warehouse at {warehouse} (load documents first, or pass --warehouse)")
     try:
-        con = duckdb.connect(str(warehouse), read_only=True)
+        con = open_locked(warehouse, allow_files)
     except duckdb.Error as exc:
         return _fail(f"cannot open {warehouse}: {_one_line(exc)}")
+    timer = threading.Timer(timeout, con.interrupt)
+    timer.start()
     try:
         cursor = con.execute(sql)
         if cursor.description is None:
             return 0
         columns = [d[0] for d in cursor.description]
         rows = cursor.fetchall()
+    except duckdb.InterruptException:
+        return _fail(f"query stopped after the --timeout of {timeout:g} s")
+    except duckdb.PermissionException as exc:
+        where = f"outside {allow_files}" if allow_files else "(pass --allow-files DIR)"
+        return _fail(f"not allowed: {_one_line(exc)} — file access is off {where}")
     except duckdb.Error as exc:
         return _fail(_one_line(exc))
     finally:
+        timer.cancel()
         con.close()
     sys.stdout.write(render(columns, rows, args.format))
     return 0
