@@ -399,8 +399,9 @@ def test_editing_the_alias_csv_repoints_loaded_documents_on_the_next_open(tmp_pa
     for name, year in (("江苏省人大办公厅", 2017), ("江苏省人大常委会办公厅", 2018)):
         report = load_document(con, make_extraction(_printed_as(name, year)))
         con.execute(
-            "insert into fact_dq_check values "
-            "(?, ?, ?, 'balance', 'ERROR', true, '', now(), 'department')",
+            "insert into fact_dq_check (department, fiscal_year, sha256, check_name, severity, "
+            "passed, detail, checked_at, document_kind) "
+            "values (?, ?, ?, 'balance', 'ERROR', true, '', now(), 'department')",
             [report.department, year, report.sha256],
         )
     con.close()

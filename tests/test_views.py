@@ -80,6 +80,8 @@ VIEW_COLUMNS = {
         "passed",
         "detail",
         "document_kind",
+        "sha256",
+        "loaded_at",
     ],
 }
 

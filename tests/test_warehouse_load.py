@@ -4,6 +4,7 @@ import copy
 import dataclasses
 import re
 from collections import Counter
+from datetime import datetime
 from decimal import Decimal
 
 import duckdb
@@ -324,7 +325,8 @@ def test_record_check_results_replaces_a_documents_rows(tmp_path):
     doc = read_doc()
     con = warehouse(tmp_path)
     ext = make_extraction(doc)
-    load_document(con, ext)
+    loaded_at = datetime(2026, 3, 1, 9, 30)
+    load_document(con, ext, loaded_at=loaded_at)
     key = (doc["department"], doc["fiscal_year"])
     n = record_check_results(
         con,
@@ -339,9 +341,10 @@ def test_record_check_results_replaces_a_documents_rows(tmp_path):
     rows = con.execute(
         "select * from dq_check_result where department = ? order by check_name", [key[0]]
     ).fetchall()
+    edition = ("department", ext.sha256, loaded_at)  # the edition checked, and its load
     assert rows == [
-        (*key, "t03_total", "ERROR", True, "", "department"),
-        (*key, "t06_rounding", "WARN", False, "合计 3387.21 vs 3387.22", "department"),
+        (*key, "t03_total", "ERROR", True, "", *edition),
+        (*key, "t06_rounding", "WARN", False, "合计 3387.21 vs 3387.22", *edition),
     ]
     assert con.execute(
         "select distinct sha256 from fact_dq_check where department = ?", [key[0]]

@@ -48,6 +48,8 @@ def record_check_results(
             body's two kinds of one year keep their own check rows.
         sha256: the edition the checks ran on; defaults to the loaded document's sha256
             (None when the document is not loaded yet: checks may run before the load).
+            Each row also gets that edition's dim_document.loaded_at (NULL when the
+            edition checked is not the one loaded), so a row shows which load it judged.
         checked_at: timestamp stored with each row (default: now, UTC).
         in_open_transaction: write inside the caller's open transaction instead of one of
             its own (the batch service commits a document and its checks together).
@@ -99,9 +101,6 @@ def record_check_results(
         return len(rows)
     con.begin()
     try:
-        if sha256 is None:
-            found = con.execute(read_sql("load/select_document_sha256"), key).fetchone()
-            sha256 = found[0] if found else None
         _replace_rows(con, key, rows, sha256)
         con.commit()
     except BaseException:
@@ -111,10 +110,18 @@ def record_check_results(
 
 
 def _replace_rows(con: duckdb.DuckDBPyConnection, key: dict, rows: list[dict], sha256) -> None:
+    loaded_sha256, loaded_at = con.execute(
+        read_sql("load/select_document_edition"), key
+    ).fetchone() or (None, None)
+    if sha256 is None:
+        sha256 = loaded_sha256
+    if sha256 != loaded_sha256:
+        loaded_at = None
     con.execute(read_sql("load/delete_fact_dq_check"), key)
     if rows:
         frame = pd.DataFrame(rows)
         frame.insert(2, "sha256", sha256)
+        frame["loaded_at"] = loaded_at.isoformat(sep=" ") if loaded_at else None
         con.register("frame", frame)
         try:
             con.execute(read_sql("load/insert_fact_dq_check"))

@@ -1,6 +1,6 @@
 insert into fact_dq_check (
     department, fiscal_year, sha256, check_name, severity, passed, detail, checked_at,
-    document_kind
+    document_kind, loaded_at
 )
 select
     department,
@@ -11,5 +11,6 @@ select
     passed,
     detail,
     cast(checked_at as timestamp) as checked_at,
-    document_kind
+    document_kind,
+    cast(loaded_at as timestamp) as loaded_at
 from frame

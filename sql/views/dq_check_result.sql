@@ -1,4 +1,5 @@
--- the latest data-quality check results, one row per document × check
+-- the latest data-quality check results, one row per document × check, with the edition
+-- checked (sha256) and when that edition was loaded (loaded_at)
 create or replace view dq_check_result as
 with checks as (
     select
@@ -8,7 +9,9 @@ with checks as (
         check_name,
         severity,
         passed,
-        detail
+        detail,
+        sha256,
+        loaded_at
     from fact_dq_check
 )
 
@@ -19,6 +22,8 @@ select
     severity,
     passed,
     detail,
-    document_kind
+    document_kind,
+    sha256,
+    loaded_at
 from checks
 order by department, fiscal_year, document_kind, check_name

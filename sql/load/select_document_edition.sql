@@ -1,4 +1,7 @@
-select dim_document.sha256
+-- the loaded edition of one document: its sha256 and when it was loaded
+select
+    dim_document.sha256,
+    dim_document.loaded_at
 from dim_document
 inner join dim_department on dim_department.department_id = dim_document.department_id
 where dim_department.department = $department
