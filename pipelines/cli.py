@@ -33,6 +33,14 @@ def _build_parser() -> argparse.ArgumentParser:
     query.add_argument(
         "--timeout", type=float, default=60.0, help="stop the query after SECONDS (default 60)"
     )
+
+    backup = sub.add_parser("backup", help="copy the warehouse (checkpointed) to DIR/<time>/")
+    backup.add_argument("folder", metavar="DIR")
+    backup.add_argument("--warehouse")
+
+    restore = sub.add_parser("restore", help="put a backup in place of the warehouse")
+    restore.add_argument("backup", metavar="BACKUP", help="DIR of backups (latest), or one")
+    restore.add_argument("--warehouse")
     return parser
 
 
@@ -44,8 +52,17 @@ def main(argv: list[str] | None = None) -> int:
         return run_extract(args)
     if args.command == "load":
         from pipelines.commands.load import run_load
+        from pipelines.warehouse.connection import WarehouseDamagedError
 
-        return run_load(args)
+        try:
+            return run_load(args)
+        except WarehouseDamagedError as exc:
+            print(f"budget load: {exc}", file=sys.stderr)
+            return 1
+    if args.command in ("backup", "restore"):
+        from pipelines.commands import backup
+
+        return backup.run_backup(args) if args.command == "backup" else backup.run_restore(args)
     from pipelines.commands.query import run_query
 
     return run_query(args)

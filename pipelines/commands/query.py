@@ -99,12 +99,11 @@ def open_locked(warehouse: Path, allow_files: Path | None):
     DuckDB accepts allowed_directories only once the database is open, so the settings are
     SET in order (sql/query_lockdown), the lock last.
     """
-    import duckdb
-
+    from pipelines.warehouse.connection import open_database
     from pipelines.warehouse.sql_files import read_sql, sql_names
 
-    con = duckdb.connect(
-        str(warehouse),
+    con = open_database(
+        warehouse,
         read_only=True,
         config={"autoinstall_known_extensions": False, "autoload_known_extensions": False},
     )
@@ -123,7 +122,7 @@ def run_query(args) -> int:
     """Run `args.sql` or the file `args.file` on `args.warehouse`; print in `args.format`."""
     import duckdb
 
-    from pipelines.warehouse.connection import warehouse_path
+    from pipelines.warehouse.connection import WarehouseDamagedError, is_damaged, warehouse_path
 
     if args.file and args.sql:
         return _fail("give SQL text or --file, not both")
@@ -153,6 +152,8 @@ def run_query(args) -> int:
         return _fail(f"no warehouse at {warehouse} (load documents first, or pass --warehouse)")
     try:
         con = open_locked(warehouse, allow_files)
+    except WarehouseDamagedError as exc:
+        return _fail(str(exc))
     except duckdb.Error as exc:
         return _fail(f"cannot open {warehouse}: {_one_line(exc)}")
     timer = threading.Timer(timeout, con.interrupt)
@@ -169,6 +170,8 @@ def run_query(args) -> int:
         where = f"outside {allow_files}" if allow_files else "(pass --allow-files DIR)"
         return _fail(f"not allowed: {_one_line(exc)} — file access is off {where}")
     except duckdb.Error as exc:
+        if is_damaged(exc):
+            return _fail(str(WarehouseDamagedError(warehouse, exc)))
         return _fail(_one_line(exc))
     finally:
         timer.cancel()

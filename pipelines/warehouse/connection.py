@@ -1,6 +1,8 @@
 """Where the warehouse lives and how to open it with its schema in place."""
 
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import duckdb
@@ -10,6 +12,54 @@ from pipelines.warehouse.reference import sync_reference
 
 DEFAULT_WAREHOUSE = Path("data/warehouse/budget.duckdb")
 WAREHOUSE_ENV = "BUDGET_WAREHOUSE"
+
+# What DuckDB says of a file it cannot read as a database (not of one another process holds).
+_DAMAGED_SIGNS = (
+    "not a valid DuckDB database file",
+    "Could not read enough bytes",
+    "checksum",
+    "Corrupt",
+)
+
+
+class WarehouseDamagedError(RuntimeError):
+    """The warehouse file is not a readable DuckDB database; the message is one line that
+    names the file and the recovery step."""
+
+    def __init__(self, path: Path, exc: Exception):
+        self.path = path
+        reason = " ".join(str(exc).strip().splitlines()[0].split())
+        super().__init__(
+            f"{path}: the warehouse file is damaged ({reason}); restore a backup with "
+            f"`budget restore BACKUP_DIR --warehouse {path}`, or load the PDFs again into a "
+            "new file with `budget load PDF... --warehouse NEW.duckdb`"
+        )
+
+
+def is_damaged(exc: Exception) -> bool:
+    """Whether a DuckDB error on opening or reading a file says the file itself is bad."""
+    return isinstance(
+        exc, duckdb.IOException | duckdb.SerializationException | duckdb.InternalException
+    ) and any(sign in str(exc) for sign in _DAMAGED_SIGNS)
+
+
+@contextmanager
+def reporting_damage(path: str | os.PathLike) -> Iterator[None]:
+    """Re-raise a DuckDB error that says the file at `path` is bad as WarehouseDamagedError."""
+    try:
+        yield
+    except duckdb.Error as exc:
+        if is_damaged(exc):
+            raise WarehouseDamagedError(Path(path), exc) from exc
+        raise
+
+
+def open_database(
+    path: str | os.PathLike, read_only: bool = False, config: dict | None = None
+) -> duckdb.DuckDBPyConnection:
+    """`duckdb.connect`, a damaged file raised as WarehouseDamagedError (one line)."""
+    with reporting_damage(path):
+        return duckdb.connect(str(path), read_only=read_only, config=config or {})
 
 
 def warehouse_path(explicit: str | os.PathLike | None = None) -> Path:
@@ -34,17 +84,19 @@ def connect(path: str | os.PathLike, read_only: bool = False) -> duckdb.DuckDBPy
 
     A read-only open never changes anything: DuckDB refuses a missing file, and a warehouse
     of another schema version raises SchemaVersionError (one line) instead of answering
-    with other columns.
+    with other columns. A file DuckDB cannot read raises WarehouseDamagedError (one line
+    with the recovery step).
     """
     path = Path(path)
     if not read_only:
         path.parent.mkdir(parents=True, exist_ok=True)
-    con = duckdb.connect(str(path), read_only=read_only)
+    con = open_database(path, read_only=read_only)
     try:
-        if read_only:
-            require_current(con, path)
-        else:
-            apply_schema(con, path)
+        with reporting_damage(path):
+            if read_only:
+                require_current(con, path)
+            else:
+                apply_schema(con, path)
     except BaseException:
         con.close()
         raise
