@@ -14,6 +14,7 @@ from collections.abc import Callable
 from functools import partial
 
 import dagster as dg
+import duckdb
 from pydantic import Field
 
 from assets.checks import DOCUMENT_CHECK_SPECS, check_evaluation, latest_materialization
@@ -30,6 +31,7 @@ from assets.warehouse import (
 from pipelines.batch import DocumentResult, Progress, load_batch
 from pipelines.partitions import budget_document_partitions
 from pipelines.resources import WAREHOUSE_POOL, BudgetInbox, DuckDBWarehouse
+from pipelines.warehouse.connection import is_recoverable
 from pipelines.warehouse.load import LoadReport
 
 # A batch run logs its progress (count, rate, time left) every this many documents.
@@ -139,6 +141,26 @@ def load_budget_documents(
     warehouse: DuckDBWarehouse,
     inbox: BudgetInbox,
 ):
+    try:
+        yield from _load_batch_step(context, config, warehouse, inbox)
+    except duckdb.IOException as exc:
+        if is_recoverable(str(exc)):
+            raise _retry(context, str(exc)) from exc
+        raise
+
+
+# A held warehouse lock or a full disk passes: the step runs again (reloading a document
+# already written is a no-op `reloaded`), a few times, then fails.
+RECOVERABLE_RETRIES = 3
+RETRY_WAIT_SECONDS = 60
+
+
+def _retry(context: dg.AssetExecutionContext, reason: str) -> dg.RetryRequested:
+    context.log.warning(f"recoverable failure, the step will run again: {reason}")
+    return dg.RetryRequested(max_retries=RECOVERABLE_RETRIES, seconds_to_wait=RETRY_WAIT_SECONDS)
+
+
+def _load_batch_step(context, config: BatchConfig, warehouse, inbox):
     files, expected, missing = _requested(context, config, inbox)
     problems = [f"{key}: no PDF for this partition" for key in missing]
     progress = Progress(len(files))
@@ -161,6 +183,9 @@ def load_budget_documents(
             if progress.done % PROGRESS_EVERY == 0 or progress.done == progress.total:
                 context.log.info(progress.line())
         events.finish()
+    recoverable = [problem for problem in problems if is_recoverable(problem)]
+    if recoverable:
+        raise _retry(context, recoverable[0])
     if problems:
         raise dg.Failure(
             description=f"{len(problems)} of {len(files) + len(missing)} documents not loaded: "

@@ -21,6 +21,15 @@ _DAMAGED_SIGNS = (
     "Corrupt",
 )
 
+# Failures that pass by themselves: another process holds the writer lock, the disk is full.
+# A Dagster run step failing with one of these asks for a retry (assets/documents.py).
+_RECOVERABLE_SIGNS = ("Could not set lock", "No space left on device", "Disk quota exceeded")
+
+
+def is_recoverable(reason: str) -> bool:
+    """Whether a failure's text says it may pass on its own (lock held, disk full)."""
+    return any(sign in reason for sign in _RECOVERABLE_SIGNS)
+
 
 class WarehouseDamagedError(RuntimeError):
     """The warehouse file is not a readable DuckDB database; the message is one line that
