@@ -13,10 +13,14 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import resource
+import signal
+import threading
 import time
 from collections import deque
 from collections.abc import Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -24,9 +28,10 @@ from pathlib import Path
 import duckdb
 
 from pipelines import quality
-from pipelines.errors import BudgetInputError, NarrativeOnlyError
+from pipelines.errors import BudgetInputError, LimitExceededError, NarrativeOnlyError
 from pipelines.extraction.document import DocumentIdentity, Extraction, extract_document
 from pipelines.inbox import partition_key
+from pipelines.limits import ParseLimits
 from pipelines.warehouse.checks import record_check_results
 from pipelines.warehouse.load import LoadReport, load_document
 from pipelines.warehouse.sql_files import read_sql
@@ -34,6 +39,9 @@ from pipelines.warehouse.sql_files import read_sql
 # Worker processes are recycled after this many documents, so a leak in a PDF library
 # cannot grow a long batch's memory.
 DOCUMENTS_PER_WORKER = 200
+# A worker stuck in C code past its wall-time limit (the alarm cannot interrupt it) kills
+# itself this many seconds later; the batch then parses the files it held one by one.
+KILL_GRACE_SECONDS = 5.0
 
 
 @dataclass
@@ -79,13 +87,21 @@ class DocumentResult:
         return {n: o.severity or quality.ERROR for n, o in self.checks.items() if not o.passed}
 
 
-def parse_document(path: Path, password: str | None = None) -> ParsedDocument:
+def parse_document(
+    path: Path, password: str | None = None, limits: ParseLimits | None = None
+) -> ParsedDocument:
     """Extract one PDF and run the document checks on it (runs in a worker process)."""
     path = Path(path)
+    limits = limits or ParseLimits.from_env()
     if not path.is_file():
         return ParsedDocument(path, "rejected", "no such file", path)
     try:
-        extraction = extract_document(path, password=password)
+        extraction = extract_document(path, password=password, limits=limits)
+    except MemoryError:
+        reason = (
+            f"over the memory limit ({limits.max_memory_bytes:,} bytes, BUDGET_MAX_MEMORY_BYTES)"
+        )
+        return ParsedDocument(path, "rejected", reason, path)
     except NarrativeOnlyError as exc:  # the tables PDF of the same budget makes the document
         return ParsedDocument(path, "skipped", exc.reason, exc.path)
     except BudgetInputError as exc:
@@ -150,31 +166,111 @@ def write_document(con: duckdb.DuckDBPyConnection, parsed: ParsedDocument) -> Do
     return DocumentResult(parsed, report, checks)
 
 
-def _parsed_in_order(
-    paths: list[Path], password: str | None, workers: int
-) -> Iterator[ParsedDocument]:
-    """Each path parsed, in input order; a bounded window of work in flight keeps memory flat."""
-    if workers <= 1 or len(paths) <= 1:
-        for path in paths:
-            yield parse_document(path, password)
-        return
+def _start_worker(limits: ParseLimits) -> None:
+    """Pool initializer: cap the worker's address space, so a bomb fails in the worker
+    (MemoryError, or the worker dies) and never takes the batch's process with it."""
+    if limits.max_memory_bytes:
+        _, hard = resource.getrlimit(resource.RLIMIT_AS)
+        resource.setrlimit(resource.RLIMIT_AS, (limits.max_memory_bytes, hard))
+
+
+def parse_in_worker(path: Path, password: str | None, limits: ParseLimits) -> ParsedDocument:
+    """parse_document under the wall-time limit: an alarm ends the parse as a rejection; a
+    parse the alarm cannot reach (inside pdfium) is killed with its worker a little later."""
+    if not limits.max_seconds:
+        return parse_document(path, password, limits)
+
+    def over_time(signum, frame):
+        raise LimitExceededError(
+            path,
+            f"parse took over {limits.max_seconds:g} s, the wall-time limit (BUDGET_MAX_SECONDS)",
+        )
+
+    signal.signal(signal.SIGALRM, over_time)
+    signal.setitimer(signal.ITIMER_REAL, limits.max_seconds)
+    killer = threading.Timer(
+        limits.max_seconds + KILL_GRACE_SECONDS, os.kill, (os.getpid(), signal.SIGKILL)
+    )
+    killer.daemon = True
+    killer.start()
+    try:
+        return parse_document(path, password, limits)
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        killer.cancel()
+
+
+def _new_pool(workers: int, limits: ParseLimits) -> ProcessPoolExecutor:
     # forkserver: workers never inherit the parent's threads (Dagster's) or its connection
-    context = multiprocessing.get_context("forkserver")
-    with ProcessPoolExecutor(
-        workers, mp_context=context, max_tasks_per_child=DOCUMENTS_PER_WORKER
-    ) as pool:
-        pending: deque[Future] = deque()
-        queue = iter(paths)
-        for path in queue:
-            pending.append(pool.submit(parse_document, path, password))
-            if len(pending) >= 2 * workers:
-                break
-        while pending:
-            parsed = pending.popleft().result()
+    return ProcessPoolExecutor(
+        workers,
+        mp_context=multiprocessing.get_context("forkserver"),
+        max_tasks_per_child=DOCUMENTS_PER_WORKER,
+        initializer=_start_worker,
+        initargs=(limits,),
+    )
+
+
+def _parse_alone(path: Path, password: str | None, limits: ParseLimits) -> ParsedDocument:
+    """Parse one file in a worker of its own: if that worker dies, this file killed it."""
+    pool = _new_pool(1, limits)
+    try:
+        return pool.submit(parse_in_worker, path, password, limits).result()
+    except BrokenProcessPool:
+        reason = (
+            "the parser process died (over the memory limit of "
+            f"{limits.max_memory_bytes:,} bytes or the wall-time limit of "
+            f"{limits.max_seconds:g} s, or a crash in the PDF library)"
+        )
+        return ParsedDocument(path, "rejected", reason, path)
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _parsed_in_order(
+    paths: list[Path], password: str | None, workers: int, limits: ParseLimits
+) -> Iterator[ParsedDocument]:
+    """Each path parsed, in input order; a bounded window of work in flight keeps memory flat.
+
+    A worker that dies (killed, out of memory, stuck past its time) breaks the pool: the
+    files then in flight are parsed again one at a time, each in a worker of its own, so
+    the culprit is named and every other file still loads; then a new pool goes on."""
+    if workers <= 1:
+        for path in paths:
+            yield parse_document(path, password, limits)
+        return
+    workers = min(workers, len(paths))
+    queue = iter(paths)
+    pending: deque[tuple[Path, Future]] = deque()
+    pool = _new_pool(workers, limits)
+
+    def fill() -> None:
+        while len(pending) < 2 * workers:
             following = next(queue, None)
-            if following is not None:
-                pending.append(pool.submit(parse_document, following, password))
+            if following is None:
+                return
+            pending.append((following, pool.submit(parse_in_worker, following, password, limits)))
+
+    try:
+        fill()
+        while pending:
+            try:
+                parsed = pending[0][1].result()
+            except BrokenProcessPool:
+                held = list(pending)
+                pending.clear()
+                pool.shutdown(wait=True, cancel_futures=True)
+                for path, future in held:
+                    done = future.done() and not future.cancelled() and not future.exception()
+                    yield future.result() if done else _parse_alone(path, password, limits)
+                pool = _new_pool(workers, limits)
+                fill()
+                continue
+            pending.popleft()
+            fill()
             yield parsed
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
 
 
 def load_batch(
@@ -184,8 +280,13 @@ def load_batch(
     password: str | None = None,
     workers: int | None = None,
     expected_keys: dict[Path, str] | None = None,
+    limits: ParseLimits | None = None,
 ) -> Iterator[DocumentResult]:
     """Parse (in `workers` processes, default os.cpu_count()), check and write each PDF.
+
+    Each parse runs under `limits` (default ParseLimits.from_env()); memory and wall time
+    are enforced in worker processes only (`workers` > 1), pages, segments and decoded
+    bytes everywhere.
 
     Yields one DocumentResult per path, in order, as soon as it is written; a file that
     cannot be parsed or written is a result with its reason, never an exception, so one
@@ -195,7 +296,9 @@ def load_batch(
     does not grow the file.
     """
     paths = [Path(p) for p in paths]
-    for parsed in _parsed_in_order(paths, password, workers or os.cpu_count() or 1):
+    limits = limits or ParseLimits.from_env()
+    workers = workers or os.cpu_count() or 1
+    for parsed in _parsed_in_order(paths, password, workers, limits):
         expected = (expected_keys or {}).get(parsed.path)
         if parsed.status == "parsed" and expected and parsed.key != expected:
             parsed.status, parsed.reason_path = "rejected", parsed.path

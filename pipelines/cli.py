@@ -23,6 +23,29 @@ def _build_parser() -> argparse.ArgumentParser:
     load.add_argument(
         "--workers", type=int, help="processes parsing PDFs (default: the number of CPUs)"
     )
+    limits = load.add_argument_group(
+        "parse limits", "a file over one is rejected naming it; 0 disables (docs/reliability.md)"
+    )
+    limits.add_argument("--max-pages", type=int, help="pages per PDF ($BUDGET_MAX_PAGES, 2000)")
+    limits.add_argument(
+        "--max-segments",
+        type=int,
+        dest="max_segments_per_page",
+        help="drawing segments per page ($BUDGET_MAX_SEGMENTS, 200000)",
+    )
+    limits.add_argument(
+        "--max-decoded-bytes",
+        type=int,
+        help="bytes all streams of a PDF inflate to ($BUDGET_MAX_DECODED_BYTES, 256 MiB)",
+    )
+    limits.add_argument(
+        "--max-seconds", type=float, help="wall time per parse ($BUDGET_MAX_SECONDS, 120)"
+    )
+    limits.add_argument(
+        "--max-memory-bytes",
+        type=int,
+        help="address space of a parsing process ($BUDGET_MAX_MEMORY_BYTES, 2 GiB)",
+    )
 
     query = sub.add_parser("query", help="run SQL against the warehouse")
     query.add_argument("sql", nargs="?", help="SQL text (or use --file)")

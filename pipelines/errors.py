@@ -15,3 +15,7 @@ class BudgetInputError(Exception):
 class NarrativeOnlyError(BudgetInputError):
     """A budget's narrative published apart from its tables (Jiangsu): nothing to load
     from this file, and nothing wrong with it; the tables PDF makes the document."""
+
+
+class LimitExceededError(BudgetInputError):
+    """A file over one of the parse limits (pipelines.limits); `reason` names the limit."""

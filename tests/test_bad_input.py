@@ -25,6 +25,7 @@ from pipelines.quality import ERROR, check_completeness
 from pipelines.rejects import REASON_SUFFIX, reject_file, rejected_folder, sweep_rejected
 from pipelines.warehouse.connection import connect
 from pipelines.warehouse.load import expected_fact_rows, load_document
+from tests.pdf_objects import pdf_from_objects
 
 pypdf = pytest.importorskip("pypdf")
 
@@ -170,19 +171,7 @@ def make_not_a_budget(path: Path) -> Path:
         b"<< /Type /FontDescriptor /FontName /STSong-Light /Flags 6 /FontBBox [-25 -254 1000 880]"
         b" /ItalicAngle 0 /Ascent 880 /Descent -120 /CapHeight 880 /StemV 93 >>",
     ]
-    out = bytearray(b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n")
-    offsets = []
-    for number, body in enumerate(objects, start=1):
-        offsets.append(len(out))
-        out += b"%d 0 obj\n" % number + body + b"\nendobj\n"
-    xref = len(out)
-    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
-    out += b"".join(b"%010d 00000 n \n" % o for o in offsets)
-    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (
-        len(objects) + 1,
-        xref,
-    )
-    path.write_bytes(bytes(out))
+    path.write_bytes(pdf_from_objects(objects, b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n"))
     return path
 
 

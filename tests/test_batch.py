@@ -29,9 +29,9 @@ def counted(monkeypatch):
     checks: Counter = Counter()
     extract = batch.extract_document
 
-    def counting_extract(path, password=None):
+    def counting_extract(path, password=None, limits=None):
         parses[Path(path).name] += 1
-        return extract(path, password)
+        return extract(path, password, limits)
 
     def counting(name, check):
         def run(*args):

@@ -21,6 +21,7 @@ import duckdb
 from pipelines.batch import DocumentResult, Progress, load_batch
 from pipelines.budget_doc import document_name
 from pipelines.inbox import find_pdfs
+from pipelines.limits import ParseLimits
 from pipelines.quality import file_year_disagreement
 from pipelines.rejects import reject_file
 
@@ -119,9 +120,10 @@ def load_paths(
     password: str | None = None,
     out=None,
     workers: int | None = None,
+    limits: ParseLimits | None = None,
 ) -> list[FileOutcome]:
     """Load every PDF named by `paths` (files or folders), printing one line per file;
-    `workers` parsing processes (default os.cpu_count())."""
+    `workers` parsing processes (default os.cpu_count()), each parse under `limits`."""
     from pipelines import resources
 
     out = out or sys.stdout
@@ -137,7 +139,7 @@ def load_paths(
         if recorder is not None:
             stack.callback(recorder.instance.dispose)
         terminal = _Terminal(len(files))
-        for result in load_batch(files, con, password=password, workers=workers):
+        for result in load_batch(files, con, password=password, workers=workers, limits=limits):
             outcome = file_outcome(result)
             if recorder is not None and result.report is not None:
                 recorder.record(result)
@@ -157,7 +159,14 @@ def run_load(args) -> int:
     if not files:
         print(f"no PDF found in {' '.join(args.paths)}", file=sys.stderr)
         return 1
+    limits = ParseLimits.from_env(
+        **{name: getattr(args, name) for name in ParseLimits.__dataclass_fields__}
+    )
     outcomes = load_paths(
-        args.paths, warehouse=args.warehouse, password=args.password, workers=args.workers
+        args.paths,
+        warehouse=args.warehouse,
+        password=args.password,
+        workers=args.workers,
+        limits=limits,
     )
     return 0 if all(o.ok for o in outcomes) else 1

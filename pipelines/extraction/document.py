@@ -43,6 +43,7 @@ from pipelines.extraction.tables import (
     has_breakdown,
 )
 from pipelines.extraction.titles import generic_title, layout_of_title
+from pipelines.limits import ParseLimits
 from pipelines.quality import file_year_disagreement
 
 _GENERIC = "generic:"  # group-name prefix of tables with no standard twin
@@ -86,12 +87,16 @@ def file_sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
-def extract_document(path: Path | str, password: str | None = None) -> Extraction:
-    """Parse every standard table of a budget PDF; raises BudgetInputError on bad input."""
+def extract_document(
+    path: Path | str, password: str | None = None, limits: ParseLimits | None = None
+) -> Extraction:
+    """Parse every standard table of a budget PDF; raises BudgetInputError on bad input
+    (LimitExceededError over `limits`, default ParseLimits.from_env())."""
     path = Path(path)
-    pdf = open_pdf(path, password)
+    limits = limits or ParseLimits.from_env()
+    pdf = open_pdf(path, password, limits)
     try:
-        pages = list(read_pages(pdf))
+        pages = list(read_pages(pdf, path, limits))
         title = document_title(pdf)
     finally:
         pdf.close()

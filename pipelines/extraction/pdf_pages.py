@@ -17,6 +17,7 @@ import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 
 from pipelines.errors import BudgetInputError
+from pipelines.limits import ParseLimits, check_decoded_bytes, check_page_count, check_segments
 
 # A filled rectangle thinner than this is a ruling line drawn as a rectangle (WPS, Excel).
 _THIN = 2.0
@@ -61,8 +62,11 @@ class PageContent:
     image_count: int = 0
 
 
-def open_pdf(path: Path, password: str | None = None) -> pdfium.PdfDocument:
-    """Open a PDF or raise BudgetInputError with the reason a user can act on."""
+def open_pdf(
+    path: Path, password: str | None = None, limits: ParseLimits | None = None
+) -> pdfium.PdfDocument:
+    """Open a PDF or raise BudgetInputError with the reason a user can act on (a file whose
+    streams inflate past `limits` is refused before pdfium reads it)."""
     if not path.exists():
         raise BudgetInputError(path, "file not found")
     if path.stat().st_size == 0:
@@ -71,6 +75,7 @@ def open_pdf(path: Path, password: str | None = None) -> pdfium.PdfDocument:
         head = handle.read(1024)
     if b"%PDF-" not in head:
         raise BudgetInputError(path, "not a PDF (no %PDF header)")
+    check_decoded_bytes(path, limits or ParseLimits.from_env())
     try:
         return pdfium.PdfDocument(str(path), password=password)
     except pdfium.PdfiumError as exc:
@@ -103,17 +108,23 @@ def document_title(document: pdfium.PdfDocument) -> str:
     return title
 
 
-def read_pages(document: pdfium.PdfDocument) -> Iterator[PageContent]:
-    """Yield every page's glyphs and ruling lines, in page order."""
+def read_pages(
+    document: pdfium.PdfDocument, path: Path | None = None, limits: ParseLimits | None = None
+) -> Iterator[PageContent]:
+    """Yield every page's glyphs and ruling lines, in page order; LimitExceededError (naming
+    `path`) for a document over the page limit or a page over the drawing-segment limit."""
+    path = path or Path("PDF")
+    limits = limits or ParseLimits.from_env()
+    check_page_count(path, len(document), limits)
     for index in range(len(document)):
         page = document[index]
         try:
-            yield _read_page(page, index + 1)
+            yield _read_page(page, index + 1, path, limits)
         finally:
             page.close()
 
 
-def _read_page(page: pdfium.PdfPage, number: int) -> PageContent:
+def _read_page(page: pdfium.PdfPage, number: int, path: Path, limits: ParseLimits) -> PageContent:
     width, height = page.get_size()
     content = PageContent(number=number, width=width, height=height)
     textpage = page.get_textpage()
@@ -123,10 +134,13 @@ def _read_page(page: pdfium.PdfPage, number: int) -> PageContent:
         textpage.close()
     h_raw: list[tuple[float, float, float, float]] = []
     v_raw: list[tuple[float, float, float, float]] = []
+    segments = 0
     for obj in page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_PATH, pdfium_c.FPDF_PAGEOBJ_IMAGE]):
         if obj.type == pdfium_c.FPDF_PAGEOBJ_IMAGE:
             content.image_count += 1
             continue
+        segments += max(pdfium_c.FPDFPath_CountSegments(obj.raw), 1)
+        check_segments(path, number, segments, limits)
         _path_lines(obj, h_raw, v_raw)
     if turned:
         _turn_upright(content, turned, h_raw, v_raw)

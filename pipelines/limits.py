@@ -1,0 +1,97 @@
+"""How much one PDF may cost to parse: pages, drawing segments per page, decoded bytes,
+wall time and memory.
+
+A hostile or broken PDF (a page ruled 1100×1100, a 2 MB stream that inflates to gigabytes)
+must cost a bounded amount and end as one `rejected:` line naming the limit, so the rest
+of a batch loads. The defaults sit far above any published budget (the largest real one
+has about 60 pages and a few thousand segments per page); each is overridable by
+environment variable or by `budget load` flags.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import zlib
+from dataclasses import dataclass, fields
+from pathlib import Path
+
+from pipelines.errors import LimitExceededError
+
+_ENV = {
+    "max_pages": "BUDGET_MAX_PAGES",
+    "max_segments_per_page": "BUDGET_MAX_SEGMENTS",
+    "max_decoded_bytes": "BUDGET_MAX_DECODED_BYTES",
+    "max_seconds": "BUDGET_MAX_SECONDS",
+    "max_memory_bytes": "BUDGET_MAX_MEMORY_BYTES",
+}
+# A stream's data starts after the `stream` keyword and its end of line (not `endstream`).
+_STREAM_START = re.compile(rb"(?<!end)stream\r?\n")
+_CHUNK = 1 << 20
+
+
+@dataclass(frozen=True)
+class ParseLimits:
+    """The limits one parse runs under (0 disables one)."""
+
+    max_pages: int = 2_000
+    max_segments_per_page: int = 200_000
+    max_decoded_bytes: int = 256 * 2**20
+    max_seconds: float = 120.0
+    max_memory_bytes: int = 2 * 2**30
+
+    @classmethod
+    def from_env(cls, **overrides) -> ParseLimits:
+        """The defaults, then $BUDGET_MAX_* variables, then `overrides` that are not None."""
+        values = {}
+        for f in fields(cls):
+            raw = os.environ.get(_ENV[f.name])
+            if raw:
+                values[f.name] = type(getattr(cls, f.name))(float(raw))
+            if overrides.get(f.name) is not None:
+                values[f.name] = overrides[f.name]
+        return cls(**values)
+
+
+def check_page_count(path: Path, pages: int, limits: ParseLimits) -> None:
+    if limits.max_pages and pages > limits.max_pages:
+        raise LimitExceededError(
+            path, f"{pages} pages, over the page limit ({limits.max_pages}, BUDGET_MAX_PAGES)"
+        )
+
+
+def check_segments(path: Path, page: int, segments: int, limits: ParseLimits) -> None:
+    if limits.max_segments_per_page and segments > limits.max_segments_per_page:
+        raise LimitExceededError(
+            path,
+            f"page {page}: over {limits.max_segments_per_page:,} drawing segments, the "
+            "segment limit per page (BUDGET_MAX_SEGMENTS)",
+        )
+
+
+def check_decoded_bytes(path: Path, limits: ParseLimits) -> None:
+    """Inflate every Flate stream of the file into nothing, counting bytes, and stop at the
+    limit: a decompression bomb is refused before pdfium allocates its content."""
+    if not limits.max_decoded_bytes:
+        return
+    data = memoryview(path.read_bytes())
+    budget = limits.max_decoded_bytes
+    for match in _STREAM_START.finditer(data.obj):
+        inflater = zlib.decompressobj()
+        pending = data[match.end() : match.end() + _CHUNK]
+        offset = match.end() + len(pending)
+        try:
+            while pending and not inflater.eof:
+                budget -= len(inflater.decompress(pending, _CHUNK))
+                if budget < 0:
+                    raise LimitExceededError(
+                        path,
+                        f"streams inflate to over {limits.max_decoded_bytes:,} bytes, the "
+                        "decoded-bytes limit (BUDGET_MAX_DECODED_BYTES): a decompression bomb?",
+                    )
+                pending = inflater.unconsumed_tail
+                if not pending:
+                    pending = data[offset : offset + _CHUNK]
+                    offset += len(pending)
+        except zlib.error:
+            continue  # not Flate data (an image, or plain text): pdfium reads it as is
