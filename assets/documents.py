@@ -167,13 +167,19 @@ def _load_batch_step(context, config: BatchConfig, warehouse, inbox):
     with warehouse.get_connection() as con:
         events = BatchEvents(con, warehouse.resolved_path(), context.log_event, context.instance)
         for result in load_batch(
-            files, con, password=inbox.resolved_password(), expected_keys=expected
+            files,
+            con,
+            password=inbox.resolved_password(),
+            expected_keys=expected,
+            inbox=inbox.resolved_folder(),
         ):
             progress.advance()
             if result.report is None:
                 parsed = result.parsed
                 line = f"{result.status}: {parsed.reason_path or parsed.path}: "
                 line += result.error or parsed.reason
+                if result.rejection is not None:
+                    line = result.rejection.line
                 (context.log.info if result.status == "skipped" else context.log.error)(line)
                 if result.status != "skipped":
                     problems.append(line)

@@ -32,6 +32,7 @@ from pipelines.errors import BudgetInputError, LimitExceededError, NarrativeOnly
 from pipelines.extraction.document import DocumentIdentity, Extraction, extract_document
 from pipelines.inbox import partition_key
 from pipelines.limits import ParseLimits
+from pipelines.rejects import Rejection, reject_settled, rejected_folder
 from pipelines.warehouse.checks import record_check_results
 from pipelines.warehouse.load import LoadReport, load_document
 from pipelines.warehouse.sql_files import read_sql
@@ -69,6 +70,7 @@ class DocumentResult:
     report: LoadReport | None = None
     checks: dict[str, quality.CheckOutcome] = field(default_factory=dict)  # all six
     error: str = ""  # why a parsed document could not be written
+    rejection: Rejection | None = None  # a refused inbox file: where it went
 
     @property
     def status(self) -> str:
@@ -273,6 +275,10 @@ def _parsed_in_order(
         pool.shutdown(wait=True, cancel_futures=True)
 
 
+def _inside(path: Path, folder: Path | None) -> bool:
+    return folder is not None and path.resolve().is_relative_to(folder.resolve())
+
+
 def load_batch(
     paths: Iterable[str | os.PathLike],
     con: duckdb.DuckDBPyConnection,
@@ -281,12 +287,14 @@ def load_batch(
     workers: int | None = None,
     expected_keys: dict[Path, str] | None = None,
     limits: ParseLimits | None = None,
+    inbox: Path | None = None,
 ) -> Iterator[DocumentResult]:
     """Parse (in `workers` processes, default os.cpu_count()), check and write each PDF.
 
     Each parse runs under `limits` (default ParseLimits.from_env()); memory and wall time
     are enforced in worker processes only (`workers` > 1), pages, segments and decoded
-    bytes everywhere.
+    bytes everywhere. A refused file under `inbox` is moved, once settled, to
+    rejected_folder(inbox) with a .reason.txt (DocumentResult.rejection says where).
 
     Yields one DocumentResult per path, in order, as soon as it is written; a file that
     cannot be parsed or written is a result with its reason, never an exception, so one
@@ -303,6 +311,10 @@ def load_batch(
         if parsed.status == "parsed" and expected and parsed.key != expected:
             parsed.status, parsed.reason_path = "rejected", parsed.path
             parsed.reason = f"is the budget of {parsed.key!r}, not of partition {expected!r}"
+        if parsed.status == "rejected" and _inside(parsed.path, inbox):
+            rejection = reject_settled(parsed.path, parsed.reason, rejected_folder(inbox))
+            yield DocumentResult(parsed, rejection=rejection)
+            continue
         if parsed.status != "parsed":
             yield DocumentResult(parsed)
             continue

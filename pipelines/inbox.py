@@ -6,8 +6,8 @@ unit budget (`2026|上海市普陀区司法局|单位预算`): one key per docum
 sort and filter by year. A body that publishes both kinds for one year has two partitions,
 so loading one never replaces the other; department keys stay as they were before unit
 budgets loaded, so existing partitions and their runs keep working. `scan_inbox` is the
-sensor's logic as a pure function: which files are new or changed since the cursor, which
-cannot be identified.
+sensor's logic as a pure function: which files are new or changed since the cursor (it
+looks, never parses); `documents_in` identifies a folder's files (the schedule).
 """
 
 from __future__ import annotations
@@ -93,9 +93,23 @@ def file_sha256(path: str | os.PathLike) -> str:
     return digest.hexdigest()
 
 
+# Files hashed per sensor tick: a tick only looks (stat, sha256) and stays short however
+# many files arrive; the rest are seen by the next ticks.
+MAX_FILES_PER_TICK = 50
+
+
+@dataclass(frozen=True)
+class InboxFile:
+    """A new or changed PDF in the inbox, as the sensor sees it: never parsed."""
+
+    path: Path
+    sha256: str
+    mtime_ns: int
+
+
 @dataclass(frozen=True)
 class InboxDocument:
-    """A new or changed PDF in the inbox, identified: what the sensor launches a run for."""
+    """An identified PDF of the inbox (the schedule's and a backfill's view)."""
 
     path: Path
     sha256: str
@@ -118,20 +132,21 @@ Identify = Callable[[Path], DocumentIdentity]
 
 
 def scan_inbox(
-    folder: Path, cursor: dict[str, dict], identify: Identify
-) -> tuple[dict[str, dict], list[InboxDocument], list[RejectedFile]]:
-    """Compare the inbox with the cursor; return (new cursor, documents to load, rejected files).
+    folder: Path, cursor: dict[str, dict], max_files: int = MAX_FILES_PER_TICK
+) -> tuple[dict[str, dict], list[InboxFile]]:
+    """Compare the inbox with the cursor; return (new cursor, new or changed files).
 
-    The cursor maps each file path to `{"mtime_ns", "size", "sha256"}` (plus `"key"` or
-    `"rejected"`). A file whose mtime and size are unchanged is not read again; a file whose
-    bytes are unchanged (same sha256) is not loaded again, whatever its mtime; a file that
-    cannot be identified is reported once and retried only when its bytes change. Files
-    that left the inbox leave the cursor. When two files name the same document, the one
-    modified last wins.
+    Only looks: name, size, mtime and sha256, never a parse (the run parses, under its
+    limits, and rejects). The cursor maps each file path to `{"mtime_ns", "size", "sha256"}`.
+    A file whose mtime and size are unchanged is not read again; a file whose bytes are
+    unchanged (same sha256) is not loaded again, whatever its mtime. At most `max_files`
+    files are hashed per call; the others keep their old cursor entry (or none) and are
+    seen by the next call. Files that left the inbox leave the cursor. Files come oldest
+    first, so when two name one document the one modified last is written last and wins.
     """
     new_cursor: dict[str, dict] = {}
-    chosen: dict[str, tuple[int, InboxDocument]] = {}
-    rejected: list[RejectedFile] = []
+    changed: list[InboxFile] = []
+    hashed = 0
     for path in find_pdfs([folder]) if folder.is_dir() else []:
         name = str(path)
         try:
@@ -143,24 +158,41 @@ def scan_inbox(
         if before and all(before.get(k) == v for k, v in state.items()):
             new_cursor[name] = before
             continue
-        sha256 = file_sha256(path)
-        if before.get("sha256") == sha256:  # touched, not changed
-            new_cursor[name] = before | state
+        if hashed >= max_files:
+            if before:
+                new_cursor[name] = before
             continue
-        state["sha256"] = sha256
+        hashed += 1
+        try:
+            sha256 = file_sha256(path)
+        except OSError:  # unreadable or removed: looked at again next tick
+            continue
+        new_cursor[name] = state | {"sha256": sha256}
+        if before.get("sha256") != sha256:  # else touched, not changed
+            changed.append(InboxFile(path, sha256, stat.st_mtime_ns))
+    return new_cursor, sorted(changed, key=lambda f: (f.mtime_ns, str(f.path)))
+
+
+def _identified(folder: Path, identify: Identify) -> tuple[list[InboxDocument], list[RejectedFile]]:
+    """Every PDF of a folder identified: the newest file of each partition, and the rest
+    that cannot be identified."""
+    chosen: dict[str, tuple[int, InboxDocument]] = {}
+    rejected: list[RejectedFile] = []
+    for path in find_pdfs([folder]) if folder.is_dir() else []:
+        try:
+            stat = path.stat()
+            sha256 = file_sha256(path)
+        except OSError:  # removed while scanning
+            continue
         try:
             identity = identify(path)
-        except NarrativeOnlyError:  # kept in the inbox, loaded by its tables PDF
-            new_cursor[name] = state | {"skipped": "narrative only"}
+        except NarrativeOnlyError:  # loaded by its tables PDF
             continue
         except BudgetInputError as exc:
             rejected.append(RejectedFile(path, sha256, exc.reason))
-            new_cursor[name] = state | {"rejected": exc.reason}
             continue
-        except Exception as exc:  # noqa: BLE001 - a broken file must not stop the sensor
-            reason = f"{type(exc).__name__}: {exc}"
-            rejected.append(RejectedFile(path, sha256, reason))
-            new_cursor[name] = state | {"rejected": reason}
+        except Exception as exc:  # noqa: BLE001 - a broken file must not stop the others
+            rejected.append(RejectedFile(path, sha256, f"{type(exc).__name__}: {exc}"))
             continue
         document = InboxDocument(
             path,
@@ -170,19 +202,18 @@ def scan_inbox(
             identity.fiscal_year,
             identity.kind,
         )
-        new_cursor[name] = state | {"key": document.partition_key}
         previous = chosen.get(document.partition_key)
         if previous is None or stat.st_mtime_ns >= previous[0]:
             chosen[document.partition_key] = (stat.st_mtime_ns, document)
     documents = sorted((d for _, d in chosen.values()), key=lambda d: d.partition_key)
-    return new_cursor, documents, rejected
+    return documents, rejected
 
 
 def documents_in(
     folder: Path, identify: Identify, fiscal_year: int | None = None
 ) -> tuple[list[InboxDocument], list[RejectedFile]]:
     """Every identifiable PDF of a folder (optionally of one fiscal year), newest per key."""
-    _, documents, rejected = scan_inbox(folder, {}, identify)
+    documents, rejected = _identified(folder, identify)
     if fiscal_year is not None:
         documents = [d for d in documents if d.fiscal_year == fiscal_year]
     return documents, rejected

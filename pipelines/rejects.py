@@ -4,7 +4,7 @@
 
 * `rejected_dir=None` (explicit `budget load FILE` paths): nothing is moved or written;
   the caller prints the one-line reason and the file stays where the user put it.
-* `rejected_dir` given (inbox files seen by the sensor): the PDF is moved into that folder
+* `rejected_dir` given (inbox files a run refused): the PDF is moved into that folder
   and `<name>.reason.txt` is written beside it (path, sha256, reason, time). The inbox
   then holds only files still to be loaded; a fixed file dropped into the inbox again is
   picked up as new. A name already taken in the folder gets the sha256 prefix added, so
@@ -19,6 +19,7 @@ from __future__ import annotations
 import hashlib
 import os
 import shutil
+import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -112,36 +113,22 @@ def reject_file(
     return Rejection(source, target, sha256, reason, rejected_at, note)
 
 
-def sweep_rejected(
-    cursor: dict[str, dict],
+def reject_settled(
+    path: str | os.PathLike,
+    reason: str,
     rejected_dir: str | os.PathLike,
     *,
     min_age_seconds: float = 60.0,
     now: float | None = None,
-) -> list[Rejection]:
-    """Move the inbox files an inbox cursor marks `rejected` into `rejected_dir`.
-
-    A file is moved only while it still has the size and mtime it was judged with, and
-    only once it has not changed for `min_age_seconds`: a PDF still being copied into the
-    inbox reads as truncated, and must not be carried off half-written. Such a file stays
-    until a later sweep (or is judged again when its bytes change).
-    """
-    import time
-
+) -> Rejection:
+    """reject_file into `rejected_dir`, but only a file that has not changed for
+    `min_age_seconds`: a PDF still being copied into the inbox reads as truncated and must
+    not be carried off half-written. Such a file stays; when its copy ends its bytes change
+    and the sensor hands it to a run again."""
+    source = Path(path)
     now = time.time() if now is None else now
-    moved: list[Rejection] = []
-    for name, state in cursor.items():
-        reason = state.get("rejected")
-        if not reason:
-            continue
-        path = Path(name)
-        try:
-            stat = path.stat()
-        except OSError:
-            continue  # already gone
-        if stat.st_size != state.get("size") or stat.st_mtime_ns != state.get("mtime_ns"):
-            continue  # changed since it was judged: the next scan looks again
-        if now - stat.st_mtime < min_age_seconds:
-            continue
-        moved.append(reject_file(path, reason, rejected_dir, sha256=state.get("sha256")))
-    return moved
+    try:
+        settled = now - source.stat().st_mtime >= min_age_seconds
+    except OSError:  # already gone
+        settled = False
+    return reject_file(source, reason, rejected_dir if settled else None)

@@ -22,7 +22,7 @@ import pytest
 from pipelines.errors import BudgetInputError
 from pipelines.extraction.document import extract_document
 from pipelines.quality import ERROR, check_completeness
-from pipelines.rejects import REASON_SUFFIX, reject_file, rejected_folder, sweep_rejected
+from pipelines.rejects import REASON_SUFFIX, reject_file, reject_settled, rejected_folder
 from pipelines.warehouse.connection import connect
 from pipelines.warehouse.load import expected_fact_rows, load_document
 from tests.pdf_objects import pdf_from_objects
@@ -472,41 +472,29 @@ def test_rejected_folder_is_configurable(tmp_path, monkeypatch):
     assert rejected_folder(tmp_path / "inbox", tmp_path / "x") == tmp_path / "x"
 
 
-def _cursor_entry(path: Path, reason: str) -> dict:
-    stat = path.stat()
-    return {"mtime_ns": stat.st_mtime_ns, "size": stat.st_size, "rejected": reason}
-
-
-def test_sweep_moves_settled_rejections_only(tmp_path):
+def test_reject_settled_moves_settled_files_only(tmp_path):
     inbox = tmp_path / "inbox"
     inbox.mkdir()
     folder = tmp_path / "rejected"
     old = make_empty(inbox / "old.pdf")
     os.utime(old, (1_000_000, 1_000_000))
     young = make_truncated(inbox / "young.pdf", 0.05)  # maybe still being copied
-    changed = make_text_as_pdf(inbox / "changed.pdf")
-    cursor = {
-        str(old): _cursor_entry(old, "empty file (0 bytes)"),
-        str(young): _cursor_entry(young, "damaged or truncated PDF"),
-        str(changed): _cursor_entry(changed, "not a PDF (no %PDF header)") | {"size": 1},
-        str(inbox / "gone.pdf"): {"mtime_ns": 1, "size": 0, "rejected": "empty file (0 bytes)"},
-        str(inbox / "good.pdf"): {"mtime_ns": 1, "size": 9, "key": "2023|x"},
-    }
-    moved = sweep_rejected(cursor, folder)
-    assert [m.source for m in moved] == [old]
-    assert not old.exists() and (folder / "old.pdf").exists()
+    moved = reject_settled(old, "empty file (0 bytes)", folder)
+    assert moved.path == folder / "old.pdf" and not old.exists()
     note = (folder / ("old.pdf" + REASON_SUFFIX)).read_text(encoding="utf-8")
     assert "reason: empty file (0 bytes)" in note
-    assert young.exists() and changed.exists()
+    kept = reject_settled(young, "damaged or truncated PDF", folder)
+    assert kept.path == young and young.exists()
+    assert reject_settled(inbox / "gone.pdf", "empty file (0 bytes)", folder).path == (
+        inbox / "gone.pdf"
+    )
     # once settled, the young file goes too
-    later = sweep_rejected(cursor, folder, now=young.stat().st_mtime + 61)
-    assert [m.source for m in later] == [young]
+    later = reject_settled(young, "damaged", folder, now=young.stat().st_mtime + 61)
+    assert later.path == folder / "young.pdf" and not young.exists()
 
 
-def test_sensor_moves_a_settled_bad_inbox_file_to_rejected(tmp_path, bad_files):
-    dg = pytest.importorskip("dagster")
-    from pipelines.resources import BudgetInbox
-    from pipelines.sensors import budget_inbox_sensor
+def test_a_run_moves_a_settled_bad_inbox_file_to_rejected(tmp_path, bad_files):
+    from pipelines.batch import load_batch
 
     inbox = tmp_path / "data" / "inbox"
     inbox.mkdir(parents=True)
@@ -515,14 +503,18 @@ def test_sensor_moves_a_settled_bad_inbox_file_to_rejected(tmp_path, bad_files):
     os.utime(bad, (1_000_000, 1_000_000))
     fresh = inbox / "fresh.pdf"
     fresh.write_bytes(b"")  # just arrived: reported, left in place for now
-    with dg.instance_for_test() as instance:
-        context = dg.build_sensor_context(
-            instance=instance, resources={"inbox": BudgetInbox(folder=str(inbox))}
-        )
-        result = budget_inbox_sensor(context)
-    assert not result.run_requests
+    con = connect(tmp_path / "w.duckdb")
+    try:
+        locked, empty = load_batch([bad, fresh], con, workers=1, inbox=inbox)
+    finally:
+        con.close()
     rejected = tmp_path / "data" / "rejected"
+    assert locked.rejection.line == (
+        f"rejected: {bad}: encrypted PDF: it needs a user password (pass --password) "
+        f"(moved to {rejected.resolve() / 'locked.pdf'})"
+    )
     assert not bad.exists() and (rejected / "locked.pdf").is_file()
     note = (rejected / ("locked.pdf" + REASON_SUFFIX)).read_text(encoding="utf-8")
     assert "reason: encrypted PDF: it needs a user password (pass --password)" in note
+    assert empty.rejection.line == f"rejected: {fresh}: empty file (0 bytes)"
     assert fresh.exists()

@@ -191,3 +191,53 @@ def test_budget_load_flags_override_the_limits(tmp_path, capsys, monkeypatch):
     assert capsys.readouterr().out == (
         f"rejected: {pages}: 4 pages, over the page limit (3, BUDGET_MAX_PAGES)\n"
     )
+
+
+def test_the_sensor_keeps_loading_good_files_while_a_hostile_one_sits_in_the_inbox(
+    tmp_path, hostile
+):
+    import dagster as dg
+
+    from pipelines.definitions import all_assets
+    from pipelines.resources import BudgetInbox, DuckDBWarehouse
+    from pipelines.sensors import budget_inbox_sensor
+
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    grid = inbox / "grid.pdf"
+    grid.write_bytes(hostile["grid"].read_bytes())  # just arrived: stays in the inbox
+    (inbox / "a.pdf").write_bytes(GOOD.read_bytes())
+    resources = {
+        "warehouse": DuckDBWarehouse(path=str(tmp_path / "w.duckdb")),
+        "inbox": BudgetInbox(folder=str(inbox)),
+    }
+
+    def tick_and_run(instance, cursor):
+        context = dg.build_sensor_context(
+            instance=instance, cursor=cursor, resources={"inbox": resources["inbox"]}
+        )
+        started = time.monotonic()
+        result = budget_inbox_sensor(context)
+        assert time.monotonic() - started < 5  # looks, never parses
+        (request,) = result.run_requests
+        run = dg.materialize(all_assets, instance=instance, resources=resources,
+                             run_config=request.run_config, raise_on_error=False)  # fmt: skip
+        return result.cursor, request.run_config["ops"]["load_budget_documents"]["config"], run
+
+    with dg.instance_for_test() as instance:
+        cursor, config, run = tick_and_run(instance, None)
+        assert sorted(config["paths"]) == [str(inbox / "a.pdf"), str(grid)]
+        assert not run.success  # the run names the rejected file
+        (failure,) = run.get_step_failure_events()
+        assert f"rejected: {grid}: page 1: over 200,000 drawing segments" in (
+            failure.step_failure_data.user_failure_data.description
+        )
+        assert grid.exists()
+        (inbox / "b.pdf").write_bytes(OTHER.read_bytes())
+        cursor, config, run = tick_and_run(instance, cursor)
+        assert config["paths"] == [str(inbox / "b.pdf")] and run.success
+        assert sorted(instance.get_dynamic_partitions("budget_document")) == [
+            "2023|广州市人力资源和社会保障数据服务中心",
+            "2024|广州市示范区教育局",
+        ]
+    assert sorted(year for _, year in _loaded(tmp_path / "w.duckdb")) == [2023, 2024]

@@ -10,7 +10,7 @@ import dagster as dg
 import pytest
 
 from pipelines.extraction.document import DocumentIdentity
-from pipelines.inbox import parse_partition_key, partition_key
+from pipelines.inbox import parse_partition_key, partition_key, scan_inbox
 from pipelines.resources import BudgetInbox
 from pipelines.sensors import budget_inbox_sensor
 
@@ -60,30 +60,38 @@ def test_partition_keys_round_trip():
             parse_partition_key(bad)
 
 
-def test_new_file_once_changed_file_again_bad_file_rejected(tmp_path):
+def test_new_file_once_changed_file_again_never_parsed(tmp_path, monkeypatch):
+    import pipelines.extraction.document as document
+
+    def no_parse(*args, **kwargs):
+        raise AssertionError("the sensor parsed a file")
+
+    monkeypatch.setattr(document, "extract_document", no_parse)
     inbox = tmp_path / "inbox"
     inbox.mkdir()
     target = inbox / "budget.pdf"
     shutil.copy(SEED_PDF, target)
     (inbox / "notes.txt").write_text("not a pdf", encoding="utf-8")
-    (inbox / "broken.pdf").write_bytes(b"%PDF-1.4 this is not really a PDF")
+    broken = inbox / "broken.pdf"
+    broken.write_bytes(b"%PDF-1.4 this is not really a PDF")
+    os.utime(broken, ns=(1, 1))  # older: first in the run
 
     with dg.instance_for_test() as instance:
         first = _tick(instance, inbox, None)
         (request,) = first.run_requests
-        assert _config(request) == {"paths": [str(target)], "partitions": []}
-        assert request.tags["budget/documents"] == "1"
-        assert instance.get_dynamic_partitions("budget_document") == [SEED_KEY]
+        # the bad file too: the run parses, under its limits, and rejects it
+        assert _config(request) == {"paths": [str(broken), str(target)], "partitions": []}
+        assert request.tags["budget/documents"] == "2"
+        assert not first.dynamic_partitions_requests  # the run adds what it loads
         cursor = json.loads(first.cursor)
-        assert "rejected" in cursor[str(inbox / "broken.pdf")]
-        assert str(inbox / "notes.txt") not in cursor
+        assert set(cursor) == {str(broken), str(target)}
+        assert cursor[str(broken)]["size"] == broken.stat().st_size
 
-        # the same bytes again, even touched: nothing to do, the bad file is not re-reported
+        # the same bytes again, even touched: nothing to do
         os.utime(target, ns=(1, 1))
         second = _tick(instance, inbox, first.cursor)
         assert not second.run_requests
         assert second.skip_reason
-        assert not second.dynamic_partitions_requests
 
         # new bytes under the same name: a run for whatever the file is now
         shutil.copy(OTHER_PDF, target)
@@ -91,15 +99,24 @@ def test_new_file_once_changed_file_again_bad_file_rejected(tmp_path):
         (changed,) = third.run_requests
         assert _config(changed)["paths"] == [str(target)]
         assert changed.run_key != request.run_key
-        (other_key,) = set(instance.get_dynamic_partitions("budget_document")) - {SEED_KEY}
-        assert other_key.startswith("2024|")
 
         # back to the first edition: a new run again (its bytes changed since the last tick)
         shutil.copy(SEED_PDF, target)
         fourth = _tick(instance, inbox, third.cursor)
         assert [_config(r)["paths"] for r in fourth.run_requests] == [[str(target)]]
-        assert fourth.run_requests[0].run_key == request.run_key  # that edition's run again
-        assert not fourth.dynamic_partitions_requests  # the partition is known
+
+
+def test_a_tick_hashes_a_bounded_number_of_files(tmp_path):
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    for number in range(5):
+        (inbox / f"{number}.pdf").write_bytes(b"%%PDF-1.4 %d" % number)
+    first, files = scan_inbox(inbox, {}, max_files=3)
+    assert [f.path.name for f in files] == ["0.pdf", "1.pdf", "2.pdf"]
+    assert sorted(first) == [str(inbox / f"{n}.pdf") for n in range(3)]
+    second, rest = scan_inbox(inbox, first, max_files=3)
+    assert [f.path.name for f in rest] == ["3.pdf", "4.pdf"]
+    assert len(second) == 5
 
 
 def test_one_tick_is_one_run_for_many_new_files(tmp_path):
@@ -113,7 +130,6 @@ def test_one_tick_is_one_run_for_many_new_files(tmp_path):
         (request,) = result.run_requests
         assert sorted(_config(request)["paths"]) == sorted(str(inbox / p.name) for p in samples)
         assert request.partition_key is None  # the run's partitions come from its parse
-        assert len(instance.get_dynamic_partitions("budget_document")) == len(samples)
 
 
 def test_missing_inbox_is_a_skip_not_a_crash(tmp_path):
