@@ -28,7 +28,12 @@ from pathlib import Path
 import duckdb
 
 from pipelines import quality
-from pipelines.errors import BudgetInputError, LimitExceededError, NarrativeOnlyError
+from pipelines.errors import (
+    BudgetInputError,
+    LimitExceededError,
+    NarrativeOnlyError,
+    WarehouseError,
+)
 from pipelines.extraction.document import DocumentIdentity, Extraction, extract_document
 from pipelines.inbox import partition_key
 from pipelines.limits import ParseLimits
@@ -71,12 +76,13 @@ class DocumentResult:
     checks: dict[str, quality.CheckOutcome] = field(default_factory=dict)  # all six
     error: str = ""  # why a parsed document could not be written
     rejection: Rejection | None = None  # a refused inbox file: where it went
+    committed: bool | None = False  # with `error`: written all the same (None: unknown)
 
     @property
     def status(self) -> str:
         """loaded / reloaded / replaced edition / skipped / rejected / failed."""
         if self.error:
-            return "failed"
+            return "loaded" if self.committed else "failed"
         if self.report is not None:
             return {"inserted": "loaded", "replaced": "replaced edition"}.get(
                 self.report.action, self.report.action
@@ -89,6 +95,17 @@ class DocumentResult:
         return {n: o.severity or quality.ERROR for n, o in self.checks.items() if not o.passed}
 
 
+def _not_a_file(path: Path) -> str:
+    """Why `path` cannot be read as a file: no such file, a symlink loop, a folder…"""
+    try:
+        path.stat()
+    except FileNotFoundError:
+        return "no such file"
+    except OSError as exc:  # ELOOP: a symlink loop; EACCES…
+        return f"cannot open: {exc.strerror.lower()}"
+    return "not a regular file"
+
+
 def parse_document(
     path: Path, password: str | None = None, limits: ParseLimits | None = None
 ) -> ParsedDocument:
@@ -96,7 +113,7 @@ def parse_document(
     path = Path(path)
     limits = limits or ParseLimits.from_env()
     if not path.is_file():
-        return ParsedDocument(path, "rejected", "no such file", path)
+        return ParsedDocument(path, "rejected", _not_a_file(path), path)
     try:
         extraction = extract_document(path, password=password, limits=limits)
     except MemoryError:
@@ -142,7 +159,9 @@ def check_rows(outcomes: dict[str, quality.CheckOutcome]) -> list[dict]:
     return rows
 
 
-def write_document(con: duckdb.DuckDBPyConnection, parsed: ParsedDocument) -> DocumentResult:
+def write_document(
+    con: duckdb.DuckDBPyConnection, parsed: ParsedDocument, loaded_at: datetime | None = None
+) -> DocumentResult:
     """Replace one parsed document's rows and its six check results in ONE transaction.
 
     Raises BudgetInputError for a document the loader refuses (nothing written).
@@ -164,8 +183,31 @@ def write_document(con: duckdb.DuckDBPyConnection, parsed: ParsedDocument) -> Do
             in_open_transaction=True,
         )
 
-    report = load_document(con, parsed.extraction, before_commit=check_integrity)
+    report = load_document(
+        con, parsed.extraction, loaded_at=loaded_at, before_commit=check_integrity
+    )
     return DocumentResult(parsed, report, checks)
+
+
+# Errors of the warehouse file itself (disk full, read-only, damaged), not of one document:
+# the batch stops after saying so once.
+_WAREHOUSE_ERRORS = (duckdb.IOException, duckdb.FatalException, duckdb.PermissionException)
+
+
+def _committed(con: duckdb.DuckDBPyConnection, parsed: ParsedDocument, loaded_at) -> bool | None:
+    """Whether a write that raised left the document in the warehouse (None: cannot tell)."""
+    try:
+        con.rollback()
+    except duckdb.Error:
+        pass  # no transaction open: it committed or rolled back already
+    try:
+        (held,) = con.execute(
+            read_sql("load/select_committed_document"),
+            {"sha256": parsed.extraction.sha256, "loaded_at": loaded_at},
+        ).fetchone()
+    except duckdb.Error:
+        return None
+    return bool(held)
 
 
 def _start_worker(limits: ParseLimits) -> None:
@@ -301,7 +343,9 @@ def load_batch(
     bad file does not stop the batch. `expected_keys` (path -> partition key) refuses a
     file that turns out to be another document than the partition it was named for.
     After the last document the warehouse is checkpointed, so reloading the same bytes
-    does not grow the file.
+    does not grow the file. A failed write is checked against the warehouse, so a result
+    says what it holds; an error of the warehouse itself (disk full, read-only, damaged)
+    raises WarehouseError after that document's result: the rest is not attempted.
     """
     paths = [Path(p) for p in paths]
     limits = limits or ParseLimits.from_env()
@@ -318,15 +362,26 @@ def load_batch(
         if parsed.status != "parsed":
             yield DocumentResult(parsed)
             continue
+        loaded_at = datetime.now(UTC).replace(tzinfo=None)
         try:
-            yield write_document(con, parsed)
+            yield write_document(con, parsed, loaded_at)
         except BudgetInputError as exc:
             parsed.status, parsed.reason, parsed.reason_path = "rejected", exc.reason, exc.path
             yield DocumentResult(parsed)
         except duckdb.Error as exc:
+            while isinstance(exc.__context__, duckdb.Error):  # a failed rollback hides the
+                exc = exc.__context__  # error that made it
             reason = f"{type(exc).__name__}: {str(exc).strip().splitlines()[0]}"
-            yield DocumentResult(parsed, error=reason)
-    con.execute(read_sql("maintenance/checkpoint"))
+            committed = _committed(con, parsed, loaded_at)
+            of_warehouse = isinstance(exc, _WAREHOUSE_ERRORS)
+            if committed is not False or not of_warehouse:
+                yield DocumentResult(parsed, error=reason, committed=committed)
+            if of_warehouse:
+                raise WarehouseError(reason) from exc
+    try:
+        con.execute(read_sql("maintenance/checkpoint"))
+    except _WAREHOUSE_ERRORS as exc:
+        raise WarehouseError(f"{type(exc).__name__}: {str(exc).strip().splitlines()[0]}") from exc
 
 
 @dataclass

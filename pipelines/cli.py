@@ -2,6 +2,9 @@
 
 import argparse
 import sys
+from pathlib import Path
+
+from pipelines.errors import printable
 
 
 def _build_parser() -> argparse.ArgumentParser:
@@ -67,8 +70,30 @@ def _build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _dash_hint(argv: list[str]) -> str | None:
+    """The advice for a file name that argparse took for an option (`-x.pdf`)."""
+    dashed = [
+        a
+        for a in argv
+        if a.startswith("-") and a != "--" and (a.lower().endswith(".pdf") or Path(a).exists())
+    ]
+    if not dashed or "--" in argv:
+        return None
+    return (
+        f"budget: {dashed[0]!r} starts with '-': put -- before file names, "
+        f"e.g. budget load -- {dashed[0]}"
+    )
+
+
 def main(argv: list[str] | None = None) -> int:
-    args = _build_parser().parse_args(argv)
+    argv = sys.argv[1:] if argv is None else argv
+    try:
+        args = _build_parser().parse_args(argv)
+    except SystemExit as exc:
+        hint = _dash_hint(argv) if exc.code == 2 else None
+        if hint:
+            print(printable(hint), file=sys.stderr)
+        raise
     if args.command == "extract":
         from pipelines.commands.extract import run_extract
 

@@ -1,5 +1,6 @@
 """One exception type for input we refuse, so every entry point can print one line."""
 
+import unicodedata
 from pathlib import Path
 
 
@@ -19,3 +20,19 @@ class NarrativeOnlyError(BudgetInputError):
 
 class LimitExceededError(BudgetInputError):
     """A file over one of the parse limits (pipelines.limits); `reason` names the limit."""
+
+
+class WarehouseError(Exception):
+    """The warehouse itself cannot be written (damaged, read-only, disk full): a problem
+    of the batch, not of one PDF, said once."""
+
+
+def printable(line: str) -> str:
+    """`line` with control characters and line separators escaped (`\\n`, `\\x1b`), so a
+    file name can never start a new status line or forge one."""
+    return "".join(
+        ch.encode("unicode_escape").decode("ascii")
+        if unicodedata.category(ch) in ("Cc", "Zl", "Zp")
+        else ch
+        for ch in line
+    )

@@ -66,23 +66,42 @@ def parse_partition_key(key: str) -> tuple[int, str, str]:
     return int(year), department, kind
 
 
-def find_pdfs(paths: Iterable[str | os.PathLike]) -> list[Path]:
-    """Every PDF named by `paths` (files as given, folders searched recursively), once each."""
+def search_pdfs(
+    paths: Iterable[str | os.PathLike],
+) -> tuple[list[Path], list[tuple[Path, str]]]:
+    """(every PDF named by `paths`, once each; the paths and folders that could not be
+    read, with why). Files are taken as given, folders searched recursively; a symlink
+    loop or an unreadable subfolder is a problem to report, never silently skipped."""
     found: list[Path] = []
-    seen: set[Path] = set()
+    problems: list[tuple[Path, str]] = []
+    seen: set[str] = set()
+
+    def unreadable(error: OSError) -> None:
+        problems.append((Path(error.filename), f"cannot read this folder ({error.strerror})"))
+
     for raw in paths:
         path = Path(raw)
-        candidates = (
-            sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() == ".pdf")
-            if path.is_dir()
-            else [path]
-        )
+        if path.is_dir():
+            candidates = []
+            for folder, subfolders, names in os.walk(path, onerror=unreadable):
+                subfolders.sort()
+                candidates += [Path(folder, n) for n in names if n.lower().endswith(".pdf")]
+            problems += [(c, "broken symlink or symlink loop") for c in candidates
+                         if c.is_symlink() and not c.exists()]  # fmt: skip
+            candidates = sorted(c for c in candidates if c.is_file())
+        else:
+            candidates = [path]
         for candidate in candidates:
-            resolved = candidate.resolve()
-            if resolved not in seen:
-                seen.add(resolved)
+            key = os.path.realpath(candidate)  # a symlink loop stays as given, never raises
+            if key not in seen:
+                seen.add(key)
                 found.append(candidate)
-    return found
+    return found, problems
+
+
+def find_pdfs(paths: Iterable[str | os.PathLike]) -> list[Path]:
+    """Every readable PDF named by `paths` (files as given, folders searched recursively)."""
+    return search_pdfs(paths)[0]
 
 
 def file_sha256(path: str | os.PathLike) -> str:

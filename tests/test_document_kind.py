@@ -190,9 +190,9 @@ def test_budget_load_gives_each_kind_its_partition_and_line(tmp_path, monkeypatc
     twin_pdf.write_bytes(UNIT_PDF.read_bytes() + b"\n% the department budget's file\n")
     extract = document_module.extract_document
 
-    def extract_as_published(path, password=None):
+    def extract_as_published(path, password=None, limits=None):
         """The twin's file reads as its department budget (the rule of department_twin)."""
-        extraction = extract(path, password)
+        extraction = extract(path, password, limits)
         if Path(path).name == twin_pdf.name:
             return department_twin(extraction, path=Path(path))
         return extraction

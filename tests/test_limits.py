@@ -21,6 +21,7 @@ from pipelines.commands.load import load_paths
 from pipelines.limits import ParseLimits
 from pipelines.warehouse.connection import connect
 from tests.pdf_objects import pdf_from_objects
+from tests.warehouse_helpers import documents_held
 
 SAMPLES = Path(__file__).resolve().parents[1] / "data" / "samples"
 GOOD = SAMPLES / "gz_hrss_data_center_2023.pdf"
@@ -76,16 +77,6 @@ def hostile(tmp_path_factory) -> dict[str, Path]:
     return {"grid": grid, "bomb": bomb}
 
 
-def _loaded(warehouse: Path) -> list[tuple[str, int]]:
-    con = connect(warehouse, read_only=True)
-    try:
-        return con.execute(
-            "select printed_department, fiscal_year from dim_document order by 1"
-        ).fetchall()
-    finally:
-        con.close()
-
-
 def test_hostile_files_are_small_and_over_a_limit(hostile):
     assert hostile["grid"].stat().st_size < 4 * 2**20
     assert hostile["bomb"].stat().st_size < 2 * 2**20
@@ -111,7 +102,7 @@ def test_grid_and_bomb_are_rejected_quickly_naming_the_limit_and_the_rest_loads(
     )
     assert good.startswith("loaded: 广州市人力资源和社会保障数据服务中心 2023, 696 rows from ")
     assert [o.status for o in outcomes] == ["rejected", "loaded", "rejected"]
-    assert _loaded(tmp_path / "w.duckdb") == [("广州市人力资源和社会保障数据服务中心", 2023)]
+    assert documents_held(tmp_path / "w.duckdb") == [("广州市人力资源和社会保障数据服务中心", 2023)]
 
 
 def test_limits_come_from_the_environment_then_from_arguments(monkeypatch):
@@ -178,7 +169,7 @@ def test_a_worker_killed_mid_parse_is_one_line_and_the_rest_loads(tmp_path, monk
         f"rejected: {killed}: the parser process died (over the memory limit of "
         "2,147,483,648 bytes or the wall-time limit of 120 s, or a crash in the PDF library)"
     )
-    assert sorted(year for _, year in _loaded(tmp_path / "w.duckdb")) == [2023, 2024]
+    assert [year for _, year in documents_held(tmp_path / "w.duckdb")] == [2023, 2024]
 
 
 def test_budget_load_flags_override_the_limits(tmp_path, capsys, monkeypatch):
@@ -240,4 +231,4 @@ def test_the_sensor_keeps_loading_good_files_while_a_hostile_one_sits_in_the_inb
             "2023|广州市人力资源和社会保障数据服务中心",
             "2024|广州市示范区教育局",
         ]
-    assert sorted(year for _, year in _loaded(tmp_path / "w.duckdb")) == [2023, 2024]
+    assert [year for _, year in documents_held(tmp_path / "w.duckdb")] == [2023, 2024]

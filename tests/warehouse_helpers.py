@@ -80,3 +80,14 @@ def table_counts(con) -> dict[str, int]:
         ).fetchall()
     ]
     return {n: con.execute(f'select count(*) from "{n}"').fetchone()[0] for n in sorted(names)}
+
+
+def documents_held(path: Path) -> list[tuple[str, int]]:
+    """(printed department, fiscal year) of every document a warehouse file holds, by year."""
+    con = connect(path, read_only=True)
+    try:
+        return con.execute(
+            "select printed_department, fiscal_year from dim_document order by fiscal_year, 1"
+        ).fetchall()
+    finally:
+        con.close()

@@ -18,9 +18,11 @@ from pathlib import Path
 
 import duckdb
 
+from pipelines import resources
 from pipelines.batch import DocumentResult, Progress, load_batch
 from pipelines.budget_doc import document_name
-from pipelines.inbox import find_pdfs
+from pipelines.errors import WarehouseError, printable
+from pipelines.inbox import search_pdfs
 from pipelines.limits import ParseLimits
 from pipelines.quality import file_year_disagreement
 from pipelines.rejects import reject_file
@@ -50,8 +52,15 @@ def file_outcome(result: DocumentResult) -> FileOutcome:
     if status == "rejected":  # explicit paths: recorded, never moved
         line = reject_file(parsed.reason_path or path, parsed.reason).line
         return FileOutcome(path, status, line, parsed.key)
+    if report is None and result.committed:  # the write raised after its commit
+        identity = parsed.identity
+        where = document_name(identity.department, identity.fiscal_year, identity.kind)
+        line = f"loaded: {where} from {path} (committed; the warehouse then said {result.error})"
+        return FileOutcome(path, "loaded", line, parsed.key)
     if report is None:
         reason = result.error or parsed.reason
+        if result.committed is None:
+            reason += " (whether it was committed is unknown: check with budget query)"
         return FileOutcome(path, "failed", f"failed: {path}: {reason}", parsed.key)
     where = document_name(report.department, report.fiscal_year, report.document_kind)
     if report.department != report.printed_department:  # data/reference/department_aliases.csv
@@ -102,13 +111,18 @@ def _recorder(con, warehouse_path):
 
 
 def _held(files: list[Path], exc: duckdb.IOException, out) -> list[FileOutcome]:
-    """Every file failed: another process holds the warehouse past the lock wait."""
+    """Every file failed: another process holds the warehouse past the lock wait. Any
+    other error opening it is the warehouse's own (damaged, read-only): WarehouseError."""
     reason = str(exc).strip().splitlines()[0]
+    if "lock" not in reason.lower():
+        raise WarehouseError(f"{type(exc).__name__}: {reason}") from exc
     outcomes = [
         FileOutcome(p, "failed", f"failed: {p}: warehouse in use by another process, "
                     f"nothing loaded: IOException: {reason}")
         for p in files
     ]  # fmt: skip
+    for outcome in outcomes:
+        outcome.line = printable(outcome.line)
     for outcome in outcomes:
         print(outcome.line, file=out, flush=True)
     return outcomes
@@ -122,25 +136,31 @@ def load_paths(
     workers: int | None = None,
     limits: ParseLimits | None = None,
 ) -> list[FileOutcome]:
-    """Load every PDF named by `paths` (files or folders), printing one line per file;
-    `workers` parsing processes (default os.cpu_count()), each parse under `limits`."""
-    from pipelines import resources
+    """Load every PDF named by `paths` (files or folders), printing one line per file (and
+    per unreadable folder); `workers` parsing processes (default os.cpu_count()), each parse
+    under `limits`. Raises WarehouseError when the warehouse itself cannot be written."""
 
     out = out or sys.stdout
-    files = find_pdfs(paths)
+    files, problems = search_pdfs(paths)
+    outcomes = [FileOutcome(p, "failed", printable(f"failed: {p}: {why}")) for p, why in problems]
+    for outcome in outcomes:
+        print(outcome.line, file=out, flush=True)
     store = resources.DuckDBWarehouse(path=warehouse)
-    outcomes = []
     with ExitStack() as stack:
         try:
             con = stack.enter_context(store.get_connection())
         except duckdb.IOException as exc:  # DuckDB: one writer process
-            return _held(files, exc, out)
+            return outcomes + _held(files, exc, out)
+        except duckdb.Error as exc:  # not a DuckDB file, or a damaged one
+            message = str(exc).strip().splitlines()[0]
+            raise WarehouseError(f"{type(exc).__name__}: {message}") from exc
         recorder = _recorder(con, store.resolved_path())
         if recorder is not None:
             stack.callback(recorder.instance.dispose)
         terminal = _Terminal(len(files))
         for result in load_batch(files, con, password=password, workers=workers, limits=limits):
             outcome = file_outcome(result)
+            outcome.line = printable(outcome.line)
             if recorder is not None and result.report is not None:
                 recorder.record(result)
             terminal.clear()
@@ -154,19 +174,26 @@ def load_paths(
 
 
 def run_load(args) -> int:
-    """The `budget load` sub-command; 0 when every file loaded, 1 otherwise."""
-    files = find_pdfs(args.paths)
-    if not files:
-        print(f"no PDF found in {' '.join(args.paths)}", file=sys.stderr)
+    """The `budget load` sub-command; 0 when every file loaded, 1 otherwise, 2 when the
+    warehouse itself cannot be written (said once; the files after it not attempted)."""
+    files, problems = search_pdfs(args.paths)
+    if not files and not problems:
+        print(printable(f"no PDF found in {' '.join(args.paths)}"), file=sys.stderr)
         return 1
     limits = ParseLimits.from_env(
         **{name: getattr(args, name) for name in ParseLimits.__dataclass_fields__}
     )
-    outcomes = load_paths(
-        args.paths,
-        warehouse=args.warehouse,
-        password=args.password,
-        workers=args.workers,
-        limits=limits,
-    )
+    try:
+        outcomes = load_paths(
+            args.paths,
+            warehouse=args.warehouse,
+            password=args.password,
+            workers=args.workers,
+            limits=limits,
+        )
+    except WarehouseError as exc:
+        where = resources.DuckDBWarehouse(path=args.warehouse).resolved_path()
+        print(printable(f"budget load: warehouse {where} cannot be written: {exc}"),
+              file=sys.stderr)  # fmt: skip
+        return 2
     return 0 if all(o.ok for o in outcomes) else 1
