@@ -239,6 +239,8 @@ def parse_in_worker(path: Path, password: str | None, limits: ParseLimits) -> Pa
     killer.start()
     try:
         return parse_document(path, password, limits)
+    except LimitExceededError as exc:  # the alarm, outside the extraction (in the checks)
+        return ParsedDocument(path, "rejected", exc.reason, path)
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
         killer.cancel()
