@@ -29,6 +29,7 @@ from assets.warehouse import (
     integrity_evaluations,
 )
 from pipelines.batch import DocumentResult, Progress, load_batch
+from pipelines.errors import WarehouseError
 from pipelines.partitions import budget_document_partitions
 from pipelines.resources import WAREHOUSE_POOL, BudgetInbox, DuckDBWarehouse
 from pipelines.warehouse.connection import is_recoverable
@@ -143,7 +144,7 @@ def load_budget_documents(
 ):
     try:
         yield from _load_batch_step(context, config, warehouse, inbox)
-    except duckdb.IOException as exc:
+    except (duckdb.IOException, WarehouseError) as exc:  # WarehouseError: from load_batch
         if is_recoverable(str(exc)):
             raise _retry(context, str(exc)) from exc
         raise

@@ -76,16 +76,18 @@ def test_disk_full_before_the_commit_prints_no_file_line_and_holds_nothing(tmp_p
     assert documents_held(tmp_path / "w.duckdb") == []
 
 
-def test_a_damaged_warehouse_is_said_once_and_nothing_is_attempted(tmp_path, capsys):
-    warehouse = tmp_path / "w.duckdb"
-    warehouse.write_bytes(b"this is not a DuckDB file" * 400)
+def test_a_warehouse_that_cannot_be_opened_is_said_once_and_nothing_is_attempted(tmp_path, capsys):
+    warehouse = tmp_path / "in_the_way"
+    warehouse.mkdir()  # a folder where the file should be (damaged files: tests/test_backup.py)
     code = main(["load", "--warehouse", str(warehouse), str(GOOD), str(OTHER)])
     captured = capsys.readouterr()
-    assert code == 2
+    assert code == 1
     assert captured.out == ""  # no per-PDF line
-    (line,) = captured.err.splitlines()
-    assert line.startswith(f"budget load: warehouse {warehouse} cannot be written: IOException: ")
-    assert warehouse.read_bytes() == b"this is not a DuckDB file" * 400
+    assert captured.err.splitlines() == [
+        f"budget load: warehouse {warehouse} cannot be written: IOException: IO Error: "
+        f'Could not read from file "{warehouse}": Is a directory'
+    ]
+    assert list(warehouse.iterdir()) == []
 
 
 def test_a_symlink_loop_named_on_the_command_line_is_one_line_and_the_others_load(tmp_path, capsys):
@@ -129,13 +131,13 @@ def test_an_unreadable_subfolder_is_a_line_and_a_failure(tmp_path, capsys, monke
 
 
 def test_a_newline_in_a_file_name_cannot_forge_a_line(tmp_path):
-    forged = tmp_path / "x.pdf\nloaded: 伪造部门 2099, 1 rows from y.pdf"
+    forged = tmp_path / "x.pdf\nloaded: 伪造部门, 1 rows from y.pdf"
     forged.write_bytes(GOOD.read_bytes())
     bad = tmp_path / "bad\rrejected: z.pdf"
     bad.write_bytes(b"not a pdf")
     out = io.StringIO()
     load_paths([str(forged), str(bad)], warehouse=str(tmp_path / "w.duckdb"), out=out, workers=1)
-    escaped = str(tmp_path / "x.pdf\\nloaded: 伪造部门 2099, 1 rows from y.pdf")
+    escaped = str(tmp_path / "x.pdf\\nloaded: 伪造部门, 1 rows from y.pdf")
     assert out.getvalue().split("\n") == [
         f"loaded: {GOOD_NAME} 2023, 696 rows from {escaped} — checks: balance WARN, hierarchy WARN",
         f"rejected: {tmp_path}/bad\\rrejected: z.pdf: not a PDF (no %PDF header)",

@@ -174,8 +174,8 @@ def load_paths(
 
 
 def run_load(args) -> int:
-    """The `budget load` sub-command; 0 when every file loaded, 1 otherwise, 2 when the
-    warehouse itself cannot be written (said once; the files after it not attempted)."""
+    """The `budget load` sub-command; 0 when every file loaded, 1 otherwise (a warehouse
+    that cannot be written is said once, on stderr, and the files after it not attempted)."""
     files, problems = search_pdfs(args.paths)
     if not files and not problems:
         print(printable(f"no PDF found in {' '.join(args.paths)}"), file=sys.stderr)
@@ -195,5 +195,5 @@ def run_load(args) -> int:
         where = resources.DuckDBWarehouse(path=args.warehouse).resolved_path()
         print(printable(f"budget load: warehouse {where} cannot be written: {exc}"),
               file=sys.stderr)  # fmt: skip
-        return 2
+        return 1
     return 0 if all(o.ok for o in outcomes) else 1
