@@ -202,7 +202,7 @@ def _committed(con: duckdb.DuckDBPyConnection, parsed: ParsedDocument, loaded_at
         pass  # no transaction open: it committed or rolled back already
     try:
         (held,) = con.execute(
-            read_sql("load/select_committed_document"),
+            read_sql("batch/select_committed_document"),
             {"sha256": parsed.extraction.sha256, "loaded_at": loaded_at},
         ).fetchone()
     except duckdb.Error:
