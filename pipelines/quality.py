@@ -30,6 +30,7 @@ from pipelines.budget_doc import (
     parent_code,
     subject_level,
 )
+from pipelines.extraction.identity import file_year_disagreement
 
 ERROR = "ERROR"
 WARN = "WARN"
@@ -428,29 +429,6 @@ def check_completeness(doc: dict) -> CheckOutcome:
         "every row has one value per column and every amount a label",
         findings=tuple(findings),
     )
-
-
-_NAME_YEAR = re.compile(r"(?<!\d)20\d\d(?!\d)")  # 2019, not part of 120190 or 20191231
-
-
-@dataclass(frozen=True)
-class YearDisagreement:
-    """A file named for one year that holds the budget of another (a mislabelled upload,
-    or the wrong year's PDF saved under this name): loaded as the document says, flagged."""
-
-    name_year: str
-    fiscal_year: str
-
-    def __str__(self) -> str:
-        return f"file name says {self.name_year}, the document says {self.fiscal_year}"
-
-
-def file_year_disagreement(source_name: str, fiscal_year) -> YearDisagreement | None:
-    """The 20xx year(s) in a file name when none of them is the document's fiscal year."""
-    years = _NAME_YEAR.findall(source_name.rsplit("/", 1)[-1])
-    if not years or not fiscal_year or str(fiscal_year) in years:
-        return None
-    return YearDisagreement("/".join(dict.fromkeys(years)), str(fiscal_year))
 
 
 # -- balance ----------------------------------------------------------------------------

@@ -20,7 +20,8 @@ import pytest
 from pipelines.commands.load import load_paths
 from pipelines.errors import BudgetInputError
 from pipelines.extraction.document import extract_document
-from pipelines.quality import WARN, file_year_disagreement, run_document_checks
+from pipelines.extraction.identity import file_year_disagreement
+from pipelines.quality import WARN, run_document_checks
 from pipelines.warehouse.connection import connect
 
 pypdf = pytest.importorskip("pypdf")

@@ -22,9 +22,9 @@ from pipelines import resources
 from pipelines.batch import DocumentResult, Progress, load_batch
 from pipelines.budget_doc import document_name
 from pipelines.errors import WarehouseError, printable
+from pipelines.extraction.identity import file_year_disagreement
 from pipelines.inbox import search_pdfs
 from pipelines.limits import ParseLimits
-from pipelines.quality import file_year_disagreement
 from pipelines.rejects import reject_file
 
 

@@ -26,6 +26,7 @@ from pipelines.extraction.grid import text_lines
 from pipelines.extraction.identity import (
     Evidence,
     document_kind,
+    file_year_disagreement,
     final_accounts_title,
     find_department,
     find_year,
@@ -44,7 +45,6 @@ from pipelines.extraction.tables import (
 )
 from pipelines.extraction.titles import generic_title, layout_of_title
 from pipelines.limits import ParseLimits
-from pipelines.quality import file_year_disagreement
 
 _GENERIC = "generic:"  # group-name prefix of tables with no standard twin
 
