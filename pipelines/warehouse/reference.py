@@ -25,13 +25,14 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from pipelines.budget_doc import document_name
+from pipelines.package_data import REFERENCE_ROOT
 from pipelines.warehouse.sql_files import read_sql
 
 if TYPE_CHECKING:
     import duckdb
 
 REFERENCE_ENV = "BUDGET_REFERENCE"
-DEFAULT_REFERENCE = Path(__file__).resolve().parents[2] / "data" / "reference"
+DEFAULT_REFERENCE = REFERENCE_ROOT
 ALIASES_FILE = "department_aliases.csv"
 CATEGORIES_FILE = "three_public_categories.csv"
 THREE_PUBLIC_CATEGORIES = (

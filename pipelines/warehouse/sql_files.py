@@ -1,9 +1,8 @@
 """Read the repository's `sql/` files: one statement per file, addressed as `folder/name`."""
 
 from functools import cache
-from pathlib import Path
 
-SQL_ROOT = Path(__file__).resolve().parents[2] / "sql"
+from pipelines.package_data import SQL_ROOT
 
 
 @cache
