@@ -1,0 +1,77 @@
+"""Data-quality checks over one budget-doc/1 document: pure functions, Decimal arithmetic.
+
+Each `check_*` takes the document dict and returns a `CheckOutcome`: every comparison it
+made and the `Finding`s that did not hold (`outcome.py`: the result model and the rounding
+rule). One module per rule: `completeness`, `balance`, `hierarchy`, `row_identity`,
+`cross_table` (its identities are data), and `referential_integrity` (SQL over the
+warehouse, run by the writer). `amounts` and `rows` read the document for all of them. No
+Dagster import here: the asset checks in `assets/checks.py` and the tests call these
+functions directly.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import replace
+
+from pipelines.extraction.identity import file_year_disagreement
+from pipelines.quality.amounts import printed_steps
+from pipelines.quality.balance import check_balance
+from pipelines.quality.completeness import check_completeness
+from pipelines.quality.cross_table import check_cross_table
+from pipelines.quality.hierarchy import check_hierarchy
+from pipelines.quality.outcome import (
+    ERROR,
+    WARN,
+    CheckOutcome,
+    Comparison,
+    Finding,
+    rounding_tolerance,
+)
+from pipelines.quality.referential_integrity import check_referential_integrity
+from pipelines.quality.row_identity import check_row_identity, column_identities
+from pipelines.quality.rows import project_rows, unit_names
+
+__all__ = [
+    "ERROR",
+    "WARN",
+    "CheckOutcome",
+    "Comparison",
+    "Finding",
+    "DOCUMENT_CHECKS",
+    "check_balance",
+    "check_completeness",
+    "check_cross_table",
+    "check_hierarchy",
+    "check_referential_integrity",
+    "check_row_identity",
+    "column_identities",
+    "printed_steps",
+    "project_rows",
+    "rounding_tolerance",
+    "run_document_checks",
+    "unit_names",
+]
+
+
+DOCUMENT_CHECKS: dict[str, Callable[[dict], CheckOutcome]] = {
+    "completeness": check_completeness,
+    "balance": check_balance,
+    "hierarchy": check_hierarchy,
+    "row_identity": check_row_identity,
+    "cross_table": check_cross_table,
+}
+
+
+def run_document_checks(doc: dict, source_name: str = "") -> dict[str, CheckOutcome]:
+    """Every document-level check, by name; with the file's name, completeness also
+    says when that name states another year than the document."""
+    outcomes = {name: check(doc) for name, check in DOCUMENT_CHECKS.items()}
+    if disagreement := file_year_disagreement(source_name, doc.get("fiscal_year")):
+        finding = Finding(
+            "document", "fiscal_year", "", "the year in the file name is the fiscal year",
+            disagreement.name_year, str(doc["fiscal_year"]), None, WARN,
+        )  # fmt: skip
+        done = outcomes["completeness"]
+        outcomes["completeness"] = replace(done, findings=(*done.findings, finding))
+    return outcomes

@@ -1,0 +1,105 @@
+"""Reading amounts out of a budget-doc/1 document: printed text to Decimal in the document's
+unit, the precision each table printed, and the labels of rows (what a finding names)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from decimal import Decimal
+
+from pipelines.budget_doc import SUMMARY_SIDES, YUAN_PER_UNIT
+from pipelines.quality.outcome import CENT, ZERO, Comparison
+
+
+def amount(text) -> Decimal:
+    """A budget-doc/1 amount string as Decimal; a truly empty cell (null) counts as zero."""
+    if text is None or text == "":
+        return ZERO
+    return Decimal(str(text))
+
+
+def tables_of(doc: dict) -> dict:
+    return doc.get("tables") or {}
+
+
+def unit_of(doc: dict, table_key: str) -> str:
+    table = tables_of(doc).get(table_key) or {}
+    return table.get("unit") or doc.get("unit") or "万元"
+
+
+def factor(unit: str) -> Decimal:
+    return YUAN_PER_UNIT.get(unit, Decimal(1))
+
+
+def printed_amounts(table: dict) -> Iterable[str]:
+    """Every amount a table prints: row values and two-sided items alike."""
+    for row in table.get("rows") or []:
+        yield from (v for v in row.get("values") or [] if v)
+    for side in SUMMARY_SIDES:
+        yield from (i["amount"] for i in table.get(side) or [] if i.get("amount"))
+
+
+def printed_steps(doc: dict) -> dict[str, Decimal]:
+    """The last printed digit per unit, from every amount the document prints in that unit.
+
+    budget-doc/1 writes every amount with two decimals, so the printed precision is read
+    off the amounts: a unit whose amounts all have zero cents was printed in whole units
+    (Shanghai's whole-元 tables). A document prints its tables of one unit alike, and the
+    whole document is evidence enough that a small table of round 万元 figures was still
+    printed with cents. A unit nothing is printed in keeps the format's 0.01.
+    """
+    exponents: dict[str, int] = {}
+    for table in [*tables_of(doc).values(), *(doc.get("extra_tables") or [])]:
+        unit = table.get("unit") or doc.get("unit") or "万元"
+        for text in printed_amounts(table):
+            exponent = min(Decimal(text).normalize().as_tuple().exponent, 0)
+            exponents[unit] = min(exponents.get(unit, 0), exponent)
+    return {unit: Decimal(1).scaleb(e) for unit, e in exponents.items()}
+
+
+def addends_of(texts: Iterable) -> int:
+    """How many of the summed cells print a non-zero amount: a blank or 0.00 cell is a
+    zero the template prints, not a rounded figure."""
+    return sum(amount(t) != 0 for t in texts)
+
+
+class DocAmounts:
+    """Amounts of one document, converted to its main unit, with a per-comparison tolerance."""
+
+    def __init__(self, doc: dict):
+        self.doc = doc
+        self.unit = doc.get("unit") or "万元"
+        self.steps = printed_steps(doc)
+
+    def scale(self, table_key: str) -> Decimal:
+        return factor(unit_of(self.doc, table_key)) / factor(self.unit)
+
+    def value(self, table_key: str, text) -> Decimal:
+        return amount(text) * self.scale(table_key)
+
+    def step(self, *table_keys: str) -> Decimal:
+        """The coarsest last printed digit among the tables compared, in the document unit.
+
+        A table that records `printed_decimals` (extraction saw an amount printed with
+        fewer decimals than two, e.g. `22,118,861` beside `86,959,408.34`) uses that digit;
+        otherwise the digit its unit prints across the document.
+        """
+        return max((self._table_step(k) * self.scale(k) for k in table_keys), default=CENT)
+
+    def _table_step(self, table_key: str) -> Decimal:
+        decimals = (tables_of(self.doc).get(table_key) or {}).get("printed_decimals")
+        if decimals is not None:
+            return Decimal(1).scaleb(-int(decimals))
+        return self.steps.get(unit_of(self.doc, table_key), CENT)
+
+    def compare(self, tables: Iterable[str], table, row, column, rule, expected, actual, addends=1):
+        return Comparison(
+            table=table,
+            row=row,
+            column=column,
+            rule=rule,
+            expected=expected,
+            actual=actual,
+            unit=self.unit,
+            step=self.step(*tables),
+            addends=addends,
+        )

@@ -1,0 +1,250 @@
+"""Cross-table: totals that two tables both print must agree (t03 = t01, t05 = t04's
+一般公共预算, …), and the 三公 table's parts add up to its total.
+
+The identities are data (`IDENTITIES`): each names two `Figure`s, the amounts one table
+prints for it, and the rule; adding an identity is adding a line. An identity is compared
+only when both of its tables are in the document (completeness reports a missing table).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from pipelines.budget_doc import PROJECTS
+from pipelines.quality.amounts import DocAmounts, addends_of, tables_of
+from pipelines.quality.balance import find_item, grand_total_name, side_items
+from pipelines.quality.hierarchy import column_sums
+from pipelines.quality.outcome import ZERO, CheckOutcome, Comparison, Finding, outcome, structural
+from pipelines.quality.rows import is_total_row, project_rows
+
+T01, T02, T03, T04 = "t01_summary", "t02_income", "t03_expenditure", "t04_fiscal_summary"
+T05, T06 = "t05_gpb_function", "t06_gpb_basic_economic"
+T08, T09 = "t08_gov_fund", "t09_state_capital"
+T10, T11, T07 = "t10_gpb_project_economic", "t11_basic_by_unit", "t07_three_public"
+
+
+def tables_with_rows(doc: dict) -> set[str]:
+    return {k for k, t in tables_of(doc).items() if "rows" in t}
+
+
+def _total_row(doc: dict, key: str) -> dict | None:
+    """The table's 合计 row; a table that prints no amount at all totals zero."""
+    table = tables_of(doc).get(key) or {}
+    rows = table.get("rows") or []
+    printed = [v for r in rows for v in r.get("values") or [] if v is not None]
+    if key in tables_with_rows(doc) and not printed:  # empty: blank 合计 row, or no row
+        return {"name": "合计", "values": ["0.00"] * len(table.get("columns") or [])}
+    return next((r for r in rows if is_total_row(r)), None)
+
+
+def _cell(doc: dict, key: str, row: dict | None, column: str | None = None):
+    """A cell of a row by column name (the first column when None); None if absent."""
+    if row is None:
+        return None
+    columns = (tables_of(doc).get(key) or {}).get("columns") or []
+    j = 0 if column is None else (columns.index(column) if column in columns else None)
+    if j is None or j >= len(row.get("values") or []):
+        return None
+    return row["values"][j]
+
+
+def _side_item(doc: dict, key: str, side: str, name: str):
+    table = tables_of(doc).get(key) or {}
+    item = find_item(side_items(table, side), name)
+    return None if item is None else item["amount"]
+
+
+def _side_matching(doc: dict, key: str, word: str) -> list[str] | None:
+    """Income items of a two-sided table naming a fund (一、一般公共预算), totals excluded."""
+    table = tables_of(doc).get(key)
+    if table is None:
+        return None
+    return [
+        i["amount"]
+        for i in side_items(table, "income")
+        if word in i["item"] and "合计" not in i["item"] and "总计" not in i["item"]
+    ]
+
+
+_THREE_PUBLIC_PARTS = {
+    "total": lambda s: "三公" in s,
+    "abroad": lambda s: "出国" in s,
+    "vehicles": lambda s: "公务用车购置及运行" in s,
+    "purchase": lambda s: "公务用车购置" in s and "运行" not in s,
+    "operation": lambda s: "公务用车运行" in s,
+    "reception": lambda s: "接待" in s,
+}
+
+
+def _three_public(d: DocAmounts):
+    key = T07
+    table = tables_of(d.doc).get(key)
+    if not table:
+        return [], []
+    rows = table.get("rows") or []
+    found = {
+        part: next((r for r in rows if match(r.get("item") or "")), None)
+        for part, match in _THREE_PUBLIC_PARTS.items()
+    }
+    missing = [
+        structural(key, part, "", "item present", part, "missing")
+        for part, row in found.items()
+        if row is None
+    ]
+    comparisons = []
+    columns = table.get("columns") or []
+    identities = (
+        ("total", ("abroad", "vehicles", "reception"), "三公 = 出国 + 公务用车 + 接待"),
+        ("vehicles", ("purchase", "operation"), "公务用车 = 购置 + 运行"),
+    )
+    for whole, parts, rule in identities:
+        if found[whole] is None or any(found[p] is None for p in parts):
+            continue
+        comparisons.extend(
+            column_sums(d, key, columns, found[whole], [found[p] for p in parts], rule)
+        )
+    return comparisons, missing
+
+
+@dataclass(frozen=True)
+class Figure:
+    """An amount one table prints: `read` gives the printed amounts it adds up (None when the
+    table does not print it); `summed` figures count their addends for the rounding rule."""
+
+    table: str
+    label: str
+    read: Callable[[dict], list | None]
+    summed: bool = False
+
+
+def total(table: str, column: str | None = None, label: str = "合计") -> Figure:
+    """The table's 合计 row, in `column` (the first column by default)."""
+
+    def read(doc: dict):
+        cell = _cell(doc, table, _total_row(doc, table), column)
+        return None if cell is None else [cell]
+
+    return Figure(table, label, read)
+
+
+def grand_total(table: str, side: str, label: str) -> Figure:
+    """A two-sided table's 收入总计 / 支出总计, whichever name the province prints."""
+
+    def read(doc: dict):
+        amount = _side_item(doc, table, side, grand_total_name(tables_of(doc)[table], side))
+        return None if amount is None else [amount]
+
+    return Figure(table, label, read)
+
+
+def fund_income(table: str, fund: str) -> Figure:
+    """The income items naming a fund (Shanghai prints 二、政府性基金 without 预算)."""
+
+    def read(doc: dict):
+        return _side_matching(doc, table, fund.removesuffix("预算")) or None
+
+    return Figure(table, fund, read, summed=True)
+
+
+def projects(fund_column: str = "一般公共预算") -> Figure:
+    """Every t12 project's amount in `fund_column` (the first column when not printed)."""
+
+    def read(doc: dict):
+        columns = tables_of(doc)[PROJECTS].get("columns") or []
+        column = fund_column if fund_column in columns else None
+        return [_cell(doc, PROJECTS, r, column) or "0" for r in project_rows(doc)]
+
+    return Figure(PROJECTS, "Σ {n} projects", read, summed=True)
+
+
+def prints_column(table: str, column: str) -> Callable[[dict], bool]:
+    """Some provinces print no 基本支出/项目支出 split: nothing to compare then."""
+    return lambda doc: column in (tables_of(doc)[table].get("columns") or [])
+
+
+@dataclass(frozen=True)
+class Identity:
+    """`right` as printed must equal `left`; compared when `applies` to the document."""
+
+    rule: str
+    left: Figure
+    right: Figure
+    applies: Callable[[dict], bool] = lambda doc: True
+
+
+FUNDS = ((T05, "一般公共预算"), (T08, "政府性基金预算"), (T09, "国有资本经营预算"))
+BASIC, PROJECT = "基本支出", "项目支出"
+
+IDENTITIES = (
+    Identity("t02 合计 = t01 收入总计", grand_total(T01, "income", "收入总计"), total(T02, "合计")),
+    Identity(
+        "t03 合计 = t01 支出总计", grand_total(T01, "expenditure", "支出总计"), total(T03, "合计")
+    ),
+    *(
+        Identity(f"{table[:3]} 合计 = t04 收入 {fund}", fund_income(T04, fund), total(table))
+        for table, fund in FUNDS
+    ),
+    Identity(
+        "t06 合计 = t05 合计 基本支出",
+        total(T05, BASIC, "合计 基本支出"), total(T06), prints_column(T05, BASIC),
+    ),
+    Identity(
+        "t10 合计 = t05 合计 项目支出",
+        total(T05, PROJECT, "合计 项目支出"), total(T10), prints_column(T05, PROJECT),
+    ),
+    Identity("Σ t12 projects (一般公共预算) = t10 合计", total(T10), projects()),
+    Identity("t12 合计 = t03 合计 项目支出", total(T03, PROJECT, "合计 项目支出"), total(PROJECTS)),
+    Identity("t11 合计 = t03 合计 基本支出", total(T03, BASIC, "合计 基本支出"), total(T11)),
+)  # fmt: skip
+
+
+def _compare(d: DocAmounts, identity: Identity) -> Comparison | Finding:
+    """The identity's comparison, or the finding that one of its figures is not printed."""
+    read = {}
+    for figure in (identity.right, identity.left):  # a missing printed total first
+        texts = figure.read(d.doc)
+        if texts is None:
+            return structural(figure.table, figure.label, "", identity.rule, "present", "missing")
+        read[figure] = texts
+    left, right = identity.left, identity.right
+    value = {f: sum((d.value(f.table, t) for t in read[f] if t), ZERO) for f in (left, right)}
+    summed = next((f for f in (left, right) if f.summed), None)
+    return d.compare(
+        (left.table, right.table),
+        right.table,
+        right.label.format(n=len(read[right])),
+        f"vs {left.table} {left.label}",
+        identity.rule,
+        value[left],
+        value[right],
+        addends_of(read[summed]) if summed else 1,
+    )
+
+
+def check_cross_table(doc: dict) -> CheckOutcome:
+    """Totals that two tables print must agree (t03 = t01, t05 = t04 一般公共预算, …)."""
+    d = DocAmounts(doc)
+    comparisons: list[Comparison] = []
+    findings: list[Finding] = []
+    tables = tables_of(doc)
+    for identity in IDENTITIES:
+        present = all(tables.get(f.table) is not None for f in (identity.left, identity.right))
+        if present and identity.applies(doc):
+            result = _compare(d, identity)
+            (comparisons if isinstance(result, Comparison) else findings).append(result)
+    headline = list(comparisons)
+    if tables.get(T07) is not None:
+        three, missing = _three_public(d)
+        comparisons.extend(three)
+        findings.extend(missing)
+        headline.extend(three[:2])
+    return outcome(
+        "cross_table",
+        "totals printed by two tables agree: t02/t03 = t01, t05/t08/t09 = t04's funds, "
+        "t06 = basic and t10 = project expenditure = Σ t12 projects, t11/t12 = t03, "
+        "三公 = 出国 + 公务用车 + 接待, 公务用车 = 购置 + 运行",
+        comparisons,
+        findings,
+        headline,
+    )

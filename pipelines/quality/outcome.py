@@ -1,0 +1,195 @@
+"""What a check found: the comparisons it made, the findings that broke, one outcome per check.
+
+Rounding (`rounding_tolerance`): each printed addend is off by at most half a unit of the
+last printed digit, so a sum may miss its printed total by ½ × that digit × the number of
+addends (the seed's 3387.21 vs 3387.22 over three addends; 1 元 over two addends in a table
+printed in whole 元): a WARN. Anything larger, and any structural problem (a missing table,
+an item that is not there, an amount without a label), is an ERROR.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+ERROR = "ERROR"
+WARN = "WARN"
+ZERO = Decimal("0")
+CENT = Decimal("0.01")
+_HALF = Decimal("0.5")
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """One identity the document must satisfy: `actual` (printed) against `expected`."""
+
+    table: str
+    row: str
+    column: str
+    rule: str
+    expected: Decimal
+    actual: Decimal
+    unit: str
+    step: Decimal = CENT  # the last printed digit of the tables compared, in `unit`
+    addends: int = 1  # amounts printed (non-zero) on the expected side
+
+    @property
+    def difference(self) -> Decimal:
+        return self.actual - self.expected
+
+    @property
+    def tolerance(self) -> Decimal:
+        return rounding_tolerance(self.step, self.addends)
+
+    @property
+    def severity(self) -> str | None:
+        """None when the identity holds exactly, WARN for a rounding tail, else ERROR."""
+        diff = abs(self.difference)
+        if diff == 0:
+            return None
+        return WARN if diff <= self.tolerance else ERROR
+
+    def tolerance_text(self) -> str:
+        """The rounding allowance with both of its numbers, e.g. `½ × 0.01 × 3 = 0.015`."""
+        return f"½ × {_plain(self.step)} × {max(self.addends, 1)} = {_plain(self.tolerance)}"
+
+
+def rounding_tolerance(step: Decimal, addends: int) -> Decimal:
+    """The `rounding` rule: ½ unit of the last printed digit per addend (at least one)."""
+    return _HALF * step * max(addends, 1)
+
+
+@dataclass(frozen=True)
+class Finding:
+    """A row that breaks a rule: the evidence shown in the UI and stored in dq_check_result."""
+
+    table: str
+    row: str
+    column: str
+    rule: str
+    expected: str
+    actual: str
+    difference: Decimal | None
+    severity: str
+    unit: str = ""
+    tolerance: str = ""  # the rounding allowance the difference was held to
+
+    @property
+    def kind(self) -> str:
+        """`rounding` for a tail within the allowance; else what broke."""
+        if self.severity == WARN and self.difference is not None:
+            return "rounding"
+        return "structure" if self.difference is None else "mismatch"
+
+
+def finding_of(c: Comparison) -> Finding:
+    return Finding(
+        table=c.table,
+        row=c.row,
+        column=c.column,
+        rule=c.rule,
+        expected=_fmt(c.expected),
+        actual=_fmt(c.actual),
+        difference=c.difference,
+        severity=c.severity or WARN,
+        unit=c.unit,
+        tolerance=c.tolerance_text(),
+    )
+
+
+def structural(table: str, row: str, column: str, rule: str, expected: str, actual: str):
+    return Finding(table, row, column, rule, expected, actual, None, ERROR)
+
+
+@dataclass(frozen=True)
+class CheckOutcome:
+    """The result of one named check over one document."""
+
+    name: str
+    description: str
+    comparisons: tuple[Comparison, ...] = ()
+    findings: tuple[Finding, ...] = ()
+    headline: tuple[Comparison, ...] = field(default=())  # grand totals shown as evidence
+
+    @property
+    def severity(self) -> str | None:
+        """ERROR if any finding is an ERROR, WARN if only rounding tails, None if clean."""
+        severities = {f.severity for f in self.findings}
+        if ERROR in severities:
+            return ERROR
+        return WARN if severities else None
+
+    @property
+    def passed(self) -> bool:
+        return not self.findings
+
+    @property
+    def max_abs_difference(self) -> Decimal:
+        diffs = [abs(f.difference) for f in self.findings if f.difference is not None]
+        return max(diffs, default=ZERO)
+
+    def summary(self) -> str:
+        """One line: what was compared and what broke."""
+        if self.passed:
+            if not self.comparisons:
+                return f"{self.name}: nothing missing"
+            return f"{self.name}: {len(self.comparisons)} comparisons hold"
+        errors = sum(f.severity == ERROR for f in self.findings)
+        rounding = sum(f.kind == "rounding" for f in self.findings)
+        other = len(self.findings) - errors - rounding
+        others = f", {other} other warning(s)" if other else ""
+        return (
+            f"{self.name}: {errors} error(s), {rounding} rounding warning(s){others} "
+            f"in {len(self.comparisons) or len(self.findings)} comparisons"
+        )
+
+    def findings_markdown(self, limit: int = 50) -> str:
+        """The offending rows as a markdown table (the first `limit`)."""
+        if not self.findings:
+            return "No offending rows."
+        head = (
+            "| severity | table | row | column | rule | expected | actual | difference "
+            "| kind | rounding tolerance |\n"
+        )
+        head += "|---|---|---|---|---|---:|---:|---:|---|---|\n"
+        lines = [
+            f"| {f.severity} | {f.table} | {_md(f.row)} | {_md(f.column)} | {_md(f.rule)} "
+            f"| {f.expected} | {f.actual} | {'' if f.difference is None else f.difference} "
+            f"| {f.kind} | {f.tolerance} |"
+            for f in self.findings[:limit]
+        ]
+        more = len(self.findings) - limit
+        tail = f"\n\n… and {more} more" if more > 0 else ""
+        return head + "\n".join(lines) + tail
+
+    def headline_markdown(self) -> str:
+        """Expected against actual for the grand totals the check compared."""
+        rows = self.headline or self.comparisons[:10]
+        if not rows:
+            return "Nothing to compare."
+        head = "| table | row | column | rule | expected | actual | unit |\n"
+        head += "|---|---|---|---|---:|---:|---|\n"
+        return head + "\n".join(
+            f"| {c.table} | {_md(c.row)} | {_md(c.column)} | {_md(c.rule)} "
+            f"| {_fmt(c.expected)} | {_fmt(c.actual)} | {c.unit} |"
+            for c in rows
+        )
+
+
+def _md(text: str) -> str:
+    return str(text).replace("|", "\\|")
+
+
+def _fmt(value: Decimal) -> str:
+    return str(value.quantize(CENT)) if value == value.quantize(CENT) else str(value)
+
+
+def _plain(value: Decimal) -> str:
+    """A Decimal without trailing zeros or exponent: 0.015, 1, 100."""
+    return format(value.normalize(), "f")
+
+
+def outcome(name: str, description: str, comparisons, extra_findings=(), headline=()):
+    comparisons = tuple(comparisons)
+    findings = tuple(extra_findings) + tuple(finding_of(c) for c in comparisons if c.severity)
+    return CheckOutcome(name, description, comparisons, findings, tuple(headline))

@@ -1,0 +1,64 @@
+"""Row identity: in every row, a total column equals the sum of the leaf columns it spans."""
+
+from __future__ import annotations
+
+from pipelines.budget_doc import CODED, ITEMISED, PROJECTS, TOTAL_COLUMNS
+from pipelines.quality.amounts import DocAmounts, addends_of, tables_of
+from pipelines.quality.outcome import ZERO, CheckOutcome, Comparison, outcome
+from pipelines.quality.rows import cell_value, row_label
+
+# The 财政拨款 columns a 合计 sub-total spans when a table also has a 总计 (t11, t12).
+FISCAL_COLUMNS = ("一般公共预算", "政府性基金预算", "国有资本经营预算")
+
+
+def column_identities(columns: list[str]) -> list[tuple[int, list[int]]]:
+    """(total column, its leaf columns) pairs for a header.
+
+    The first total column (合计/总计/小计) spans every non-total column; a second one
+    (the 合计 under 财政拨款 in t11/t12) spans the 一般公共预算/政府性基金/国有资本经营 columns.
+    """
+    totals = [j for j, c in enumerate(columns) if c in TOTAL_COLUMNS]
+    leaves = [j for j, c in enumerate(columns) if c not in TOTAL_COLUMNS]
+    if not totals or not leaves:
+        return []
+    out = [(totals[0], leaves)]
+    for j in totals[1:]:
+        fiscal = [k for k in leaves if columns[k] in FISCAL_COLUMNS]
+        if fiscal:
+            out.append((j, fiscal))
+    return out
+
+
+def check_row_identity(doc: dict) -> CheckOutcome:
+    """In every row, a total column (合计/总计/小计) equals the sum of its leaf columns."""
+    d = DocAmounts(doc)
+    comparisons: list[Comparison] = []
+    headline: list[Comparison] = []
+    for key in (*CODED, *ITEMISED, PROJECTS):
+        table = tables_of(doc).get(key)
+        if not table:
+            continue
+        columns = table.get("columns") or []
+        for total, leaves in column_identities(columns):
+            rule = f"{columns[total]} = " + " + ".join(columns[k] for k in leaves)
+            for i, row in enumerate(table.get("rows") or []):
+                c = d.compare(
+                    [key],
+                    key,
+                    row_label(row),
+                    columns[total],
+                    rule,
+                    sum((d.value(key, cell_value(row, k)) for k in leaves), ZERO),
+                    d.value(key, cell_value(row, total)),
+                    addends_of(cell_value(row, k) for k in leaves),
+                )
+                comparisons.append(c)
+                if i == 0:
+                    headline.append(c)
+    return outcome(
+        "row_identity",
+        "per row, each total column equals the sum of its leaf columns "
+        "(合计 = 基本支出 + 项目支出 + …)",
+        comparisons,
+        headline=headline,
+    )
