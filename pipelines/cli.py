@@ -94,6 +94,15 @@ def main(argv: list[str] | None = None) -> int:
         if hint:
             print(printable(hint), file=sys.stderr)
         raise
+    if args.command in ("extract", "load"):
+        from pipelines.errors import SettingError
+        from pipelines.limits import ParseLimits
+
+        try:
+            ParseLimits.from_env()  # a malformed BUDGET_MAX_* is said once, before any work
+        except SettingError as exc:
+            print(f"budget {args.command}: {printable(str(exc))}", file=sys.stderr)
+            return 2
     if args.command == "extract":
         from pipelines.commands.extract import run_extract
 

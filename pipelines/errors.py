@@ -22,6 +22,11 @@ class LimitExceededError(BudgetInputError):
     """A file over one of the parse limits (pipelines.limits); `reason` names the limit."""
 
 
+class SettingError(ValueError):
+    """A setting (an environment variable or a flag) that cannot be used as given; the
+    message is one line naming the setting, the value and what it must be."""
+
+
 class WarehouseError(Exception):
     """The warehouse itself cannot be written (damaged, read-only, disk full): a problem
     of the batch, not of one PDF, said once."""

@@ -16,7 +16,7 @@ import zlib
 from dataclasses import dataclass, fields
 from pathlib import Path
 
-from pipelines.errors import LimitExceededError
+from pipelines.errors import LimitExceededError, SettingError
 
 _ENV = {
     "max_pages": "BUDGET_MAX_PAGES",
@@ -47,10 +47,21 @@ class ParseLimits:
         for f in fields(cls):
             raw = os.environ.get(_ENV[f.name])
             if raw:
-                values[f.name] = type(getattr(cls, f.name))(float(raw))
+                values[f.name] = _setting(_ENV[f.name], raw, type(getattr(cls, f.name)))
             if overrides.get(f.name) is not None:
                 values[f.name] = overrides[f.name]
         return cls(**values)
+
+
+def _setting(name: str, raw: str, kind: type) -> int | float:
+    """A limit from the environment: a number ≥ 0 (`1e6` allowed for counts)."""
+    try:
+        value = float(raw)
+    except ValueError:
+        value = -1.0
+    if not value >= 0 or value == float("inf"):
+        raise SettingError(f"{name}={raw!r}: not a limit; give a number ≥ 0 (0 disables it)")
+    return kind(value)
 
 
 def check_page_count(path: Path, pages: int, limits: ParseLimits) -> None:

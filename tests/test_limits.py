@@ -113,6 +113,28 @@ def test_limits_come_from_the_environment_then_from_arguments(monkeypatch):
     assert limits.max_segments_per_page == 200_000
 
 
+@pytest.mark.parametrize("command", ["load", "extract"])
+@pytest.mark.parametrize("value", ["abc", "-1", "nan", ""])
+def test_a_malformed_limit_is_one_line_before_any_work(
+    tmp_path, capsys, monkeypatch, command, value
+):
+    monkeypatch.setenv("BUDGET_MAX_SEGMENTS", value)
+    warehouse = tmp_path / "w.duckdb"
+    pdf = str(GOOD)
+    argv = [command, pdf, "--warehouse", str(warehouse)] if command == "load" else [command, pdf]
+    code = main(argv)
+    err = capsys.readouterr().err.strip()
+    if value == "":  # unset in effect: the default limit
+        assert code == 0
+        return
+    assert code == 2
+    assert err == (
+        f"budget {command}: BUDGET_MAX_SEGMENTS={value!r}: not a limit; "
+        "give a number ≥ 0 (0 disables it)"
+    )
+    assert not warehouse.exists()
+
+
 def test_page_limit(tmp_path, monkeypatch):
     pages = tmp_path / "pages.pdf"
     pages.write_bytes(pdf_with([b"0 0 m 10 10 l S\n"] * 4))
