@@ -11,12 +11,16 @@ import shutil
 from decimal import Decimal
 from pathlib import Path
 
+import dagster as dg
 import duckdb
 import pytest
 
+from assets import publish
 from pipelines import handoff, quality
 from pipelines.batch import check_rows
 from pipelines.commands.load import load_paths
+from pipelines.definitions import defs
+from pipelines.resources import WAREHOUSE_POOL, BudgetInbox, DuckDBWarehouse
 from pipelines.warehouse.connection import connect
 from pipelines.warehouse.load import document_rows
 from tests.test_concurrent_loads import snapshot
@@ -232,3 +236,39 @@ def test_a_batch_hands_off_a_bad_file_as_one_line_and_the_others(tmp_path):
     assert document == dataclasses.replace(
         document_rows(results[1].parsed.extraction), tables=document.tables
     )
+
+
+def test_the_cluster_assets_hand_off_on_any_host_and_publish_in_the_warehouse_pool(tmp_path):
+    graph = defs.resolve_asset_graph()
+    publisher = graph.get(dg.AssetKey("published_budget_documents"))
+    assert publisher.pools == {WAREHOUSE_POOL}
+    assert graph.get(dg.AssetKey("budget_handoff")).pools in (set(), None)
+    job = defs.resolve_job_def("budget_document_job")
+    assert "budget_handoff" not in {
+        k.to_user_string() for k in job.asset_layer.executable_asset_keys
+    }
+    resources = {
+        "warehouse": DuckDBWarehouse(path=str(tmp_path / "w.duckdb")),
+        "inbox": BudgetInbox(folder=str(tmp_path / "inbox")),
+        "handoff": publish.HandoffFolder(folder=str(tmp_path / "shared")),
+    }
+    with dg.instance_for_test() as instance:
+        handed = dg.materialize(
+            [publish.budget_handoff],
+            instance=instance,
+            resources=resources,
+            run_config={"ops": {"budget_handoff": {"config": {"paths": [str(SAMPLES[1])]}}}},
+        )
+        assert handed.success
+        published = dg.materialize(
+            [publish.published_budget_documents], instance=instance, resources=resources
+        )
+        assert published.success
+        (event,) = published.get_asset_materialization_events()
+        assert event.materialization.metadata["published"].value == 1
+    con = connect(tmp_path / "w.duckdb")
+    try:
+        (sha256,) = con.execute("select sha256 from dim_document").fetchone()
+    finally:
+        con.close()
+    assert (tmp_path / "shared" / handoff.PUBLISHED / f"{sha256}.parquet").is_file()
