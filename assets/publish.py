@@ -92,9 +92,9 @@ def budget_handoff(
 def published_budget_documents(
     context: dg.AssetExecutionContext, warehouse: DuckDBWarehouse, handoff: HandoffFolder
 ) -> dg.MaterializeResult:
-    started = time.monotonic()
     published, rejected = 0, []
     with warehouse.get_connection() as con:
+        started = time.monotonic()
         try:
             for result in publish_folder(con, handoff.resolved_folder()):
                 if result.report is None:
@@ -105,7 +105,7 @@ def published_budget_documents(
                     published += 1
         except WarehouseError as exc:
             raise dg.Failure(description=f"warehouse cannot be written: {exc}") from exc
-    seconds = time.monotonic() - started
+        seconds = time.monotonic() - started
     if rejected:
         raise dg.Failure(
             description=f"{published} published, {len(rejected)} rejected: " + "; ".join(rejected),

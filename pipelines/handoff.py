@@ -49,6 +49,7 @@ REJECTED = "rejected"  # subfolder: files that cannot be published, each with a 
 DOCUMENT = "dim_document"  # one row: the DocumentRows fields
 CHECKS = "fact_dq_check"  # the document checks: check_name, severity, passed, detail
 WARNINGS = "load_warning"  # one row per load warning: warning
+COLUMNS = "handoff_column"  # one row per column of each table's rows: table_name, column_name
 DOCUMENT_FIELDS = (
     "printed_department",
     "fiscal_year",
@@ -96,6 +97,9 @@ def handoff_records(document: DocumentRows, checks: list[dict]) -> list[dict]:
     records += [{"handoff_table": CHECKS} | {f: c[f] for f in CHECK_FIELDS} for c in checks]
     records += [{"handoff_table": WARNINGS, "warning": w} for w in document.warnings]
     for table, rows in document.tables.items():
+        if rows:  # the columns of this table's rows (a file holds the union of all tables')
+            columns = [{"table_name": table, "column_name": column} for column in rows[0]]
+            records += [{"handoff_table": COLUMNS} | column for column in columns]
         records += [{"handoff_table": table} | row for row in rows]
     return records
 
@@ -129,18 +133,35 @@ def read_handoff(con: duckdb.DuckDBPyConnection, path: Path) -> tuple[DocumentRo
         raise BudgetInputError(path, f"not a readable Parquet file ({reason})") from None
     if "handoff_table" not in names:
         raise BudgetInputError(path, "not a hand-off file: no handoff_table column")
-    rows: dict[str, list[dict]] = {}
+    at = {name: i for i, name in enumerate(names)}
+    grouped: dict[str, list[tuple]] = {}
     for value in values:
-        row = dict(zip(names, value, strict=True))
-        row = {n: str(v) if isinstance(v, Decimal) else v for n, v in row.items()}
-        rows.setdefault(row.pop("handoff_table"), []).append(row)
-    documents = rows.pop(DOCUMENT, [])
+        grouped.setdefault(value[at["handoff_table"]], []).append(value)
+
+    def rows_of(table: str, columns) -> list[dict]:
+        return [{c: _text(value[at[c]]) for c in columns} for value in grouped.pop(table, [])]
+
+    try:
+        declared: dict[str, list[str]] = {}
+        for column in rows_of(COLUMNS, ("table_name", "column_name")):
+            declared.setdefault(column["table_name"], []).append(column["column_name"])
+        documents = rows_of(DOCUMENT, DOCUMENT_FIELDS)
+        checks = rows_of(CHECKS, CHECK_FIELDS)
+        warnings = [row["warning"] for row in rows_of(WARNINGS, ("warning",))]
+        undeclared = sorted(set(grouped) - set(declared))
+        if undeclared:
+            raise BudgetInputError(path, f"not a hand-off file: {undeclared[0]} has no columns")
+        tables = {table: rows_of(table, declared[table]) for table in list(grouped)}
+    except KeyError as exc:
+        raise BudgetInputError(path, f"not a hand-off file: no column {exc}") from None
     if len(documents) != 1:
         raise BudgetInputError(path, f"not a hand-off file: {len(documents)} {DOCUMENT} rows")
-    checks = [{f: c[f] for f in CHECK_FIELDS} for c in rows.pop(CHECKS, [])]
-    warnings = [w["warning"] for w in rows.pop(WARNINGS, [])]
-    fields = {name: documents[0][name] for name in DOCUMENT_FIELDS}
-    return DocumentRows(**fields, tables=rows, warnings=warnings), checks
+    return DocumentRows(**documents[0], tables=tables, warnings=warnings), checks
+
+
+def _text(value: object) -> object:
+    """An amount back as the exact text the flattener gives; any other value as it is."""
+    return str(value) if isinstance(value, Decimal) else value
 
 
 @dataclass
