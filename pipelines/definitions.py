@@ -2,8 +2,10 @@
 
 raw_budget_pdf -> stg_budget_tables -> stg_budget_cells -> dim_* / fact_* -> v_* views,
 partitioned by document, all materialised by one batch step (assets.documents);
-docs/pipeline.md describes the graph. Past one machine, assets.publish: parsing batches on
-any host hand off Parquet files, one publisher merges them (docs/scaling.md).
+docs/pipeline.md describes the graph. `cluster_defs` adds, for a deployment past one
+machine, assets.publish: parsing batches on any host hand off Parquet files, one publisher
+merges them (docs/scaling.md; bench/cluster/workspace.yaml loads it). One machine keeps one
+writer path, so `defs` leaves them out.
 """
 
 import dagster as dg
@@ -18,19 +20,26 @@ all_assets = [documents.load_budget_documents]
 
 
 def default_resources() -> dict:
-    """Warehouse from $BUDGET_WAREHOUSE, inbox from $BUDGET_INBOX, the shared hand-off folder
-    from $BUDGET_HANDOFF (all resolved at run time)."""
-    return {
-        "warehouse": DuckDBWarehouse(),
-        "inbox": BudgetInbox(),
-        "handoff": publish.HandoffFolder(),
-    }
+    """Warehouse from $BUDGET_WAREHOUSE, inbox from $BUDGET_INBOX (both resolved at run time)."""
+    return {"warehouse": DuckDBWarehouse(), "inbox": BudgetInbox()}
 
 
 defs = dg.Definitions(
-    assets=[*all_assets, *publish.cluster_assets],
-    jobs=[budget_document_job, publish.budget_handoff_job, publish.budget_publish_job],
+    assets=all_assets,
+    jobs=[budget_document_job],
     schedules=[budget_yearly_schedule],
     sensors=[budget_inbox_sensor],
     resources=default_resources(),
 )
+
+
+def cluster_defs() -> dg.Definitions:
+    """`defs` and the cluster assets: a function, as a module holds one Definitions object."""
+    return dg.Definitions.merge(
+        defs,
+        dg.Definitions(
+            assets=publish.cluster_assets,
+            jobs=[publish.budget_handoff_job, publish.budget_publish_job],
+            resources={"handoff": publish.HandoffFolder()},
+        ),
+    )

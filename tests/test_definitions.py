@@ -27,11 +27,9 @@ def test_asset_graph_resolves_with_the_layers_as_groups():
     keys = _keys(graph)
     assert {"raw_budget_pdf", "stg_budget_tables", "stg_budget_cells"} <= keys
     groups = {graph.get(k).group_name for k in graph.get_all_asset_keys()}
-    assert groups == {"raw", "staging", "warehouse", "reporting", "cluster"}
+    assert groups == {"raw", "staging", "warehouse", "reporting"}
     for key in graph.get_all_asset_keys():
         node = graph.get(key)
-        if node.group_name == "cluster":  # assets/publish.py: tests/test_handoff.py
-            continue
         name = key.to_user_string()
         expected = {
             "raw_budget_pdf": "raw",

@@ -19,7 +19,7 @@ from assets import publish
 from pipelines import handoff, quality
 from pipelines.batch import check_rows
 from pipelines.commands.load import load_paths
-from pipelines.definitions import defs
+from pipelines.definitions import cluster_defs, defs
 from pipelines.resources import WAREHOUSE_POOL, BudgetInbox, DuckDBWarehouse
 from pipelines.warehouse.connection import connect
 from pipelines.warehouse.load import document_rows
@@ -239,11 +239,12 @@ def test_a_batch_hands_off_a_bad_file_as_one_line_and_the_others(tmp_path):
 
 
 def test_the_cluster_assets_hand_off_on_any_host_and_publish_in_the_warehouse_pool(tmp_path):
-    graph = defs.resolve_asset_graph()
+    graph = cluster_defs().resolve_asset_graph()
     publisher = graph.get(dg.AssetKey("published_budget_documents"))
     assert publisher.pools == {WAREHOUSE_POOL}
     assert graph.get(dg.AssetKey("budget_handoff")).pools in (set(), None)
-    job = defs.resolve_job_def("budget_document_job")
+    assert "budget_handoff" not in {k.to_user_string() for k in defs.resolve_all_asset_keys()}
+    job = cluster_defs().resolve_job_def("budget_document_job")
     assert "budget_handoff" not in {
         k.to_user_string() for k in job.asset_layer.executable_asset_keys
     }

@@ -32,7 +32,15 @@ TERMINAL = {dg.DagsterRunStatus.SUCCESS, dg.DagsterRunStatus.FAILURE, dg.Dagster
 
 def launch(job: str, config: dict | None = None) -> str:
     """Launch one run through the instance's run launcher; returns its run id."""
-    command = ["dagster", "job", "launch", "-w", str(REPO / "workspace.yaml"), "-j", job]
+    command = [
+        "dagster",
+        "job",
+        "launch",
+        "-w",
+        str(REPO / "bench" / "cluster" / "workspace.yaml"),
+        "-j",
+        job,
+    ]
     if config:
         command += ["--config-json", json.dumps(config)]
     before = {r.run_id for r in dg.DagsterInstance.get().get_runs()}
