@@ -39,7 +39,7 @@ from pipelines.inbox import partition_key
 from pipelines.limits import ParseLimits
 from pipelines.rejects import Rejection, reject_settled, rejected_folder
 from pipelines.warehouse.checks import record_check_results
-from pipelines.warehouse.load import LoadReport, load_document
+from pipelines.warehouse.load import DocumentRows, LoadReport, document_rows, load_rows
 from pipelines.warehouse.sql_files import read_sql
 
 # Worker processes are recycled after this many documents, so a leak in a PDF library
@@ -167,26 +167,39 @@ def write_document(
     Raises BudgetInputError for a document the loader refuses (nothing written).
     """
     checks = dict(parsed.checks)
+    report, integrity = write_rows(
+        con, document_rows(parsed.extraction), check_rows(checks), loaded_at
+    )
+    checks["referential_integrity"] = integrity
+    return DocumentResult(parsed, report, checks)
+
+
+def write_rows(
+    con: duckdb.DuckDBPyConnection,
+    document: DocumentRows,
+    document_checks: list[dict],
+    loaded_at: datetime | None = None,
+) -> tuple[LoadReport, quality.CheckOutcome]:
+    """Replace one flattened document's rows, check its referential integrity and write its
+    check rows (`document_checks` then the integrity one) in ONE transaction; the writer of
+    both parsed PDFs and Parquet hand-off files (pipelines.handoff)."""
+    integrity: list[quality.CheckOutcome] = []
 
     def check_integrity(con: duckdb.DuckDBPyConnection, report: LoadReport) -> None:
-        checks["referential_integrity"] = quality.check_referential_integrity(
-            con, report.document_id
-        )
+        integrity.append(quality.check_referential_integrity(con, report.document_id))
         record_check_results(
             con,
             report.department,
             report.fiscal_year,
-            check_rows(checks),
+            document_checks + check_rows({"referential_integrity": integrity[0]}),
             document_kind=report.document_kind,
             sha256=report.sha256,
             checked_at=datetime.now(UTC).replace(tzinfo=None),
             in_open_transaction=True,
         )
 
-    report = load_document(
-        con, parsed.extraction, loaded_at=loaded_at, before_commit=check_integrity
-    )
-    return DocumentResult(parsed, report, checks)
+    report = load_rows(con, document, loaded_at=loaded_at, before_commit=check_integrity)
+    return report, integrity[0]
 
 
 # Errors of the warehouse file itself (disk full, read-only, damaged), not of one document:
@@ -273,7 +286,7 @@ def _parse_alone(path: Path, password: str | None, limits: ParseLimits) -> Parse
         pool.shutdown(wait=True, cancel_futures=True)
 
 
-def _parsed_in_order(
+def parsed_in_order(
     paths: list[Path], password: str | None, workers: int, limits: ParseLimits
 ) -> Iterator[ParsedDocument]:
     """Each path parsed, in input order; a bounded window of work in flight keeps memory flat.
@@ -352,7 +365,7 @@ def load_batch(
     paths = [Path(p) for p in paths]
     limits = limits or ParseLimits.from_env()
     workers = workers or os.cpu_count() or 1
-    for parsed in _parsed_in_order(paths, password, workers, limits):
+    for parsed in parsed_in_order(paths, password, workers, limits):
         expected = (expected_keys or {}).get(parsed.path)
         if parsed.status == "parsed" and expected and parsed.key != expected:
             parsed.status, parsed.reason_path = "rejected", parsed.path

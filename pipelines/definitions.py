@@ -2,12 +2,15 @@
 
 raw_budget_pdf -> stg_budget_tables -> stg_budget_cells -> dim_* / fact_* -> v_* views,
 partitioned by document, all materialised by one batch step (assets.documents);
-docs/pipeline.md describes the graph.
+docs/pipeline.md describes the graph. `cluster_defs` adds, for a deployment past one
+machine, assets.publish: parsing batches on any host hand off Parquet files, one publisher
+merges them (docs/scaling.md; bench/cluster/workspace.yaml loads it). One machine keeps one
+writer path, so `defs` leaves them out.
 """
 
 import dagster as dg
 
-from assets import documents
+from assets import documents, publish
 from pipelines.jobs import budget_document_job
 from pipelines.resources import BudgetInbox, DuckDBWarehouse
 from pipelines.schedules import budget_yearly_schedule
@@ -28,3 +31,15 @@ defs = dg.Definitions(
     sensors=[budget_inbox_sensor],
     resources=default_resources(),
 )
+
+
+def cluster_defs() -> dg.Definitions:
+    """`defs` and the cluster assets: a function, as a module holds one Definitions object."""
+    return dg.Definitions.merge(
+        defs,
+        dg.Definitions(
+            assets=publish.cluster_assets,
+            jobs=[publish.budget_handoff_job, publish.budget_publish_job],
+            resources={"handoff": publish.HandoffFolder()},
+        ),
+    )

@@ -22,13 +22,14 @@ REPO = Path(__file__).resolve().parents[1]
 SAMPLE = REPO / "data" / "samples" / "gz_hrss_data_center_2023.pdf"
 
 
-def snapshot(con) -> dict[str, list[tuple]]:
-    """Every base table's rows, sorted, without surrogate ids and timestamps (which a
-    reload renumbers and restamps by design)."""
+def snapshot(con, with_views: bool = False) -> dict[str, list[tuple]]:
+    """Every base table's rows (and view's, `with_views`), sorted, without surrogate ids and
+    timestamps (which a reload renumbers and restamps by design)."""
     out = {}
     tables = con.execute(
-        "select table_name from information_schema.tables "
-        "where table_schema = 'main' and table_type = 'BASE TABLE' order by table_name"
+        "select table_name from information_schema.tables where table_schema = 'main' "
+        "and (table_type = 'BASE TABLE' or $with_views) order by table_name",
+        {"with_views": with_views},
     ).fetchall()
     for (table,) in tables:
         columns = [

@@ -165,9 +165,6 @@ class _Frames:
     def add(self, table: str, row: dict) -> None:
         self.tables.setdefault(table, []).append(row)
 
-    def frame(self, table: str) -> pd.DataFrame:
-        return pd.DataFrame(self.tables.get(table, []))
-
 
 def _unit_name(text: object, path, where: str) -> str:
     unit = re.sub(r"\s+", "", unicodedata.normalize("NFKC", str(text)))
@@ -472,6 +469,57 @@ def _validate(extraction: Extraction) -> tuple[str, int, str]:
     return department, year, kind
 
 
+@dataclass
+class DocumentRows:
+    """One document flattened for the warehouse: its dim_document fields and its rows per
+    table (document_id 0, set when written). Built before any transaction, so a bad document
+    fails before the warehouse is touched; pipelines.handoff stores it as Parquet for a
+    publisher on another machine."""
+
+    printed_department: str
+    fiscal_year: int
+    document_kind: str
+    sha256: str
+    source_file: str
+    page_count: int | None
+    unit: str
+    format: str
+    tables: dict[str, list[dict]]  # table -> rows, for sql/load/insert_<table>.sql
+    warnings: list[str] = field(default_factory=list)
+
+
+def document_rows(extraction: Extraction) -> DocumentRows:
+    """Flatten one extraction into the rows `load_rows` writes.
+
+    Raises BudgetInputError for a document that cannot be loaded (no department or year,
+    unknown document_kind or unit, an amount that is not a two-decimal number, more values
+    than columns).
+    """
+    printed, year, kind = _validate(extraction)
+    doc = extraction.doc
+    doc_unit = _unit_name(doc.get("unit"), extraction.path, "document")
+    frames, warnings = _document_frames(doc, extraction.path, document_id=0)
+    pages = {
+        key: ",".join(str(p) for p in ps)
+        for key, ps in (getattr(extraction, "table_pages", None) or {}).items()
+    }
+    for row in frames.tables.get("dim_source_table", []):
+        if row["table_key"] in pages:
+            row["pages"] = pages[row["table_key"]]
+    return DocumentRows(
+        printed_department=printed,
+        fiscal_year=year,
+        document_kind=kind,
+        sha256=extraction.sha256,
+        source_file=str(extraction.path),
+        page_count=extraction.page_count,
+        unit=doc_unit,
+        format=doc.get("format") or FORMAT,
+        tables=frames.tables,
+        warnings=warnings,
+    )
+
+
 def load_document(
     con: duckdb.DuckDBPyConnection,
     extraction: Extraction,
@@ -480,7 +528,23 @@ def load_document(
     before_commit: Callable[[duckdb.DuckDBPyConnection, LoadReport], None] | None = None,
 ) -> LoadReport:
     """Replace the document's department × fiscal-year × kind rows with this extraction,
-    atomically.
+    atomically: `load_rows` of `document_rows(extraction)`.
+
+    Raises BudgetInputError for a document that cannot be loaded (see `document_rows`).
+    """
+    return load_rows(
+        con, document_rows(extraction), loaded_at=loaded_at, before_commit=before_commit
+    )
+
+
+def load_rows(
+    con: duckdb.DuckDBPyConnection,
+    document: DocumentRows,
+    *,
+    loaded_at: datetime | None = None,
+    before_commit: Callable[[duckdb.DuckDBPyConnection, LoadReport], None] | None = None,
+) -> LoadReport:
+    """Replace the document's department × fiscal-year × kind rows with these, atomically.
 
     The previous edition (same filed department, year and kind, or the same file by sha256
     under any name) is deleted from every fact table, dim_project, dim_source_table and
@@ -490,26 +554,9 @@ def load_document(
     `before_commit(con, report)` runs inside the transaction once the rows are in (the batch
     service checks integrity and writes the check rows there, so a document and its check
     results commit together).
-
-    Raises BudgetInputError for a document that cannot be loaded (no department or year,
-    unknown document_kind or unit, an amount that is not a two-decimal number, more values
-    than columns).
     """
-    printed, year, kind = _validate(extraction)
+    printed, year, kind = document.printed_department, document.fiscal_year, document.document_kind
     loaded_at = loaded_at or datetime.now(UTC).replace(tzinfo=None)
-    doc = extraction.doc
-    doc_unit = _unit_name(doc.get("unit"), extraction.path, "document")
-    # Frames are built before the transaction (document_id patched in below), so a bad
-    # document fails before anything is touched.
-    frames, warnings = _document_frames(doc, extraction.path, document_id=0)
-    pages = {
-        key: ",".join(str(p) for p in ps)
-        for key, ps in (getattr(extraction, "table_pages", None) or {}).items()
-    }
-    for row in frames.tables.get("dim_source_table", []):
-        if row["table_key"] in pages:
-            row["pages"] = pages[row["table_key"]]
-
     con.begin()
     try:
         (department,) = con.execute(
@@ -525,7 +572,7 @@ def load_document(
                 "department_id": department_id,
                 "fiscal_year": year,
                 "document_kind": kind,
-                "sha256": extraction.sha256,
+                "sha256": document.sha256,
             },
         ).fetchall()
         for old_id, *_ in replaced:
@@ -536,11 +583,11 @@ def load_document(
             {
                 "department_id": department_id,
                 "fiscal_year": year,
-                "source_file": str(extraction.path),
-                "sha256": extraction.sha256,
-                "page_count": extraction.page_count,
-                "unit": doc_unit,
-                "format": doc.get("format") or FORMAT,
+                "source_file": document.source_file,
+                "sha256": document.sha256,
+                "page_count": document.page_count,
+                "unit": document.unit,
+                "format": document.format,
                 "loaded_at": loaded_at,
                 "document_kind": kind,
                 "printed_department": printed,
@@ -548,7 +595,7 @@ def load_document(
         ).fetchone()
         rows = {"dim_document": 1}
         for table in _INSERT_ORDER:
-            frame = frames.frame(table)
+            frame = pd.DataFrame(document.tables.get(table, []))
             if "document_id" in frame.columns:
                 frame["document_id"] = document_id
             rows[table] = _insert_frame(con, table, frame)
@@ -556,15 +603,15 @@ def load_document(
             document_id=document_id,
             department=department,
             fiscal_year=year,
-            sha256=extraction.sha256,
-            source_file=str(extraction.path),
+            sha256=document.sha256,
+            source_file=document.source_file,
             action="inserted",
             rows=rows,
-            warnings=warnings,
+            warnings=list(document.warnings),
             printed_department=printed,
             document_kind=kind,
         )
-        this = (department, year, kind, extraction.sha256)
+        this = (department, year, kind, document.sha256)
         other = [r for r in replaced if tuple(r[1:5]) != this]  # another edition or name
         if other:
             report.action = "replaced"

@@ -1,0 +1,275 @@
+"""The Parquet hand-off and its publisher (pipelines.handoff): exact decimals in the file,
+the four samples published into the warehouse `budget load` writes (every table, every
+view), publishing twice changes nothing, a newer edition replaces, a damaged file is one
+line while the others publish, and a publish stopped mid-way leaves whole documents."""
+
+import copy
+import dataclasses
+import io
+import os
+import shutil
+from decimal import Decimal
+from pathlib import Path
+
+import dagster as dg
+import duckdb
+import pytest
+
+from assets import publish
+from pipelines import handoff, quality
+from pipelines.batch import check_rows
+from pipelines.commands.load import load_paths
+from pipelines.definitions import cluster_defs, defs
+from pipelines.resources import WAREHOUSE_POOL, BudgetInbox, DuckDBWarehouse
+from pipelines.warehouse.connection import connect
+from pipelines.warehouse.load import document_rows
+from tests.test_concurrent_loads import snapshot
+from tests.warehouse_helpers import make_extraction, read_doc
+
+SAMPLE_DIR = Path(__file__).resolve().parents[1] / "data" / "samples"
+SAMPLES = sorted(SAMPLE_DIR.glob("*.pdf"))
+
+
+def everything(con) -> dict[str, list[tuple]]:
+    """Every table's and view's rows, without surrogate ids and timestamps."""
+    return snapshot(con, with_views=True)
+
+
+@pytest.fixture(scope="module")
+def handed_off(tmp_path_factory) -> Path:
+    """The four samples parsed once and handed off (the folder is kept pristine: copy it)."""
+    folder = tmp_path_factory.mktemp("handoff") / "shared"
+    results = list(handoff.handoff_batch(SAMPLES, folder, workers=2))
+    assert [r.path.name for r in results] == [
+        f"{r.parsed.extraction.sha256}.parquet" for r in results
+    ]
+    return folder
+
+
+@pytest.fixture(scope="module")
+def loaded(tmp_path_factory) -> dict:
+    """What `budget load data/samples` writes."""
+    path = tmp_path_factory.mktemp("load") / "w.duckdb"
+    outcomes = load_paths([str(SAMPLE_DIR)], warehouse=str(path), out=io.StringIO())
+    assert [o.status for o in outcomes] == ["loaded"] * len(SAMPLES)
+    con = connect(path)
+    try:
+        return everything(con)
+    finally:
+        con.close()
+
+
+def _copy(folder: Path, tmp_path: Path) -> Path:
+    target = tmp_path / "shared"
+    shutil.copytree(folder, target)
+    return target
+
+
+def test_the_hand_off_file_holds_every_amount_as_an_exact_decimal(tmp_path):
+    doc = read_doc()
+    document = document_rows(make_extraction(doc))
+    path = handoff.write_handoff(document, [], tmp_path)
+    assert path.name == f"{document.sha256}.parquet"
+    assert [p.name for p in tmp_path.iterdir()] == [path.name]  # no temporary file left
+    con = duckdb.connect()
+    kinds = dict(
+        con.execute(
+            "select distinct 'printed', typeof(printed_amount) from read_parquet(?) "
+            "union all select distinct 'yuan', typeof(amount_yuan) from read_parquet(?)",
+            [str(path), str(path)],
+        ).fetchall()
+    )
+    assert kinds == {"printed": "DECIMAL(18,2)", "yuan": "DECIMAL(22,2)"}
+    stored = con.execute(
+        "select handoff_table, table_key, line_index, side, printed_amount, amount_yuan "
+        "from read_parquet(?) where handoff_table = 'fact_summary_line'",
+        [str(path)],
+    ).fetchall()
+    flattened = document.tables["fact_summary_line"]
+    assert len(stored) == len(flattened) > 0
+    expected = {
+        (r["table_key"], r["line_index"], r["side"]): (
+            Decimal(r["printed_amount"]),
+            Decimal(r["amount_yuan"]),
+        )
+        for r in flattened
+    }
+    assert {(k, i, s): (p, y) for _, k, i, s, p, y in stored} == expected
+    # one amount read off the seed's t01 as printed: every digit kept
+    line = doc["tables"]["t01_summary"]["income"][0]
+    factor = Decimal(document.tables["fact_summary_line"][0]["amount_yuan"]) / Decimal(
+        document.tables["fact_summary_line"][0]["printed_amount"]
+    )
+    assert expected[("t01_summary", 0, "income")] == (
+        Decimal(line["amount"]),
+        Decimal(line["amount"]) * factor,
+    )
+
+
+def test_publishing_the_samples_writes_what_budget_load_writes(handed_off, loaded, tmp_path):
+    folder = _copy(handed_off, tmp_path)
+    con = connect(tmp_path / "w.duckdb")
+    try:
+        lines = [r.line for r in handoff.publish_folder(con, folder)]
+        assert len(lines) == len(SAMPLES)
+        assert all(line.startswith("published: ") and " loaded " in line for line in lines)
+        assert everything(con) == loaded
+        checks = con.execute("select count(*), count(distinct check_name) from fact_dq_check")
+        assert checks.fetchone() == (len(SAMPLES) * 6, 6)
+    finally:
+        con.close()
+    assert sorted(p.name for p in (folder / handoff.PUBLISHED).iterdir()) == sorted(
+        p.name for p in handed_off.iterdir()
+    )
+    assert not handoff.pending_files(folder)
+
+
+def test_publishing_twice_changes_nothing(handed_off, loaded, tmp_path):
+    folder = _copy(handed_off, tmp_path)
+    con = connect(tmp_path / "w.duckdb")
+    try:
+        list(handoff.publish_folder(con, folder))
+        once = everything(con)
+        assert list(handoff.publish_folder(con, folder)) == []  # nothing pending
+        assert everything(con) == once
+        for published in (folder / handoff.PUBLISHED).iterdir():  # the same files again
+            shutil.copy(published, folder / published.name)
+        again = list(handoff.publish_folder(con, folder))
+        assert [r.report.action for r in again] == ["reloaded"] * len(SAMPLES)
+        assert everything(con) == once == loaded
+        (documents,) = con.execute("select count(*) from dim_document").fetchone()
+        assert documents == len(SAMPLES)
+    finally:
+        con.close()
+
+
+def test_a_newer_edition_handed_off_later_replaces_the_older(tmp_path):
+    doc = read_doc()
+    edition = copy.deepcopy(doc)
+    line = edition["tables"]["t01_summary"]["income"][0]
+    line["amount"] = str(Decimal(line["amount"]) + Decimal("0.01"))
+    old = document_rows(make_extraction(doc, name="2023.pdf"))
+    new = document_rows(make_extraction(edition, name="2023-revised.pdf"))
+    first = handoff.write_handoff(old, [], tmp_path)
+    second = handoff.write_handoff(new, [], tmp_path)
+    os.utime(first, ns=(1, 1))  # handed off well before the revision
+    con = connect(tmp_path / "w.duckdb")
+    try:
+        results = list(handoff.publish_folder(con, tmp_path))
+        assert [r.report.action for r in results] == ["inserted", "replaced"]
+        assert con.execute("select sha256, source_file from dim_document").fetchall() == [
+            (new.sha256, "/inbox/2023-revised.pdf")
+        ]
+        (amount,) = con.execute(
+            "select printed_amount from fact_summary_line "
+            "where table_key = 't01_summary' and side = 'income' and line_index = 0"
+        ).fetchone()
+        assert amount == Decimal(line["amount"])
+    finally:
+        con.close()
+    assert second.name in {p.name for p in (tmp_path / handoff.PUBLISHED).iterdir()}
+
+
+def test_a_truncated_hand_off_file_is_one_line_and_the_others_publish(handed_off, tmp_path):
+    folder = _copy(handed_off, tmp_path)
+    damaged = handoff.pending_files(folder)[1]
+    data = damaged.read_bytes()
+    damaged.write_bytes(data[: len(data) // 2])
+    con = connect(tmp_path / "w.duckdb")
+    try:
+        results = list(handoff.publish_folder(con, folder))
+        (documents,) = con.execute("select count(*) from dim_document").fetchone()
+    finally:
+        con.close()
+    rejected = [r for r in results if r.report is None]
+    assert len(rejected) == 1 and documents == len(SAMPLES) - 1
+    (line,) = [r.line for r in rejected]
+    assert "\n" not in line
+    assert line.startswith(f"rejected: {damaged}: not a readable Parquet file (")
+    assert line.endswith(f"(moved to {folder / handoff.REJECTED / damaged.name})")
+    assert (folder / handoff.REJECTED / damaged.name).read_bytes() == data[: len(data) // 2]
+    assert (folder / handoff.REJECTED / f"{damaged.name}.reason.txt").is_file()
+    assert len(list((folder / handoff.PUBLISHED).iterdir())) == len(SAMPLES) - 1
+
+
+def test_a_publish_stopped_mid_way_leaves_whole_documents_and_the_rest_pending(
+    handed_off, loaded, tmp_path, monkeypatch
+):
+    folder = _copy(handed_off, tmp_path)
+    real = quality.check_referential_integrity
+    calls = []
+
+    def dies_on_the_third(con, document_id):
+        calls.append(document_id)
+        if len(calls) == 3:
+            raise KeyboardInterrupt  # the publisher killed inside the third transaction
+        return real(con, document_id)
+
+    monkeypatch.setattr(quality, "check_referential_integrity", dies_on_the_third)
+    con = connect(tmp_path / "w.duckdb")
+    try:
+        with pytest.raises(KeyboardInterrupt):
+            list(handoff.publish_folder(con, folder))
+        (documents,) = con.execute("select count(*) from dim_document").fetchone()
+        (checked,) = con.execute("select count(distinct sha256) from fact_dq_check").fetchone()
+        assert documents == checked == 2
+        assert len(handoff.pending_files(folder)) == len(SAMPLES) - 2
+        monkeypatch.undo()
+        list(handoff.publish_folder(con, folder))  # the next publish finishes the job
+        assert everything(con) == loaded
+    finally:
+        con.close()
+
+
+def test_a_batch_hands_off_a_bad_file_as_one_line_and_the_others(tmp_path):
+    bad = tmp_path / "not_a_budget.pdf"
+    bad.write_bytes(b"%PDF-1.4 nothing here")
+    doc = read_doc()
+    results = list(handoff.handoff_batch([bad, SAMPLES[1]], tmp_path / "shared", workers=1))
+    assert results[0].path is None and results[0].line.startswith(f"rejected: {bad}: ")
+    assert results[1].path is not None
+    document, checks = handoff.read_handoff(duckdb.connect(), results[1].path)
+    assert document.printed_department == doc["department"]
+    assert document.fiscal_year == int(doc["fiscal_year"])
+    assert [c["check_name"] for c in checks] == list(quality.DOCUMENT_CHECKS)
+    assert checks == check_rows(results[1].parsed.checks)
+    assert document == dataclasses.replace(
+        document_rows(results[1].parsed.extraction), tables=document.tables
+    )
+
+
+def test_the_cluster_assets_hand_off_on_any_host_and_publish_in_the_warehouse_pool(tmp_path):
+    graph = cluster_defs().resolve_asset_graph()
+    publisher = graph.get(dg.AssetKey("published_budget_documents"))
+    assert publisher.pools == {WAREHOUSE_POOL}
+    assert graph.get(dg.AssetKey("budget_handoff")).pools in (set(), None)
+    assert "budget_handoff" not in {k.to_user_string() for k in defs.resolve_all_asset_keys()}
+    job = cluster_defs().resolve_job_def("budget_document_job")
+    assert "budget_handoff" not in {
+        k.to_user_string() for k in job.asset_layer.executable_asset_keys
+    }
+    resources = {
+        "warehouse": DuckDBWarehouse(path=str(tmp_path / "w.duckdb")),
+        "inbox": BudgetInbox(folder=str(tmp_path / "inbox")),
+        "handoff": publish.HandoffFolder(folder=str(tmp_path / "shared")),
+    }
+    with dg.instance_for_test() as instance:
+        handed = dg.materialize(
+            [publish.budget_handoff],
+            instance=instance,
+            resources=resources,
+            run_config={"ops": {"budget_handoff": {"config": {"paths": [str(SAMPLES[1])]}}}},
+        )
+        assert handed.success
+        published = dg.materialize(
+            [publish.published_budget_documents], instance=instance, resources=resources
+        )
+        assert published.success
+        (event,) = published.get_asset_materialization_events()
+        assert event.materialization.metadata["published"].value == 1
+    con = connect(tmp_path / "w.duckdb")
+    try:
+        (sha256,) = con.execute("select sha256 from dim_document").fetchone()
+    finally:
+        con.close()
+    assert (tmp_path / "shared" / handoff.PUBLISHED / f"{sha256}.parquet").is_file()
