@@ -12,6 +12,7 @@ from pathlib import Path
 import pdfplumber
 import pytest
 
+from assets.staging import tables_metadata
 from pipelines.budget_doc import CELL_BOXES
 from pipelines.cleaning import parse_amount
 from pipelines.errors import BudgetInputError
@@ -165,3 +166,30 @@ def test_a_malformed_box_is_refused_naming_file_and_cell(tmp_path):
         "[page, x0, top, x1, bottom]"
     )
     assert con.execute("select count(*) from dim_document").fetchone() == (0,)
+
+
+def test_materialisation_metadata_gives_every_tables_pages():
+    """stg_budget_tables' metadata: each table's pages, the extra tables' too."""
+    sample = tables_metadata(extract_document(SAMPLES[1]))
+    assert SAMPLES[1].name == "gz_hrss_data_center_2023.pdf"
+    assert sample["table_pages"].data == {
+        "t01_summary": [4, 5],
+        "t02_income": [6],
+        "t03_expenditure": [7],
+        "t04_fiscal_summary": [8, 9],
+        "t05_gpb_function": [10],
+        "t06_gpb_basic_economic": [11, 12],
+        "t07_three_public": [13],
+        "t08_gov_fund": [14],
+        "t09_state_capital": [15],
+        "t10_gpb_project_economic": [16],
+        "t11_basic_by_unit": [17],
+        "t12_projects": [18, 19, 20, 21, 22, 23, 24, 25],
+    }
+    extraction = extract_document(REAL / "sh_putuo_wanli_2024.pdf")
+    real = tables_metadata(extraction)
+    extras = {k: v for k, v in real["table_pages"].data.items() if k.startswith("extra_")}
+    assert extras == {"extra_00 部门财政拨款收支预算总表": [21]}
+    assert real["source_pages"].endswith(
+        "t09_state_capital p.28; extra_00 部门财政拨款收支预算总表 p.21"
+    )
