@@ -62,10 +62,10 @@ class Layout:
 
 def build_table(key: str, pieces: list[TablePiece]) -> tuple[dict, list | dict]:
     """The budget-doc/1 dict of one table from its pieces in page order, and the boxes of
-    its amounts (`split_boxes`)."""
+    its amounts (`_split_boxes`)."""
     note = _empty_note(pieces)
     if key in CODED and not any(_has_amount(r) for p in pieces for r in _slots(p.grid)):
-        return split_boxes(_empty_coded(pieces, note))
+        return _split_boxes(_empty_coded(pieces, note))
     if key in TWO_SIDED:
         table = _two_sided(pieces)
     elif key == THREE_PUBLIC and _is_transposed(pieces[0].grid):
@@ -73,7 +73,7 @@ def build_table(key: str, pieces: list[TablePiece]) -> tuple[dict, list | dict]:
     else:
         rows, boxes = _body_rows(pieces)
         if key in CODED and _is_total_row_only(pieces[0].grid, rows):
-            return split_boxes(
+            return _split_boxes(
                 _with_precision(_total_row_only(pieces[0].grid, rows, boxes), pieces)
             )
         layout = _layout(pieces[0].grid)
@@ -87,10 +87,10 @@ def build_table(key: str, pieces: list[TablePiece]) -> tuple[dict, list | dict]:
             raise TableShapeError(f"unknown table key {key}")
     if note:
         table["note"] = note
-    return split_boxes(_with_precision(table, pieces))
+    return _split_boxes(_with_precision(table, pieces))
 
 
-def split_boxes(table: dict) -> tuple[dict, list | dict]:
+def _split_boxes(table: dict) -> tuple[dict, list | dict]:
     """The table without its amounts' boxes, and the boxes shaped like it: per row a list
     parallel to `values` (null beside a null value), per side of a two-sided table one
     box per line."""
@@ -534,7 +534,7 @@ def build_generic(title: str, pieces: list[TablePiece]) -> tuple[dict, list]:
         label = "/".join(normalise_name(row[c]) for c in label_cols if c < len(row) and row[c])
         out.append({"label": label} | _valued(row, where, value_cols))
     columns = [_SUBTOTAL_PREFIX.sub("", leaf[c]) for c in value_cols]
-    return split_boxes(_with_precision({"title": title, "columns": columns, "rows": out}, pieces))
+    return _split_boxes(_with_precision({"title": title, "columns": columns, "rows": out}, pieces))
 
 
 _EMPTY_MARKERS = ("本表本年无发生额", "此表为空", "本表为空", "为空表", "无相关收支")
