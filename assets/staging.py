@@ -169,17 +169,26 @@ STAGING_SPECS = [
 
 
 def tables_metadata(extraction: Extraction) -> dict:
-    """stg_budget_tables of one document: tables found, their pages, rows, unit, warnings."""
+    """stg_budget_tables of one document: tables found, their pages, rows, unit, warnings.
+
+    `table_pages` gives every table's pages, the extra (non-standard) tables' too, under the
+    key the warehouse files them by (`extra_00` …, dim_source_table), so any figure can be
+    looked up on its page (the fact rows carry the exact page and cell box)."""
     doc = extraction.doc
     frame = tables_frame(extraction)
     found = frame[frame["rows"].notna()]
-    pages = "; ".join(f"{r.table_key} p.{r.pages}" for r in found.itertuples() if r.pages)
+    table_pages = {key: extraction.table_pages.get(key, []) for key in found["table_key"]}
+    for index, extra in enumerate(doc.get("extra_tables") or []):
+        name = f"extra_{index:02d} {extra.get('title') or ''}".rstrip()
+        table_pages[name] = extra.get("pages") or []
+    pages = "; ".join(f"{name} p.{pages_text(p)}" for name, p in table_pages.items() if p)
     return {
         "dagster/row_count": int(found["rows"].sum()),
         "dagster/column_schema": table_schema(TABLES_COLUMNS, frame),
         "preview": dg.MetadataValue.md(frame.to_markdown(index=False)),
         "source_pdf": dg.MetadataValue.path(str(extraction.path)),
         "source_pages": pages,
+        "table_pages": dg.MetadataValue.json(table_pages),
         "page_count": extraction.page_count,
         "sha256": extraction.sha256,
         "tables_found": f"{len(found)} of {len(TABLE_KEYS)}",

@@ -68,6 +68,17 @@ ECONOMIC_TABLES = ("t06_gpb_basic_economic", "t10_gpb_project_economic")
 
 YUAN_PER_UNIT = {"元": Decimal(1), "万元": Decimal(10000)}
 
+# The extension saying where each amount is printed (docs/extraction.md): shaped like
+# `tables` / `extra_tables`, one [page, x0, top, x1, bottom] per value. The truth files
+# hold the printed figures only, so comparisons leave it out (`without_cell_boxes`).
+CELL_BOXES = "cell_boxes"
+
+
+def without_cell_boxes(doc: dict) -> dict:
+    """The document's printed content: all of it but the `cell_boxes` extension."""
+    return {key: value for key, value in doc.items() if key != CELL_BOXES}
+
+
 # Column names that are totals of the other leaf columns of the same row.
 TOTAL_COLUMNS = frozenset({"合计", "总计", "小计"})
 EMPTY_TABLE_NOTE = "本表本年无发生额。"

@@ -51,14 +51,15 @@ def _build_parser() -> argparse.ArgumentParser:
     )
 
     query = sub.add_parser("query", help="run SQL against the warehouse")
-    query.add_argument("sql", nargs="?", help="SQL text (or use --file)")
-    query.add_argument("--file", help="a .sql file to run, e.g. sql/analyses/top_projects.sql")
+    _add_sql_arguments(query)
     query.add_argument("--format", choices=["table", "csv", "json"], default="table")
-    query.add_argument("--warehouse")
-    query.add_argument("--allow-files", metavar="DIR", help="the one folder SQL may read/write")
-    query.add_argument(
-        "--timeout", type=float, default=60.0, help="stop the query after SECONDS (default 60)"
+
+    trace = sub.add_parser(
+        "trace", help="run SQL and show where each result row's amount is printed in its PDF"
     )
+    _add_sql_arguments(trace)
+    trace.add_argument("--format", choices=["text", "json"], default="text")
+    trace.add_argument("--password", help="user password for encrypted PDFs")
 
     backup = sub.add_parser("backup", help="copy the warehouse (checkpointed) to DIR/<time>/")
     backup.add_argument("folder", metavar="DIR")
@@ -68,6 +69,17 @@ def _build_parser() -> argparse.ArgumentParser:
     restore.add_argument("backup", metavar="BACKUP", help="DIR of backups (latest), or one")
     restore.add_argument("--warehouse")
     return parser
+
+
+def _add_sql_arguments(parser: argparse.ArgumentParser) -> None:
+    """The SQL and lock-down options `query` and `trace` share."""
+    parser.add_argument("sql", nargs="?", help="SQL text (or use --file)")
+    parser.add_argument("--file", help="a .sql file to run, e.g. sql/analyses/top_projects.sql")
+    parser.add_argument("--warehouse")
+    parser.add_argument("--allow-files", metavar="DIR", help="the one folder SQL may read/write")
+    parser.add_argument(
+        "--timeout", type=float, default=60.0, help="stop the query after SECONDS (default 60)"
+    )
 
 
 def _dash_hint(argv: list[str]) -> str | None:
@@ -120,6 +132,10 @@ def main(argv: list[str] | None = None) -> int:
         from pipelines.commands import backup
 
         return backup.run_backup(args) if args.command == "backup" else backup.run_restore(args)
+    if args.command == "trace":
+        from pipelines.commands.trace import run_trace
+
+        return run_trace(args)
     from pipelines.commands.query import run_query
 
     return run_query(args)

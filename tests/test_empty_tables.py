@@ -76,7 +76,7 @@ def _grid(rows: list[list[str]]) -> Grid:
 
 def _table(body: list[list[str]], below: list[str] = (), key: str = GOV_FUND) -> dict:
     piece = TablePiece(key=key, grid=_grid([_HEADER, *body]), below=list(below))
-    return build_table(key, [piece])
+    return build_table(key, [piece])[0]
 
 
 _BLANK_TOTAL = [["", "合计", ""], ["", "", ""], ["", "", ""]]

@@ -1,6 +1,7 @@
 """Row merging: a grid row without amounts continues the row above it (a name or goal
 wrapped over lines or pages). Synthetic grids check that names and goals concatenate in
-order and that every printed amount comes out exactly once, in its own row and column."""
+order and that every printed amount comes out exactly once, in its own row and column,
+with the box of the grid row that printed it (never a continuation row's)."""
 
 from collections import Counter
 from decimal import Decimal
@@ -79,6 +80,22 @@ def grid_rows(draw, recs, with_goal: bool, codes: list[str] | None = None) -> li
     return rows
 
 
+def slot_boxes(rows: list[list[str]]) -> list[list[list]]:
+    """A box per grid slot that names its row and column: [page 1, col, row, col+1, row+1]."""
+    return [[[1, c, r, c + 1, r + 1] for c in range(len(row))] for r, row in enumerate(rows)]
+
+
+def expected_boxes(recs, first_row: int = 0) -> list:
+    """Each record's amounts boxed where its amount row (its first grid row) prints them."""
+    out, r = [], first_row
+    for fragments, _, values in recs:
+        out.append(
+            [[1, j + 1, r, j + 2, r + 1] if v is not None else None for j, v in enumerate(values)]
+        )
+        r += len(fragments)
+    return out
+
+
 def layout(with_goal: bool) -> Layout:
     return Layout(
         label_cols=[0],
@@ -108,10 +125,11 @@ def expected_cells(recs) -> Counter:
 def test_coded_rows_merge_names_and_keep_every_amount(data, recs):
     codes = data.draw(st.lists(code, min_size=len(recs), max_size=len(recs)))
     rows = grid_rows(data.draw, recs, with_goal=False, codes=codes)
-    table = _coded(rows, layout(False))
+    table = _coded(rows, slot_boxes(rows), layout(False))
     assert [r["name"] for r in table["rows"]] == [normalise_name("".join(f)) for f, _, _ in recs]
     assert [r["code"] for r in table["rows"]] == codes
     assert all_cells(table["rows"]) == expected_cells(recs)
+    assert [r["boxes"] for r in table["rows"]] == expected_boxes(recs)
     assert all(len(r["values"]) == N_VALUES for r in table["rows"])
 
 
@@ -119,22 +137,24 @@ def test_coded_rows_merge_names_and_keep_every_amount(data, recs):
 @given(st.data(), st.lists(records(), min_size=1, max_size=8))
 def test_itemised_rows_merge_items_and_keep_every_amount(data, recs):
     rows = grid_rows(data.draw, recs, with_goal=False)
-    table = _itemised(rows, layout(False))
+    table = _itemised(rows, slot_boxes(rows), layout(False))
     assert [r["item"] for r in table["rows"]] == ["".join(f) for f, _, _ in recs]
     assert all_cells(table["rows"]) == expected_cells(recs)
+    assert [r["boxes"] for r in table["rows"]] == expected_boxes(recs)
 
 
 @settings(max_examples=150, deadline=None)
 @given(st.data(), st.lists(records(with_goal=True), min_size=1, max_size=8))
 def test_project_rows_merge_names_and_goals_and_keep_every_amount(data, recs):
     rows = grid_rows(data.draw, recs, with_goal=True)
-    table = _projects(rows, layout(True))
+    table = _projects(rows, slot_boxes(rows), layout(True))
     assert [r["name"] for r in table["rows"]] == ["".join(f) for f, _, _ in recs]
     goals = [
         normalise_long_text("\n".join(g for g in gs if g.strip())) or None for _, gs, _ in recs
     ]
     assert [r["performance_goal"] for r in table["rows"]] == goals
     assert all_cells(table["rows"]) == expected_cells(recs)
+    assert [r["boxes"] for r in table["rows"]] == expected_boxes(recs)
 
 
 @settings(max_examples=50, deadline=None)
@@ -148,6 +168,7 @@ def test_continuation_rows_before_any_amount_row_lose_no_amount(data, orphans, r
     be dropped, but no amount is lost or shifted to another row."""
     codes = data.draw(st.lists(code, min_size=len(recs), max_size=len(recs)))
     rows = [[o, *[""] * N_VALUES] for o in orphans] + grid_rows(data.draw, recs, False, codes)
-    table = _coded(rows, layout(False))
+    table = _coded(rows, slot_boxes(rows), layout(False))
     assert all_cells(table["rows"]) == expected_cells(recs)
     assert len(table["rows"]) == len(recs)
+    assert [r["boxes"] for r in table["rows"]] == expected_boxes(recs, first_row=len(orphans))

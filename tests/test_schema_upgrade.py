@@ -39,6 +39,13 @@ RELEASE_1_TABLES = (
     "fact_summary_line",
     "fact_three_public",
 )
+PROVENANCE_COLUMNS = [
+    ("source_page", "INTEGER"),
+    ("box_x0", "DECIMAL(8,2)"),
+    ("box_top", "DECIMAL(8,2)"),
+    ("box_x1", "DECIMAL(8,2)"),
+    ("box_bottom", "DECIMAL(8,2)"),
+]
 GZ = "广州市人力资源和社会保障数据服务中心"
 PARTY_PRINTED = "中国共产党江苏省委员会办公厅"
 PARTY = "中共江苏省委办公厅"
@@ -108,7 +115,8 @@ def test_writable_open_upgrades_in_place_losing_nothing(release1):
     assert con.execute("select version from schema_version").fetchall() == [(LATEST_VERSION,)]
     new_counts = table_counts(con)
     assert {t: new_counts[t] for t in RELEASE_1_TABLES} == counts
-    assert _sums(con) == sums
+    new_sums = _sums(con)
+    assert {key: new_sums[key] for key in sums} == sums
     columns = _columns(con)
     for table, old in old_columns.items():
         assert columns[table][: len(old)] == old, table  # old columns kept, in order
@@ -116,6 +124,14 @@ def test_writable_open_upgrades_in_place_losing_nothing(release1):
         ("document_kind", "VARCHAR"),
         ("printed_department", "VARCHAR"),
     ]
+    # Every fact table gains its rows' provenance; release 1 recorded none, so old rows
+    # hold NULL there (a reload of the PDF fills it).
+    for table in (t for t in RELEASE_1_TABLES if t.startswith("fact_") and t != "fact_dq_check"):
+        assert columns[table][len(old_columns[table]) :] == PROVENANCE_COLUMNS, table
+        assert con.execute(
+            f"select count(*) from {table} where coalesce(source_page, box_x0, box_top, "
+            "box_x1, box_bottom) is not null"
+        ).fetchone() == (0,), table
     # Every old document is a department budget, its printed name kept; the 2017 party
     # office is filed under the name data/reference gives it.
     assert con.execute(

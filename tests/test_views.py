@@ -29,6 +29,7 @@ VIEW_COLUMNS = {
         "amount_wan",
         "source_table",
         "document_kind",
+        "source_page",
     ],
     "v_economic_expenditure": [
         "department",
@@ -40,6 +41,7 @@ VIEW_COLUMNS = {
         "amount_yuan",
         "amount_wan",
         "document_kind",
+        "source_page",
     ],
     "v_project_budget": [
         "department",
@@ -50,6 +52,7 @@ VIEW_COLUMNS = {
         "amount_yuan",
         "amount_wan",
         "document_kind",
+        "source_page",
     ],
     "v_three_public": [
         "department",
@@ -60,6 +63,7 @@ VIEW_COLUMNS = {
         "amount_wan",
         "category",
         "document_kind",
+        "source_page",
     ],
     "v_budget_summary": [
         "department",
@@ -71,6 +75,7 @@ VIEW_COLUMNS = {
         "amount_yuan",
         "amount_wan",
         "document_kind",
+        "source_page",
     ],
     "dq_check_result": [
         "department",

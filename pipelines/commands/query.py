@@ -19,7 +19,7 @@ from decimal import Decimal
 from pathlib import Path
 
 
-def _text(value: object) -> str:
+def cell_text(value: object) -> str:
     """A cell as text, exactly: Decimals keep their digits, NULL is empty."""
     if value is None:
         return ""
@@ -32,29 +32,29 @@ def _text(value: object) -> str:
     return str(value)
 
 
-def _json_value(value: object) -> object:
+def json_value(value: object) -> object:
     """JSON-safe cell: Decimals become strings (exact, as in budget-doc/1), dates ISO text."""
     if value is None or isinstance(value, bool | int | str):
         return value
     if isinstance(value, float):
         return value if value == value and abs(value) != float("inf") else None
     if isinstance(value, list | tuple):
-        return [_json_value(v) for v in value]
+        return [json_value(v) for v in value]
     if isinstance(value, dict):
-        return {str(k): _json_value(v) for k, v in value.items()}
-    return _text(value)
+        return {str(k): json_value(v) for k, v in value.items()}
+    return cell_text(value)
 
 
 def render(columns: list[str], rows: list[tuple], fmt: str) -> str:
     """The result in `table`, `csv` or `json` form (ends with a newline unless empty)."""
     if fmt == "json":
-        records = [dict(zip(columns, (_json_value(v) for v in row), strict=True)) for row in rows]
+        records = [dict(zip(columns, (json_value(v) for v in row), strict=True)) for row in rows]
         return json.dumps(records, ensure_ascii=False, indent=2) + "\n"
     if fmt == "csv":
         out = io.StringIO()
         writer = csv.writer(out, lineterminator="\n")
         writer.writerow(columns)
-        writer.writerows([_text(v) for v in row] for row in rows)
+        writer.writerows([cell_text(v) for v in row] for row in rows)
         return out.getvalue()
     numeric = [
         any(
@@ -63,7 +63,7 @@ def render(columns: list[str], rows: list[tuple], fmt: str) -> str:
         )
         for i in range(len(columns))
     ]
-    table = _grid(columns, [[_text(v) for v in row] for row in rows], numeric)
+    table = _grid(columns, [[cell_text(v) for v in row] for row in rows], numeric)
     return f"{table}\n({len(rows)} row{'s' if len(rows) != 1 else ''})\n"
 
 
@@ -118,66 +118,85 @@ def open_locked(warehouse: Path, allow_files: Path | None):
     return con
 
 
+class QueryFailed(Exception):
+    """SQL that could not be read or run; the message is one line for the user."""
+
+
 def run_query(args) -> int:
     """Run `args.sql` or the file `args.file` on `args.warehouse`; print in `args.format`."""
+    try:
+        result = run_locked(query_text(args), args)
+    except QueryFailed as exc:
+        return _fail(str(exc))
+    if result is not None:
+        sys.stdout.write(render(*result, args.format))
+    return 0
+
+
+def query_text(args) -> str:
+    """The SQL of `args.sql` or of the file `args.file`."""
+    if args.file and args.sql:
+        raise QueryFailed("give SQL text or --file, not both")
+    if args.file:
+        path = Path(args.file)
+        if not path.is_file():
+            raise QueryFailed(f"no such SQL file: {path}")
+        try:
+            sql = path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            raise QueryFailed(f"cannot read {path}: {exc}") from None
+    elif args.sql:
+        sql = args.sql
+    else:
+        raise QueryFailed("give SQL text or --file FILE")
+    if not sql.strip():
+        raise QueryFailed("empty SQL")
+    return sql
+
+
+def run_locked(sql: str, args) -> tuple[list[str], list[tuple]] | None:
+    """(columns, rows) of `sql` on `args.warehouse` through `open_locked`, stopped after
+    `args.timeout` seconds; None for a statement without a result."""
     import duckdb
 
     from pipelines.warehouse.connection import WarehouseDamagedError, is_damaged, warehouse_path
 
-    if args.file and args.sql:
-        return _fail("give SQL text or --file, not both")
-    if args.file:
-        path = Path(args.file)
-        if not path.is_file():
-            return _fail(f"no such SQL file: {path}")
-        try:
-            sql = path.read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError) as exc:
-            return _fail(f"cannot read {path}: {exc}")
-    elif args.sql:
-        sql = args.sql
-    else:
-        return _fail("give SQL text or --file FILE")
-    if not sql.strip():
-        return _fail("empty SQL")
-
     allow_files = Path(args.allow_files) if args.allow_files else None
     if allow_files is not None and not allow_files.is_dir():
-        return _fail(f"--allow-files: no such folder: {allow_files}")
+        raise QueryFailed(f"--allow-files: no such folder: {allow_files}")
     timeout = args.timeout
     if not timeout > 0:
-        return _fail(f"--timeout must be more than 0 seconds, not {timeout}")
+        raise QueryFailed(f"--timeout must be more than 0 seconds, not {timeout}")
     warehouse = warehouse_path(args.warehouse)
     if not warehouse.is_file():
-        return _fail(f"no warehouse at {warehouse} (load documents first, or pass --warehouse)")
+        raise QueryFailed(
+            f"no warehouse at {warehouse} (load documents first, or pass --warehouse)"
+        )
     try:
         con = open_locked(warehouse, allow_files)
     except WarehouseDamagedError as exc:
-        return _fail(str(exc))
+        raise QueryFailed(str(exc)) from None
     except duckdb.Error as exc:
-        return _fail(f"cannot open {warehouse}: {_one_line(exc)}")
+        raise QueryFailed(f"cannot open {warehouse}: {_one_line(exc)}") from None
     timer = threading.Timer(timeout, con.interrupt)
     timer.start()
     try:
         cursor = con.execute(sql)
         if cursor.description is None:
-            return 0
-        columns = [d[0] for d in cursor.description]
-        rows = cursor.fetchall()
+            return None
+        return [d[0] for d in cursor.description], cursor.fetchall()
     except duckdb.InterruptException:
-        return _fail(f"query stopped after the --timeout of {timeout:g} s")
+        raise QueryFailed(f"query stopped after the --timeout of {timeout:g} s") from None
     except duckdb.PermissionException as exc:
         where = f"outside {allow_files}" if allow_files else "(pass --allow-files DIR)"
-        return _fail(f"not allowed: {_one_line(exc)} — file access is off {where}")
+        raise QueryFailed(f"not allowed: {_one_line(exc)} — file access is off {where}") from None
     except duckdb.Error as exc:
         if is_damaged(exc):
-            return _fail(str(WarehouseDamagedError(warehouse, exc)))
-        return _fail(_one_line(exc))
+            raise QueryFailed(str(WarehouseDamagedError(warehouse, exc))) from None
+        raise QueryFailed(_one_line(exc)) from None
     finally:
         timer.cancel()
         con.close()
-    sys.stdout.write(render(columns, rows, args.format))
-    return 0
 
 
 def _one_line(exc: Exception) -> str:

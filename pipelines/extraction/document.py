@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from pipelines.budget_doc import (
+    CELL_BOXES,
     DEFAULT_LAYOUT,
     DEPARTMENT_BUDGET,
     DOCUMENT_KIND_WORDS,
@@ -205,31 +206,32 @@ def _assemble(
     units = Counter(p.unit for p in all_pieces if p.unit)
     unit = units.most_common(1)[0][0] if units else "万元"
     tables: dict[str, dict] = {}
-    extra_tables: list[dict] = []
+    boxes: dict[str, list | dict] = {}
+    extra_tables: list[tuple[dict, list]] = []  # (table, its amounts' boxes)
     for group, pieces in groups.items():
         table_unit = next((p.unit for p in pieces if p.unit), unit)
         pages = sorted({p.grid.page for p in pieces})
         if group.startswith(_GENERIC):
-            table = build_generic(group.removeprefix(_GENERIC), pieces)
-            extra_tables.append(_with_unit(table, table_unit, unit) | {"pages": pages})
+            table, where = build_generic(group.removeprefix(_GENERIC), pieces)
+            extra_tables.append((_with_unit(table, table_unit, unit) | {"pages": pages}, where))
             continue
         try:
-            table = build_table(group, pieces)
+            table, boxes[group] = build_table(group, pieces)
         except TableShapeError as exc:
             # A standard title over an unexpected layout: kept generic, never dropped.
             extraction.warnings.append(f"table {group} kept as a generic table: {exc}")
             title = pieces[0].title or group
-            generic = build_generic(generic_title(title) or title, pieces)
+            generic, where = build_generic(generic_title(title) or title, pieces)
             extra_tables.append(
-                _with_unit(generic, table_unit, unit) | {"kind": group, "pages": pages}
+                (_with_unit(generic, table_unit, unit) | {"kind": group, "pages": pages}, where)
             )
             continue
         tables[group] = _with_unit(table, table_unit, unit)
         if group in TWO_SIDED and has_breakdown(pieces):
             title = pieces[0].title or group
-            generic = build_generic(generic_title(title) or title, pieces)
+            generic, where = build_generic(generic_title(title) or title, pieces)
             extra_tables.append(
-                _with_unit(generic, table_unit, unit) | {"kind": group, "pages": pages}
+                (_with_unit(generic, table_unit, unit) | {"kind": group, "pages": pages}, where)
             )
         extraction.table_pages[group] = pages
     evidence = gather_evidence(
@@ -247,7 +249,7 @@ def _assemble(
         "tables": {key: tables[key] for key in TABLE_KEYS if key in tables},
     }
     if extra_tables:
-        doc["extra_tables"] = extra_tables
+        doc["extra_tables"] = [table for table, _ in extra_tables]
     layouts = Counter(layout_of_title(p.title) for p in all_pieces if p.title)
     layouts.pop(None, None)
     layout = layouts.most_common(1)[0][0] if layouts else DEFAULT_LAYOUT
@@ -255,6 +257,9 @@ def _assemble(
         doc["layout"] = layout  # absent for Guangzhou, whose output FORMAT.md fixes
     if identity.kind != DEPARTMENT_BUDGET:
         doc["document_kind"] = identity.kind  # absent for a department's, as in FORMAT.md
+    doc[CELL_BOXES] = {"tables": {key: boxes[key] for key in doc["tables"]}}
+    if extra_tables:
+        doc[CELL_BOXES]["extra_tables"] = [where for _, where in extra_tables]
     for key in PUBLISHED_TABLES[layout]:
         if key not in doc["tables"]:
             extraction.warnings.append(f"table {key} not found (the {layout} layout prints it)")

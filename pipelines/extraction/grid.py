@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from camelot.image_processing import find_joints_from_lines
 
 from pipelines.cleaning import looks_like_amount
-from pipelines.extraction.pdf_pages import Glyph, PageContent
+from pipelines.extraction.pdf_pages import Glyph, PageContent, PageFrame
 
 _SNAP = 2.0  # points: crossings closer than this are the same grid line
 _EDGE_TOL = 1.5  # points: how far a drawn border may sit from a grid line
@@ -21,6 +21,9 @@ _SAME_BASELINE = 1.5  # points: glyph origins this close in y are on one text li
 _MIN_BAND = 4.0  # points: column rules running this far past a table's last row rule
 COLUMN_TOL = 3.0  # points: column borders of one table's pages this close are the same
 _WRAP_ROOM = 1.5  # glyph widths: less room than this after a cell's last line, it is full
+
+# Where a cell is printed: [page (1-based), x0, top, x1, bottom], points on the page as shown.
+Box = list[float]
 
 
 @dataclass
@@ -48,6 +51,7 @@ class Grid:
     xs: list[float]  # column borders, left to right
     ys: list[float]  # row borders, top to bottom
     cells: list[Cell]
+    frame: PageFrame = field(default_factory=PageFrame)  # these coordinates -> page as shown
 
     @property
     def n_rows(self) -> int:
@@ -86,6 +90,16 @@ class Grid:
         for cell in self.cells:
             out[cell.row][cell.col] = cell.text
         return out
+
+    def box(self, cell: Cell) -> Box:
+        """The cell's borders on the page as shown (a merged cell's whole span)."""
+        x0, top, x1, bottom = self.frame.box(
+            self.xs[cell.col],
+            self.ys[cell.row + cell.row_span],
+            self.xs[cell.col + cell.col_span],
+            self.ys[cell.row],
+        )
+        return [self.page, round(x0, 2), round(top, 2), round(x1, 2), round(bottom, 2)]
 
 
 def find_grids(page: PageContent) -> list[Grid]:
@@ -174,7 +188,7 @@ def _build(
                     owner[rr][cc] = len(cells)
             cells.append(Cell(r, c, row_span, col_span))
     _place_glyphs(page.glyphs, xs, ys, owner, cells)
-    return Grid(page.number, tuple(bbox), xs, ys, cells)
+    return Grid(page.number, tuple(bbox), xs, ys, cells, page.frame)
 
 
 def _has_v(lines, x: float, y_top: float, y_bottom: float) -> bool:
@@ -261,3 +275,15 @@ def _centre_y(line: list[Glyph]) -> float:
 def text_lines(glyphs: list[Glyph]) -> list[str]:
     """Group glyphs into visual lines (top first) and read each left to right."""
     return [read_line(group) for group in line_groups(glyphs)]
+
+
+def printed_text(page: PageContent, box: Box) -> str:
+    """The text printed in a box of `Grid.box` (lines joined by newlines): the glyphs whose
+    centre is inside it, as the grid placed them, so tracing reads what extraction read."""
+    _, x0, top, x1, bottom = box
+    inside = []
+    for g in page.glyphs:
+        left, high, right, low = page.frame.box(g.x0, g.y0, g.x1, g.y1)
+        if x0 <= (left + right) / 2 <= x1 and top <= (high + low) / 2 <= bottom:
+            inside.append(g)
+    return "\n".join(text_lines(inside))

@@ -48,6 +48,40 @@ class Glyph:
         return (self.y0 + self.y1) / 2
 
 
+@dataclass(frozen=True, slots=True)
+class PageFrame:
+    """Where a point of the reading frame (PDF points, y up, a turned page turned upright)
+    is on the page as a viewer shows it: points from its top-left corner, y down, the
+    /Rotate applied, as pdfplumber measures. Provenance boxes are given in this frame so
+    anyone can find them; the affine map is x' = a·x + c·y + e, y' = b·x + d·y + f."""
+
+    a: float = 1.0
+    b: float = 0.0
+    c: float = 0.0
+    d: float = 1.0
+    e: float = 0.0
+    f: float = 0.0
+
+    def point(self, x: float, y: float) -> tuple[float, float]:
+        return self.a * x + self.c * y + self.e, self.b * x + self.d * y + self.f
+
+    def box(self, x0: float, y0: float, x1: float, y1: float) -> tuple[float, ...]:
+        """(x0, top, x1, bottom) on the shown page of a reading-frame rectangle."""
+        (ax, ay), (bx, by) = self.point(x0, y0), self.point(x1, y1)
+        return min(ax, bx), min(ay, by), max(ax, bx), max(ay, by)
+
+    def after(self, inner: "PageFrame") -> "PageFrame":
+        """This map applied to the result of `inner`."""
+        return PageFrame(
+            self.a * inner.a + self.c * inner.b,
+            self.b * inner.a + self.d * inner.b,
+            self.a * inner.c + self.c * inner.d,
+            self.b * inner.c + self.d * inner.d,
+            self.a * inner.e + self.c * inner.f + self.e,
+            self.b * inner.e + self.d * inner.f + self.f,
+        )
+
+
 @dataclass
 class PageContent:
     """What the table finder needs of one page."""
@@ -55,6 +89,7 @@ class PageContent:
     number: int  # 1-based
     width: float
     height: float
+    frame: PageFrame = field(default_factory=PageFrame)  # reading frame -> page as shown
     glyphs: list[Glyph] = field(default_factory=list)
     h_lines: list[tuple[float, float, float, float]] = field(default_factory=list)
     v_lines: list[tuple[float, float, float, float]] = field(default_factory=list)
@@ -117,16 +152,24 @@ def read_pages(
     limits = limits or ParseLimits.from_env()
     check_page_count(path, len(document), limits)
     for index in range(len(document)):
-        page = document[index]
-        try:
-            yield _read_page(page, index + 1, path, limits)
-        finally:
-            page.close()
+        yield read_page(document, index + 1, path, limits)
+
+
+def read_page(
+    document: pdfium.PdfDocument, number: int, path: Path, limits: ParseLimits
+) -> PageContent:
+    """One page (1-based `number`) read as `read_pages` reads it."""
+    page = document[number - 1]
+    try:
+        return _read_page(page, number, path, limits)
+    finally:
+        page.close()
 
 
 def _read_page(page: pdfium.PdfPage, number: int, path: Path, limits: ParseLimits) -> PageContent:
     width, height = page.get_size()
-    content = PageContent(number=number, width=width, height=height)
+    shown = _shown_frame(page.get_mediabox(), page.get_rotation())
+    content = PageContent(number=number, width=width, height=height, frame=shown)
     textpage = page.get_textpage()
     try:
         content.glyphs, content.unmapped_glyphs, turned = _glyphs(textpage)
@@ -155,8 +198,11 @@ def _turn_upright(content: PageContent, turned: int, h_raw: list, v_raw: list) -
     w, h = content.width, content.height
     if turned == 90:  # (x, y) -> (h - y, x)
         point = lambda x, y: (h - y, x)  # noqa: E731
+        back = PageFrame(0.0, -1.0, 1.0, 0.0, 0.0, h)
     else:  # (x, y) -> (y, w - x)
         point = lambda x, y: (y, w - x)  # noqa: E731
+        back = PageFrame(0.0, 1.0, -1.0, 0.0, w, 0.0)
+    content.frame = content.frame.after(back)
     glyphs = []
     for g in content.glyphs:
         (ax, ay), (bx, by) = point(g.x0, g.y0), point(g.x1, g.y1)
@@ -170,6 +216,19 @@ def _turn_upright(content: PageContent, turned: int, h_raw: list, v_raw: list) -
     h_raw[:] = [ln for ln in lines if ln[3] - ln[1] < ln[2] - ln[0]]
     v_raw[:] = [ln for ln in lines if ln[3] - ln[1] >= ln[2] - ln[0]]
     content.width, content.height = h, w
+
+
+def _shown_frame(mediabox: tuple[float, ...], rotation: int) -> PageFrame:
+    """User space -> the page as shown (top-left origin, /Rotate applied), as pdfminer and
+    pdfplumber compute it from the MediaBox."""
+    x0, y0, x1, y1 = mediabox
+    if rotation == 90:
+        return PageFrame(0.0, 1.0, 1.0, 0.0, -y0, -x0)
+    if rotation == 180:
+        return PageFrame(-1.0, 0.0, 0.0, 1.0, x1, -y0)
+    if rotation == 270:
+        return PageFrame(0.0, -1.0, -1.0, 0.0, y1, x1)
+    return PageFrame(1.0, 0.0, 0.0, -1.0, -x0, y1)
 
 
 # The upright angle (0, 90 or 270 degrees) nearest to each whole degree a glyph may be

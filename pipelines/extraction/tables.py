@@ -4,6 +4,10 @@ Every page of a long table repeats title, unit line and header rows: the header 
 read once, from the first page, and dropped wherever it is repeated. A row that prints
 no amount continues the row above it (a name or goal text wrapped over a line or a
 page break). Leaf header texts name the value columns.
+
+Every amount keeps the box of the cell it was read from (`cell_boxes`, docs/extraction.md):
+builders put it beside the amount (`boxes` of a row, `box` of a summary line) and
+`build_table` / `build_generic` hand it back apart, so the table stays budget-doc/1.
 """
 
 import re
@@ -26,7 +30,7 @@ from pipelines.cleaning import (
     parse_amount,
     printed_decimals,
 )
-from pipelines.extraction.grid import COLUMN_TOL, Cell, Grid
+from pipelines.extraction.grid import COLUMN_TOL, Box, Cell, Grid
 from pipelines.extraction.pieces import TablePiece
 
 THREE_PUBLIC = "t07_three_public"
@@ -56,31 +60,47 @@ class Layout:
     text_col: int | None
 
 
-def build_table(key: str, pieces: list[TablePiece]) -> dict:
-    """The budget-doc/1 dict of one table from its pieces in page order."""
+def build_table(key: str, pieces: list[TablePiece]) -> tuple[dict, list | dict]:
+    """The budget-doc/1 dict of one table from its pieces in page order, and the boxes of
+    its amounts (`_split_boxes`)."""
     note = _empty_note(pieces)
     if key in CODED and not any(_has_amount(r) for p in pieces for r in _slots(p.grid)):
-        return _empty_coded(pieces, note)
+        return _split_boxes(_empty_coded(pieces, note))
     if key in TWO_SIDED:
         table = _two_sided(pieces)
     elif key == THREE_PUBLIC and _is_transposed(pieces[0].grid):
         table = _transposed(pieces)
     else:
-        rows = _body_rows(pieces)
+        rows, boxes = _body_rows(pieces)
         if key in CODED and _is_total_row_only(pieces[0].grid, rows):
-            return _with_precision(_total_row_only(pieces[0].grid, rows), pieces)
+            return _split_boxes(
+                _with_precision(_total_row_only(pieces[0].grid, rows, boxes), pieces)
+            )
         layout = _layout(pieces[0].grid)
         if key == PROJECTS:
-            table = _projects(rows, layout)
+            table = _projects(rows, boxes, layout)
         elif key in ITEMISED:
-            table = _itemised(rows, layout)
+            table = _itemised(rows, boxes, layout)
         elif key in CODED:
-            table = _coded(rows, layout)
+            table = _coded(rows, boxes, layout)
         else:
             raise TableShapeError(f"unknown table key {key}")
     if note:
         table["note"] = note
-    return _with_precision(table, pieces)
+    return _split_boxes(_with_precision(table, pieces))
+
+
+def _split_boxes(table: dict) -> tuple[dict, list | dict]:
+    """The table without its amounts' boxes, and the boxes shaped like it: per row a list
+    parallel to `values` (null beside a null value), per side of a two-sided table one
+    box per line."""
+    if "rows" in table:
+        return table, [
+            row.pop("boxes", None) or [None] * len(row["values"]) for row in table["rows"]
+        ]
+    return table, {
+        side: [line.pop("box") for line in table[side]] for side in SUMMARY_SIDES if side in table
+    }
 
 
 def _with_precision(table: dict, pieces: list[TablePiece]) -> dict:
@@ -101,13 +121,27 @@ def _slots(grid: Grid, ref: Grid | None = None) -> list[list[str]]:
     With `ref` (the table's first page), columns are matched by position on the page:
     a last page holding only 合计 across the label columns has fewer grid columns.
     """
+    return _by_position(grid, ref, lambda cell: cell.text, "")
+
+
+def _slot_boxes(grid: Grid, ref: Grid | None = None) -> list[list[Box | None]]:
+    """Where each slot of `_slots` is printed: its cell's box, None where `_slots` leaves
+    the part of a merged cell empty."""
+    return _by_position(grid, ref, grid.box, None)
+
+
+def _by_position(grid: Grid, ref: Grid | None, value, blank) -> list[list]:
+    """`value(cell)` at each cell's top-left slot, `blank` elsewhere (see `_slots`)."""
     if ref is None or grid is ref or _same_columns(grid, ref):
-        return [[text or "" for text in row] for row in grid.matrix()]
-    out = [[""] * ref.n_cols for _ in range(grid.n_rows)]
+        out = [[blank] * grid.n_cols for _ in range(grid.n_rows)]
+        for cell in grid.cells:
+            out[cell.row][cell.col] = value(cell)
+        return out
+    out = [[blank] * ref.n_cols for _ in range(grid.n_rows)]
     for cell in grid.cells:
         left = grid.xs[cell.col] + COLUMN_TOL
         target = max((i for i, x in enumerate(ref.xs[:-1]) if x <= left), default=0)
-        out[cell.row][target] = cell.text
+        out[cell.row][target] = value(cell)
     return out
 
 
@@ -165,10 +199,13 @@ def _body_row_refs(pieces: list[TablePiece]) -> list[tuple[Grid, int]]:
     ]
 
 
-def _body_rows(pieces: list[TablePiece]) -> list[list[str]]:
-    """Data rows of every page as text by grid position, repeated headers dropped."""
-    slots = {id(p.grid): _slots(p.grid, pieces[0].grid) for p in pieces}
-    return [slots[id(grid)][i] for grid, i in _body_row_refs(pieces)]
+def _body_rows(pieces: list[TablePiece]) -> tuple[list[list[str]], list[list[Box | None]]]:
+    """Data rows of every page as text by grid position, repeated headers dropped, and
+    where each slot is printed (`_slot_boxes`), row for row."""
+    ref = pieces[0].grid
+    slots = {id(p.grid): (_slots(p.grid, ref), _slot_boxes(p.grid, ref)) for p in pieces}
+    refs = _body_row_refs(pieces)
+    return [slots[id(g)][0][i] for g, i in refs], [slots[id(g)][1][i] for g, i in refs]
 
 
 def _is_repeated_header(row: list[str], header_texts: set[str]) -> bool:
@@ -220,8 +257,14 @@ def _amount(text: str | None) -> str | None:
     return None if value is None else format_amount(value)
 
 
-def _amounts(row: list[str], cols: list[int]) -> list[str | None]:
-    return [_amount(row[col]) if col < len(row) else None for col in cols]
+def _valued(row: list[str], boxes: list[Box | None], cols: list[int]) -> dict:
+    """`values` of a row's amount columns and their `boxes` (null beside a null value)."""
+    values = [_amount(row[col]) if col < len(row) else None for col in cols]
+    where = [
+        boxes[col] if value is not None and col < len(boxes) else None
+        for col, value in zip(cols, values, strict=True)
+    ]
+    return {"values": values, "boxes": where}
 
 
 def _split_code(label_cells: list[str]) -> tuple[str | None, str]:
@@ -244,46 +287,46 @@ def _split_code(label_cells: list[str]) -> tuple[str | None, str]:
     return code, name
 
 
-def _coded(rows: list[list[str]], layout: Layout) -> dict:
+def _coded(rows: list[list[str]], boxes: list[list[Box | None]], layout: Layout) -> dict:
     if len(rows) > 1 and not any(
         _split_code([row[c] for c in layout.label_cols])[0] for row in rows
     ):  # Jiangsu's 收入预算总表 lists fund sources, not subjects
         raise TableShapeError("no subject codes in a subject table")
     out: list[dict] = []
-    for row in rows:
+    for row, where in zip(rows, boxes, strict=True):
         labels = [row[c] for c in layout.label_cols]
         if not _has_amount(row, layout.value_cols):
             if out:  # a name wrapped onto the next line or page
                 out[-1]["name"] += normalise_name("".join(labels))
             continue
         code, name = _split_code(labels)
-        out.append({"code": code, "name": name, "values": _amounts(row, layout.value_cols)})
+        out.append({"code": code, "name": name} | _valued(row, where, layout.value_cols))
     return {"columns": layout.value_names, "rows": out}
 
 
-def _itemised(rows: list[list[str]], layout: Layout) -> dict:
+def _itemised(rows: list[list[str]], boxes: list[list[Box | None]], layout: Layout) -> dict:
     out: list[dict] = []
-    for row in rows:
+    for row, where in zip(rows, boxes, strict=True):
         item = normalise_name("".join(row[c] for c in layout.label_cols))
         if not _has_amount(row, layout.value_cols):
             if out:
                 out[-1]["item"] += item
             continue
-        out.append({"item": item, "values": _amounts(row, layout.value_cols)})
+        out.append({"item": item} | _valued(row, where, layout.value_cols))
     return {"columns": layout.value_names, "rows": out}
 
 
-def _projects(rows: list[list[str]], layout: Layout) -> dict:
+def _projects(rows: list[list[str]], boxes: list[list[Box | None]], layout: Layout) -> dict:
     out: list[dict] = []
     goals: list[list[str]] = []
-    for row in rows:
+    for row, where in zip(rows, boxes, strict=True):
         name = "".join(row[c] for c in layout.label_cols)
         goal = row[layout.text_col] if layout.text_col is not None else ""
         if not _has_amount(row, layout.value_cols) and out:
             out[-1]["name"] += normalise_name(name)
             goals[-1].append(goal)
             continue
-        out.append({"name": normalise_name(name), "values": _amounts(row, layout.value_cols)})
+        out.append({"name": normalise_name(name)} | _valued(row, where, layout.value_cols))
         goals.append([goal])
     for project, parts in zip(out, goals, strict=True):
         text = normalise_long_text("\n".join(p for p in parts if p.strip()))
@@ -325,18 +368,21 @@ def _two_sided(pieces: list[TablePiece]) -> dict:
                 continue
             side, label = pending if pending else (cell.col // 2, None)
             amount = _amount(cell.text)
+            box = grid.box(cell) if amount is not None else None
             if label is not None and label.text.strip():
-                _add_item(sides, labels, side, label, amount)
+                _add_item(sides, labels, side, label, amount, box)
             elif amount is not None:
-                _place_unlabelled(sides[side], grid.cell_at(index, side * 2), index, amount)
+                _place_unlabelled(sides[side], grid.cell_at(index, side * 2), index, amount, box)
             pending = None
         if pending and pending[1].text.strip():
             _add_item(sides, labels, *pending, amount=None)
     return dict(zip(SUMMARY_SIDES, sides, strict=False))
 
 
-def _add_item(sides: list[list[dict]], labels: dict, side: int, label: Cell, amount) -> None:
-    sides[side].append({"item": normalise_name(label.text), "amount": amount})
+def _add_item(
+    sides: list[list[dict]], labels: dict, side: int, label: Cell, amount, box: Box | None = None
+) -> None:
+    sides[side].append({"item": normalise_name(label.text), "amount": amount, "box": box})
     labels[side] = label
 
 
@@ -362,11 +408,11 @@ def _is_total_row_only(grid: Grid, rows: list[list[str]]) -> bool:
     return len(rows) == 1 and all(not c.strip() or looks_like_amount(c) for c in rows[0])
 
 
-def _total_row_only(grid: Grid, rows: list[list[str]]) -> dict:
+def _total_row_only(grid: Grid, rows: list[list[str]], boxes: list[list[Box | None]]) -> dict:
     leaf = _leaf_names(grid, _header_count(_slots(grid)))
     names = [_SUBTOTAL_PREFIX.sub("", name) for name in leaf]
-    values = _amounts(rows[0], list(range(len(leaf))))
-    return {"columns": names, "rows": [{"code": None, "name": "合计", "values": values}]}
+    total = _valued(rows[0], boxes[0], list(range(len(leaf))))
+    return {"columns": names, "rows": [{"code": None, "name": "合计"} | total]}
 
 
 def _is_transposed(grid: Grid) -> bool:
@@ -387,7 +433,7 @@ def _transposed(pieces: list[TablePiece]) -> dict:
     """
     grid = pieces[0].grid
     n_header = _header_count(_slots(grid))
-    rows = _body_rows(pieces)
+    rows, boxes = _body_rows(pieces)
     if len(rows) != 1:
         raise TableShapeError(f"a transposed 三公 table with {len(rows)} amount rows")
     out = []
@@ -404,7 +450,7 @@ def _transposed(pieces: list[TablePiece]) -> dict:
             item = path[-2]
         elif len(path) > 2 and not item.startswith(path[-2][:4]):
             item = path[-2][:4] + item
-        out.append({"item": item, "values": [_amount(rows[0][col])]})
+        out.append({"item": item} | _valued(rows[0], boxes[0], [col]))
     return {"columns": [TRANSPOSED_COLUMN], "rows": out}
 
 
@@ -423,7 +469,7 @@ def _two_sided_by_header(pieces: list[TablePiece]) -> dict:
     """
     grid = pieces[0].grid
     leaf = _leaf_names(grid, _header_count(_slots(grid)))
-    rows = _body_rows(pieces)
+    rows, boxes = _body_rows(pieces)
     item_cols = [
         c
         for c, name in enumerate(leaf)
@@ -434,23 +480,24 @@ def _two_sided_by_header(pieces: list[TablePiece]) -> dict:
         raise TableShapeError(f"two-sided table header {leaf}")
     bounds = [*item_cols, len(leaf)]
     sides: list[list[dict]] = [[] for _ in item_cols]
-    slots = {id(p.grid): _slots(p.grid, grid) for p in pieces}
-    for page_grid, index in _body_row_refs(pieces):
-        row = slots[id(page_grid)][index]
+    for (page_grid, index), row, where in zip(_body_row_refs(pieces), rows, boxes, strict=True):
         for side, (item_col, end) in enumerate(zip(bounds, bounds[1:], strict=False)):
             if end - item_col < 2:
                 raise TableShapeError(f"two-sided table side without amounts: {leaf}")
             item, amount = normalise_name(row[item_col]), _amount(row[item_col + 1])
+            box = where[item_col + 1] if amount is not None else None
             if item:
-                sides[side].append({"item": item, "amount": amount})
+                sides[side].append({"item": item, "amount": amount, "box": box})
             elif amount is not None:
                 aligned = _same_columns(page_grid, grid)
                 label = page_grid.cell_at(index, item_col) if aligned else None
-                _place_unlabelled(sides[side], label, index, amount)
+                _place_unlabelled(sides[side], label, index, amount, box)
     return dict(zip(SUMMARY_SIDES, sides, strict=False))
 
 
-def _place_unlabelled(lines: list[dict], label: Cell | None, row: int, amount: str) -> None:
+def _place_unlabelled(
+    lines: list[dict], label: Cell | None, row: int, amount: str, box: Box | None
+) -> None:
     """An amount on a row where its side prints no label belongs to the label whose
     merged cell reaches down into that row from above (a total's label spanning two
     rows, its amount on the lower one) while that label has no amount yet. Otherwise
@@ -463,17 +510,17 @@ def _place_unlabelled(lines: list[dict], label: Cell | None, row: int, amount: s
         and last["amount"] is None
         and last["item"] == normalise_name(label.text) != ""
     ):
-        last["amount"] = amount
+        last["amount"], last["box"] = amount, box
     else:
-        lines.append({"item": "", "amount": amount})
+        lines.append({"item": "", "amount": amount, "box": box})
 
 
-def build_generic(title: str, pieces: list[TablePiece]) -> dict:
+def build_generic(title: str, pieces: list[TablePiece]) -> tuple[dict, list]:
     """A table with no standard twin, kept cell for cell: text columns make the row
-    label, columns of amounts (not subject codes) are values."""
+    label, columns of amounts (not subject codes) are values; and their boxes."""
     first = _slots(pieces[0].grid)
     leaf = _leaf_names(pieces[0].grid, _header_count(first))
-    rows = _body_rows(pieces)
+    rows, boxes = _body_rows(pieces)
     value_cols = [
         col
         for col, name in enumerate(leaf)
@@ -483,11 +530,11 @@ def build_generic(title: str, pieces: list[TablePiece]) -> dict:
     ]
     label_cols = [col for col in range(len(leaf)) if col not in value_cols]
     out = []
-    for row in rows:
+    for row, where in zip(rows, boxes, strict=True):
         label = "/".join(normalise_name(row[c]) for c in label_cols if c < len(row) and row[c])
-        out.append({"label": label, "values": _amounts(row, value_cols)})
+        out.append({"label": label} | _valued(row, where, value_cols))
     columns = [_SUBTOTAL_PREFIX.sub("", leaf[c]) for c in value_cols]
-    return _with_precision({"title": title, "columns": columns, "rows": out}, pieces)
+    return _split_boxes(_with_precision({"title": title, "columns": columns, "rows": out}, pieces))
 
 
 _EMPTY_MARKERS = ("本表本年无发生额", "此表为空", "本表为空", "为空表", "无相关收支")

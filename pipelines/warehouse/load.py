@@ -11,6 +11,8 @@ Every printed non-null cell becomes one fact row (totals included, flagged `is_t
 
 Amounts stay exact: each JSON string is read with `decimal.Decimal`, multiplied by
 YUAN_PER_UNIT in Python, and handed to DuckDB as text cast to DECIMAL, never as float.
+Each fact row also carries where it is printed (`source_page`, `box_*`) from the document's
+`cell_boxes` extension, NULL when the document has none.
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ import duckdb
 import pandas as pd
 
 from pipelines.budget_doc import (
+    CELL_BOXES,
     DEPARTMENT_BUDGET,
     DOCUMENT_KIND_WORDS,
     FORMAT,
@@ -194,6 +197,39 @@ def _money(value: Decimal, unit: str) -> dict:
     }
 
 
+PROVENANCE_COLUMNS = ("source_page", "box_x0", "box_top", "box_x1", "box_bottom")
+
+
+def _provenance(boxes, path, where: str, *position) -> dict:
+    """A fact's page and cell box, found in `cell_boxes` by `position` (the keys and
+    indexes that reach its value in the document), as text for SQL to cast (INTEGER,
+    DECIMAL(8,2), never float); all NULL where the document gives no box (one written
+    before provenance, a truth file)."""
+    box = boxes
+    for step in position:
+        if isinstance(box, dict):
+            box = box.get(step)
+        elif isinstance(box, list) and isinstance(step, int) and step < len(box):
+            box = box[step]
+        else:
+            box = None
+    if box is None:
+        return dict.fromkeys(PROVENANCE_COLUMNS)
+    if not (
+        isinstance(box, list)
+        and len(box) == len(PROVENANCE_COLUMNS)
+        and type(box[0]) is int
+        and box[0] >= 1
+        and all(isinstance(v, int | float) and not isinstance(v, bool) for v in box[1:])
+    ):
+        raise BudgetInputError(
+            path, f"{where}: cell box {box!r} is not [page, x0, top, x1, bottom]"
+        )
+    return {
+        name: str(Decimal(str(value))) for name, value in zip(PROVENANCE_COLUMNS, box, strict=True)
+    }
+
+
 def _grid_cells(table: dict, unit: str, path, table_key: str):
     """(row_index, row, column_index, column_name, is_total_column, money) per non-null cell."""
     columns = list(table.get("columns") or [])
@@ -222,6 +258,7 @@ def _document_frames(doc: dict, path, document_id: int) -> tuple[_Frames, list[s
     for key in tables:
         if key not in TABLE_KEYS:
             warnings.append(f"unknown table {key!r} not loaded")
+    boxes = doc.get(CELL_BOXES) or {}
 
     function_subjects: dict[str, dict] = {}
     economic_subjects: dict[str, dict] = {}
@@ -262,7 +299,8 @@ def _document_frames(doc: dict, path, document_id: int) -> tuple[_Frames, list[s
                             "item": line["item"],
                             "is_total": is_total_label(line["item"]),
                         }
-                        | _money(_amount(line["amount"], path, where), unit),
+                        | _money(_amount(line["amount"], path, where), unit)
+                        | _provenance(boxes, path, where, "tables", key, side, line_index),
                     )
         else:
             rows = table.get("rows") or []
@@ -285,6 +323,7 @@ def _document_frames(doc: dict, path, document_id: int) -> tuple[_Frames, list[s
                 table, unit, path, key
             ):
                 label = row.get("name") if "name" in row else row.get("item")
+                where = f"{key} row {row_index} column {column}"
                 cell = (
                     base
                     | {
@@ -295,6 +334,7 @@ def _document_frames(doc: dict, path, document_id: int) -> tuple[_Frames, list[s
                         "is_total_column": total_column,
                     }
                     | money
+                    | _provenance(boxes, path, where, "tables", key, row_index, column_index)
                 )
                 if key == "t02_income":
                     fund_sources.setdefault(column, total_column)
@@ -399,7 +439,10 @@ def _document_frames(doc: dict, path, document_id: int) -> tuple[_Frames, list[s
                         "is_total_column": column in TOTAL_COLUMNS,
                         "printed_value": str(text),
                     }
-                    | money,
+                    | money
+                    | _provenance(
+                        boxes, path, title, "extra_tables", table_index, row_index, column_index
+                    ),
                 )
 
     for code_store, table in (

@@ -1,6 +1,7 @@
 insert into fact_project_fund (
     document_id, project_id, column_index, fund_source, is_total_row, is_total_column,
-    printed_amount, unit, amount_yuan
+    printed_amount, unit, amount_yuan,
+    source_page, box_x0, box_top, box_x1, box_bottom
 )
 with cells as (
     select
@@ -12,7 +13,12 @@ with cells as (
         is_total_column,
         printed_amount,
         unit,
-        amount_yuan
+        amount_yuan,
+        source_page,
+        box_x0,
+        box_top,
+        box_x1,
+        box_bottom
     from frame
 )
 
@@ -25,7 +31,12 @@ select
     cells.is_total_column,
     cast(cells.printed_amount as decimal(18, 2)) as printed_amount,
     cells.unit,
-    cast(cells.amount_yuan as decimal(22, 2)) as amount_yuan
+    cast(cells.amount_yuan as decimal(22, 2)) as amount_yuan,
+    cast(cells.source_page as integer) as source_page,
+    cast(cells.box_x0 as decimal(8, 2)) as box_x0,
+    cast(cells.box_top as decimal(8, 2)) as box_top,
+    cast(cells.box_x1 as decimal(8, 2)) as box_x1,
+    cast(cells.box_bottom as decimal(8, 2)) as box_bottom
 from cells
 inner join dim_project
     on dim_project.document_id = cells.document_id

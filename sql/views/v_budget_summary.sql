@@ -1,4 +1,5 @@
--- 收支总体情况表 (t01) and 财政拨款收支总体情况表 (t04): one row per printed line with an amount
+-- 收支总体情况表 (t01) and 财政拨款收支总体情况表 (t04): one row per printed line with an amount;
+-- source_page: the page of the source PDF it is printed on (`budget trace` shows the cell)
 create or replace view v_budget_summary as
 with documents as (
     select
@@ -19,7 +20,8 @@ select
     lines.is_total,
     lines.amount_yuan,
     cast(lines.amount_yuan * 0.0001 as decimal(24, 6)) as amount_wan,
-    documents.document_kind
+    documents.document_kind,
+    lines.source_page
 from fact_summary_line as lines
 inner join documents on documents.document_id = lines.document_id
 order by

@@ -1,4 +1,5 @@
--- t06 (基本支出) and t10 (项目支出): one row per economic subject × expenditure type
+-- t06 (基本支出) and t10 (项目支出): one row per economic subject × expenditure type;
+-- source_page: the page of the source PDF it is printed on
 create or replace view v_economic_expenditure as
 with documents as (
     select
@@ -19,7 +20,8 @@ cells as (
         code,
         subject_name,
         expenditure_type,
-        amount_yuan
+        amount_yuan,
+        source_page
     from fact_economic_expenditure
     where not is_total_row
         and not is_total_column
@@ -34,7 +36,8 @@ select
     cells.expenditure_type,
     cells.amount_yuan,
     cast(cells.amount_yuan * 0.0001 as decimal(24, 6)) as amount_wan,
-    documents.document_kind
+    documents.document_kind,
+    cells.source_page
 from cells
 inner join documents on documents.document_id = cells.document_id
 left join dim_economic_subject

@@ -1,6 +1,7 @@
 -- expenditure by function subject × expenditure type, totals excluded, for every document:
 -- from 支出总体情况表 (t03) where it prints subjects, else from the function table covering
--- the most money (source_table says which: t05 一般公共预算, a 财政拨款支出 extra table …)
+-- the most money (source_table says which: t05 一般公共预算, a 财政拨款支出 extra table …);
+-- source_page: the page of the source PDF the amount is printed on
 create or replace view v_expenditure_by_function as
 with documents as (
     select
@@ -21,7 +22,8 @@ typed_cells as (
         code,
         subject_name,
         expenditure_type,
-        amount_yuan
+        amount_yuan,
+        source_page
     from fact_expenditure_by_function
     where not is_total_row
         and not is_total_column
@@ -37,7 +39,8 @@ extra_cells as (
         regexp_extract(row_label, '^(2\d{2}(\d{2}){0,2})/', 1) as code,
         regexp_replace(row_label, '^\d+/', '') as subject_name,
         column_name as expenditure_type,
-        amount_yuan
+        amount_yuan,
+        source_page
     from fact_generic_cell
     where regexp_matches(row_label, '^2\d{2}(\d{2}){0,2}/')
         and amount_yuan is not null
@@ -87,7 +90,8 @@ select
     cells.amount_yuan,
     cast(cells.amount_yuan * 0.0001 as decimal(24, 6)) as amount_wan,
     cells.source_table,
-    documents.document_kind
+    documents.document_kind,
+    cells.source_page
 from cells
 inner join chosen
     on chosen.document_id = cells.document_id

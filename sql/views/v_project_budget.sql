@@ -1,4 +1,5 @@
--- 项目支出预算表 (t12): one row per project × non-zero fund source (no 合计, no unit rows)
+-- 项目支出预算表 (t12): one row per project × non-zero fund source (no 合计, no unit rows);
+-- source_page: the page of the source PDF the amount is printed on
 create or replace view v_project_budget as
 with documents as (
     select
@@ -26,7 +27,8 @@ cells as (
         project_id,
         column_index,
         fund_source,
-        amount_yuan
+        amount_yuan,
+        source_page
     from fact_project_fund
     where not is_total_column
         and amount_yuan <> 0
@@ -40,7 +42,8 @@ select
     cells.fund_source,
     cells.amount_yuan,
     cast(cells.amount_yuan * 0.0001 as decimal(24, 6)) as amount_wan,
-    documents.document_kind
+    documents.document_kind,
+    cells.source_page
 from cells
 inner join projects on projects.project_id = cells.project_id
 inner join documents on documents.document_id = cells.document_id

@@ -1,5 +1,6 @@
 -- 行政经费及“三公”经费预算表 (t07): one row per item × fund source, 合计 column excluded;
--- category from the first pattern of data/reference/three_public_categories.csv in the item
+-- category from the first pattern of data/reference/three_public_categories.csv in the item;
+-- source_page: the page of the source PDF the amount is printed on
 create or replace view v_three_public as
 with documents as (
     select
@@ -18,7 +19,8 @@ cells as (
         column_index,
         item,
         fund_source,
-        amount_yuan
+        amount_yuan,
+        source_page
     from fact_three_public
     where not is_total_row
         and not is_total_column
@@ -32,6 +34,7 @@ categorised as (
         cells.item,
         cells.fund_source,
         cells.amount_yuan,
+        cells.source_page,
         ref_three_public_category.category
     from cells
     left join ref_three_public_category
@@ -50,7 +53,8 @@ select
     categorised.amount_yuan,
     cast(categorised.amount_yuan * 0.0001 as decimal(24, 6)) as amount_wan,
     categorised.category,
-    documents.document_kind
+    documents.document_kind,
+    categorised.source_page
 from categorised
 inner join documents on documents.document_id = categorised.document_id
 order by

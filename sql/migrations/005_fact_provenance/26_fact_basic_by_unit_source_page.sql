@@ -1,0 +1,3 @@
+-- the 1-based page of the source PDF the amount is printed on; NULL on rows loaded
+-- before provenance (reload the PDF to fill it)
+alter table fact_basic_by_unit add column if not exists source_page integer

@@ -1,0 +1,2 @@
+-- the right border of the amount's cell, as box_x0; NULL before provenance
+alter table fact_project_fund add column if not exists box_x1 decimal(8, 2)
