@@ -15,6 +15,7 @@ recreated once per batch.
 """
 
 from collections.abc import Callable
+from pathlib import Path
 
 import dagster as dg
 import duckdb
@@ -126,15 +127,22 @@ class BatchConfig(dg.Config):
         description="partitions to reload from the file of their last materialisation "
         "(besides `paths`; the schedule's known partitions)",
     )
+    fiscal_year: int | None = Field(
+        default=None,
+        description="load only documents of this fiscal year, skip the others (the schedule)",
+    )
 
 
 def _requested(context: dg.AssetExecutionContext, config: BatchConfig, inbox: BudgetInbox):
-    """(files, file -> expected partition, partitions with no file) of this run."""
+    """(files, file -> expected partition, partitions with no file) of this run: the
+    partitions' last files first, then `paths` (newer, so they win), each file once."""
     keys = list(config.partitions)
     if not config.paths and not keys and context.has_partition_key_range:
         keys = list(context.partition_keys)
     expected, missing = partition_files(context.instance, keys, inbox)
-    files = [*config.paths, *[str(p) for p in expected]]
+    named = {Path(p).resolve() for p in config.paths}
+    expected = {path: key for path, key in expected.items() if path.resolve() not in named}
+    files = [*[str(p) for p in expected], *config.paths]
     return files, expected, missing
 
 
@@ -186,6 +194,7 @@ def _load_batch_step(context, config: BatchConfig, warehouse, inbox):
             password=inbox.resolved_password(),
             expected_keys=expected,
             inbox=inbox.resolved_folder(),
+            fiscal_year=config.fiscal_year,
         ):
             progress.advance()
             if result.report is None:
