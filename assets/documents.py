@@ -33,6 +33,7 @@ from assets.staging import (
 )
 from assets.warehouse import (
     RI_CHECK_SPECS,
+    RI_CHECKED,
     WAREHOUSE_SPECS,
     LoadedDocument,
     WarehouseMetadata,
@@ -108,7 +109,7 @@ class BatchEvents:
         tables = WarehouseMetadata(self.con).of(self.loaded)
         for asset, values in (tables | view_metadata(self.con, self.warehouse_path)).items():
             self.emit(dg.AssetMaterialization(asset, metadata=values))
-        targets = {table: latest_materialization(self.instance, table) for table in tables}
+        targets = {table: latest_materialization(self.instance, table) for table in RI_CHECKED}
         for evaluation in integrity_evaluations(self.loaded, targets):
             self.emit(evaluation)
         self.loaded.clear()
