@@ -2,8 +2,8 @@
 completeness. Each is a named, partitioned asset check on `stg_budget_tables`, evaluated by
 `pipelines.quality` in the batch service's worker (once per document); a rounding tail
 (≤ ½ × the last printed digit × the number of addends) fails as WARN, anything else as
-ERROR. `referential_integrity` is checked on each fact table inside the document's load
-transaction (assets/warehouse.py).
+ERROR. `referential_integrity` is checked inside each document's load transaction and
+recorded per batch on each fact table (assets/warehouse.py).
 """
 
 import warnings
@@ -52,12 +52,13 @@ DOCUMENT_CHECK_SPECS = [
 
 
 def latest_materialization(
-    instance: dg.DagsterInstance, asset: str | dg.AssetKey, partition: str
+    instance: dg.DagsterInstance, asset: str | dg.AssetKey, partition: str | None = None
 ) -> CheckTarget | None:
-    """The partition's latest materialisation of `asset`, as a check's target."""
+    """The latest materialisation of `asset` (of `partition`, if given), as a check's target."""
     records = instance.fetch_materializations(
         dg.AssetRecordsFilter(
-            asset_key=dg.AssetKey.from_coercible(asset), asset_partitions=[partition]
+            asset_key=dg.AssetKey.from_coercible(asset),
+            asset_partitions=[partition] if partition is not None else None,
         ),
         limit=1,
     ).records

@@ -4,14 +4,18 @@
 dimensions and facts, views) and every check. A run of it — a single-run backfill of any
 number of partitions, the inbox sensor's tick, the yearly schedule — calls the batch
 service once (`pipelines.batch.load_batch`: a pool of os.cpu_count() workers parses and
-checks each PDF once, one DuckDB connection writes each document in one transaction) and
-records, per document, one materialisation of each asset and one evaluation of each check
-for that document's partition, so the UI shows one partition per document. The views are
+checks each PDF once, one DuckDB connection writes each document in one transaction).
+
+What it records is sized for the event log, whose cost is per event (SQLite: a write to the
+run's file and one to the index per asset event): per document, its partition of the three
+document assets (raw PDF, staged tables, staged cells) and its five document checks, 8
+events; per batch, one materialisation of each warehouse table and view and one
+referential-integrity evaluation per fact table (docs/pipeline.md). The views are
 recreated once per batch.
 """
 
 from collections.abc import Callable
-from functools import partial
+from pathlib import Path
 
 import dagster as dg
 import duckdb
@@ -19,12 +23,19 @@ from pydantic import Field
 
 from assets.checks import DOCUMENT_CHECK_SPECS, check_evaluation, latest_materialization
 from assets.raw import RAW_PDF_KEY, RAW_SPEC, partition_files, raw_metadata
-from assets.reporting import VIEW_SPECS, ViewMetadata
-from assets.staging import STAGING_SPECS, cells_metadata, document_cells, tables_metadata
+from assets.reporting import VIEW_SPECS, view_metadata
+from assets.staging import (
+    STAGING_SPECS,
+    cells_metadata,
+    document_cells,
+    load_metadata,
+    tables_metadata,
+)
 from assets.warehouse import (
     RI_CHECK_SPECS,
     RI_CHECKED,
     WAREHOUSE_SPECS,
+    LoadedDocument,
     WarehouseMetadata,
     integrity_evaluations,
 )
@@ -33,16 +44,17 @@ from pipelines.errors import WarehouseError
 from pipelines.partitions import budget_document_partitions
 from pipelines.resources import WAREHOUSE_POOL, BudgetInbox, DuckDBWarehouse
 from pipelines.warehouse.connection import is_recoverable
-from pipelines.warehouse.load import LoadReport
 
 # A batch run logs its progress (count, rate, time left) every this many documents.
 PROGRESS_EVERY = 25
+STAGED = dg.AssetKey("stg_budget_tables")
 
 Event = dg.AssetMaterialization | dg.AssetCheckEvaluation
 
 
 class BatchEvents:
-    """Turns each loaded document into its partition's materialisations and check results.
+    """Turns a batch's loaded documents into their partitions' materialisations and check
+    results (as each is written), then the warehouse's and the views' (once, at the end).
 
     `emit` is the run's `context.log_event` inside a run, or the instance's runless report
     for `budget load` with $DAGSTER_HOME (`for_instance`).
@@ -53,8 +65,8 @@ class BatchEvents:
         self.warehouse_path = warehouse_path
         self.emit = emit
         self.instance = instance
-        self.tables = WarehouseMetadata(con)
-        self.loaded: list[tuple[str, LoadReport]] = []  # views are counted at the end
+        self.known: set[str] | None = None  # the instance's partitions, read once
+        self.loaded: list[LoadedDocument] = []
 
     @classmethod
     def for_instance(cls, instance: dg.DagsterInstance, con, warehouse_path) -> "BatchEvents":
@@ -62,40 +74,44 @@ class BatchEvents:
 
     def _partition(self, key: str) -> None:
         name = budget_document_partitions.name
-        if not self.instance.has_dynamic_partition(name, key):
+        if self.known is None:
+            self.known = set(self.instance.get_dynamic_partitions(name))
+        if key not in self.known:
             self.instance.add_dynamic_partitions(name, [key])
+            self.known.add(key)
 
     def record(self, result: DocumentResult) -> None:
-        """The document's raw, staging and warehouse materialisations and its eleven checks."""
+        """The document's partition of the raw PDF and of both staging assets, and its five
+        document checks, each naming the staged materialisation it judged (one look-up),
+        so the UI shows them as this partition's current results."""
         key, extraction = result.parsed.key, result.parsed.extraction
         self._partition(key)
         cells = document_cells(extraction)
         metadata = {
-            RAW_PDF_KEY.to_user_string(): raw_metadata(result),
-            "stg_budget_tables": tables_metadata(extraction),
-            "stg_budget_cells": cells_metadata(extraction, cells),
-        } | self.tables.of(result, len(cells))
+            RAW_PDF_KEY: raw_metadata(result),
+            STAGED: tables_metadata(extraction),
+            dg.AssetKey("stg_budget_cells"): cells_metadata(extraction, cells)
+            | load_metadata(result.report, cells),
+        }
         for asset, values in metadata.items():
             self.emit(dg.AssetMaterialization(asset, partition=key, metadata=values))
-        # Each evaluation names the materialisation it judged, so the UI shows it as this
-        # partition's current result.
-        target = partial(latest_materialization, self.instance, partition=key)
-        staged = target("stg_budget_tables")
+        staged = latest_materialization(self.instance, STAGED, partition=key)
         for name, outcome in result.checks.items():
-            if name == "referential_integrity":
-                targets = {table: target(table) for table in RI_CHECKED}
-                for evaluation in integrity_evaluations(outcome, key, targets):
-                    self.emit(evaluation)
-            else:
-                self.emit(check_evaluation("stg_budget_tables", outcome, key, staged))
-        self.loaded.append((key, result.report))
+            if name != "referential_integrity":  # a warehouse check: once per batch
+                self.emit(check_evaluation(STAGED, outcome, key, staged))
+        self.loaded.append(LoadedDocument.of(result))
 
     def finish(self) -> None:
-        """Recreate the views once and record each loaded document's rows of them."""
-        views = ViewMetadata(self.con, self.warehouse_path)
-        for key, report in self.loaded:
-            for view, values in views.of(report).items():
-                self.emit(dg.AssetMaterialization(view, partition=key, metadata=values))
+        """Recreate the views; record every warehouse table and view once, and each fact
+        table's referential integrity over the batch. Nothing when nothing was written."""
+        if not self.loaded:
+            return
+        tables = WarehouseMetadata(self.con).of(self.loaded)
+        for asset, values in (tables | view_metadata(self.con, self.warehouse_path)).items():
+            self.emit(dg.AssetMaterialization(asset, metadata=values))
+        targets = {table: latest_materialization(self.instance, table) for table in RI_CHECKED}
+        for evaluation in integrity_evaluations(self.loaded, targets):
+            self.emit(evaluation)
         self.loaded.clear()
 
 
@@ -112,15 +128,22 @@ class BatchConfig(dg.Config):
         description="partitions to reload from the file of their last materialisation "
         "(besides `paths`; the schedule's known partitions)",
     )
+    fiscal_year: int | None = Field(
+        default=None,
+        description="load only documents of this fiscal year, skip the others (the schedule)",
+    )
 
 
 def _requested(context: dg.AssetExecutionContext, config: BatchConfig, inbox: BudgetInbox):
-    """(files, file -> expected partition, partitions with no file) of this run."""
+    """(files, file -> expected partition, partitions with no file) of this run: the
+    partitions' last files first, then `paths` (newer, so they win), each file once."""
     keys = list(config.partitions)
     if not config.paths and not keys and context.has_partition_key_range:
         keys = list(context.partition_keys)
     expected, missing = partition_files(context.instance, keys, inbox)
-    files = [*config.paths, *[str(p) for p in expected]]
+    named = {Path(p).resolve() for p in config.paths}
+    expected = {path: key for path, key in expected.items() if path.resolve() not in named}
+    files = [*[str(p) for p in expected], *config.paths]
     return files, expected, missing
 
 
@@ -128,7 +151,6 @@ def _requested(context: dg.AssetExecutionContext, config: BatchConfig, inbox: Bu
     name="load_budget_documents",
     specs=[RAW_SPEC, *STAGING_SPECS, *WAREHOUSE_SPECS, *VIEW_SPECS],
     check_specs=[*DOCUMENT_CHECK_SPECS, *RI_CHECK_SPECS],
-    partitions_def=budget_document_partitions,
     backfill_policy=dg.BackfillPolicy.single_run(),
     pool=WAREHOUSE_POOL,
     can_subset=True,
@@ -173,6 +195,7 @@ def _load_batch_step(context, config: BatchConfig, warehouse, inbox):
             password=inbox.resolved_password(),
             expected_keys=expected,
             inbox=inbox.resolved_folder(),
+            fiscal_year=config.fiscal_year,
         ):
             progress.advance()
             if result.report is None:

@@ -1,16 +1,19 @@
 """Reporting layer: one asset per view in sql/views, its lineage read from the view's SQL.
 
-A batch recreates each view once, after its last document, and reports each document's
-rows of it from one grouped count per view.
+A view spans every document, so its asset is not partitioned: a batch recreates each view
+once, after its last document, and records it once (the whole view's rows).
 """
 
 import re
 
 import dagster as dg
 
-from assets.warehouse import COLUMN_DESCRIPTIONS, WAREHOUSE_TABLES, table_schema_of
-from pipelines.partitions import document_asset_spec
-from pipelines.warehouse.load import LoadReport
+from assets.warehouse import (
+    COLUMN_DESCRIPTIONS,
+    WAREHOUSE_TABLES,
+    batch_asset_spec,
+    table_schema_of,
+)
 from pipelines.warehouse.sql_files import read_sql, sql_names
 
 VIEW_COLUMN_DESCRIPTIONS = COLUMN_DESCRIPTIONS | {
@@ -21,7 +24,6 @@ VIEW_COLUMN_DESCRIPTIONS = COLUMN_DESCRIPTIONS | {
 }
 _REFERENCE = re.compile(r"\b(?:from|join)\s+(\w+)", re.IGNORECASE)
 _VIEW = re.compile(r"create\s+or\s+replace\s+view\s+(\w+)", re.IGNORECASE)
-DOCUMENT_COLUMNS = ("department", "fiscal_year", "document_kind")
 
 
 def view_lineage(sql: str) -> list[str]:
@@ -42,7 +44,7 @@ def _view_spec(sql_name: str) -> tuple[str, str, dg.AssetSpec]:
     sql = read_sql(sql_name)
     match = _VIEW.search(sql)
     view = match.group(1) if match else sql_name.split("/")[-1]
-    spec = document_asset_spec(
+    spec = batch_asset_spec(
         view,
         deps=view_lineage(sql),
         description=_description(sql),
@@ -57,40 +59,16 @@ VIEWS = [_view_spec(name) for name in sql_names("views")]
 VIEW_SPECS = [spec for _, _, spec in VIEWS]
 
 
-class ViewMetadata:
-    """Every view recreated once for a batch; each document's rows of it, counted once."""
-
-    def __init__(self, con, warehouse_path) -> None:
-        self.views: dict[str, dict] = {}
-        self.counts: dict[str, dict[tuple, int]] = {}
-        for view, sql, _ in VIEWS:
-            con.execute(sql)
-            schema = table_schema_of(con, view, VIEW_COLUMN_DESCRIPTIONS)
-            names = {c.name for c in schema.columns}
-            if set(DOCUMENT_COLUMNS) <= names:
-                where = "where " + " and ".join(f"{c} = ${c}" for c in DOCUMENT_COLUMNS)
-                grouped = f"select {', '.join(DOCUMENT_COLUMNS)}, count(*) from {view} group by all"
-                self.counts[view] = {tuple(r[:-1]): r[-1] for r in con.execute(grouped).fetchall()}
-            else:  # not per document: the whole view's rows
-                where = "(whole view)"
-                (n,) = con.execute(f"select count(*) from {view}").fetchone()
-                self.counts[view] = {None: n}
-            self.views[view] = {
-                "dagster/column_schema": schema,
-                "sql": dg.MetadataValue.md(f"```sql\n{sql.strip()}\n```"),
-                "slice": where,
-                "warehouse": dg.MetadataValue.path(str(warehouse_path)),
-            }
-
-    def of(self, report: LoadReport) -> dict[str, dict]:
-        """View -> this document's rows of it (count, described schema, SQL)."""
-        document = (report.department, report.fiscal_year, report.document_kind)
-        return {
-            view: {
-                "dagster/row_count": int(
-                    self.counts[view].get(document, self.counts[view].get(None, 0))
-                )
-            }
-            | metadata
-            for view, metadata in self.views.items()
+def view_metadata(con, warehouse_path) -> dict[str, dict]:
+    """Every view recreated (once per batch), with its rows, described schema and SQL."""
+    metadata = {}
+    for view, sql, _ in VIEWS:
+        con.execute(sql)
+        (rows,) = con.execute(f"select count(*) from {view}").fetchone()  # a fixed name
+        metadata[view] = {
+            "dagster/row_count": int(rows),
+            "dagster/column_schema": table_schema_of(con, view, VIEW_COLUMN_DESCRIPTIONS),
+            "sql": dg.MetadataValue.md(f"```sql\n{sql.strip()}\n```"),
+            "warehouse": dg.MetadataValue.path(str(warehouse_path)),
         }
+    return metadata

@@ -12,7 +12,7 @@ import pandas as pd
 from pipelines.budget_doc import TABLE_KEYS, TOTAL_COLUMNS, TWO_SIDED, YUAN_PER_UNIT
 from pipelines.extraction.document import Extraction
 from pipelines.partitions import document_asset_spec
-from pipelines.warehouse.load import TABLE_TITLES, is_total_label
+from pipelines.warehouse.load import TABLE_TITLES, LoadReport, is_total_label
 
 TABLES_COLUMNS = {
     "table_key": "budget-doc/1 table key (t01_summary … t12_projects)",
@@ -210,4 +210,19 @@ def cells_metadata(extraction: Extraction, cells: pd.DataFrame) -> dict:
         "cells_per_table": dg.MetadataValue.json({k: int(v) for k, v in per_table.items()}),
         "source_pdf": dg.MetadataValue.path(str(extraction.path)),
         "total_yuan": str(leaves.sum()) if len(cells) else "0",
+    }
+
+
+def load_metadata(report: LoadReport, cells: pd.DataFrame) -> dict:
+    """What the warehouse made of the document's cells (on its stg_budget_cells partition):
+    the load action and whether every normalised cell became a fact row."""
+    loaded = sum(
+        n for t, n in report.rows.items() if t.startswith("fact_") and t != "fact_generic_cell"
+    )
+    return {
+        "load/action": report.action,
+        "load/message": report.message,
+        "load/fact_rows": report.fact_rows,
+        "load/cells_reconcile": loaded == len(cells),
+        "load/replaced_sha256": report.replaced_sha256 or "",
     }

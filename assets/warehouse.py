@@ -1,22 +1,24 @@
-"""Warehouse layer: one document's dimensions and facts, written in ONE DuckDB transaction.
+"""Warehouse layer: the star schema's dimensions and facts, each one asset, recorded once per batch.
 
-Every table of the star schema is its own asset in the UI (with each partition's rows,
-schema and preview); the batch service writes them all for a document in one transaction
+The batch service writes each document's rows of every table in ONE DuckDB transaction
 (`pipelines.batch.write_document`), checks referential integrity over the loaded keys in
-that transaction and records every check outcome in `dq_check_result`. Row counts come
-from the load report; the column schemas are read once per batch.
+that transaction and records every check outcome in `dq_check_result`. A table holds every
+document, so its asset is not partitioned: a batch run records one materialisation per
+table (the whole table's rows, schema and preview, the rows this batch wrote) and one
+referential-integrity evaluation per fact table over the batch's documents, instead of one
+of each per document (the SQLite event log's cost per event dominated a batch run). Each
+document's own outcome is its partition of the staging assets and its rows of
+`dq_check_result`.
 """
 
 import re
-from collections.abc import Mapping
+from dataclasses import dataclass
 
 import dagster as dg
 
-from assets.checks import CheckTarget, partitioned_check_spec
-from assets.staging import pages_text
+from assets.checks import CheckTarget
 from pipelines import quality
 from pipelines.batch import DocumentResult
-from pipelines.partitions import document_asset_spec
 from pipelines.warehouse.sql_files import SQL_ROOT, read_sql, sql_names
 
 STAGING_TABLES = dg.AssetKey("stg_budget_tables")
@@ -45,56 +47,6 @@ TABLE_DEPS: dict[str, list[str]] = {
     "fact_project_fund": ["dim_project", "dim_fund_source"],
     "fact_generic_cell": ["dim_document"],
     "fact_dq_check": ["stg_budget_tables", "dim_document"],
-}
-
-# The budget-doc/1 tables each warehouse table is read from (for the source pages).
-SOURCE_TABLES: dict[str, tuple[str, ...]] = {
-    "fact_summary_line": ("t01_summary", "t04_fiscal_summary"),
-    "fact_income_by_function": ("t02_income",),
-    "fact_expenditure_by_function": (
-        "t03_expenditure",
-        "t05_gpb_function",
-        "t08_gov_fund",
-        "t09_state_capital",
-    ),
-    "fact_economic_expenditure": ("t06_gpb_basic_economic", "t10_gpb_project_economic"),
-    "fact_three_public": ("t07_three_public",),
-    "fact_basic_by_unit": ("t11_basic_by_unit",),
-    "fact_project_fund": ("t12_projects",),
-    "dim_project": ("t12_projects",),
-    "dim_function_subject": ("t02_income", "t03_expenditure", "t05_gpb_function"),
-    "dim_economic_subject": ("t06_gpb_basic_economic", "t10_gpb_project_economic"),
-}
-
-# This document's slice of each table (values bound as $parameters, never formatted in).
-_BY_DOCUMENT = "where document_id = $document_id"
-SLICES: dict[str, str] = {
-    "dim_department": "where department_id = $department_id",
-    "dim_document": _BY_DOCUMENT,
-    "dim_function_subject": (
-        "where fiscal_year = $fiscal_year and code in ("
-        "select code from fact_income_by_function where document_id = $document_id "
-        "union select code from fact_expenditure_by_function where document_id = $document_id)"
-    ),
-    "dim_economic_subject": (
-        "where fiscal_year = $fiscal_year and code in ("
-        "select code from fact_economic_expenditure where document_id = $document_id)"
-    ),
-    "dim_fund_source": (
-        "where fund_source in (select fund_source from fact_income_by_function "
-        "where document_id = $document_id union select fund_source from fact_project_fund "
-        "where document_id = $document_id union select fund_source from fact_three_public "
-        "where document_id = $document_id union select fund_source from fact_basic_by_unit "
-        "where document_id = $document_id)"
-    ),
-    "dim_expenditure_type": (
-        "where expenditure_type in (select expenditure_type from fact_expenditure_by_function "
-        "where document_id = $document_id)"
-    ),
-    "fact_dq_check": (
-        "where department = $department and fiscal_year = $fiscal_year "
-        "and document_kind = $document_kind"
-    ),
 }
 
 COLUMN_DESCRIPTIONS = {
@@ -169,8 +121,15 @@ WAREHOUSE_TABLES = tuple(TABLE_DEPS)
 _DESCRIPTIONS = _schema_descriptions()
 RI_CHECKED = tuple(t for t in WAREHOUSE_TABLES if t.startswith("fact_") and t != "fact_dq_check")
 
+
+def batch_asset_spec(key, **spec) -> dg.AssetSpec:
+    """A warehouse table or view: one asset over every document (not partitioned), owned by
+    the team, `skippable` because a batch that writes nothing records nothing."""
+    return dg.AssetSpec(key, owners=["team:budget-etl"], skippable=True, **spec)
+
+
 WAREHOUSE_SPECS = [
-    document_asset_spec(
+    batch_asset_spec(
         table,
         deps=TABLE_DEPS[table],
         description=_DESCRIPTIONS.get(table, table).capitalize(),
@@ -181,25 +140,18 @@ WAREHOUSE_SPECS = [
     for table in WAREHOUSE_TABLES
 ]
 RI_CHECK_SPECS = [
-    partitioned_check_spec(
+    dg.AssetCheckSpec(
         "referential_integrity",
-        table,
-        f"every key of {table} rows resolves to a dimension row (SQL)",
+        asset=table,
+        description=f"every key of {table} rows resolves to a dimension row (SQL), "
+        "over each batch's documents",
+        blocking=False,
     )
     for table in RI_CHECKED
 ]
 _INTEGRITY_SQL = dg.MetadataValue.md(
     f"```sql\n{read_sql('checks/referential_integrity').strip()}\n```"
 )
-
-
-_PARAM = re.compile(r"\$(\w+)")
-
-
-def _bound(sql: str, params: dict) -> dict:
-    """The parameters a statement names (DuckDB refuses unused ones)."""
-    names = set(_PARAM.findall(sql))
-    return {k: v for k, v in params.items() if k in names}
 
 
 def table_schema_of(con, table: str, descriptions: dict[str, str]) -> dg.TableSchema:
@@ -217,8 +169,47 @@ def table_schema_of(con, table: str, descriptions: dict[str, str]) -> dg.TableSc
     )
 
 
+@dataclass(frozen=True)
+class LoadedDocument:
+    """What a batch keeps of each written document for its one record of the warehouse."""
+
+    partition: str
+    action: str
+    fact_rows: int
+    rows: dict[str, int]
+    sha256: str
+    replaced_sha256: str
+    integrity: quality.CheckOutcome
+
+    @classmethod
+    def of(cls, result: DocumentResult) -> "LoadedDocument":
+        report = result.report
+        rows = report.rows | {"dim_department": 1, "fact_dq_check": len(result.checks)}
+        return cls(
+            result.parsed.key,
+            report.action,
+            report.fact_rows,
+            {table: int(rows.get(table, 0)) for table in WAREHOUSE_TABLES},
+            report.sha256,
+            report.replaced_sha256 or "",
+            result.checks["referential_integrity"],
+        )
+
+
+LOADED_SCHEMA = dg.TableSchema(
+    columns=[
+        dg.TableColumn("partition", "string", description="the document's partition"),
+        dg.TableColumn("action", "string", description="inserted / reloaded / replaced"),
+        dg.TableColumn("fact_rows", "int", description="fact rows the document holds"),
+        dg.TableColumn("sha256", "string", description="the edition loaded"),
+        dg.TableColumn("replaced_sha256", "string", description="the edition it replaced"),
+    ]
+)
+
+
 class WarehouseMetadata:
-    """The materialisation metadata of every warehouse table, per loaded document.
+    """Each warehouse table's materialisation metadata for a batch: the whole table's rows,
+    its described schema and a preview, and what this batch wrote into it.
 
     What does not change within a batch (schemas, insert statements) is read once.
     """
@@ -230,83 +221,85 @@ class WarehouseMetadata:
         for table in WAREHOUSE_TABLES:
             insert = SQL_ROOT / "load" / f"insert_{table}.sql"
             text = insert.read_text(encoding="utf-8").strip() if insert.exists() else ""
-            where = SLICES.get(table, _BY_DOCUMENT)
-            self.sql[table] = dg.MetadataValue.md(f"```sql\n{text}\n```\n\nslice: `{where}`")
+            self.sql[table] = dg.MetadataValue.md(f"```sql\n{text}\n```")
 
-    def _preview(self, table: str, params: dict) -> dg.MetadataValue:
-        query = f"select * from {table} {SLICES.get(table, _BY_DOCUMENT)} limit 10"
-        preview = self.con.execute(query, _bound(query, params)).df()  # table: fixed name
+    def _preview(self, table: str) -> dg.MetadataValue:
+        preview = self.con.execute(f"select * from {table} limit 10").df()  # a fixed name
         return dg.MetadataValue.md(preview.to_markdown(index=False) if len(preview) else "—")
 
-    def of(self, result: DocumentResult, cells: int) -> dict[str, dict]:
-        """Table -> this document's metadata (row count from the load report)."""
-        report, extraction = result.report, result.parsed.extraction
-        (department_id,) = self.con.execute(
-            "select department_id from dim_document where document_id = $document_id",
-            {"document_id": report.document_id},
-        ).fetchone()
-        params = {
-            "document_id": report.document_id,
-            "department_id": department_id,
-            "department": report.department,
-            "fiscal_year": report.fiscal_year,
-            "document_kind": report.document_kind,
-        }
-        counts = report.rows | {"dim_department": 1, "fact_dq_check": len(result.checks)}
+    def of(self, loaded: list[LoadedDocument]) -> dict[str, dict]:
+        """Table -> its metadata after the batch's documents `loaded`."""
         metadata = {}
         for table in WAREHOUSE_TABLES:
-            sources = SOURCE_TABLES.get(table, tuple(extraction.table_pages))
-            pages = "; ".join(
-                f"{key} p.{pages_text(extraction.table_pages.get(key))}"
-                for key in sources
-                if extraction.table_pages.get(key)
-            )
+            (total,) = self.con.execute(f"select count(*) from {table}").fetchone()
             metadata[table] = {
-                "dagster/row_count": int(counts.get(table, 0)),
+                "dagster/row_count": int(total),
                 "dagster/column_schema": self.schemas[table],
-                "preview": self._preview(table, params),
+                "preview": self._preview(table),
                 "sql": self.sql[table],
-                "source_pdf": dg.MetadataValue.path(str(extraction.path)),
-                "source_pages": pages,
+                "batch/documents": len(loaded),
+                "batch/rows_written": sum(d.rows[table] for d in loaded),
             }
-        loaded_cells = sum(
-            n for t, n in report.rows.items() if t.startswith("fact_") and t != "fact_generic_cell"
+        metadata["dim_document"]["batch/loaded"] = dg.MetadataValue.table(
+            [
+                dg.TableRecord(
+                    {
+                        "partition": d.partition,
+                        "action": d.action,
+                        "fact_rows": d.fact_rows,
+                        "sha256": d.sha256,
+                        "replaced_sha256": d.replaced_sha256,
+                    }
+                )
+                for d in loaded
+            ],
+            schema=LOADED_SCHEMA,
         )
-        metadata["dim_document"] |= {
-            "load/action": report.action,
-            "load/message": report.message,
-            "load/fact_rows": report.fact_rows,
-            "load/normalised_cells": cells,
-            "load/cells_reconcile": loaded_cells == cells,
-            "load/replaced_sha256": report.replaced_sha256 or "",
-            "sha256": report.sha256,
-        }
         return metadata
 
 
+# The documents whose orphan keys an evaluation lists (a batch may hold a thousand).
+LISTED_DOCUMENTS = 20
+
+
 def integrity_evaluations(
-    integrity: quality.CheckOutcome,
-    partition: str,
-    targets: Mapping[str, CheckTarget | None] | None = None,
+    loaded: list[LoadedDocument], targets: dict[str, CheckTarget | None] | None = None
 ) -> list[dg.AssetCheckEvaluation]:
-    """The referential-integrity outcome split per fact table, as check evaluations."""
+    """Each fact table's referential integrity over the batch's documents, as one evaluation
+    (every document's own outcome is also its row of dq_check_result)."""
     evaluations = []
     for table in RI_CHECKED:
-        findings = [f for f in integrity.findings if f.table == table]
-        mine = quality.CheckOutcome(integrity.name, integrity.description, findings=tuple(findings))
+        failing = []
+        for document in loaded:
+            findings = tuple(f for f in document.integrity.findings if f.table == table)
+            if findings:
+                outcome = quality.CheckOutcome(
+                    document.integrity.name, document.integrity.description, findings=findings
+                )
+                failing.append((document.partition, outcome))
+        orphans = sum(len(outcome.findings) for _, outcome in failing)
+        listed = "\n\n".join(
+            f"**{key}**\n\n{outcome.findings_markdown()}"
+            for key, outcome in failing[:LISTED_DOCUMENTS]
+        )
+        if len(failing) > LISTED_DOCUMENTS:
+            listed += f"\n\n… and {len(failing) - LISTED_DOCUMENTS} more documents"
         evaluations.append(
             dg.AssetCheckEvaluation(
                 asset_key=dg.AssetKey(table),
                 check_name="referential_integrity",
-                passed=mine.passed,
+                passed=not failing,
                 severity=dg.AssetCheckSeverity.ERROR,
-                description=mine.summary(),
+                description=f"{len(loaded) - len(failing)} of {len(loaded)} documents: "
+                "every key resolves"
+                + (f"; {orphans} orphan keys in {len(failing)}" if failing else ""),
                 metadata={
-                    "orphan_keys": len(findings),
-                    "offending_rows": dg.MetadataValue.md(mine.findings_markdown()),
+                    "documents": len(loaded),
+                    "documents_failing": len(failing),
+                    "orphan_keys": orphans,
+                    "offending_rows": dg.MetadataValue.md(listed or "No offending rows."),
                     "sql": _INTEGRITY_SQL,
                 },
-                partition=partition,
                 blocking=False,
                 target_materialization_data=(targets or {}).get(table),
             )

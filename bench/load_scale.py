@@ -12,8 +12,9 @@ sampled every 0.1 s):
    instance in a temporary $DAGSTER_HOME, so every event is written as under `dagster dev`),
    then a single-run backfill of all N partitions (each re-read from its last file).
 
-Prints one table row per measurement: documents, pages, seconds, documents/s, pages/s,
-minutes per 1,000 documents, peak RSS.
+`--dagster-only` runs step 3 alone. Prints one table row per measurement: documents,
+pages, seconds, documents/s, pages/s, minutes per 1,000 documents, peak RSS; the Dagster
+rows also the events the run wrote per document (its whole event log, divided by N).
 """
 
 import argparse
@@ -51,7 +52,9 @@ with dg.DagsterInstance.get() as instance:
                 "dagster/asset_partition_range_end": keys[-1]}
     result = dg.materialize(all_assets, instance=instance, resources=resources,
                             run_config=config, tags=tags, raise_on_error=False)
-    loaded = {e.partition for e in result.get_asset_materialization_events()}
+    loaded = {e.partition for e in result.get_asset_materialization_events()} - {None}
+    events = len(instance.get_records_for_run(result.run_id, limit=10**7).records)
+    print(events)
     print(len(loaded), result.success)
 """
 
@@ -85,10 +88,11 @@ def _measure(command: list[str], env: dict) -> tuple[float, int, str]:
     return time.perf_counter() - start, peak, out
 
 
-def _row(name: str, docs: int, pages: int, seconds: float, peak: int) -> str:
+def _row(name: str, docs: int, pages: int, seconds: float, peak: int, events: str = "—") -> str:
     return (
         f"| {name} | {docs} | {pages} | {seconds:.1f} | {docs / seconds:.2f} | "
-        f"{pages / seconds:.1f} | {seconds / docs * 1000 / 60:.1f} | {peak / 2**20:.0f} MiB |"
+        f"{pages / seconds:.1f} | {seconds / docs * 1000 / 60:.1f} | {peak / 2**20:.0f} MiB "
+        f"| {events} |"
     )
 
 
@@ -108,11 +112,28 @@ def _budget_load(files: list[Path], folder: Path, workers: int | None, env: dict
     return seconds, peak
 
 
+def _budget_load_rows(files: list[Path], ratio_count: int, folder: Path, env: dict, pages):
+    """`budget load`: serial against the pool, then 10 documents against all of them."""
+    cpus = os.cpu_count() or 1
+    few = files[:ratio_count]
+    serial = _budget_load(few, folder, 1, env)
+    print(_row("budget load, 1 worker", len(few), pages(few), *serial), flush=True)
+    pool = _budget_load(few, folder, None, env)
+    print(_row(f"budget load, {cpus} workers", len(few), pages(few), *pool), flush=True)
+    print(f"pool over serial: {serial[0] / pool[0]:.2f}x", flush=True)
+    for chosen in (files[:10], files):
+        result = _budget_load(chosen, folder, None, env)
+        print(_row("budget load", len(chosen), pages(chosen), *result), flush=True)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--count", type=int, default=200)
     parser.add_argument("--ratio-count", type=int, default=40)
     parser.add_argument("--pool", type=Path, default=Path(tempfile.gettempdir()) / "budget_pool")
+    parser.add_argument(
+        "--dagster-only", action="store_true", help="only the Dagster batch run and backfill"
+    )
     args = parser.parse_args()
 
     started = time.perf_counter()
@@ -126,20 +147,16 @@ def main() -> None:
 
     cpus = os.cpu_count() or 1
     print(f"cpus: {cpus}; load average before: {os.getloadavg()[0]:.2f}")
-    print("| run | documents | pages | s | documents/s | pages/s | min per 1,000 | peak RSS |")
-    print("|---|---|---|---|---|---|---|---|")
+    print(
+        "| run | documents | pages | s | documents/s | pages/s | min per 1,000 | peak RSS "
+        "| events per document |"
+    )
+    print("|---|---|---|---|---|---|---|---|---|")
     env = {k: v for k, v in os.environ.items() if k != "DAGSTER_HOME"}
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
-        few = files[: args.ratio_count]
-        serial = _budget_load(few, folder, 1, env)
-        print(_row("budget load, 1 worker", len(few), pages(few), *serial), flush=True)
-        pool = _budget_load(few, folder, None, env)
-        print(_row(f"budget load, {cpus} workers", len(few), pages(few), *pool), flush=True)
-        print(f"pool over serial: {serial[0] / pool[0]:.2f}x", flush=True)
-        for chosen in (files[:10], files):
-            result = _budget_load(chosen, folder, None, env)
-            print(_row("budget load", len(chosen), pages(chosen), *result), flush=True)
+        if not args.dagster_only:
+            _budget_load_rows(files, args.ratio_count, folder, env, pages)
 
         home = folder / "dagster_home"
         home.mkdir()
@@ -150,10 +167,11 @@ def main() -> None:
         for mode, name in (("files", "Dagster batch run (sensor)"), ("range", "Dagster backfill")):
             command = [sys.executable, "-c", _DAGSTER_RUN, str(folder / "w.duckdb"), str(listing)]
             seconds, peak, out = _measure([*command, mode], dagster_env)
-            loaded = out.strip().splitlines()[-1] if out.strip() else "nothing"
-            if loaded != f"{len(files)} True":
-                raise SystemExit(f"{name}: {loaded}")
-            print(_row(name, len(files), pages(files), seconds, peak), flush=True)
+            lines = out.strip().splitlines() or ["0", "nothing"]
+            if lines[-1] != f"{len(files)} True":
+                raise SystemExit(f"{name}: {lines[-1]}")
+            events = f"{int(lines[-2]) / len(files):.1f}"
+            print(_row(name, len(files), pages(files), seconds, peak, events), flush=True)
     print(f"load average after: {os.getloadavg()[0]:.2f}")
 
 

@@ -345,6 +345,7 @@ def load_batch(
     expected_keys: dict[Path, str] | None = None,
     limits: ParseLimits | None = None,
     inbox: Path | None = None,
+    fiscal_year: int | None = None,
 ) -> Iterator[DocumentResult]:
     """Parse (in `workers` processes, default os.cpu_count()), check and write each PDF.
 
@@ -356,7 +357,8 @@ def load_batch(
     Yields one DocumentResult per path, in order, as soon as it is written; a file that
     cannot be parsed or written is a result with its reason, never an exception, so one
     bad file does not stop the batch. `expected_keys` (path -> partition key) refuses a
-    file that turns out to be another document than the partition it was named for.
+    file that turns out to be another document than the partition it was named for;
+    `fiscal_year` skips (with its reason) a document of another year, unwritten.
     After the last document the warehouse is checkpointed, so reloading the same bytes
     does not grow the file. A failed write is checked against the warehouse, so a result
     says what it holds; an error of the warehouse itself (disk full, read-only, damaged)
@@ -370,6 +372,11 @@ def load_batch(
         if parsed.status == "parsed" and expected and parsed.key != expected:
             parsed.status, parsed.reason_path = "rejected", parsed.path
             parsed.reason = f"is the budget of {parsed.key!r}, not of partition {expected!r}"
+        if parsed.status == "parsed" and fiscal_year and parsed.identity.fiscal_year != fiscal_year:
+            parsed.status = "skipped"
+            parsed.reason = (
+                f"the budget of fiscal year {parsed.identity.fiscal_year}, not {fiscal_year}"
+            )
         if parsed.status == "rejected" and _inside(parsed.path, inbox):
             rejection = reject_settled(parsed.path, parsed.reason, rejected_folder(inbox))
             yield DocumentResult(parsed, rejection=rejection)

@@ -7,7 +7,8 @@ sort and filter by year. A body that publishes both kinds for one year has two p
 so loading one never replaces the other; department keys stay as they were before unit
 budgets loaded, so existing partitions and their runs keep working. `scan_inbox` is the
 sensor's logic as a pure function: which files are new or changed since the cursor (it
-looks, never parses); `documents_in` identifies a folder's files (the schedule).
+looks, never parses); `documents_in` identifies a folder's files (a run looking for a
+partition's PDF).
 """
 
 from __future__ import annotations
@@ -229,13 +230,10 @@ def _identified(folder: Path, identify: Identify) -> tuple[list[InboxDocument], 
 
 
 def documents_in(
-    folder: Path, identify: Identify, fiscal_year: int | None = None
+    folder: Path, identify: Identify
 ) -> tuple[list[InboxDocument], list[RejectedFile]]:
-    """Every identifiable PDF of a folder (optionally of one fiscal year), newest per key."""
-    documents, rejected = _identified(folder, identify)
-    if fiscal_year is not None:
-        documents = [d for d in documents if d.fiscal_year == fiscal_year]
-    return documents, rejected
+    """Every identifiable PDF of a folder, newest per key."""
+    return _identified(folder, identify)
 
 
 def locate(folder: Path, key: str, identify: Identify) -> Path | None:

@@ -6,27 +6,32 @@ loaded document's partition."""
 
 import hashlib
 import json
+from pathlib import Path
 
 import dagster as dg
 
-from pipelines.inbox import InboxDocument, InboxFile, scan_inbox
+from pipelines.inbox import InboxFile, scan_inbox
 from pipelines.jobs import budget_document_job
 from pipelines.resources import BudgetInbox
 
 
 def batch_run_request(
-    documents: list[InboxFile] | list[InboxDocument],
+    paths: list[Path],
     run_key: str,
     partitions: list[str] = (),
     tags=None,
+    fiscal_year: int | None = None,
 ) -> dg.RunRequest:
-    """One run loading every file of `documents` (files in run config) and reloading
-    `partitions` from their last file; the run parses each file once."""
-    config = {"paths": [str(d.path) for d in documents], "partitions": list(partitions)}
+    """One run loading every file of `paths` (in run config) and reloading `partitions`
+    from their last file (only documents of `fiscal_year`, if given); the run parses each
+    file once."""
+    config = {"paths": [str(p) for p in paths], "partitions": list(partitions)}
+    if fiscal_year is not None:
+        config["fiscal_year"] = fiscal_year
     return dg.RunRequest(
         run_key=run_key,
         run_config={"ops": {"load_budget_documents": {"config": config}}},
-        tags={"budget/documents": str(len(documents) + len(partitions))} | (tags or {}),
+        tags={"budget/documents": str(len(paths) + len(partitions))} | (tags or {}),
     )
 
 
@@ -47,7 +52,8 @@ def budget_inbox_sensor(context: dg.SensorEvaluationContext, inbox: BudgetInbox)
     cursor = json.loads(context.cursor) if context.cursor else {}
     folder = inbox.resolved_folder()
     new_cursor, files = scan_inbox(folder, cursor)
-    requests = [batch_run_request(files, f"inbox:{editions_key(files)}")] if files else []
+    paths = [f.path for f in files]
+    requests = [batch_run_request(paths, f"inbox:{editions_key(files)}")] if files else []
     return dg.SensorResult(
         run_requests=requests,
         cursor=json.dumps(new_cursor, ensure_ascii=False, sort_keys=True),

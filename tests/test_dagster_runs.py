@@ -4,6 +4,7 @@ import json
 import os
 import subprocess
 import sys
+from collections import Counter
 from pathlib import Path
 
 import dagster as dg
@@ -79,12 +80,22 @@ def _evaluations(result, key: str):
     }
 
 
-def _materialized(result, key: str) -> dict:
+def _materialized(result, key: str | None) -> dict:
+    """Asset -> metadata of the run's materialisations of partition `key` (None: the
+    warehouse tables and views, recorded once per batch)."""
     return {
         e.asset_key.to_user_string(): e.materialization.metadata
         for e in result.get_asset_materialization_events()
         if e.partition == key
     }
+
+
+DOCUMENT_ASSETS = {"raw_budget_pdf", "stg_budget_tables", "stg_budget_cells"}
+
+
+def _batch_assets() -> set[str]:
+    keys = {k.to_user_string() for k in defs.resolve_asset_graph().get_all_asset_keys()}
+    return keys - DOCUMENT_ASSETS
 
 
 @pytest.mark.parametrize("pdf", PDFS, ids=lambda p: p.stem)
@@ -102,9 +113,26 @@ def test_run_succeeds_and_checks_agree_with_the_truth(runs, pdf):
             offending = evaluation.metadata["offending_rows"].value
             for finding in expected[name].findings:
                 assert f"| {finding.severity} | {finding.table} |" in offending
-    integrity = [e for (asset, name), e in evaluations.items() if name == "referential_integrity"]
+    assert set(evaluations) == {("stg_budget_tables", name) for name in DOCUMENT_CHECKS}
+    integrity = [e for (_, name), e in _evaluations(result, None).items()]
+    assert {e.check_name for e in integrity} == {"referential_integrity"}
     assert len(integrity) == 8 and all(e.passed for e in integrity)
-    assert {"dim_document", "fact_project_fund", "fact_dq_check"} <= set(_materialized(result, key))
+    assert set(_materialized(result, key)) == DOCUMENT_ASSETS
+    batch = set(_materialized(result, None))
+    assert {"dim_document", "fact_project_fund", "fact_dq_check"} <= batch
+
+
+def test_events_per_document_and_per_batch(runs):
+    """The event log's cost is per event: a batch run writes 3 materialisations and 5 check
+    results per document, and each warehouse table and view once, each fact table's
+    referential integrity once."""
+    _, result = runs["results"]["gz_hrss_data_center_2023"]
+    documents = len(PDFS) - 1  # the first run's
+    events = runs["instance"].get_records_for_run(result.run_id).records
+    counts = Counter(r.event_log_entry.dagster_event_type for r in events)
+    batch = len(_batch_assets())
+    assert counts[dg.DagsterEventType.ASSET_MATERIALIZATION] == 3 * documents + batch
+    assert counts[dg.DagsterEventType.ASSET_CHECK_EVALUATION] == 5 * documents + 8
 
 
 def test_seed_passes_all_checks_but_the_known_rounding_warnings(runs):
@@ -152,7 +180,9 @@ def test_warehouse_holds_each_document_once_with_its_check_results(runs):
     failing = {(c[0], c[2], c[3]) for c in checks if not c[4] and c[3] == "ERROR"}
     assert failing == {("广州市示范区档案馆", "hierarchy", "ERROR")}
     key, second = runs["results"]["broken_hierarchy"]
-    assert _materialized(second, key)["dim_document"]["load/action"].value == "replaced"
+    assert _materialized(second, key)["stg_budget_cells"]["load/action"].value == "replaced"
+    (loaded,) = _materialized(second, None)["dim_document"]["batch/loaded"].value.records
+    assert (loaded.data["partition"], loaded.data["action"]) == (key, "replaced")
 
 
 def test_reloading_a_document_materialises_only_its_partition(runs):
@@ -161,14 +191,16 @@ def test_reloading_a_document_materialises_only_its_partition(runs):
     assert result.success
     key = key_of(SEED)
     partitions = {e.partition for e in result.get_asset_materialization_events()}
-    assert partitions == {key}
+    assert partitions == {key, None}  # None: the warehouse tables and views, once
     loaded = _materialized(result, key)
-    assert loaded["dim_document"]["load/action"].value == "reloaded"
-    assert loaded["dim_document"]["load/cells_reconcile"].value is True
-    first = _materialized(runs["results"][SEED.stem][1], key)
-    assert {t: m["dagster/row_count"].value for t, m in loaded.items() if t in TABLE_DEPS} == {
-        t: m["dagster/row_count"].value for t, m in first.items() if t in TABLE_DEPS
+    assert loaded["stg_budget_cells"]["load/action"].value == "reloaded"
+    assert loaded["stg_budget_cells"]["load/cells_reconcile"].value is True
+    tables = _materialized(result, None)
+    before = _materialized(runs["results"][PDFS[-1].stem][1], None)  # the last run before
+    assert {t: m["dagster/row_count"].value for t, m in tables.items() if t in TABLE_DEPS} == {
+        t: m["dagster/row_count"].value for t, m in before.items() if t in TABLE_DEPS
     }
+    assert tables["dim_document"]["batch/documents"].value == 1
     with duckdb.connect(str(runs["warehouse"]), read_only=True) as con:
         assert con.execute("select count(*) from dim_document").fetchone()[0] == len(PDFS) - 1
 
@@ -195,16 +227,27 @@ def test_single_run_backfill_of_many_partitions(runs):
     assert result.success
     for key in keys:
         loaded = _materialized(result, key)
-        assert loaded["dim_document"]["load/action"].value == "reloaded", key
-        assert len(loaded) == len(defs.resolve_asset_graph().get_all_asset_keys())
-        assert len(_evaluations(result, key)) == 5 + 8
+        assert loaded["stg_budget_cells"]["load/action"].value == "reloaded", key
+        assert set(loaded) == DOCUMENT_ASSETS
+        assert len(_evaluations(result, key)) == 5
+    assert set(_materialized(result, None)) == _batch_assets()
+    assert len(_evaluations(result, None)) == 8
+    # Planned events: one per partition of the document assets only, one per batch asset.
+    planned = (
+        runs["instance"]
+        .get_records_for_run(
+            result.run_id, of_type=dg.DagsterEventType.ASSET_MATERIALIZATION_PLANNED
+        )
+        .records
+    )
+    assert len(planned) == len(DOCUMENT_ASSETS) * len(keys) + len(_batch_assets())
     with duckdb.connect(str(runs["warehouse"]), read_only=True) as con:
         assert con.execute("select count(*) from dim_document").fetchone()[0] == len(keys)
 
 
 def test_materialisations_carry_lineage_metadata(runs):
     key, result = runs["results"]["gz_hrss_data_center_2023"]
-    by_key = _materialized(result, key)
+    by_key = _materialized(result, key) | _materialized(result, None)
     assert set(by_key) == {
         k.to_user_string() for k in defs.resolve_asset_graph().get_all_asset_keys()
     }
@@ -214,12 +257,14 @@ def test_materialisations_carry_lineage_metadata(runs):
             continue
         assert "dagster/row_count" in metadata, key
         assert "dagster/column_schema" in metadata, key
-        if not key.startswith(("v_", "dq_")):  # a view's rows: its slice, run in SQL
+        if not key.startswith(("v_", "dq_")):  # a view: its SQL, not a preview
             assert "preview" in metadata, key
     facts = by_key["fact_three_public"]
-    assert facts["dagster/row_count"].value == 28
-    assert "t07_three_public p.13" in facts["source_pages"].value
+    # the first run filled an empty warehouse: the whole table is what it wrote
+    assert facts["dagster/row_count"].value == facts["batch/rows_written"].value
+    assert facts["batch/documents"].value == len(PDFS) - 1
     assert "insert into fact_three_public" in facts["sql"].value
+    assert "t07_three_public p.13" in by_key["stg_budget_tables"]["source_pages"].value
     columns = {c.name: c.description for c in facts["dagster/column_schema"].value.columns}
     assert columns["amount_yuan"]
     assert by_key["stg_budget_tables"]["dagster/row_count"].value > 0

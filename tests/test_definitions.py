@@ -37,7 +37,10 @@ def test_asset_graph_resolves_with_the_layers_as_groups():
             "stg_budget_cells": "staging",
         }.get(name) or ("warehouse" if name.startswith(("dim_", "fact_")) else "reporting")
         assert node.group_name == expected, name
-        assert node.partitions_def == budget_document_partitions, name
+        # one partition per document for the document's own assets; a table or view holds
+        # every document and is recorded once per batch
+        per_document = expected in ("raw", "staging")
+        assert node.partitions_def == (budget_document_partitions if per_document else None), name
         assert node.description, name
         assert node.kinds, name
 
@@ -76,6 +79,12 @@ def test_checks_are_named_and_attached():
     assert {("stg_budget_tables", name) for name in DOCUMENT_CHECKS} <= checks
     integrity = {asset for asset, name in checks if name == "referential_integrity"}
     assert integrity == {t for t in TABLE_DEPS if t.startswith("fact_") and t != "fact_dq_check"}
+    partitioned = {
+        (k.asset_key.to_user_string(), k.name)
+        for k in graph.asset_check_keys
+        if graph.get(k).partitions_def is not None
+    }
+    assert partitioned == {("stg_budget_tables", name) for name in DOCUMENT_CHECKS}
 
 
 def test_job_sensor_schedule_resolve():

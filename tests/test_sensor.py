@@ -139,15 +139,31 @@ def test_missing_inbox_is_a_skip_not_a_crash(tmp_path):
         assert "no new or changed PDF" in result.skip_reason.skip_message
 
 
-def test_yearly_schedule_loads_that_years_documents(tmp_path):
+def test_yearly_schedule_only_looks_and_its_run_loads_that_years_documents(tmp_path, monkeypatch):
+    """The schedule lists the inbox and never parses (a hostile file cannot hang the
+    daemon); a file named for another year is left out; the run parses, loads that year's
+    documents, skips another year's with a line and rejects the hostile file."""
     from datetime import datetime
 
-    from pipelines.definitions import defs
+    import duckdb
+
+    import pipelines.extraction.document as document
+    from pipelines.definitions import all_assets, defs
+    from pipelines.resources import DuckDBWarehouse
 
     inbox = tmp_path / "inbox"
     inbox.mkdir()
-    shutil.copy(SEED_PDF, inbox / "a.pdf")
-    shutil.copy(OTHER_PDF, inbox / "b.pdf")
+    files = {
+        "a.pdf": SEED_PDF,  # 2023
+        "b.pdf": OTHER_PDF,  # 2024, the name does not say
+        "budget_2024.pdf": OTHER_PDF,  # 2024, the name says so
+    }
+    for age, (name, pdf) in enumerate(files.items()):
+        shutil.copy(pdf, inbox / name)
+        os.utime(inbox / name, ns=(age + 1, age + 1))
+    hostile = inbox / "hostile.pdf"
+    hostile.write_bytes(b"%PDF-1.4 not a PDF at all")
+    os.utime(hostile, ns=(9, 9))
     schedule = defs.resolve_schedule_def("budget_yearly_schedule")
     with dg.instance_for_test() as instance:
         context = dg.build_schedule_context(
@@ -156,10 +172,42 @@ def test_yearly_schedule_loads_that_years_documents(tmp_path):
             resources={"inbox": BudgetInbox(folder=str(inbox))},
             repository_def=defs.get_repository_def(),
         )
-        (request,) = schedule.evaluate_tick(context).run_requests
-        assert _config(request) == {"paths": [str(inbox / "a.pdf")], "partitions": []}
+        with monkeypatch.context() as patch:
+            patch.setattr(document, "extract_document", _no_parse)
+            (request,) = schedule.evaluate_tick(context).run_requests
+        assert _config(request) == {
+            "paths": [str(inbox / "a.pdf"), str(inbox / "b.pdf"), str(hostile)],
+            "partitions": [],
+            "fiscal_year": 2023,
+        }
         assert request.tags["budget/fiscal_year"] == "2023"
+        assert instance.get_dynamic_partitions("budget_document") == []  # the run adds them
+
+        warehouse = tmp_path / "w.duckdb"
+        result = dg.materialize(
+            all_assets,
+            instance=instance,
+            resources={
+                "warehouse": DuckDBWarehouse(path=str(warehouse)),
+                "inbox": BudgetInbox(folder=str(inbox)),
+            },
+            run_config=request.run_config,
+            raise_on_error=False,
+        )
+        assert not result.success  # the hostile file: rejected, named in the failure
+        failure = result.get_step_failure_events()[0].step_failure_data.error.message
+        assert "1 of 3 documents not loaded: rejected: " + str(hostile) in failure
+        lines = [e.user_message for e in instance.all_logs(result.run_id)]
+        assert f"skipped: {inbox / 'b.pdf'}: the budget of fiscal year 2024, not 2023" in lines
         assert instance.get_dynamic_partitions("budget_document") == [SEED_KEY]
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        assert con.execute(
+            "select printed_department, fiscal_year from dim_document"
+        ).fetchall() == [("广州市人力资源和社会保障数据服务中心", 2023)]
+
+
+def _no_parse(*args, **kwargs):
+    raise AssertionError("the schedule parsed a file")
 
 
 def test_yearly_schedule_reruns_known_partitions_of_both_kinds(tmp_path):
@@ -182,5 +230,12 @@ def test_yearly_schedule_reruns_known_partitions_of_both_kinds(tmp_path):
             repository_def=defs.get_repository_def(),
         )
         (request,) = schedule.evaluate_tick(context).run_requests
-        assert _config(request) == {"paths": [], "partitions": keys[:2]}  # both kinds, 2026
+        assert (
+            _config(request)
+            == {  # both kinds, 2026
+                "paths": [],
+                "partitions": keys[:2],
+                "fiscal_year": 2026,
+            }
+        )
         assert request.tags["budget/documents"] == "2"
