@@ -8,17 +8,12 @@ import re
 
 import dagster as dg
 
-from assets.warehouse import COLUMN_DESCRIPTIONS, WAREHOUSE_TABLES, table_schema_of
+from assets.warehouse import WAREHOUSE_TABLES, table_schema_of
 from pipelines.partitions import document_asset_spec
+from pipelines.warehouse.comments import apply_column_comments
 from pipelines.warehouse.load import LoadReport
 from pipelines.warehouse.sql_files import read_sql, sql_names
 
-VIEW_COLUMN_DESCRIPTIONS = COLUMN_DESCRIPTIONS | {
-    "amount_wan": "the amount in 万元 (amount_yuan / 10000)",
-    "name": "subject name as printed",
-    "source_table": "the function table the rows come from (t03, else t05 or an extra table)",
-    "category": "三公 category of the item (data/reference/three_public_categories.csv)",
-}
 _REFERENCE = re.compile(r"\b(?:from|join)\s+(\w+)", re.IGNORECASE)
 _VIEW = re.compile(r"create\s+or\s+replace\s+view\s+(\w+)", re.IGNORECASE)
 DOCUMENT_COLUMNS = ("department", "fiscal_year", "document_kind")
@@ -65,7 +60,8 @@ class ViewMetadata:
         self.counts: dict[str, dict[tuple, int]] = {}
         for view, sql, _ in VIEWS:
             con.execute(sql)
-            schema = table_schema_of(con, view, VIEW_COLUMN_DESCRIPTIONS)
+            apply_column_comments(con, [view])  # re-creating a view drops its comments
+            schema = table_schema_of(con, view)
             names = {c.name for c in schema.columns}
             if set(DOCUMENT_COLUMNS) <= names:
                 where = "where " + " and ".join(f"{c} = ${c}" for c in DOCUMENT_COLUMNS)

@@ -1,17 +1,18 @@
 """The one Dagster entry point (workspace.yaml loads `pipelines.definitions:defs`).
 
 raw_budget_pdf -> stg_budget_tables -> stg_budget_cells -> dim_* / fact_* -> v_* views,
-partitioned by document, all materialised by one batch step (assets.documents);
+partitioned by document, all materialised by one batch step (assets.documents); then
+parquet_export (assets.export) refreshes data/export after each load;
 docs/pipeline.md describes the graph.
 """
 
 import dagster as dg
 
-from assets import documents
+from assets import documents, export
 from pipelines.jobs import budget_document_job
 from pipelines.resources import BudgetInbox, DuckDBWarehouse
 from pipelines.schedules import budget_yearly_schedule
-from pipelines.sensors import budget_inbox_sensor
+from pipelines.sensors import budget_inbox_sensor, parquet_export_sensor
 
 all_assets = [documents.load_budget_documents]
 
@@ -22,9 +23,9 @@ def default_resources() -> dict:
 
 
 defs = dg.Definitions(
-    assets=all_assets,
+    assets=[*all_assets, export.parquet_export],
     jobs=[budget_document_job],
     schedules=[budget_yearly_schedule],
-    sensors=[budget_inbox_sensor],
+    sensors=[budget_inbox_sensor, parquet_export_sensor],
     resources=default_resources(),
 )
