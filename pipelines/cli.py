@@ -54,7 +54,7 @@ def _build_parser() -> argparse.ArgumentParser:
         "query",
         help="run SQL against the warehouse",
         epilog="every column of the views and tables is described in the warehouse: budget "
-        "query \"select table_name, column_name, comment from duckdb_columns() where "
+        'query "select table_name, column_name, comment from duckdb_columns() where '
         "table_name = 'v_three_public'\"",
     )
     query.add_argument("sql", nargs="?", help="SQL text (or use --file)")
