@@ -8,6 +8,7 @@ import re
 
 import dagster as dg
 
+from assets.charts import DocumentCharts
 from assets.warehouse import WAREHOUSE_TABLES, table_schema_of
 from pipelines.partitions import document_asset_spec
 from pipelines.warehouse.comments import apply_column_comments
@@ -77,10 +78,12 @@ class ViewMetadata:
                 "slice": where,
                 "warehouse": dg.MetadataValue.path(str(warehouse_path)),
             }
+        self.charts = DocumentCharts(con)
 
     def of(self, report: LoadReport) -> dict[str, dict]:
-        """View -> this document's rows of it (count, described schema, SQL)."""
+        """View -> this document's rows of it (count, described schema, SQL, chart)."""
         document = (report.department, report.fiscal_year, report.document_kind)
+        charts = self.charts.metadata(*document)
         return {
             view: {
                 "dagster/row_count": int(
@@ -88,5 +91,6 @@ class ViewMetadata:
                 )
             }
             | metadata
+            | charts.get(view, {})
             for view, metadata in self.views.items()
         }
