@@ -1,6 +1,7 @@
 """Small charts in the markdown preview of each document: unicode bars in a table, which
-the Dagster UI renders as it is (no image, no plotting library), from two grouped queries
-per batch (sql/charts), so each document costs a lookup."""
+the Dagster UI renders as it is (no image, no plotting library). The numbers are those of
+the ready analyses (sql/analyses/yoy_function_class, three_public_trend), run once per
+batch, so each document costs a lookup."""
 
 from collections import defaultdict
 from decimal import ROUND_HALF_UP, Decimal
@@ -11,7 +12,6 @@ from pipelines.warehouse.sql_files import read_sql
 
 BAR_CELLS = 20
 _EIGHTHS = " ▏▎▍▌▋▊▉"
-_WAN = Decimal("0.0001")
 
 
 def bar(value: Decimal, largest: Decimal) -> str:
@@ -23,25 +23,27 @@ def bar(value: Decimal, largest: Decimal) -> str:
     return "█" * whole + (_EIGHTHS[part] if part else "")
 
 
-def _wan(yuan: Decimal) -> str:
-    return f"{(yuan * _WAN).quantize(Decimal('0.01'), ROUND_HALF_UP):,}"
+def _wan(amount: Decimal) -> str:
+    return f"{amount.quantize(Decimal('0.01'), ROUND_HALF_UP):,}"
 
 
 def function_split_chart(rows: list[tuple[str, str, Decimal]]) -> str:
-    """(code, name, amount in 元) of each level-1 function class -> a bar table with shares."""
+    """(code, name, 万元) of each level-1 function class -> a bar table with shares, largest
+    first."""
     if not rows:
         return "no level-1 function rows"
     total = sum((amount for _, _, amount in rows), Decimal(0))
     largest = max(amount for _, _, amount in rows)
     lines = ["| 类 | 名称 | 万元 | 占比 |", "|---|---|---:|---|"]
-    for code, name, amount in rows:
+    for code, name, amount in sorted(rows, key=lambda r: (-r[2], r[0])):
         share = f"{amount / total * 100:.1f}%" if total > 0 else ""
         lines.append(f"| {code} | {name} | {_wan(amount)} | `{bar(amount, largest)}` {share} |")
     return "\n".join(lines)
 
 
 def three_public_trend_chart(years: list[tuple[int, Decimal]], this_year: int) -> str:
-    """(fiscal year, “三公” total in 元) of one department -> a bar per year, this year bold."""
+    """(fiscal year, “三公” total in 万元) of one department -> a bar per year, this year
+    bold."""
     if not years:
         return "no “三公” total row"
     largest = max(amount for _, amount in years)
@@ -52,20 +54,25 @@ def three_public_trend_chart(years: list[tuple[int, Decimal]], this_year: int) -
     return "\n".join(lines)
 
 
+def _records(con, sql_name: str) -> list[dict]:
+    cursor = con.execute(read_sql(sql_name))
+    names = [d[0] for d in cursor.description]
+    return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+
+
 class DocumentCharts:
     """Every loaded document's function split and its department's “三公” trend, read once."""
 
     def __init__(self, con) -> None:
         self.splits: dict[tuple, list] = defaultdict(list)
-        for department, year, kind, code, name, amount in con.execute(
-            read_sql("charts/function_split")
-        ).fetchall():
-            self.splits[(department, year, kind)].append((code, name, amount))
+        for row in _records(con, "analyses/yoy_function_class"):
+            document = (row["department"], row["fiscal_year"], row["document_kind"])
+            self.splits[document].append((row["code"], row["name"], row["amount_wan"]))
         self.trends: dict[tuple, list] = defaultdict(list)
-        for department, kind, year, amount in con.execute(
-            read_sql("charts/three_public_totals")
-        ).fetchall():
-            self.trends[(department, kind)].append((year, amount))
+        for row in _records(con, "analyses/three_public_trend"):
+            if row["category"] == "three_public_total":
+                department = (row["department"], row["document_kind"])
+                self.trends[department].append((row["fiscal_year"], row["amount_wan"]))
 
     def function_split(self, department: str, year: int, kind: str) -> str:
         return function_split_chart(self.splits.get((department, year, kind), []))
