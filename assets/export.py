@@ -24,7 +24,7 @@ class ParquetExportConfig(dg.Config):
 
 @dg.asset(
     deps=[spec.key for spec in VIEW_SPECS],
-    group_name="export",
+    group_name="reporting",
     kinds={"duckdb", "parquet"},
     pool=WAREHOUSE_POOL,
     automation_condition=REFRESH_AFTER_LOADS,

@@ -27,12 +27,12 @@ def test_asset_graph_resolves_with_the_layers_as_groups():
     keys = _keys(graph)
     assert {"raw_budget_pdf", "stg_budget_tables", "stg_budget_cells"} <= keys
     groups = {graph.get(k).group_name for k in graph.get_all_asset_keys()}
-    assert groups == {"raw", "staging", "warehouse", "reporting", "export"}
+    assert groups == {"raw", "staging", "warehouse", "reporting"}
     for key in graph.get_all_asset_keys():
         node = graph.get(key)
         name = key.to_user_string()
         if name == "parquet_export":  # the one unpartitioned asset: all documents' views
-            assert node.group_name == "export" and node.partitions_def is None
+            assert node.group_name == "reporting" and node.partitions_def is None
             continue
         expected = {
             "raw_budget_pdf": "raw",

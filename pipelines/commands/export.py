@@ -22,6 +22,13 @@ from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 
+import duckdb
+
+from pipelines.warehouse.comments import chinese_name, relation_columns
+from pipelines.warehouse.connection import WarehouseDamagedError, connect, warehouse_path
+from pipelines.warehouse.migrations import SchemaVersionError, stored_version, views_sha256
+from pipelines.warehouse.sql_files import read_sql, sql_names
+
 FORMATS = ("parquet", "csv", "xlsx")
 WORKBOOK = "budget_views.xlsx"
 EXPORT_ENV = "BUDGET_EXPORT"
@@ -51,8 +58,6 @@ def export_folder(explicit: str | os.PathLike | None = None) -> Path:
 
 def public_views() -> list[str]:
     """The public views: one per file of sql/views, named as the file."""
-    from pipelines.warehouse.sql_files import sql_names
-
     return [name.split("/")[-1] for name in sql_names("views")]
 
 
@@ -75,8 +80,6 @@ def _cell_text(value: object) -> str:
 
 def headers(columns: list[tuple[str, str, str]]) -> list[str]:
     """The Chinese name of each column's comment, else its name."""
-    from pipelines.warehouse.comments import chinese_name
-
     return [chinese_name(comment) or name for name, _, comment in columns]
 
 
@@ -89,8 +92,6 @@ def _number_format(dtype: str) -> str | None:
 
 
 def _check_current_views(con, warehouse: Path) -> None:
-    from pipelines.warehouse.migrations import stored_version, views_sha256
-
     _, fingerprint = stored_version(con)
     if fingerprint != views_sha256():
         raise ExportError(
@@ -102,8 +103,6 @@ def _check_current_views(con, warehouse: Path) -> None:
 def resolve_filters(con, year: int | None, department: str | None) -> dict:
     """The filter values (department as filed: an alias gives its department), or an
     ExportError naming the near matches / the years loaded."""
-    from pipelines.warehouse.sql_files import read_sql
-
     filed = None
     if department is not None:
         names = dict(con.execute(read_sql("export/select_department_names")).fetchall())
@@ -131,12 +130,10 @@ def resolve_filters(con, year: int | None, department: str | None) -> dict:
 
 def _view_query(view: str, columns: list[tuple[str, str, str]], filters: dict):
     """The view's rows under the filters its columns allow: (sql, parameters)."""
-    from pipelines.warehouse.sql_files import read_sql
-
     names = {name for name, _, _ in columns}
-    mine = {k: v for k, v in filters.items() if k in names}
+    mine = {k: filters[k] for k in FILTER_COLUMNS if k in filters and k in names}
     sql = read_sql("export/select_view").strip()
-    if mine:  # fixed column names (FILTER_COLUMNS); the values are parameters
+    if mine:  # fixed column names; the values are parameters
         sql += "\nwhere " + " and ".join(f"{k} = ${k}" for k in mine)
     return sql, {"view": view} | mine
 
@@ -172,8 +169,6 @@ def export_views(
     department: str | None = None,
 ) -> list[ExportedView]:
     """Write every public view of the open `warehouse` to `out` in `fmt`; what was written."""
-    from pipelines.warehouse.comments import relation_columns
-
     if fmt not in FORMATS:
         raise ExportError(f"unknown format {fmt!r} (one of {', '.join(FORMATS)})")
     _check_current_views(con, warehouse)
@@ -264,11 +259,6 @@ def _fail(message: str) -> int:
 
 def run_export(args) -> int:
     """`budget export`: write the views of `args.warehouse` to `args.out`; one line a file."""
-    import duckdb
-
-    from pipelines.warehouse.connection import WarehouseDamagedError, connect, warehouse_path
-    from pipelines.warehouse.migrations import SchemaVersionError
-
     warehouse = warehouse_path(args.warehouse)
     if not warehouse.is_file():
         return _fail(f"no warehouse at {warehouse} (load documents first, or pass --warehouse)")
