@@ -21,6 +21,7 @@ import dagster as dg
 import duckdb
 from pydantic import Field
 
+from assets.charts import document_charts
 from assets.checks import DOCUMENT_CHECK_SPECS, check_evaluation, latest_materialization
 from assets.raw import RAW_PDF_KEY, RAW_SPEC, partition_files, raw_metadata
 from assets.reporting import VIEW_SPECS, view_metadata
@@ -84,12 +85,15 @@ class BatchEvents:
         """The document's partition of the raw PDF and of both staging assets, and its five
         document checks, each naming the staged materialisation it judged (one look-up),
         so the UI shows them as this partition's current results."""
-        key, extraction = result.parsed.key, result.parsed.extraction
+        key, extraction, report = result.parsed.key, result.parsed.extraction, result.report
         self._partition(key)
         cells = document_cells(extraction)
         metadata = {
             RAW_PDF_KEY: raw_metadata(result),
-            STAGED: tables_metadata(extraction),
+            STAGED: tables_metadata(extraction)
+            | document_charts(
+                self.con, report.department, report.fiscal_year, report.document_kind
+            ),
             dg.AssetKey("stg_budget_cells"): cells_metadata(extraction, cells)
             | load_metadata(result.report, cells),
         }

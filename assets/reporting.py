@@ -8,20 +8,10 @@ import re
 
 import dagster as dg
 
-from assets.warehouse import (
-    COLUMN_DESCRIPTIONS,
-    WAREHOUSE_TABLES,
-    batch_asset_spec,
-    table_schema_of,
-)
+from assets.warehouse import WAREHOUSE_TABLES, batch_asset_spec, table_schema_of
+from pipelines.warehouse.comments import apply_column_comments
 from pipelines.warehouse.sql_files import read_sql, sql_names
 
-VIEW_COLUMN_DESCRIPTIONS = COLUMN_DESCRIPTIONS | {
-    "amount_wan": "the amount in 万元 (amount_yuan / 10000)",
-    "name": "subject name as printed",
-    "source_table": "the function table the rows come from (t03, else t05 or an extra table)",
-    "category": "三公 category of the item (data/reference/three_public_categories.csv)",
-}
 _REFERENCE = re.compile(r"\b(?:from|join)\s+(\w+)", re.IGNORECASE)
 _VIEW = re.compile(r"create\s+or\s+replace\s+view\s+(\w+)", re.IGNORECASE)
 
@@ -64,10 +54,11 @@ def view_metadata(con, warehouse_path) -> dict[str, dict]:
     metadata = {}
     for view, sql, _ in VIEWS:
         con.execute(sql)
+        apply_column_comments(con, [view])  # re-creating a view drops its comments
         (rows,) = con.execute(f"select count(*) from {view}").fetchone()  # a fixed name
         metadata[view] = {
             "dagster/row_count": int(rows),
-            "dagster/column_schema": table_schema_of(con, view, VIEW_COLUMN_DESCRIPTIONS),
+            "dagster/column_schema": table_schema_of(con, view),
             "sql": dg.MetadataValue.md(f"```sql\n{sql.strip()}\n```"),
             "warehouse": dg.MetadataValue.path(str(warehouse_path)),
         }

@@ -19,6 +19,7 @@ import dagster as dg
 from assets.checks import CheckTarget
 from pipelines import quality
 from pipelines.batch import DocumentResult
+from pipelines.warehouse.comments import relation_columns
 from pipelines.warehouse.sql_files import SQL_ROOT, read_sql, sql_names
 
 STAGING_TABLES = dg.AssetKey("stg_budget_tables")
@@ -47,57 +48,6 @@ TABLE_DEPS: dict[str, list[str]] = {
     "fact_project_fund": ["dim_project", "dim_fund_source"],
     "fact_generic_cell": ["dim_document"],
     "fact_dq_check": ["stg_budget_tables", "dim_document"],
-}
-
-COLUMN_DESCRIPTIONS = {
-    "amount_yuan": "the amount in 元 (printed_amount × unit factor), exact decimal",
-    "check_name": "data-quality check name (balance, hierarchy, …)",
-    "checked_at": "when the check ran (UTC)",
-    "code": "subject code as printed: 3/5/7 digits = 类/款/项 (function), 3/5 (economic)",
-    "column_index": "0-based position of the column in the printed table",
-    "column_name": "leaf column header as printed",
-    "department": "publishing department (部门 or 单位) under its canonical name (aliases)",
-    "department_id": "surrogate key of dim_department",
-    "detail": "what the check compared and the offending rows",
-    "document_id": "surrogate key of dim_document (one loaded department × year × kind edition)",
-    "document_kind": "department (部门预算) or unit (单位预算) budget",
-    "expenditure_type": "expenditure-type column (基本支出, 项目支出, …) as printed",
-    "fiscal_year": "budget year",
-    "format": "source format (budget-doc/1)",
-    "fund": "which budget a function table covers (全部资金, 一般公共预算, …)",
-    "fund_source": "fund-source column (一般公共预算, 政府性基金预算, …) as printed",
-    "is_total": "the item or column is a total of others",
-    "is_total_column": "the column sums other columns (合计, 总计, 小计)",
-    "is_total_row": "the row sums other rows (合计, 总计, …)",
-    "item": "row label as printed",
-    "level": "1 = 类, 2 = 款, 3 = 项",
-    "line_index": "0-based position of the line on its side of the table",
-    "loaded_at": "when this edition was loaded (UTC)",
-    "name": "subject or column name as printed",
-    "note": "the table's 注 line (本表本年无发生额。)",
-    "page_count": "pages of the source PDF",
-    "pages": "1-based pages of the source PDF holding the table",
-    "parent_code": "code one level up (2080104 -> 20801)",
-    "passed": "the check held exactly",
-    "performance_goal": "项目绩效目标 text of a project",
-    "printed_amount": "the amount exactly as printed, in `unit`",
-    "printed_department": "the department name as the document prints it",
-    "printed_value": "the cell text as printed",
-    "project_id": "surrogate key of dim_project",
-    "project_name": "project (or unit / 合计) name as printed",
-    "row_count": "rows read from the table",
-    "row_index": "0-based position of the row in the printed table",
-    "row_kind": "project / unit / total (t12); total / unit / category (t11)",
-    "row_label": "row label of an extra table",
-    "severity": "ERROR or WARN (rounding tail: ≤ ½ × last printed digit × addends)",
-    "sha256": "sha256 of the source PDF (the edition)",
-    "side": "income or expenditure",
-    "source_file": "the PDF the document was read from",
-    "subject_name": "subject name as printed in this table",
-    "table_index": "position of an extra table",
-    "table_key": "budget-doc/1 table key (t01_summary … t12_projects)",
-    "table_title": "the table's printed title",
-    "unit": "unit the amount was printed in (元 or 万元)",
 }
 
 _COMMENT = re.compile(r"^--\s*(.+)$")
@@ -154,17 +104,12 @@ _INTEGRITY_SQL = dg.MetadataValue.md(
 )
 
 
-def table_schema_of(con, table: str, descriptions: dict[str, str]) -> dg.TableSchema:
-    """A warehouse table's or view's columns, described."""
-    columns = con.execute(
-        "select column_name, data_type from information_schema.columns "
-        "where table_name = $table order by ordinal_position",
-        {"table": table},
-    ).fetchall()
+def table_schema_of(con, table: str) -> dg.TableSchema:
+    """A warehouse table's or view's columns, described by their comments in the catalog."""
     return dg.TableSchema(
         columns=[
-            dg.TableColumn(name, dtype, description=descriptions.get(name, ""))
-            for name, dtype in columns
+            dg.TableColumn(name, dtype, description=comment)
+            for name, dtype, comment in relation_columns(con, table)
         ]
     )
 
@@ -216,7 +161,7 @@ class WarehouseMetadata:
 
     def __init__(self, con) -> None:
         self.con = con
-        self.schemas = {t: table_schema_of(con, t, COLUMN_DESCRIPTIONS) for t in WAREHOUSE_TABLES}
+        self.schemas = {t: table_schema_of(con, t) for t in WAREHOUSE_TABLES}
         self.sql = {}
         for table in WAREHOUSE_TABLES:
             insert = SQL_ROOT / "load" / f"insert_{table}.sql"

@@ -50,7 +50,13 @@ def _build_parser() -> argparse.ArgumentParser:
         help="address space of a parsing process ($BUDGET_MAX_MEMORY_BYTES, 2 GiB)",
     )
 
-    query = sub.add_parser("query", help="run SQL against the warehouse")
+    query = sub.add_parser(
+        "query",
+        help="run SQL against the warehouse",
+        epilog="every column of the views and tables is described in the warehouse: budget "
+        'query "select table_name, column_name, comment from duckdb_columns() where '
+        "table_name = 'v_three_public'\"",
+    )
     _add_sql_arguments(query)
     query.add_argument("--format", choices=["table", "csv", "json"], default="table")
 
@@ -60,6 +66,15 @@ def _build_parser() -> argparse.ArgumentParser:
     _add_sql_arguments(trace)
     trace.add_argument("--format", choices=["text", "json"], default="text")
     trace.add_argument("--password", help="user password for encrypted PDFs")
+
+    export = sub.add_parser(
+        "export", help="write the public views as Parquet, CSV or one xlsx workbook"
+    )
+    export.add_argument("--format", choices=["parquet", "csv", "xlsx"], required=True)
+    export.add_argument("--out", metavar="DIR", required=True, help="folder to write into")
+    export.add_argument("--year", type=int, help="only this fiscal year")
+    export.add_argument("--department", help="only this department (its name or an alias)")
+    export.add_argument("--warehouse")
 
     backup = sub.add_parser("backup", help="copy the warehouse (checkpointed) to DIR/<time>/")
     backup.add_argument("folder", metavar="DIR")
@@ -128,6 +143,10 @@ def main(argv: list[str] | None = None) -> int:
         except WarehouseDamagedError as exc:
             print(f"budget load: {exc}", file=sys.stderr)
             return 1
+    if args.command == "export":
+        from pipelines.commands.export import run_export
+
+        return run_export(args)
     if args.command in ("backup", "restore"):
         from pipelines.commands import backup
 

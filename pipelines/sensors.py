@@ -59,3 +59,14 @@ def budget_inbox_sensor(context: dg.SensorEvaluationContext, inbox: BudgetInbox)
         cursor=json.dumps(new_cursor, ensure_ascii=False, sort_keys=True),
         skip_reason=None if requests else f"no new or changed PDF in {folder}",
     )
+
+
+# Runs the export's automation condition (assets/export.py: refresh after each load); on by
+# default, as the inbox sensor is.
+parquet_export_sensor = dg.AutomationConditionSensorDefinition(
+    "parquet_export_sensor",
+    target=dg.AssetSelection.assets("parquet_export"),
+    default_status=dg.DefaultSensorStatus.RUNNING,
+    minimum_interval_seconds=30,
+    description="Refreshes the Parquet export (parquet_export) once a load has updated the views.",
+)

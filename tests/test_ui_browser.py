@@ -27,6 +27,7 @@ import pytest
 
 from pipelines import quality
 from pipelines.budget_doc import TABLE_KEYS
+from pipelines.commands.export import EXPORT_ENV
 from pipelines.definitions import defs
 from pipelines.extraction.document import DocumentIdentity
 from pipelines.inbox import INBOX_ENV, file_sha256, partition_key
@@ -112,6 +113,7 @@ class DagsterDev:
             "DAGSTER_HOME": str(home),
             INBOX_ENV: str(inbox),
             WAREHOUSE_ENV: str(self.warehouse),
+            EXPORT_ENV: str(tmp / "export"),  # parquet_export runs after the loads
         }
         self.process = subprocess.Popen(
             [

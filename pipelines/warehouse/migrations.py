@@ -4,7 +4,8 @@ brings an older warehouse up to date in place.
 Version 1 is `sql/schema/` (the tables of the first release, which recorded no version;
 those files are never edited again). Version N is `sql/migrations/NNN_<what>/`, one
 statement per file, run in file order. A writable open runs every version the warehouse
-lacks, re-creates the views and records the version in `schema_version`, all in one
+lacks, re-creates the views, comments every column (`pipelines.warehouse.comments`) and
+records the version in `schema_version`, all in one
 transaction, so a failure leaves the warehouse as it was. An up-to-date warehouse costs
 one query: nothing is re-created on every open.
 """
@@ -18,6 +19,7 @@ from datetime import UTC, datetime
 
 import duckdb
 
+from pipelines.warehouse.comments import apply_column_comments
 from pipelines.warehouse.sql_files import SQL_ROOT, read_sql, sql_names
 
 BASELINE_VERSION = 1
@@ -41,9 +43,10 @@ LATEST_VERSION = max([BASELINE_VERSION] + [v for v, _ in migrations()])
 
 
 def views_sha256() -> str:
-    """Fingerprint of sql/views: a changed view is re-created without a schema version."""
+    """Fingerprint of sql/views and sql/comments: a changed view or column description is
+    applied without a schema version."""
     digest = hashlib.sha256()
-    for name in sql_names("views"):
+    for name in sql_names("views") + sql_names("comments"):
         digest.update(read_sql(name).encode("utf-8"))
     return digest.hexdigest()
 
@@ -93,6 +96,7 @@ def upgrade(con: duckdb.DuckDBPyConnection, where: str | os.PathLike = "warehous
                     con.execute(read_sql(name))
         for name in sql_names("views"):
             con.execute(read_sql(name))
+        apply_column_comments(con)
         con.execute(
             read_sql("version/insert_schema_version"),
             {
