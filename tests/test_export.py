@@ -178,7 +178,7 @@ def test_csv_has_chinese_headers_and_amounts_with_their_own_digits(warehouse, tm
     assert export(warehouse, tmp_path, "csv") == 0
     summary = _csv(tmp_path / "v_budget_summary.csv")
     assert summary[0] == (
-        "部门 预算年度 表代码 收支方向 项目 是否合计 金额（元） 金额（万元） 预算类型".split()
+        "部门 预算年度 表代码 收支方向 项目 是否合计 金额（元） 金额（万元） 预算类型 来源页码".split()
     )
     truth = _summary_truth()
     got = sorted((r[0], int(r[1]), r[2], r[3], r[4], Decimal(r[6])) for r in summary[1:])
@@ -216,7 +216,7 @@ def test_xlsx_has_a_sheet_per_view_and_exact_two_decimal_numbers(warehouse, tmp_
     assert book.sheetnames == public_views()
     sheet = book["v_budget_summary"]
     rows = list(sheet.iter_rows())
-    assert [c.value for c in rows[0]][-3:] == ["金额（元）", "金额（万元）", "预算类型"]
+    assert [c.value for c in rows[0]][6:9] == ["金额（元）", "金额（万元）", "预算类型"]
     got = []
     for row in rows[1:]:
         yuan, wan = row[6], row[7]
