@@ -965,12 +965,20 @@ def check_cross_table(doc: dict) -> CheckOutcome:
     )
 
 
+def check_narrative_consistency(doc: dict) -> CheckOutcome:
+    """Each figure the narrative states equals its table figure (units converted, ±0.5 万元)."""
+    from pipelines.narrative_checks import narrative_consistency  # built on this module's types
+
+    return narrative_consistency(doc)
+
+
 DOCUMENT_CHECKS: dict[str, Callable[[dict], CheckOutcome]] = {
     "completeness": check_completeness,
     "balance": check_balance,
     "hierarchy": check_hierarchy,
     "row_identity": check_row_identity,
     "cross_table": check_cross_table,
+    "narrative_consistency": check_narrative_consistency,
 }
 
 
