@@ -17,7 +17,12 @@ import dagster as dg
 import duckdb
 from pydantic import Field
 
-from assets.checks import DOCUMENT_CHECK_SPECS, check_evaluation, latest_materialization
+from assets.checks import (
+    DOCUMENT_CHECK_SPECS,
+    YEAR_OVER_YEAR_SPEC,
+    check_evaluation,
+    latest_materialization,
+)
 from assets.raw import RAW_PDF_KEY, RAW_SPEC, partition_files, raw_metadata
 from assets.reporting import VIEW_SPECS, ViewMetadata
 from assets.staging import STAGING_SPECS, cells_metadata, document_cells, tables_metadata
@@ -127,7 +132,7 @@ def _requested(context: dg.AssetExecutionContext, config: BatchConfig, inbox: Bu
 @dg.multi_asset(
     name="load_budget_documents",
     specs=[RAW_SPEC, *STAGING_SPECS, *WAREHOUSE_SPECS, *VIEW_SPECS],
-    check_specs=[*DOCUMENT_CHECK_SPECS, *RI_CHECK_SPECS],
+    check_specs=[*DOCUMENT_CHECK_SPECS, YEAR_OVER_YEAR_SPEC, *RI_CHECK_SPECS],
     partitions_def=budget_document_partitions,
     backfill_policy=dg.BackfillPolicy.single_run(),
     pool=WAREHOUSE_POOL,

@@ -37,6 +37,7 @@ from pipelines.errors import (
 from pipelines.extraction.document import DocumentIdentity, Extraction, extract_document
 from pipelines.inbox import partition_key
 from pipelines.limits import ParseLimits
+from pipelines.narrative_checks import year_over_year
 from pipelines.rejects import Rejection, reject_settled, rejected_folder
 from pipelines.warehouse.checks import record_check_results
 from pipelines.warehouse.load import LoadReport, load_document
@@ -171,6 +172,9 @@ def write_document(
     def check_integrity(con: duckdb.DuckDBPyConnection, report: LoadReport) -> None:
         checks["referential_integrity"] = quality.check_referential_integrity(
             con, report.document_id
+        )
+        checks["year_over_year"] = year_over_year(
+            con, parsed.extraction.doc, report.department, report.document_kind
         )
         record_check_results(
             con,

@@ -119,8 +119,9 @@ def stated_against_table(
         table=table,
         row=row,
         column=figure["topic"],
-        rule=f"narrative p.{figure['page'] or '?'} states {figure['figure']}{figure['unit']} "
-        f"(「{figure['sentence']}」); table p.{_pages(table_pages)}",
+        rule=f"{rule}: narrative p.{figure['page'] or '?'} states "
+        f"{figure['figure']}{figure['unit']} (「{figure['sentence']}」); "
+        f"table p.{_pages(table_pages)}",
         expected=str(expected.normalize()),
         actual=str(stated.normalize()),
         difference=stated - expected,
@@ -161,3 +162,67 @@ def narrative_consistency(doc: dict) -> CheckOutcome:
         tuple(comparisons),
         tuple(findings),
     )
+
+
+def _previous_tables(con, document_id: int) -> dict:
+    """Last year's summary and 三公 tables from the warehouse, in 元, as budget-doc tables."""
+    from pipelines.warehouse.sql_files import read_sql
+
+    tables: dict = {}
+    rows = con.execute(
+        read_sql("checks/select_previous_year_totals"), {"document_id": document_id}
+    ).fetchall()
+    for key, side, item, amount in rows:
+        table = tables.setdefault(key, {"unit": "元"})
+        entry = {"item": item, "amount": str(amount), "values": [str(amount)]}
+        table.setdefault(side, []).append(entry)
+    return {"unit": "元", "tables": tables}
+
+
+def year_over_year(con, doc: dict, department: str, document_kind: str) -> CheckOutcome:
+    """Each change vs last year the narrative states equals this year's table total minus
+    the previous year's in the warehouse (same department and kind), within 0.5 万元."""
+    from pipelines.warehouse.sql_files import read_sql
+
+    name = "year_over_year"
+    description = (
+        f"the stated change vs last year (比上年增加/减少) equals this year's total minus last "
+        f"year's, within {_TOLERANCE_TEXT}"
+    )
+    previous = con.execute(
+        read_sql("checks/select_previous_year_document"),
+        {
+            "department": department,
+            "fiscal_year": int(doc["fiscal_year"]),
+            "document_kind": document_kind,
+        },
+    ).fetchone()
+    if previous is None:
+        return CheckOutcome(name, f"{description}; no previous year in the warehouse")
+    this_year, last_year = _Tables(doc), _Tables(_previous_tables(con, previous[0]))
+    comparisons, findings = [], []
+    for figure in doc.get(NARRATIVE_FIGURES) or []:
+        topic = figure["topic"].removesuffix("_change")
+        if figure["unit"] == "%" or topic == figure["topic"]:
+            continue
+        now, before = this_year.counterpart(topic), last_year.counterpart(topic)
+        if now is None or before is None:
+            continue
+        table, row, amount, pages = now
+        comparison, finding = stated_against_table(
+            figure,
+            table,
+            row,
+            amount - before[2],
+            pages,
+            f"stated change = {doc['fiscal_year']} {_fmt_wan(amount)} − "
+            f"{int(doc['fiscal_year']) - 1} {_fmt_wan(before[2])} 万元",
+        )
+        comparisons.append(comparison)
+        if finding:
+            findings.append(finding)
+    return CheckOutcome(name, description, tuple(comparisons), tuple(findings))
+
+
+def _fmt_wan(yuan: Decimal) -> str:
+    return format((yuan / _WAN).normalize(), "f")
