@@ -270,7 +270,9 @@ class WarehouseMetadata:
                 "source_pages": pages,
             }
         loaded_cells = sum(
-            n for t, n in report.rows.items() if t.startswith("fact_") and t != "fact_generic_cell"
+            n
+            for t, n in report.rows.items()
+            if t.startswith("fact_") and t not in ("fact_generic_cell", "fact_narrative_figure")
         )
         metadata["dim_document"] |= {
             "load/action": report.action,

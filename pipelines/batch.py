@@ -1,12 +1,12 @@
 """Load a batch of budget PDFs: parse and check each once, write each in one transaction.
 
 The service behind `budget load` and the Dagster batch asset (no Dagster import). Parsing
-and the five document checks are pure and CPU-bound, so they run in a pool of worker
+and the document checks are pure and CPU-bound, so they run in a pool of worker
 processes (`os.cpu_count()`); DuckDB allows one writer, so the parent writes every document
 through one connection, in input order, one transaction per document holding its facts,
-its referential-integrity result and all six check rows. A killed batch therefore leaves
-whole documents only. `write_document` is the per-document write step on its own, for any
-other writer of parsed documents.
+its writer checks (referential integrity, year over year) and all its check rows. A killed
+batch therefore leaves whole documents only. `write_document` is the per-document write
+step on its own, for any other writer of parsed documents.
 """
 
 from __future__ import annotations
@@ -43,6 +43,8 @@ from pipelines.warehouse.checks import record_check_results
 from pipelines.warehouse.load import LoadReport, load_document
 from pipelines.warehouse.sql_files import read_sql
 
+# Checks that need the warehouse: run by the writer inside each document's load transaction.
+WRITER_CHECKS = ("referential_integrity", "year_over_year")
 # Worker processes are recycled after this many documents, so a leak in a PDF library
 # cannot grow a long batch's memory.
 DOCUMENTS_PER_WORKER = 200
@@ -74,7 +76,7 @@ class DocumentResult:
 
     parsed: ParsedDocument
     report: LoadReport | None = None
-    checks: dict[str, quality.CheckOutcome] = field(default_factory=dict)  # all six
+    checks: dict[str, quality.CheckOutcome] = field(default_factory=dict)  # + writer checks
     error: str = ""  # why a parsed document could not be written
     rejection: Rejection | None = None  # a refused inbox file: where it went
     committed: bool | None = False  # with `error`: written all the same (None: unknown)
@@ -163,7 +165,7 @@ def check_rows(outcomes: dict[str, quality.CheckOutcome]) -> list[dict]:
 def write_document(
     con: duckdb.DuckDBPyConnection, parsed: ParsedDocument, loaded_at: datetime | None = None
 ) -> DocumentResult:
-    """Replace one parsed document's rows and its six check results in ONE transaction.
+    """Replace one parsed document's rows and its check results in ONE transaction.
 
     Raises BudgetInputError for a document the loader refuses (nothing written).
     """

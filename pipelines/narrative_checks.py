@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from decimal import Decimal
 
-from pipelines.budget_doc import YUAN_PER_UNIT
+from pipelines.budget_doc import PROJECTS, YUAN_PER_UNIT
 from pipelines.extraction.narrative import NARRATIVE_FIGURES, TABLE_PAGES
 from pipelines.quality import ERROR, CheckOutcome, Comparison, Finding
 
@@ -68,7 +68,15 @@ class _Tables:
     def _unit(self, table: dict) -> str:
         return table.get("unit") or self.doc.get("unit") or "万元"
 
-    def counterpart(self, topic: str) -> tuple[str, str, Decimal, list[int]] | None:
+    def counterpart(
+        self, topic: str, sentence: str = ""
+    ) -> tuple[str, str, Decimal, list[int]] | None:
+        if topic == "key_project":  # the sentence is the project's name
+            table = self.tables.get(PROJECTS) or {}
+            row = next((r for r in table.get("rows") or [] if r["name"] == sentence), None)
+            if row is not None and row.get("values"):
+                amount = _yuan(row["values"][0], self._unit(table))
+                return PROJECTS, row["name"], amount, self.pages.get(PROJECTS, [])
         if topic in _SUMMARY_TOPICS:
             key, side = _SUMMARY_TOPICS[topic]
             table = self.tables.get(key) or {}
@@ -139,7 +147,7 @@ def narrative_consistency(doc: dict) -> CheckOutcome:
     for figure in doc.get(NARRATIVE_FIGURES) or []:
         if figure["unit"] == "%":
             continue
-        found = tables.counterpart(figure["topic"])
+        found = tables.counterpart(figure["topic"], figure["sentence"])
         if found is None:
             unmatched.append(figure["topic"])
             continue

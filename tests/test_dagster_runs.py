@@ -21,7 +21,7 @@ ROOT = Path(__file__).resolve().parents[1]
 SAMPLES = ROOT / "data" / "samples"
 FIXTURES = ROOT / "tests" / "fixtures"
 SEED = SAMPLES / "gz_hrss_data_center_2023.pdf"
-DOCUMENT_CHECKS = {"completeness", "balance", "hierarchy", "row_identity", "cross_table"}
+DOCUMENT_CHECKS = set(quality.DOCUMENT_CHECKS)
 
 PDFS = sorted(SAMPLES.glob("*.pdf")) + [
     FIXTURES / "broken_balance.pdf",
@@ -145,8 +145,8 @@ def test_warehouse_holds_each_document_once_with_its_check_results(runs):
             "select department, fiscal_year, check_name, severity, passed from dq_check_result"
         ).fetchall()
     assert documents == len(keys)
-    assert len(checks) == len(keys) * 6
-    assert {c[2] for c in checks} == DOCUMENT_CHECKS | {"referential_integrity"}
+    assert len(checks) == len(keys) * 8
+    assert {c[2] for c in checks} == DOCUMENT_CHECKS | {"referential_integrity", "year_over_year"}
     assert ("广州市人力资源和社会保障数据服务中心", 2023, "balance", "WARN", False) in checks
     # broken_hierarchy was loaded last: its edition replaced broken_balance's, checks too
     failing = {(c[0], c[2], c[3]) for c in checks if not c[4] and c[3] == "ERROR"}
@@ -197,7 +197,7 @@ def test_single_run_backfill_of_many_partitions(runs):
         loaded = _materialized(result, key)
         assert loaded["dim_document"]["load/action"].value == "reloaded", key
         assert len(loaded) == len(defs.resolve_asset_graph().get_all_asset_keys())
-        assert len(_evaluations(result, key)) == 5 + 8
+        assert len(_evaluations(result, key)) == len(DOCUMENT_CHECKS) + 1 + 8  # year_over_year, RI
     with duckdb.connect(str(runs["warehouse"]), read_only=True) as con:
         assert con.execute("select count(*) from dim_document").fetchone()[0] == len(keys)
 

@@ -11,7 +11,7 @@ import pytest
 
 from pipelines.batch import load_batch, parse_document, write_document
 from pipelines.extraction import extract_document
-from pipelines.extraction.narrative import stated_figures
+from pipelines.extraction.narrative import narrative_extension
 from pipelines.narrative_checks import narrative_consistency
 from pipelines.warehouse.connection import connect
 from tests.narrative_edits import with_figure_changed
@@ -22,9 +22,8 @@ REAL = REPO.parent / "shared" / "real"
 SAMPLES = REPO / "data" / "samples"
 
 
-def _figures(figures) -> list[tuple]:
-    return [(f.topic, f.figure, f.unit) if hasattr(f, "topic") else
-            (f["topic"], f["figure"], f["unit"]) for f in figures]  # fmt: skip
+def _figures(figures: list[dict]) -> list[tuple]:
+    return [(f["topic"], f["figure"], f["unit"]) for f in figures]
 
 
 def _seed_doc() -> dict:
@@ -32,7 +31,7 @@ def _seed_doc() -> dict:
     lines = next(SEED.glob("000_*.txt")).read_text(encoding="utf-8").splitlines()
     start = max(i for i, line in enumerate(lines) if line.startswith("第三部分"))
     doc = json.loads((SEED / "gz_hrss_data_center_2023.json").read_text(encoding="utf-8"))
-    doc["narrative_figures"] = [vars(f) for f in stated_figures([(None, lines[start:])])]
+    doc["narrative_figures"] = narrative_extension([(None, lines[start:])])
     return doc
 
 
@@ -63,11 +62,25 @@ def test_seed_narrative_figures_all_extracted():
         ("procurement_goods", "1127.49", "万元"),
         ("procurement_works", "50.4", "万元"),
         ("procurement_services", "8303.05", "万元"),
+        ("key_project", "937.70", "万元"),
+        ("key_project", "1685.85", "万元"),
+        ("key_project", "1663.35", "万元"),
+        ("key_project", "1773.84", "万元"),
+        ("key_project", "985.00", "万元"),
+    ]
+    names = [f["sentence"] for f in _seed_doc()["narrative_figures"][-5:]]
+    assert names == [  # wrapped over two lines, split by spaces and <p> tags in the text
+        "广州市人力资源和社会保障信息中心2021年运维项目",
+        "广州市人力资源和社会保障数据服务中心2022年-2023年运维项目(2022)",
+        "广州市人力资源和社会保障数据服务中心2022年-2023年运维项目(2023)",
+        "市人社数据服务中心社保卡制发管理服务经费",
+        "广州市人力资源和社会保障数据服务中心2021年就业创业专项内容信息化升级改造项目",
     ]
 
 
 # Checked by eye against the seed's text: every stated figure with a table counterpart
-# agrees with it (32.8 = t07 32.80, 机关运行经费 0 = t07 行政经费 0.00, 13,004.92 = t01 总计);
+# agrees with it (32.8 = t07 32.80, 机关运行经费 0 = t07 行政经费 0.00, 13,004.92 = t01 总计,
+# each 重点项目 = its t12 总计);
 # the published document disagrees with itself nowhere in its narrative.
 SEED_DISAGREEMENTS: list[tuple[str, str, str]] = []
 
@@ -75,7 +88,7 @@ SEED_DISAGREEMENTS: list[tuple[str, str, str]] = []
 def test_seed_narrative_agrees_with_its_tables():
     outcome = narrative_consistency(_seed_doc())
     assert [(f.column, f.expected, f.actual) for f in outcome.findings] == SEED_DISAGREEMENTS
-    assert len(outcome.comparisons) == 9
+    assert len(outcome.comparisons) == 9 + 5  # + the 重点项目 against t12
     assert outcome.description.endswith(
         "within 0.5 万元; stated with no table counterpart (not an error): income_total_change, "
         "expenditure_total_change, three_public_total_change, three_public_abroad_change, "

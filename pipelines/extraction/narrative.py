@@ -70,6 +70,9 @@ _HEADING = re.compile(
     r"^(?:第[一二三四五六七八九十]+部分|[一二三四五六七八九十]+、|\(?\d+[.．)](?!\d))"
 )
 _PAGE_NUMBER = re.compile(r"^[-—–]?\d{1,3}[-—–]?$")
+_TAG = re.compile(r"<[^>]+>")  # text exports keep the HTML of goal cells: <p>…</p>
+_UNIT_HEADER = re.compile(r"单位:?(万元|元)")
+_AMOUNT_CELL = re.compile(r"^\d+(?:\.\d+)?$")
 
 
 @dataclass(frozen=True)
@@ -166,6 +169,36 @@ def stated_figures(pages: Iterable[tuple[int | None, list[str]]]) -> list[Stated
     return out
 
 
+def key_project_figures(pages: Iterable[tuple[int | None, list[str]]]) -> list[StatedFigure]:
+    """The 重点项目 table of the narrative, as text with its cells tab-separated
+    (`name<TAB>937.70<TAB>goal`): one `key_project` figure per project, its name as the
+    sentence; a row with a name and no amount continues the name above (wrapped names).
+    The unit is the header's (`预算数(单位:万元)`), else 万元."""
+    figures: list[StatedFigure] = []
+    inside, unit = False, "万元"
+    for page, lines in pages:
+        for raw in lines:
+            line = _TAG.sub("", unicodedata.normalize("NFKC", raw or ""))
+            cells = [re.sub(r"\s+", "", cell) for cell in line.split("\t")]
+            if _HEADING.match(cells[0]) or cells[0].startswith("注:"):
+                inside = "重点项目" in cells[0]
+                continue
+            if not inside or len(cells) < 2:
+                continue
+            if header := _UNIT_HEADER.search(cells[1]):
+                unit = header[1]
+            elif _AMOUNT_CELL.match(cells[1]) and cells[0]:
+                figures.append(StatedFigure("key_project", cells[1], unit, page, cells[0]))
+            elif not cells[1] and cells[0] and figures:
+                last = figures[-1]
+                figures[-1] = StatedFigure(
+                    last.topic, last.figure, last.unit, last.page, last.sentence + cells[0]
+                )
+    return figures
+
+
 def narrative_extension(pages: Iterable[tuple[int | None, list[str]]]) -> list[dict]:
     """The `narrative_figures` extension of budget-doc/1 (docs/extraction.md)."""
-    return [asdict(figure) for figure in stated_figures(pages)]
+    pages = list(pages)
+    figures = stated_figures(pages) + key_project_figures(pages)
+    return [asdict(figure) for figure in figures]

@@ -143,7 +143,12 @@ class LoadReport:
 
     @property
     def fact_rows(self) -> int:
-        return sum(n for table, n in self.rows.items() if table.startswith("fact_"))
+        """Printed table cells loaded (the narrative's stated figures are not cells)."""
+        return sum(
+            n
+            for table, n in self.rows.items()
+            if table.startswith("fact_") and table != "fact_narrative_figure"
+        )
 
     @property
     def message(self) -> str:
