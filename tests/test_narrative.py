@@ -2,19 +2,18 @@
 tables (narrative_consistency) and against the previous year (year_over_year), stored in
 fact_narrative_figure and compared year on year in v_year_over_year."""
 
-import copy
 import json
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
 
-from pipelines.batch import load_batch, parse_document, write_document
+from pipelines.batch import load_batch
 from pipelines.extraction import extract_document
 from pipelines.extraction.narrative import narrative_extension
 from pipelines.narrative_checks import narrative_consistency
 from pipelines.warehouse.connection import connect
-from tests.narrative_edits import with_figure_changed
+from tests.narrative_edits import with_figure_changed, with_operator_changed
 
 REPO = Path(__file__).resolve().parents[1]
 SEED = REPO.parent / "shared" / "seed"
@@ -206,16 +205,22 @@ def test_year_over_year_holds_on_real_consecutive_years(tmp_path):
 
 
 def test_wrong_stated_change_fails_year_over_year(tmp_path):
-    """The real 2024 budget with its stated 比2023年预算减少876.75万元 read as 976.75."""
-    con, _ = _load(tmp_path, "sh_putuo_wanli_2023")
-    parsed = parse_document(REAL / "sh_putuo_wanli_2024.pdf")
-    parsed.extraction.doc = copy.deepcopy(parsed.extraction.doc)
-    for figure in parsed.extraction.doc["narrative_figures"]:
-        if figure["figure"] == "-876.75":
-            figure["figure"] = "-976.75"
-    outcome = write_document(con, parsed).checks["year_over_year"]
+    """The real 2019 budget with its stated 收、支预算总计各增加2214.39万元 printed 2314.39."""
+    pdf = with_operator_changed(
+        REAL / "js_procuratorate_2019.pdf",
+        25,
+        b"[(2)4(2)-3(1)-3(4)] TJ",
+        b"[(2)4(3)-3(1)-3(4)] TJ",
+        tmp_path / "js_procuratorate_2019.pdf",
+    )
+    con, _ = _load(tmp_path, "js_procuratorate_2018")
+    (result,) = load_batch([pdf], con, workers=1)
+    assert result.checks["narrative_consistency"].passed  # the tables are as published
+    outcome = result.checks["year_over_year"]
     assert [(f.column, f.expected, f.actual) for f in outcome.findings] == [
-        ("fiscal_income_total_change", "-876.7517", "-976.75"),
-        ("fiscal_expenditure_total_change", "-876.7517", "-976.75"),
+        ("income_total_change", "2214.39", "2314.39"),
+        ("expenditure_total_change", "2214.39", "2314.39"),
     ]
-    assert "narrative p.6 states -976.75万元" in outcome.findings[0].rule
+    rule = outcome.findings[0].rule
+    assert rule.startswith("stated change = 2019 24169.74 − 2018 21955.35 万元: narrative p.25")
+    assert "states 2314.39万元" in rule and "与上年相比收、支预算总计各增加2314.39万元" in rule
