@@ -49,6 +49,12 @@ DOCUMENT_CHECK_SPECS = [
     partitioned_check_spec(name, STAGED, (check.__doc__ or name).strip().splitlines()[0])
     for name, check in quality.DOCUMENT_CHECKS.items()
 ]
+# Checked in the writer, against the previous year in the warehouse (pipelines.batch).
+YEAR_OVER_YEAR_SPEC = partitioned_check_spec(
+    "year_over_year",
+    STAGED,
+    "the stated change vs last year equals this year's total minus last year's (±0.5 万元)",
+)
 
 
 def latest_materialization(

@@ -22,7 +22,12 @@ import duckdb
 from pydantic import Field
 
 from assets.charts import document_charts
-from assets.checks import DOCUMENT_CHECK_SPECS, check_evaluation, latest_materialization
+from assets.checks import (
+    DOCUMENT_CHECK_SPECS,
+    YEAR_OVER_YEAR_SPEC,
+    check_evaluation,
+    latest_materialization,
+)
 from assets.raw import RAW_PDF_KEY, RAW_SPEC, partition_files, raw_metadata
 from assets.reporting import VIEW_SPECS, view_metadata
 from assets.staging import (
@@ -154,7 +159,7 @@ def _requested(context: dg.AssetExecutionContext, config: BatchConfig, inbox: Bu
 @dg.multi_asset(
     name="load_budget_documents",
     specs=[RAW_SPEC, *STAGING_SPECS, *WAREHOUSE_SPECS, *VIEW_SPECS],
-    check_specs=[*DOCUMENT_CHECK_SPECS, *RI_CHECK_SPECS],
+    check_specs=[*DOCUMENT_CHECK_SPECS, YEAR_OVER_YEAR_SPEC, *RI_CHECK_SPECS],
     backfill_policy=dg.BackfillPolicy.single_run(),
     pool=WAREHOUSE_POOL,
     can_subset=True,

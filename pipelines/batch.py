@@ -1,12 +1,12 @@
 """Load a batch of budget PDFs: parse and check each once, write each in one transaction.
 
 The service behind `budget load` and the Dagster batch asset (no Dagster import). Parsing
-and the five document checks are pure and CPU-bound, so they run in a pool of worker
+and the document checks are pure and CPU-bound, so they run in a pool of worker
 processes (`os.cpu_count()`); DuckDB allows one writer, so the parent writes every document
 through one connection, in input order, one transaction per document holding its facts,
-its referential-integrity result and all six check rows. A killed batch therefore leaves
-whole documents only. `write_document` is the per-document write step on its own, for any
-other writer of parsed documents.
+its writer checks (referential integrity, year over year) and all its check rows. A killed
+batch therefore leaves whole documents only. `write_document` is the per-document write
+step on its own, for any other writer of parsed documents.
 """
 
 from __future__ import annotations
@@ -42,6 +42,8 @@ from pipelines.warehouse.checks import record_check_results
 from pipelines.warehouse.load import DocumentRows, LoadReport, document_rows, load_rows
 from pipelines.warehouse.sql_files import read_sql
 
+# Checks that need the warehouse: run by the writer inside each document's load transaction.
+WRITER_CHECKS = ("referential_integrity", "year_over_year")
 # Worker processes are recycled after this many documents, so a leak in a PDF library
 # cannot grow a long batch's memory.
 DOCUMENTS_PER_WORKER = 200
@@ -73,7 +75,7 @@ class DocumentResult:
 
     parsed: ParsedDocument
     report: LoadReport | None = None
-    checks: dict[str, quality.CheckOutcome] = field(default_factory=dict)  # all six
+    checks: dict[str, quality.CheckOutcome] = field(default_factory=dict)  # + writer checks
     error: str = ""  # why a parsed document could not be written
     rejection: Rejection | None = None  # a refused inbox file: where it went
     committed: bool | None = False  # with `error`: written all the same (None: unknown)
@@ -162,16 +164,14 @@ def check_rows(outcomes: dict[str, quality.CheckOutcome]) -> list[dict]:
 def write_document(
     con: duckdb.DuckDBPyConnection, parsed: ParsedDocument, loaded_at: datetime | None = None
 ) -> DocumentResult:
-    """Replace one parsed document's rows and its six check results in ONE transaction.
+    """Replace one parsed document's rows and its check results in ONE transaction.
 
     Raises BudgetInputError for a document the loader refuses (nothing written).
     """
-    checks = dict(parsed.checks)
-    report, integrity = write_rows(
-        con, document_rows(parsed.extraction), check_rows(checks), loaded_at
+    report, writer_checks = write_rows(
+        con, document_rows(parsed.extraction), check_rows(parsed.checks), loaded_at
     )
-    checks["referential_integrity"] = integrity
-    return DocumentResult(parsed, report, checks)
+    return DocumentResult(parsed, report, parsed.checks | writer_checks)
 
 
 def write_rows(
@@ -179,27 +179,31 @@ def write_rows(
     document: DocumentRows,
     document_checks: list[dict],
     loaded_at: datetime | None = None,
-) -> tuple[LoadReport, quality.CheckOutcome]:
-    """Replace one flattened document's rows, check its referential integrity and write its
-    check rows (`document_checks` then the integrity one) in ONE transaction; the writer of
-    both parsed PDFs and Parquet hand-off files (pipelines.handoff)."""
-    integrity: list[quality.CheckOutcome] = []
+) -> tuple[LoadReport, dict[str, quality.CheckOutcome]]:
+    """Replace one flattened document's rows, run the writer checks over the warehouse
+    (WRITER_CHECKS: referential integrity, year over year) and write its check rows
+    (`document_checks` then the writer ones) in ONE transaction; the writer of both parsed
+    PDFs and Parquet hand-off files (pipelines.handoff). Returns the writer checks."""
+    writer_checks: dict[str, quality.CheckOutcome] = {}
 
-    def check_integrity(con: duckdb.DuckDBPyConnection, report: LoadReport) -> None:
-        integrity.append(quality.check_referential_integrity(con, report.document_id))
+    def check_in_warehouse(con: duckdb.DuckDBPyConnection, report: LoadReport) -> None:
+        writer_checks["referential_integrity"] = quality.check_referential_integrity(
+            con, report.document_id
+        )
+        writer_checks["year_over_year"] = quality.check_year_over_year(con, report)
         record_check_results(
             con,
             report.department,
             report.fiscal_year,
-            document_checks + check_rows({"referential_integrity": integrity[0]}),
+            document_checks + check_rows(writer_checks),
             document_kind=report.document_kind,
             sha256=report.sha256,
             checked_at=datetime.now(UTC).replace(tzinfo=None),
             in_open_transaction=True,
         )
 
-    report = load_rows(con, document, loaded_at=loaded_at, before_commit=check_integrity)
-    return report, integrity[0]
+    report = load_rows(con, document, loaded_at=loaded_at, before_commit=check_in_warehouse)
+    return report, writer_checks
 
 
 # Errors of the warehouse file itself (disk full, read-only, damaged), not of one document:

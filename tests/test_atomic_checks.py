@@ -27,7 +27,7 @@ from pipelines.warehouse.load import load_document
 from tests.warehouse_helpers import make_extraction, read_doc
 
 REPO = Path(__file__).resolve().parents[1]
-CHECKS_PER_DOCUMENT = len(quality.DOCUMENT_CHECKS) + 1  # + referential_integrity
+CHECKS_PER_DOCUMENT = len(quality.DOCUMENT_CHECKS) + len(batch.WRITER_CHECKS)
 
 
 def _parsed(doc: dict, name: str) -> batch.ParsedDocument:

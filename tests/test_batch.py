@@ -120,7 +120,7 @@ def test_a_document_and_its_check_results_commit_together(tmp_path, monkeypatch)
         assert result.report.action == "inserted"
         rows = con.execute("select check_name, sha256 from fact_dq_check").fetchall()
         assert sorted(name for name, _ in rows) == sorted(
-            [*quality.DOCUMENT_CHECKS, "referential_integrity"]
+            [*quality.DOCUMENT_CHECKS, *batch.WRITER_CHECKS]
         )
         assert {sha for _, sha in rows} == {parsed.extraction.sha256}
     finally:

@@ -22,7 +22,7 @@ ROOT = Path(__file__).resolve().parents[1]
 SAMPLES = ROOT / "data" / "samples"
 FIXTURES = ROOT / "tests" / "fixtures"
 SEED = SAMPLES / "gz_hrss_data_center_2023.pdf"
-DOCUMENT_CHECKS = {"completeness", "balance", "hierarchy", "row_identity", "cross_table"}
+DOCUMENT_CHECKS = set(quality.DOCUMENT_CHECKS)
 
 PDFS = sorted(SAMPLES.glob("*.pdf")) + [
     FIXTURES / "broken_balance.pdf",
@@ -115,7 +115,9 @@ def test_run_succeeds_and_checks_agree_with_the_truth(runs, pdf):
             offending = evaluation.metadata["offending_rows"].value
             for finding in expected[name].findings:
                 assert f"| {finding.severity} | {finding.table} |" in offending
-    assert set(evaluations) == {("stg_budget_tables", name) for name in DOCUMENT_CHECKS}
+    assert set(evaluations) == {
+        ("stg_budget_tables", name) for name in DOCUMENT_CHECKS | {"year_over_year"}
+    }
     integrity = [e for (_, name), e in _evaluations(result, None).items()]
     assert {e.check_name for e in integrity} == {"referential_integrity"}
     assert len(integrity) == 8 and all(e.passed for e in integrity)
@@ -125,16 +127,17 @@ def test_run_succeeds_and_checks_agree_with_the_truth(runs, pdf):
 
 
 def test_events_per_document_and_per_batch(runs):
-    """The event log's cost is per event: a batch run writes 3 materialisations and 5 check
-    results per document, and each warehouse table and view once, each fact table's
-    referential integrity once."""
+    """The event log's cost is per event: a batch run writes 3 materialisations and 7 check
+    results per document (the document checks and year_over_year), and each warehouse
+    table and view once, each fact table's referential integrity once."""
     _, result = runs["results"]["gz_hrss_data_center_2023"]
     documents = len(PDFS) - 1  # the first run's
     events = runs["instance"].get_records_for_run(result.run_id).records
     counts = Counter(r.event_log_entry.dagster_event_type for r in events)
     batch = len(_batch_assets())
     assert counts[dg.DagsterEventType.ASSET_MATERIALIZATION] == 3 * documents + batch
-    assert counts[dg.DagsterEventType.ASSET_CHECK_EVALUATION] == 5 * documents + 8
+    per_document = len(DOCUMENT_CHECKS) + 1
+    assert counts[dg.DagsterEventType.ASSET_CHECK_EVALUATION] == per_document * documents + 8
 
 
 def test_seed_passes_all_checks_but_the_known_rounding_warnings(runs):
@@ -175,8 +178,8 @@ def test_warehouse_holds_each_document_once_with_its_check_results(runs):
             "select department, fiscal_year, check_name, severity, passed from dq_check_result"
         ).fetchall()
     assert documents == len(keys)
-    assert len(checks) == len(keys) * 6
-    assert {c[2] for c in checks} == DOCUMENT_CHECKS | {"referential_integrity"}
+    assert len(checks) == len(keys) * 8
+    assert {c[2] for c in checks} == DOCUMENT_CHECKS | {"referential_integrity", "year_over_year"}
     assert ("广州市人力资源和社会保障数据服务中心", 2023, "balance", "WARN", False) in checks
     # broken_hierarchy was loaded last: its edition replaced broken_balance's, checks too
     failing = {(c[0], c[2], c[3]) for c in checks if not c[4] and c[3] == "ERROR"}
@@ -231,7 +234,7 @@ def test_single_run_backfill_of_many_partitions(runs):
         loaded = _materialized(result, key)
         assert loaded["stg_budget_cells"]["load/action"].value == "reloaded", key
         assert set(loaded) == DOCUMENT_ASSETS
-        assert len(_evaluations(result, key)) == 5
+        assert len(_evaluations(result, key)) == len(DOCUMENT_CHECKS) + 1  # + year_over_year
     assert set(_materialized(result, None)) == _batch_assets()
     assert len(_evaluations(result, None)) == 8
     # Planned events: one per partition of the document assets only, one per batch asset.

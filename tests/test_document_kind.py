@@ -223,7 +223,7 @@ def test_budget_load_gives_each_kind_its_partition_and_line(tmp_path, monkeypatc
         ]
         assert con.execute(
             "select document_kind, count(*) from dq_check_result group by all order by 1"
-        ).fetchall() == [("department", 6), ("unit", 6)]
+        ).fetchall() == [("department", 8), ("unit", 8)]
         facts = expected_fact_rows(extract(unit_pdf).doc)
         assert con.execute(FACTS_BY_KIND).fetchall() == [("department", facts), ("unit", facts)]
     finally:

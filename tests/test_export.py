@@ -177,8 +177,11 @@ def test_parquet_keeps_decimal_and_the_exact_summary_values(warehouse, tmp_path)
 def test_csv_has_chinese_headers_and_amounts_with_their_own_digits(warehouse, tmp_path):
     assert export(warehouse, tmp_path, "csv") == 0
     summary = _csv(tmp_path / "v_budget_summary.csv")
-    assert summary[0] == (
-        "部门 预算年度 表代码 收支方向 项目 是否合计 金额（元） 金额（万元） 预算类型 来源页码".split()
+    assert (
+        summary[0]
+        == (
+            "部门 预算年度 表代码 收支方向 项目 是否合计 金额（元） 金额（万元） 预算类型 来源页码"
+        ).split()
     )
     truth = _summary_truth()
     got = sorted((r[0], int(r[1]), r[2], r[3], r[4], Decimal(r[6])) for r in summary[1:])

@@ -438,6 +438,9 @@ def test_every_load_statement_runs_during_load_and_check_recording(tmp_path, mon
     doc["extra_tables"] = [
         {"title": "t", "columns": ["a"], "rows": [{"label": "x", "values": ["1.00"]}]}
     ]
+    doc["narrative_figures"] = [
+        {"topic": "income_total", "figure": "1.00", "unit": "万元", "page": 1, "sentence": "s"}
+    ]
     con = warehouse(tmp_path)
     load_document(con, make_extraction(doc))
     load_document(con, make_extraction(doc, name="again.pdf"))

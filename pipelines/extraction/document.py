@@ -34,6 +34,7 @@ from pipelines.extraction.identity import (
     gather_evidence,
     talks_like_budget,
 )
+from pipelines.extraction.narrative import NARRATIVE_FIGURES, TABLE_PAGES, narrative_extension
 from pipelines.extraction.pdf_pages import PageContent, document_title, open_pdf, read_pages
 from pipelines.extraction.pieces import TablePiece, foot_title, page_pieces
 from pipelines.extraction.readability import BUDGET_TERMS, judge_page
@@ -103,6 +104,7 @@ def extract_document(
         pdf.close()
     _require_text(path, pages)
     narrative: list[str] = []
+    page_text: list[tuple[int, list[str]]] = []  # every page's free text, for stated figures
     groups: dict[str, list[TablePiece]] = {}  # table key or generic title -> pieces
     unreadable: dict[str, str] = {}  # group -> why a page of it could not be read
     current: str | None = None
@@ -121,6 +123,7 @@ def extract_document(
         pieces, lines = page_pieces(page, carried)
         carried = foot_title(pieces[-1]) if pieces else []
         narrative.extend(lines)
+        page_text.append((page.number, lines + [t for p in pieces for t in p.above + p.below]))
         if pieces:
             copies.see_page(page)
         for piece in pieces:
@@ -150,6 +153,9 @@ def extract_document(
         extraction.warnings.append(f"table {group} dropped: unreadable text on {reason}")
         groups.pop(group, None)
     extraction.doc = _assemble(path, groups, narrative, title, extraction)
+    if figures := narrative_extension(page_text):
+        extraction.doc[NARRATIVE_FIGURES] = figures
+        extraction.doc[TABLE_PAGES] = extraction.table_pages
     if disagreement := file_year_disagreement(path.name, extraction.doc["fiscal_year"]):
         extraction.warnings.append(str(disagreement))
     return extraction

@@ -3,10 +3,11 @@
 Each `check_*` takes the document dict and returns a `CheckOutcome`: every comparison it
 made and the `Finding`s that did not hold (`outcome.py`: the result model and the rounding
 rule). One module per rule: `completeness`, `balance`, `hierarchy`, `row_identity`,
-`cross_table` (its identities are data), and `referential_integrity` (SQL over the
-warehouse, run by the writer). `amounts` and `rows` read the document for all of them. No
-Dagster import here: the asset checks in `assets/checks.py` and the tests call these
-functions directly.
+`cross_table` (its identities are data), `narrative` (stated figures against the tables),
+and the writer's checks over the warehouse, run inside the load transaction:
+`referential_integrity` and `year_over_year`. `amounts` and `rows` read the document for
+all of them. No Dagster import here: the asset checks in `assets/checks.py` and the tests
+call these functions directly.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from pipelines.quality.balance import check_balance
 from pipelines.quality.completeness import check_completeness
 from pipelines.quality.cross_table import check_cross_table
 from pipelines.quality.hierarchy import check_hierarchy
+from pipelines.quality.narrative import check_narrative_consistency
 from pipelines.quality.outcome import (
     ERROR,
     WARN,
@@ -31,6 +33,7 @@ from pipelines.quality.outcome import (
 from pipelines.quality.referential_integrity import check_referential_integrity
 from pipelines.quality.row_identity import check_row_identity, column_identities
 from pipelines.quality.rows import project_rows, unit_names
+from pipelines.quality.year_over_year import check_year_over_year
 
 __all__ = [
     "ERROR",
@@ -43,8 +46,10 @@ __all__ = [
     "check_completeness",
     "check_cross_table",
     "check_hierarchy",
+    "check_narrative_consistency",
     "check_referential_integrity",
     "check_row_identity",
+    "check_year_over_year",
     "column_identities",
     "printed_steps",
     "project_rows",
@@ -60,6 +65,7 @@ DOCUMENT_CHECKS: dict[str, Callable[[dict], CheckOutcome]] = {
     "hierarchy": check_hierarchy,
     "row_identity": check_row_identity,
     "cross_table": check_cross_table,
+    "narrative_consistency": check_narrative_consistency,
 }
 
 

@@ -42,6 +42,7 @@ from pipelines.budget_doc import (
     subject_level,
 )
 from pipelines.errors import BudgetInputError
+from pipelines.extraction.narrative import NARRATIVE_FIGURES
 from pipelines.warehouse.sql_files import read_sql
 
 if TYPE_CHECKING:  # the loader reads only .doc/.path/.sha256/.page_count/.table_pages
@@ -84,6 +85,7 @@ DOCUMENT_TABLES = (
     "fact_basic_by_unit",
     "fact_project_fund",
     "fact_generic_cell",
+    "fact_narrative_figure",
     "dim_project",
     "dim_source_table",
     "dim_document",
@@ -144,7 +146,12 @@ class LoadReport:
 
     @property
     def fact_rows(self) -> int:
-        return sum(n for table, n in self.rows.items() if table.startswith("fact_"))
+        """Printed table cells loaded (the narrative's stated figures are not cells)."""
+        return sum(
+            n
+            for table, n in self.rows.items()
+            if table.startswith("fact_") and table != "fact_narrative_figure"
+        )
 
     @property
     def message(self) -> str:
@@ -445,6 +452,12 @@ def _document_frames(doc: dict, path, document_id: int) -> tuple[_Frames, list[s
                     ),
                 )
 
+    for index, stated in enumerate(doc.get(NARRATIVE_FIGURES) or []):
+        row = {k: stated[k] for k in ("topic", "figure", "unit", "page", "sentence")}
+        frames.add(
+            "fact_narrative_figure", {"document_id": document_id, "figure_index": index} | row
+        )
+
     for code_store, table in (
         (function_subjects, "dim_function_subject"),
         (economic_subjects, "dim_economic_subject"),
@@ -486,6 +499,7 @@ _INSERT_ORDER = (
     "fact_basic_by_unit",
     "fact_project_fund",
     "fact_generic_cell",
+    "fact_narrative_figure",
 )
 
 

@@ -1,0 +1,175 @@
+"""Narrative consistency: each figure a budget's narrative states (budget-doc/1
+`narrative_figures`) equals the figure its table prints.
+
+0.5 万元 allowed: the narrative rounds (32.8 for 32.80; 16497.86 万元 for 164,978,640 元),
+as finance bureaus' own review tools allow. `year_over_year` (the stated change vs last
+year, over the warehouse) reuses `StatedTables` and `stated_against_table`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from decimal import Decimal
+
+from pipelines.budget_doc import PROJECTS, YUAN_PER_UNIT
+from pipelines.extraction.narrative import NARRATIVE_FIGURES, TABLE_PAGES
+from pipelines.quality.outcome import ERROR, CheckOutcome, Comparison, Finding
+
+TOLERANCE_WAN = Decimal("0.5")
+_WAN = YUAN_PER_UNIT["万元"]
+TOLERANCE_TEXT = f"{TOLERANCE_WAN} 万元"
+_ZERO = Decimal("0")
+
+# The summary tables' grand totals, most inclusive first (Guangzhou, Shanghai: 总计; Jiangsu: 合计).
+_GRAND = {
+    "income": ("收入总计", "收入合计", "本年收入合计"),
+    "expenditure": ("支出总计", "支出合计", "本年支出合计"),
+}
+# (table, side) of the totals the narrative states
+_SUMMARY_TOPICS = {
+    "income_total": ("t01_summary", "income"),
+    "expenditure_total": ("t01_summary", "expenditure"),
+    "fiscal_income_total": ("t04_fiscal_summary", "income"),
+    "fiscal_expenditure_total": ("t04_fiscal_summary", "expenditure"),
+}
+
+
+def _words(*wanted: str, without: tuple[str, ...] = ()) -> Callable[[str], bool]:
+    return lambda item: all(w in item for w in wanted) and not any(w in item for w in without)
+
+
+# t07 rows by topic: the item wording of every province seen (公务用车运行费 / 运行维护费…)
+_THREE_PUBLIC_ROWS = {
+    "three_public_total": _words("三公"),
+    "three_public_abroad": _words("出国"),
+    "three_public_vehicle": _words("购置及运行"),
+    "three_public_vehicle_purchase": _words("公务用车购置", without=("运行",)),
+    "three_public_vehicle_operation": _words("运行", without=("购置", "机关")),
+    "three_public_reception": _words("接待"),
+    "admin_operation": lambda item: "机关运行经费" in item or item.startswith("行政经费"),
+}
+# Tables some provinces print on their own (Jiangsu): their 合计 row is the total.
+_TITLED_TOTALS = {"admin_operation": "机关运行经费", "procurement_total": "政府采购"}
+
+
+def _yuan(text: str | None, unit: str) -> Decimal:
+    return (Decimal(text) if text else _ZERO) * YUAN_PER_UNIT[unit]
+
+
+class StatedTables:
+    """Where a topic's table figure is printed: (table, row, amount in 元, pages)."""
+
+    def __init__(self, doc: dict) -> None:
+        self.doc = doc
+        self.tables = doc.get("tables") or {}
+        self.pages = doc.get(TABLE_PAGES) or {}
+
+    def _unit(self, table: dict) -> str:
+        return table.get("unit") or self.doc.get("unit") or "万元"
+
+    def counterpart(
+        self, topic: str, sentence: str = ""
+    ) -> tuple[str, str, Decimal, list[int]] | None:
+        if topic == "key_project":  # the sentence is the project's name
+            table = self.tables.get(PROJECTS) or {}
+            row = next((r for r in table.get("rows") or [] if r["name"] == sentence), None)
+            if row is not None and row.get("values"):
+                amount = _yuan(row["values"][0], self._unit(table))
+                return PROJECTS, row["name"], amount, self.pages.get(PROJECTS, [])
+        if topic in _SUMMARY_TOPICS:
+            key, side = _SUMMARY_TOPICS[topic]
+            table = self.tables.get(key) or {}
+            items = {i["item"]: i["amount"] for i in table.get(side) or []}
+            label = next((name for name in _GRAND[side] if name in items), None)
+            if label is not None:
+                amount = _yuan(items[label], self._unit(table))
+                return key, label, amount, self.pages.get(key, [])
+        if topic in _THREE_PUBLIC_ROWS:
+            table = self.tables.get("t07_three_public") or {}
+            row = next(
+                (r for r in table.get("rows") or [] if _THREE_PUBLIC_ROWS[topic](r["item"])), None
+            )
+            if row is not None and row.get("values"):
+                amount = _yuan(row["values"][0], self._unit(table))
+                return (
+                    "t07_three_public",
+                    row["item"],
+                    amount,
+                    self.pages.get("t07_three_public", []),
+                )
+        if topic in _TITLED_TOTALS:
+            for extra in self.doc.get("extra_tables") or []:
+                if _TITLED_TOTALS[topic] in extra["title"] and extra.get("rows"):
+                    row = extra["rows"][0]
+                    if row.get("label") == "合计" and row.get("values"):
+                        amount = _yuan(row["values"][0], self._unit(extra))
+                        return extra["title"], "合计", amount, extra.get("pages") or []
+        return None
+
+
+def _pages(pages: list[int]) -> str:
+    return ",".join(str(p) for p in pages) or "?"
+
+
+def stated_against_table(
+    figure: dict, table: str, row: str, table_yuan: Decimal, table_pages: list[int], rule: str
+) -> tuple[Comparison, Finding | None]:
+    """One stated figure against the amount a table (or the warehouse) gives, in 万元."""
+    stated = Decimal(figure["figure"]) * YUAN_PER_UNIT[figure["unit"]] / _WAN
+    expected = table_yuan / _WAN
+    comparison = Comparison(
+        table, row, figure["topic"], rule, expected, stated, "万元", Decimal(1), 1
+    )
+    if abs(stated - expected) <= TOLERANCE_WAN:
+        return comparison, None
+    finding = Finding(
+        table=table,
+        row=row,
+        column=figure["topic"],
+        rule=f"{rule}: narrative p.{figure['page'] or '?'} states "
+        f"{figure['figure']}{figure['unit']} (「{figure['sentence']}」); "
+        f"table p.{_pages(table_pages)}",
+        expected=str(expected.normalize()),
+        actual=str(stated.normalize()),
+        difference=stated - expected,
+        severity=ERROR,
+        unit="万元",
+        tolerance=TOLERANCE_TEXT,
+    )
+    return comparison, finding
+
+
+def check_narrative_consistency(doc: dict) -> CheckOutcome:
+    """Each figure the narrative states equals the table figure (within 0.5 万元)."""
+    tables = StatedTables(doc)
+    comparisons, findings, unmatched = [], [], []
+    for figure in doc.get(NARRATIVE_FIGURES) or []:
+        if figure["unit"] == "%":
+            continue
+        found = tables.counterpart(figure["topic"], figure["sentence"])
+        if found is None:
+            unmatched.append(figure["topic"])
+            continue
+        table, row, amount, pages = found
+        comparison, finding = stated_against_table(
+            figure, table, row, amount, pages, "stated in the narrative = printed in the table"
+        )
+        comparisons.append(comparison)
+        if finding:
+            findings.append(finding)
+    no_table = (
+        f"; stated with no table counterpart (not an error): {', '.join(dict.fromkeys(unmatched))}"
+        if unmatched
+        else ""
+    )
+    return CheckOutcome(
+        "narrative_consistency",
+        f"each figure the narrative states equals its table figure, units converted, within "
+        f"{TOLERANCE_TEXT}{no_table}",
+        tuple(comparisons),
+        tuple(findings),
+    )
+
+
+def wan_text(yuan: Decimal) -> str:
+    return format((yuan / _WAN).normalize(), "f")

@@ -1,0 +1,51 @@
+-- this year against the previous year, per department × kind × category: each function class
+-- (类, level-1 subject of v_expenditure_by_function) and each 三公 category (v_three_public);
+-- last year, change and % are null while the previous year is not loaded
+create or replace view v_year_over_year as
+with totals as (
+    select
+        department,
+        document_kind,
+        fiscal_year,
+        'function class' as category_level,
+        code || ' ' || any_value(name) as category,
+        sum(amount_yuan) as amount_yuan
+    from v_expenditure_by_function
+    where level = 1
+    group by department, document_kind, fiscal_year, code
+    union all
+    select
+        department,
+        document_kind,
+        fiscal_year,
+        '三公' as category_level,
+        category,
+        sum(amount_yuan) as amount_yuan
+    from v_three_public
+    where category is not null
+    group by department, document_kind, fiscal_year, category
+)
+
+select
+    this_year.department,
+    this_year.document_kind,
+    this_year.category_level,
+    this_year.category,
+    this_year.fiscal_year,
+    cast(this_year.amount_yuan * 0.0001 as decimal(24, 6)) as this_year_wan,
+    cast(last_year.amount_yuan * 0.0001 as decimal(24, 6)) as last_year_wan,
+    cast((this_year.amount_yuan - last_year.amount_yuan) * 0.0001 as decimal(24, 6)) as change_wan,
+    case
+        when last_year.amount_yuan <> 0
+            then round(100 * (this_year.amount_yuan - last_year.amount_yuan) / last_year.amount_yuan, 2)
+    end as change_pct
+from totals as this_year
+left join totals as last_year
+    on last_year.department = this_year.department
+    and last_year.document_kind = this_year.document_kind
+    and last_year.category_level = this_year.category_level
+    and last_year.category = this_year.category
+    and last_year.fiscal_year = this_year.fiscal_year - 1
+order by
+    this_year.department, this_year.document_kind, this_year.category_level,
+    this_year.category, this_year.fiscal_year

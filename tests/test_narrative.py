@@ -1,0 +1,226 @@
+"""Narrative figures: extracted from the seed, the samples and real PDFs, checked against the
+tables (narrative_consistency) and against the previous year (year_over_year), stored in
+fact_narrative_figure and compared year on year in v_year_over_year."""
+
+import json
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from pipelines.batch import load_batch
+from pipelines.extraction import extract_document
+from pipelines.extraction.narrative import narrative_extension
+from pipelines.quality import check_narrative_consistency
+from pipelines.warehouse.connection import connect
+from tests.narrative_edits import with_figure_changed, with_operator_changed
+
+REPO = Path(__file__).resolve().parents[1]
+SEED = REPO.parent / "shared" / "seed"
+REAL = REPO.parent / "shared" / "real"
+SAMPLES = REPO / "data" / "samples"
+
+
+def _figures(figures: list[dict]) -> list[tuple]:
+    return [(f["topic"], f["figure"], f["unit"]) for f in figures]
+
+
+def _seed_doc() -> dict:
+    """The seed's truth tables with the figures its narrative (第三部分, text of the PDF) states."""
+    lines = next(SEED.glob("000_*.txt")).read_text(encoding="utf-8").splitlines()
+    start = max(i for i, line in enumerate(lines) if line.startswith("第三部分"))
+    doc = json.loads((SEED / "gz_hrss_data_center_2023.json").read_text(encoding="utf-8"))
+    doc["narrative_figures"] = narrative_extension([(None, lines[start:])])
+    return doc
+
+
+def test_seed_narrative_figures_all_extracted():
+    assert _figures(_seed_doc()["narrative_figures"]) == [
+        ("income_total", "13004.92", "万元"),
+        ("income_total_change", "649.19", "万元"),
+        ("income_total_change_pct", "5.3", "%"),
+        ("expenditure_total", "13004.92", "万元"),
+        ("expenditure_total_change", "649.19", "万元"),
+        ("expenditure_total_change_pct", "5.3", "%"),
+        ("three_public_total", "32.8", "万元"),
+        ("three_public_total_change", "18.8", "万元"),
+        ("three_public_total_change_pct", "134.3", "%"),
+        ("three_public_abroad", "0", "万元"),
+        ("three_public_abroad_change", "0", "万元"),
+        ("three_public_vehicle", "31.8", "万元"),
+        ("three_public_vehicle_purchase", "24", "万元"),
+        ("three_public_vehicle_purchase_change", "24", "万元"),
+        ("three_public_vehicle_operation", "7.8", "万元"),
+        ("three_public_vehicle_operation_change", "-5.2", "万元"),
+        ("three_public_reception", "1", "万元"),
+        ("three_public_reception_change", "0", "万元"),
+        ("three_public_reception_change_pct", "0", "%"),
+        ("admin_operation", "0", "万元"),
+        ("admin_operation_change", "0", "万元"),
+        ("procurement_total", "9480.94", "万元"),
+        ("procurement_goods", "1127.49", "万元"),
+        ("procurement_works", "50.4", "万元"),
+        ("procurement_services", "8303.05", "万元"),
+        ("key_project", "937.70", "万元"),
+        ("key_project", "1685.85", "万元"),
+        ("key_project", "1663.35", "万元"),
+        ("key_project", "1773.84", "万元"),
+        ("key_project", "985.00", "万元"),
+    ]
+    names = [f["sentence"] for f in _seed_doc()["narrative_figures"][-5:]]
+    assert names == [  # wrapped over two lines, split by spaces and <p> tags in the text
+        "广州市人力资源和社会保障信息中心2021年运维项目",
+        "广州市人力资源和社会保障数据服务中心2022年-2023年运维项目(2022)",
+        "广州市人力资源和社会保障数据服务中心2022年-2023年运维项目(2023)",
+        "市人社数据服务中心社保卡制发管理服务经费",
+        "广州市人力资源和社会保障数据服务中心2021年就业创业专项内容信息化升级改造项目",
+    ]
+
+
+# Checked by eye against the seed's text: every stated figure with a table counterpart
+# agrees with it (32.8 = t07 32.80, 机关运行经费 0 = t07 行政经费 0.00, 13,004.92 = t01 总计,
+# each 重点项目 = its t12 总计);
+# the published document disagrees with itself nowhere in its narrative.
+SEED_DISAGREEMENTS: list[tuple[str, str, str]] = []
+
+
+def test_seed_narrative_agrees_with_its_tables():
+    outcome = check_narrative_consistency(_seed_doc())
+    assert [(f.column, f.expected, f.actual) for f in outcome.findings] == SEED_DISAGREEMENTS
+    assert len(outcome.comparisons) == 9 + 5  # + the 重点项目 against t12
+    assert outcome.description.endswith(
+        "within 0.5 万元; stated with no table counterpart (not an error): income_total_change, "
+        "expenditure_total_change, three_public_total_change, three_public_abroad_change, "
+        "three_public_vehicle_purchase_change, three_public_vehicle_operation_change, "
+        "three_public_reception_change, admin_operation_change, procurement_total, "
+        "procurement_goods, procurement_works, procurement_services"
+    )
+
+
+@pytest.mark.parametrize(
+    ("slug", "page", "income", "three_public", "unit"),
+    [
+        ("gz_edu_bureau_2024", 21, "116227645.43", "514700.00", "元"),
+        ("gz_hrss_data_center_2023", 26, "13004.92", "32.80", "万元"),
+        ("gz_urban_renewal_2022", 30, "19855.54", "8.08", "万元"),
+        ("gz_water_works_2025", 21, "12771.48", "10.53", "万元"),
+    ],
+)
+def test_sample_narratives(slug, page, income, three_public, unit):
+    doc = extract_document(SAMPLES / f"{slug}.pdf").doc
+    assert [(f["topic"], f["figure"], f["unit"], f["page"]) for f in doc["narrative_figures"]] == [
+        ("income_total", income, unit, page),
+        ("expenditure_total", income, unit, page),
+        ("three_public_total", three_public, unit, page),
+    ]
+    outcome = check_narrative_consistency(doc)
+    assert outcome.passed and len(outcome.comparisons) == 3
+
+
+# What each real PDF's narrative states, read off its text (a selection per wording).
+REAL_STATED = {
+    "sh_putuo_wanli_2024": [
+        ("income_total", "15621.11", 6), ("fiscal_income_total_change", "-876.75", 6),
+        ("three_public_total", "47.91", 32), ("three_public_total_change", "25", 32),
+        ("three_public_vehicle_operation", "21.56", 32), ("admin_operation", "443.18", 32),
+        ("procurement_total", "1662.44", 32), ("procurement_services", "752.59", 32),
+    ],
+    "sh_putuo_commerce_2025": [
+        ("income_total", "37151.47", 7), ("fiscal_expenditure_total_change", "24491.71", 7),
+        ("three_public_total", "1.00", 22), ("admin_operation", "171.01", 22),
+        ("procurement_goods", "7.80", 22),
+    ],
+    "js_procuratorate_2018": [
+        ("income_total", "21955.35", 23), ("income_total_change", "3958.67", 23),
+        ("income_total_change_pct", "21.95", 23), ("fiscal_income_total", "21940.96", 23),
+        ("three_public_abroad", "100", 28), ("admin_operation", "2722.57", 29),
+        ("admin_operation_change", "-3309.98", 29), ("procurement_total", "3096.24", 30),
+    ],
+    "js_npc_2017": [
+        ("income_total_change", "844.15", 23), ("admin_operation", "5619.31", 28),
+        ("admin_operation_change_pct", "254.23", 28), ("three_public_reception", "427.5", 29),
+        ("procurement_services", "2188.85", 29),
+    ],
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("stem", sorted(REAL_STATED))
+def test_real_narratives_state_and_agree(stem):
+    doc = extract_document(REAL / f"{stem}.pdf").doc
+    stated = [(f["topic"], f["figure"], f["page"]) for f in doc["narrative_figures"]]
+    assert list(dict.fromkeys(s for s in stated if s in REAL_STATED[stem])) == REAL_STATED[stem]
+    assert check_narrative_consistency(doc).passed
+
+
+def test_wrong_three_public_total_in_the_narrative_fails(tmp_path):
+    """The rendered fixture with its narrative's 三公 total printed 7.31 instead of 9.31."""
+    pdf = with_figure_changed(
+        REPO / "tests" / "fixtures" / "broken_hierarchy.pdf", 20, "9.31", "7.31", tmp_path / "n.pdf"
+    )
+    outcome = check_narrative_consistency(extract_document(pdf).doc)
+    assert not outcome.passed
+    (finding,) = outcome.findings
+    assert (finding.table, finding.row, finding.column) == (
+        "t07_three_public", "“三公”经费", "three_public_total",
+    )  # fmt: skip
+    assert (finding.expected, finding.actual, finding.difference) == ("9.31", "7.31", Decimal("-2"))
+    assert "narrative p.20 states 7.31万元" in finding.rule and "table p.13" in finding.rule
+    assert "经费7.31万元。" in finding.rule and finding.tolerance == "0.5 万元"
+
+
+def _load(tmp_path, *stems):
+    con = connect(tmp_path / "w.duckdb")
+    results = list(load_batch([REAL / f"{s}.pdf" for s in stems], con, workers=1))
+    return con, results
+
+
+def test_year_over_year_holds_on_real_consecutive_years(tmp_path):
+    con, (first, second) = _load(tmp_path, "sh_putuo_wanli_2023", "sh_putuo_wanli_2024")
+    assert first.checks["year_over_year"].passed
+    assert first.checks["year_over_year"].description.endswith("no previous year in the warehouse")
+    outcome = second.checks["year_over_year"]
+    assert outcome.passed
+    assert [(c.column, c.actual) for c in outcome.comparisons] == [
+        ("fiscal_income_total_change", Decimal("-876.75")),
+        ("fiscal_expenditure_total_change", Decimal("-876.75")),
+        ("three_public_total_change", Decimal("25")),
+        ("three_public_vehicle_change", Decimal("25")),
+        ("three_public_vehicle_purchase_change", Decimal("25")),
+    ]
+    assert outcome.comparisons[0].expected == Decimal("-876.7517")  # 156,211,123 − 164,978,640 元
+    rows = con.execute(
+        "select topic, figure, f.unit, page from fact_narrative_figure f join dim_document d "
+        "using (document_id) where d.fiscal_year = 2024 and topic like 'three_public_total%'"
+    ).fetchall()
+    assert rows == [("three_public_total", Decimal("47.91"), "万元", 32),
+                    ("three_public_total_change", Decimal("25"), "万元", 32)]  # fmt: skip
+    view = con.execute(
+        "select this_year_wan, last_year_wan, change_wan from v_year_over_year "
+        "where category_level = '三公' and category = 'three_public_total' order by fiscal_year"
+    ).fetchall()
+    assert view == [
+        (Decimal("22.91"), None, None),  # 2023: no 2022 in the warehouse
+        (Decimal("47.91"), Decimal("22.91"), Decimal("25")),
+    ]
+
+
+def test_wrong_stated_change_fails_year_over_year(tmp_path):
+    """The real 2019 budget with its stated 收、支预算总计各增加2214.39万元 printed 2314.39."""
+    pdf = with_operator_changed(
+        REAL / "js_procuratorate_2019.pdf",
+        25,
+        b"[(2)4(2)-3(1)-3(4)] TJ",
+        b"[(2)4(3)-3(1)-3(4)] TJ",
+        tmp_path / "js_procuratorate_2019.pdf",
+    )
+    con, _ = _load(tmp_path, "js_procuratorate_2018")
+    (result,) = load_batch([pdf], con, workers=1)
+    assert result.checks["narrative_consistency"].passed  # the tables are as published
+    outcome = result.checks["year_over_year"]
+    assert [(f.column, f.expected, f.actual) for f in outcome.findings] == [
+        ("income_total_change", "2214.39", "2314.39"),
+        ("expenditure_total_change", "2214.39", "2314.39"),
+    ]
+    rule = outcome.findings[0].rule
+    assert rule.startswith("stated change = 2019 24169.74 − 2018 21955.35 万元: narrative p.25")
+    assert "states 2314.39万元" in rule and "与上年相比收、支预算总计各增加2314.39万元" in rule
