@@ -196,7 +196,8 @@ def test_year_over_year_holds_on_real_consecutive_years(tmp_path):
                     ("three_public_total_change", Decimal("25"), "万元", 32)]  # fmt: skip
     view = con.execute(
         "select this_year_wan, last_year_wan, change_wan from v_year_over_year "
-        "where category_level = '三公' and category = 'three_public_total' order by fiscal_year"
+        "where category_level = 'three_public' and category = 'three_public_total' "
+        "order by fiscal_year"
     ).fetchall()
     assert view == [
         (Decimal("22.91"), None, None),  # 2023: no 2022 in the warehouse

@@ -7,7 +7,7 @@ with totals as (
         department,
         document_kind,
         fiscal_year,
-        'function class' as category_level,
+        'function_class' as category_level,
         code || ' ' || any_value(name) as category,
         sum(amount_yuan) as amount_yuan
     from v_expenditure_by_function
@@ -18,7 +18,7 @@ with totals as (
         department,
         document_kind,
         fiscal_year,
-        '三公' as category_level,
+        'three_public' as category_level,
         category,
         sum(amount_yuan) as amount_yuan
     from v_three_public
@@ -28,17 +28,20 @@ with totals as (
 
 select
     this_year.department,
-    this_year.document_kind,
+    this_year.fiscal_year,
     this_year.category_level,
     this_year.category,
-    this_year.fiscal_year,
     cast(this_year.amount_yuan * 0.0001 as decimal(24, 6)) as this_year_wan,
     cast(last_year.amount_yuan * 0.0001 as decimal(24, 6)) as last_year_wan,
     cast((this_year.amount_yuan - last_year.amount_yuan) * 0.0001 as decimal(24, 6)) as change_wan,
     case
         when last_year.amount_yuan <> 0
-            then round(100 * (this_year.amount_yuan - last_year.amount_yuan) / last_year.amount_yuan, 2)
-    end as change_pct
+            then cast(
+                round(100 * (this_year.amount_yuan - last_year.amount_yuan) / last_year.amount_yuan, 2)
+                as decimal(12, 2)
+            )
+    end as change_pct,
+    this_year.document_kind
 from totals as this_year
 left join totals as last_year
     on last_year.department = this_year.department
