@@ -15,7 +15,15 @@ from pipelines.partitions import budget_document_partitions
 from pipelines.warehouse.sql_files import read_sql, sql_names
 
 ROOT = Path(__file__).resolve().parents[1]
-DOCUMENT_CHECKS = {"balance", "hierarchy", "row_identity", "cross_table", "completeness"}
+DOCUMENT_CHECKS = {
+    "balance",
+    "hierarchy",
+    "row_identity",
+    "cross_table",
+    "completeness",
+    "narrative_consistency",
+    "year_over_year",  # judged by the writer, but of the document: one per partition too
+}
 
 
 def _keys(graph) -> set[str]:

@@ -16,7 +16,7 @@ import duckdb
 import pytest
 
 from assets import publish
-from pipelines import handoff, quality
+from pipelines import batch, handoff, quality
 from pipelines.batch import check_rows
 from pipelines.commands.load import load_paths
 from pipelines.definitions import cluster_defs, defs
@@ -115,7 +115,8 @@ def test_publishing_the_samples_writes_what_budget_load_writes(handed_off, loade
         assert all(line.startswith("published: ") and " loaded " in line for line in lines)
         assert everything(con) == loaded
         checks = con.execute("select count(*), count(distinct check_name) from fact_dq_check")
-        assert checks.fetchone() == (len(SAMPLES) * 6, 6)
+        per_document = len(quality.DOCUMENT_CHECKS) + len(batch.WRITER_CHECKS)
+        assert checks.fetchone() == (len(SAMPLES) * per_document, per_document)
     finally:
         con.close()
     assert sorted(p.name for p in (folder / handoff.PUBLISHED).iterdir()) == sorted(
