@@ -76,16 +76,20 @@ def _tree_rss(pid: int) -> int:
 
 def _measure(command: list[str], env: dict) -> tuple[float, int, str]:
     """(wall seconds, peak RSS of the process tree, stdout) of one command."""
-    start = time.perf_counter()
-    proc = subprocess.Popen(
-        command, cwd=REPO, env=env, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True
-    )
-    peak = 0
-    while proc.poll() is None:
-        peak = max(peak, _tree_rss(proc.pid))
-        time.sleep(0.1)
-    out = proc.stdout.read()
-    return time.perf_counter() - start, peak, out
+    # stdout goes to a file: a pipe read only at the end fills (64 KiB, ~400 status lines)
+    # and blocks the command on its own output
+    with tempfile.TemporaryFile(mode="w+", encoding="utf-8") as output:
+        start = time.perf_counter()
+        proc = subprocess.Popen(
+            command, cwd=REPO, env=env, stdout=output, stderr=subprocess.DEVNULL, text=True
+        )
+        peak = 0
+        while proc.poll() is None:
+            peak = max(peak, _tree_rss(proc.pid))
+            time.sleep(0.1)
+        seconds = time.perf_counter() - start
+        output.seek(0)
+        return seconds, peak, output.read()
 
 
 def _row(name: str, docs: int, pages: int, seconds: float, peak: int, events: str = "—") -> str:
