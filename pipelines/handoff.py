@@ -4,14 +4,14 @@ DuckDB allows one writing process, so past one machine the parse and the write p
 on a parsing machine parses and checks each PDF (pipelines.batch), flattens it with the
 loader's own `document_rows`, and writes `<sha256>.parquet` into a shared folder: every
 row the document would load (one column `handoff_table` naming the table), its
-dim_document fields, its five document check results and its load warnings. The file is
+dim_document fields, its document check results and its load warnings. The file is
 written under a hidden temporary name and renamed, so a reader never sees half of one.
 Amounts are stored as the warehouse's own DECIMAL types.
 
 The publisher (`publish_folder`, one process: the warehouse pool) writes each pending file
 with `write_rows`, the writer of `budget load`: one transaction per document holding its
-rows, its integrity check and its six check rows. Only then is the file moved into
-published/, so a kill leaves whole documents and the file still pending; publishing it
+rows, its writer checks (referential integrity, year over year) and all its check rows.
+Only then is the file moved into published/, so a kill leaves whole documents and the file still pending; publishing it
 again is a reload. Files are published oldest first, so of two editions of one document
 the one handed off later stays.
 """
