@@ -9,9 +9,9 @@ checks each PDF once, one DuckDB connection writes each document in one transact
 What it records is sized for the event log, whose cost is per event (SQLite: a write to the
 run's file and one to the index per asset event): per document, its partition of the three
 document assets (raw PDF, staged tables, staged cells) and its seven checks (six document
-checks and year_over_year), 10 events; per batch, one materialisation of each warehouse table and view and one
-referential-integrity evaluation per fact table (docs/pipeline.md). The views are
-recreated once per batch.
+checks and year_over_year), 10 events; per batch, one materialisation of each warehouse
+table and view and one referential-integrity evaluation per fact table (docs/pipeline.md).
+The views are recreated once per batch.
 """
 
 from collections.abc import Callable

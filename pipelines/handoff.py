@@ -11,9 +11,9 @@ Amounts are stored as the warehouse's own DECIMAL types.
 The publisher (`publish_folder`, one process: the warehouse pool) writes each pending file
 with `write_rows`, the writer of `budget load`: one transaction per document holding its
 rows, its writer checks (referential integrity, year over year) and all its check rows.
-Only then is the file moved into published/, so a kill leaves whole documents and the file still pending; publishing it
-again is a reload. Files are published oldest first, so of two editions of one document
-the one handed off later stays.
+Only then is the file moved into published/, so a kill leaves whole documents and the
+file still pending; publishing it again is a reload. Files are published oldest first, so
+of two editions of one document the one handed off later stays.
 """
 
 from __future__ import annotations
