@@ -17,8 +17,10 @@ from pipelines.budget_doc import (
     DEPARTMENT_BUDGET,
     DOCUMENT_KIND_WORDS,
     FORMAT,
+    NARRATIVE_FIGURES,
     PUBLISHED_TABLES,
     TABLE_KEYS,
+    TABLE_PAGES,
     TWO_SIDED,
 )
 from pipelines.errors import BudgetInputError, NarrativeOnlyError
@@ -34,7 +36,7 @@ from pipelines.extraction.identity import (
     gather_evidence,
     talks_like_budget,
 )
-from pipelines.extraction.narrative import NARRATIVE_FIGURES, TABLE_PAGES, narrative_extension
+from pipelines.extraction.narrative import narrative_extension
 from pipelines.extraction.pdf_pages import PageContent, document_title, open_pdf, read_pages
 from pipelines.extraction.pieces import TablePiece, foot_title, page_pieces
 from pipelines.extraction.readability import BUDGET_TERMS, judge_page
