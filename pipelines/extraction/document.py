@@ -6,7 +6,6 @@ cannot be read is an error naming the file, never a silently short document, and
 printed twice or a second budget in the file is one too (copies.py), never merged.
 """
 
-import hashlib
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -48,6 +47,7 @@ from pipelines.extraction.tables import (
     has_breakdown,
 )
 from pipelines.extraction.titles import generic_title, layout_of_title
+from pipelines.file_hash import file_sha256
 from pipelines.limits import ParseLimits
 
 _GENERIC = "generic:"  # group-name prefix of tables with no standard twin
@@ -81,14 +81,6 @@ class Extraction:
     page_count: int
     table_pages: dict[str, list[int]] = field(default_factory=dict)  # 1-based page numbers
     warnings: list[str] = field(default_factory=list)
-
-
-def file_sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def extract_document(
