@@ -39,14 +39,10 @@ from pipelines.extraction.narrative import narrative_extension
 from pipelines.extraction.pdf_pages import PageContent, document_title, open_pdf, read_pages
 from pipelines.extraction.pieces import TablePiece, foot_title, page_pieces
 from pipelines.extraction.readability import BUDGET_TERMS, judge_page
-from pipelines.extraction.tables import (
-    TableShapeError,
-    build_generic,
-    build_table,
-    continues_table,
-    has_breakdown,
-)
+from pipelines.extraction.table_rows import TableShapeError, continues_table
+from pipelines.extraction.tables import build_generic, build_table
 from pipelines.extraction.titles import generic_title, layout_of_title
+from pipelines.extraction.two_sided import has_breakdown
 from pipelines.file_hash import file_sha256
 from pipelines.limits import ParseLimits
 
