@@ -154,6 +154,12 @@ def doc_amount(text: object) -> Decimal:
 
 # -- Reading a document: typed, read-only views over the budget-doc/1 dict --
 
+CellBox = tuple[int, float, float, float, float]  # page (1-based), x0, top, x1, bottom
+
+
+class CellBoxError(ValueError):
+    """A `cell_boxes` entry that is not [page, x0, top, x1, bottom]."""
+
 
 @dataclass(frozen=True)
 class StatedFigure:
@@ -302,6 +308,31 @@ class BudgetDoc:
             table_pages={k: tuple(p or ()) for k, p in (doc.get(TABLE_PAGES) or {}).items()},
             cell_boxes=doc.get(CELL_BOXES) or {},
         )
+
+    def cell_box(self, *position: str | int) -> CellBox | None:
+        """Where the value at `position` is printed (the keys and indexes that reach it:
+        "tables", key, row, column / "tables", key, side, line / "extra_tables", i, row,
+        column); None where the document gives no box (one written before provenance, a
+        truth file)."""
+        box = self.cell_boxes
+        for step in position:
+            if isinstance(box, Mapping):
+                box = box.get(step)
+            elif isinstance(box, list) and isinstance(step, int) and step < len(box):
+                box = box[step]
+            else:
+                box = None
+        if box is None:
+            return None
+        if not (
+            isinstance(box, list)
+            and len(box) == 5
+            and type(box[0]) is int
+            and box[0] >= 1
+            and all(isinstance(v, int | float) and not isinstance(v, bool) for v in box[1:])
+        ):
+            raise CellBoxError(f"cell box {box!r} is not [page, x0, top, x1, bottom]")
+        return tuple(box)
 
     @property
     def main_unit(self) -> str:

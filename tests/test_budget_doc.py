@@ -12,6 +12,7 @@ import pytest
 from pipelines.budget_doc import (
     PROJECTS,
     BudgetDoc,
+    CellBoxError,
     DocAmountError,
     Row,
     doc_amount,
@@ -69,7 +70,22 @@ def test_reads_the_extensions_of_an_extracted_document():
     assert doc.table_pages == {k: tuple(v) for k, v in extraction.table_pages.items()}
     assert doc.narrative_figures and doc.narrative_figures[0].topic == "income_total"
     assert doc.narrative_figures[0].figure == "13004.92"
-    assert set(doc.cell_boxes["tables"]) == set(doc.tables)
+    # “三公”经费 32.80 (合计) on p.13, as the samples' warehouse snapshot stores its box
+    assert doc.table("t07_three_public").rows[1].values[0] == "32.80"
+    assert doc.cell_box("tables", "t07_three_public", 1, 0) == (13, 351.58, 136.97, 464.98, 153.17)
+    assert doc.cell_box("tables", "t99", 1, 0) is None
+    assert (
+        BudgetDoc.of(json.loads(HRSS.with_suffix(".json").read_text())).cell_box(
+            "tables", "t07_three_public", 1, 0
+        )
+        is None
+    )  # a truth file holds no boxes
+
+
+def test_a_malformed_cell_box_is_refused():
+    doc = BudgetDoc.of({"cell_boxes": {"tables": {"t07_three_public": [[[0, 1, 2, 3, 4]]]}}})
+    with pytest.raises(CellBoxError, match=r"cell box \[0, 1, 2, 3, 4\] is not"):
+        doc.cell_box("tables", "t07_three_public", 0, 0)
 
 
 def test_an_empty_document_reads_as_nothing_printed():
