@@ -1,10 +1,18 @@
-"""The budget-doc/1 vocabulary: table keys, their shapes and unit factors.
+"""The budget-doc/1 vocabulary and its one reader.
 
-Every stage (extractor, loader, checks, fixtures) imports these names instead of
-spelling table keys again.
+Table keys, their shapes and unit factors: every stage (extractor, loader, checks,
+fixtures) imports these names instead of spelling table keys again. The extractor writes
+the document as plain dicts (so `budget extract` prints exactly the format); every other
+stage reads it through `BudgetDoc`, a typed read-only view that says once what an absent
+key means, and decides here once what a total row, a project row and an amount are.
 """
 
-from decimal import Decimal
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
 
 FORMAT = "budget-doc/1"
 
@@ -67,11 +75,14 @@ FUNCTION_TABLES = (
 ECONOMIC_TABLES = ("t06_gpb_basic_economic", "t10_gpb_project_economic")
 
 YUAN_PER_UNIT = {"元": Decimal(1), "万元": Decimal(10000)}
+DEFAULT_UNIT = "万元"  # the main unit of a document that names none
 
 # The extension saying where each amount is printed (docs/extraction.md): shaped like
 # `tables` / `extra_tables`, one [page, x0, top, x1, bottom] per value. The truth files
 # hold the printed figures only, so comparisons leave it out (`without_cell_boxes`).
 CELL_BOXES = "cell_boxes"
+NARRATIVE_FIGURES = "narrative_figures"  # extension: the figures the narrative states
+TABLE_PAGES = "table_pages"  # extension: the pages each standard table is on
 
 
 def without_cell_boxes(doc: dict) -> dict:
@@ -107,3 +118,253 @@ def document_name(department: str, fiscal_year: int, kind: str = DEPARTMENT_BUDG
     """
     name = f"{department} {fiscal_year}"
     return name if kind == DEPARTMENT_BUDGET else f"{name} {DOCUMENT_KIND_WORDS[kind]}"
+
+
+# -- What a row and an amount are: one rule each, for extraction, checks, staging and loader --
+
+_TOTAL_LABEL = re.compile(r"^(.*(合计|总计)|小计)$")
+_CENT = Decimal("0.01")
+
+
+def is_total_label(label: str | None) -> bool:
+    """A label that sums other lines: 合计, 总计, 小计, 本年收入合计, 支出总计, …"""
+    return bool(label) and bool(_TOTAL_LABEL.match(label))
+
+
+class DocAmountError(ValueError):
+    """A budget-doc/1 amount that is not a number string with at most two decimals."""
+
+
+def doc_amount(text: object) -> Decimal:
+    """A budget-doc/1 amount (a JSON string, two decimals) as an exact Decimal.
+
+    Printed text is read by `cleaning.parse_amount` (separators, dashes, parentheses);
+    this reads what extraction wrote from it, and refuses anything else rather than guess.
+    """
+    if not isinstance(text, str):
+        raise DocAmountError(f"amount {text!r} is not a string")
+    try:
+        value = Decimal(text.strip())
+    except InvalidOperation:
+        raise DocAmountError(f"not an amount: {text!r}") from None
+    if not value.is_finite() or value.quantize(_CENT) != value:
+        raise DocAmountError(f"not a two-decimal amount: {text!r}")
+    return value
+
+
+# -- Reading a document: typed, read-only views over the budget-doc/1 dict --
+
+CellBox = tuple[int, float, float, float, float]  # page (1-based), x0, top, x1, bottom
+
+
+class CellBoxError(ValueError):
+    """A `cell_boxes` entry that is not [page, x0, top, x1, bottom]."""
+
+
+@dataclass(frozen=True)
+class StatedFigure:
+    """One figure the narrative states (`narrative_figures`): `figure` as printed (a decimal
+    string, signed for a decrease), in `unit` (元, 万元 or %), on `page` (None for text
+    without pages)."""
+
+    topic: str
+    figure: str
+    unit: str
+    page: int | None
+    sentence: str
+
+
+@dataclass(frozen=True)
+class Line:
+    """One item of a side of a two-sided table (t01, t04): `{item, amount}`."""
+
+    item: str | None
+    amount: str | None
+
+    @property
+    def title(self) -> str:
+        return self.item or ""
+
+    @property
+    def has_label(self) -> bool:
+        return bool(self.title.strip())
+
+
+@dataclass(frozen=True)
+class Row:
+    """One row: coded (code, name), itemised (item), project (name, performance_goal) or
+    generic (label); `values` are the amounts as printed, column by column (None: blank)."""
+
+    values: tuple[str | None, ...] = ()
+    code: str | None = None
+    name: str | None = None
+    item: str | None = None
+    label: str | None = None
+    performance_goal: str | None = None
+
+    @classmethod
+    def of(cls, raw: Mapping) -> Row:
+        return cls(
+            tuple(raw.get("values") or ()),
+            raw.get("code"),
+            raw.get("name"),
+            raw.get("item"),
+            raw.get("label"),
+            raw.get("performance_goal"),
+        )
+
+    @property
+    def title(self) -> str:
+        """What a reader calls the row: its item, `code name`, or a generic row's label."""
+        if self.item is not None:
+            return self.item
+        return f"{self.code} {self.name or ''}" if self.code else self.name or self.label or ""
+
+    @property
+    def is_total(self) -> bool:
+        """The row sums the others: no subject code and a total label (合计, 总计 …)."""
+        label = next((t for t in (self.name, self.item, self.label) if t is not None), None)
+        return not self.code and is_total_label(label)
+
+    @property
+    def has_label(self) -> bool:
+        """The row names what its amounts are (an amount about nothing cannot load)."""
+        return any((t or "").strip() for t in (self.item, self.code, self.name, self.label))
+
+    def value(self, j: int) -> str | None:
+        return self.values[j] if j < len(self.values) else None
+
+
+@dataclass(frozen=True)
+class Table:
+    """A standard table (`tables[key]`) or an extra one (`extra_tables[i]`: title, kind,
+    pages). Two-sided tables have `sides`; the others `columns` and `rows`."""
+
+    columns: tuple[str, ...] = ()
+    rows: tuple[Row, ...] = ()
+    sides: Mapping[str, tuple[Line, ...]] = field(default_factory=dict)
+    has_rows: bool = False  # prints a grid of rows (possibly none), not two sides
+    unit: str | None = None  # its own unit, when not the document's
+    note: str | None = None
+    printed_decimals: int | None = None
+    title: str | None = None
+    kind: str | None = None
+    pages: tuple[int, ...] = ()
+
+    @classmethod
+    def of(cls, raw: Mapping) -> Table:
+        return cls(
+            columns=tuple(raw.get("columns") or ()),
+            rows=tuple(Row.of(r) for r in raw.get("rows") or ()),
+            sides={
+                side: tuple(Line(i.get("item"), i.get("amount")) for i in raw[side] or ())
+                for side in SUMMARY_SIDES
+                if side in raw
+            },
+            has_rows="rows" in raw,
+            unit=raw.get("unit"),
+            note=raw.get("note"),
+            printed_decimals=raw.get("printed_decimals"),
+            title=raw.get("title"),
+            kind=raw.get("kind"),
+            pages=tuple(raw.get("pages") or ()),
+        )
+
+    def side(self, name: str) -> tuple[Line, ...]:
+        return self.sides.get(name, ())
+
+    def prints_amounts(self) -> bool:
+        return any(v is not None for row in self.rows for v in row.values)
+
+
+@dataclass(frozen=True)
+class BudgetDoc:
+    """One budget-doc/1 document, read-only: fields, tables, extra tables, extensions."""
+
+    department: str | None = None
+    fiscal_year: int | None = None
+    unit: str | None = None  # as stated; `main_unit` is what amounts are in
+    layout: str = DEFAULT_LAYOUT
+    document_kind: str = DEPARTMENT_BUDGET
+    tables: Mapping[str, Table] = field(default_factory=dict)
+    extra_tables: tuple[Table, ...] = ()
+    narrative_figures: tuple[StatedFigure, ...] = ()
+    table_pages: Mapping[str, tuple[int, ...]] = field(default_factory=dict)
+    cell_boxes: Mapping = field(default_factory=dict)  # shaped like tables / extra_tables
+
+    @classmethod
+    def of(cls, doc: BudgetDoc | Mapping) -> BudgetDoc:
+        if isinstance(doc, BudgetDoc):
+            return doc
+        return cls(
+            department=doc.get("department"),
+            fiscal_year=doc.get("fiscal_year"),
+            unit=doc.get("unit"),
+            layout=doc.get("layout", DEFAULT_LAYOUT),
+            document_kind=doc.get("document_kind", DEPARTMENT_BUDGET),
+            tables={key: Table.of(t) for key, t in (doc.get("tables") or {}).items()},
+            extra_tables=tuple(Table.of(t) for t in doc.get("extra_tables") or ()),
+            narrative_figures=tuple(StatedFigure(**f) for f in doc.get(NARRATIVE_FIGURES) or ()),
+            table_pages={k: tuple(p or ()) for k, p in (doc.get(TABLE_PAGES) or {}).items()},
+            cell_boxes=doc.get(CELL_BOXES) or {},
+        )
+
+    def cell_box(self, *position: str | int) -> CellBox | None:
+        """Where the value at `position` is printed (the keys and indexes that reach it:
+        "tables", key, row, column / "tables", key, side, line / "extra_tables", i, row,
+        column); None where the document gives no box (one written before provenance, a
+        truth file)."""
+        box = self.cell_boxes
+        for step in position:
+            if isinstance(box, Mapping):
+                box = box.get(step)
+            elif isinstance(box, list) and isinstance(step, int) and step < len(box):
+                box = box[step]
+            else:
+                box = None
+        if box is None:
+            return None
+        if not (
+            isinstance(box, list)
+            and len(box) == 5
+            and type(box[0]) is int
+            and box[0] >= 1
+            and all(isinstance(v, int | float) and not isinstance(v, bool) for v in box[1:])
+        ):
+            raise CellBoxError(f"cell box {box!r} is not [page, x0, top, x1, bottom]")
+        return tuple(box)
+
+    @property
+    def main_unit(self) -> str:
+        return self.unit or DEFAULT_UNIT
+
+    def table(self, key: str) -> Table | None:
+        return self.tables.get(key)
+
+    def rows(self, key: str) -> tuple[Row, ...]:
+        table = self.tables.get(key)
+        return table.rows if table is not None else ()
+
+    def unit_of(self, table: Table | None) -> str:
+        """The unit a table's amounts are printed in."""
+        return (table.unit if table is not None else None) or self.main_unit
+
+    def unit_names(self) -> set[str]:
+        """The budget units (单位) that group rows in t11 and t12: the department, and each
+        t11 item that t12 also names."""
+        t11 = {r.item for r in self.rows("t11_basic_by_unit")}
+        t12 = {r.name for r in self.rows(PROJECTS)}
+        names = (t11 & t12) | {self.department}
+        return {n for n in names if n and not is_total_label(n)}
+
+    def project_rows(self) -> list[Row]:
+        """The t12 rows that are projects: neither a total row nor a budget unit's row
+        (the one rule; a project whose performance goal is blank is still a project)."""
+        units = self.unit_names()
+        return [r for r in self.rows(PROJECTS) if not r.is_total and r.name not in units]
+
+    def t12_row_kind(self, row: Row) -> str:
+        """'total', 'unit' (a budget unit's sub-total) or 'project', by `project_rows`' rule."""
+        if row.is_total:
+            return "total"
+        return "unit" if row.name in self.unit_names() else "project"

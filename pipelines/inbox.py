@@ -13,7 +13,6 @@ partition's PDF).
 
 from __future__ import annotations
 
-import hashlib
 import os
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -22,6 +21,7 @@ from pathlib import Path
 from pipelines.budget_doc import DEPARTMENT_BUDGET, DOCUMENT_KIND_WORDS
 from pipelines.errors import BudgetInputError, NarrativeOnlyError
 from pipelines.extraction.document import DocumentIdentity
+from pipelines.file_hash import file_sha256
 from pipelines.warehouse.reference import canonical_department
 
 DEFAULT_INBOX = Path("data/inbox")
@@ -103,14 +103,6 @@ def search_pdfs(
 def find_pdfs(paths: Iterable[str | os.PathLike]) -> list[Path]:
     """Every readable PDF named by `paths` (files as given, folders searched recursively)."""
     return search_pdfs(paths)[0]
-
-
-def file_sha256(path: str | os.PathLike) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 # Files hashed per sensor tick: a tick only looks (stat, sha256) and stays short however

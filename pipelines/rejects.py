@@ -16,13 +16,14 @@ rejected folder without its note, never a lost file. Nothing here ever deletes a
 
 from __future__ import annotations
 
-import hashlib
 import os
 import shutil
 import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+
+from pipelines.file_hash import file_sha256
 
 REJECTED_ENV = "BUDGET_REJECTED"
 REASON_SUFFIX = ".reason.txt"
@@ -58,14 +59,11 @@ class Rejection:
 
 
 def _sha256(path: Path) -> str | None:
-    digest = hashlib.sha256()
+    """The file's sha256, None when it cannot be read (the rejection is still recorded)."""
     try:
-        with path.open("rb") as handle:
-            for block in iter(lambda: handle.read(1 << 20), b""):
-                digest.update(block)
+        return file_sha256(path)
     except OSError:
         return None
-    return digest.hexdigest()
 
 
 def _free_name(folder: Path, name: str, sha256: str | None) -> Path:

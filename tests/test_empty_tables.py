@@ -12,9 +12,10 @@ import pytest
 
 from pipelines import quality
 from pipelines.extraction import extract_document
+from pipelines.extraction.empty_tables import BLANK_TOTAL_NOTE
 from pipelines.extraction.grid import Cell, Grid
 from pipelines.extraction.pieces import TablePiece
-from pipelines.extraction.tables import BLANK_TOTAL_NOTE, build_table
+from pipelines.extraction.tables import build_table
 
 REAL = Path(__file__).resolve().parents[2] / "shared" / "real"
 GOV_FUND = "t08_gov_fund"

@@ -39,9 +39,7 @@ REAL_PDFS = [
 ]
 PDFS = SAMPLES + REAL_PDFS
 # The printed cells of the tables (a narrative figure's provenance is its page and sentence).
-FACT_TABLES = [
-    t for t in DOCUMENT_TABLES if t.startswith("fact_") and t != "fact_narrative_figure"
-]
+FACT_TABLES = [t for t in DOCUMENT_TABLES if t.startswith("fact_") and t != "fact_narrative_figure"]
 PROVENANCE = ", ".join(PROVENANCE_COLUMNS)
 SAMPLED_PER_DOCUMENT = 60
 # Every fact of the warehouse with the text it was read from and where it was printed.

@@ -23,7 +23,7 @@ from pipelines.extraction import extract_document
 from pipelines.extraction.grid import find_grids
 from pipelines.extraction.pdf_pages import _char_text, _merge_collinear, open_pdf, read_pages
 from pipelines.extraction.pieces import page_pieces
-from pipelines.extraction.tables import continues_table
+from pipelines.extraction.table_rows import continues_table
 
 REPO = Path(__file__).resolve().parents[1]
 REAL = REPO.parent / "shared" / "real"

@@ -18,6 +18,7 @@ from pathlib import Path
 from pipelines.cleaning import AmountError, parse_amount
 from pipelines.commands.query import QueryFailed, cell_text, json_value, query_text, run_locked
 from pipelines.errors import BudgetInputError
+from pipelines.file_hash import file_sha256
 from pipelines.warehouse.load import PROVENANCE_COLUMNS
 
 TRACE_COLUMNS = ("document_id", *PROVENANCE_COLUMNS)
@@ -148,8 +149,6 @@ def _trace_row(trace: Trace, files: dict, readers: dict, password: str | None) -
 
 def _edition_problem(path: Path, sha256: str) -> str | None:
     """Why the file at `path` cannot show the loaded figures, or None."""
-    from pipelines.extraction.document import file_sha256
-
     if not path.is_file():
         return f"file not found: {path} (paths are as loaded; run from the folder loaded from)"
     if file_sha256(path) != sha256:

@@ -6,7 +6,6 @@ cannot be read is an error naming the file, never a silently short document, and
 printed twice or a second budget in the file is one too (copies.py), never merged.
 """
 
-import hashlib
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -17,8 +16,10 @@ from pipelines.budget_doc import (
     DEPARTMENT_BUDGET,
     DOCUMENT_KIND_WORDS,
     FORMAT,
+    NARRATIVE_FIGURES,
     PUBLISHED_TABLES,
     TABLE_KEYS,
+    TABLE_PAGES,
     TWO_SIDED,
 )
 from pipelines.errors import BudgetInputError, NarrativeOnlyError
@@ -34,18 +35,15 @@ from pipelines.extraction.identity import (
     gather_evidence,
     talks_like_budget,
 )
-from pipelines.extraction.narrative import NARRATIVE_FIGURES, TABLE_PAGES, narrative_extension
+from pipelines.extraction.narrative import narrative_extension
 from pipelines.extraction.pdf_pages import PageContent, document_title, open_pdf, read_pages
 from pipelines.extraction.pieces import TablePiece, foot_title, page_pieces
 from pipelines.extraction.readability import BUDGET_TERMS, judge_page
-from pipelines.extraction.tables import (
-    TableShapeError,
-    build_generic,
-    build_table,
-    continues_table,
-    has_breakdown,
-)
+from pipelines.extraction.table_rows import TableShapeError, continues_table
+from pipelines.extraction.tables import build_generic, build_table
 from pipelines.extraction.titles import generic_title, layout_of_title
+from pipelines.extraction.two_sided import has_breakdown
+from pipelines.file_hash import file_sha256
 from pipelines.limits import ParseLimits
 
 _GENERIC = "generic:"  # group-name prefix of tables with no standard twin
@@ -79,14 +77,6 @@ class Extraction:
     page_count: int
     table_pages: dict[str, list[int]] = field(default_factory=dict)  # 1-based page numbers
     warnings: list[str] = field(default_factory=list)
-
-
-def file_sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def extract_document(

@@ -15,10 +15,11 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterable
-from dataclasses import asdict, dataclass
+from dataclasses import asdict
 
-NARRATIVE_FIGURES = "narrative_figures"  # budget-doc/1 extension: the stated figures
-TABLE_PAGES = "table_pages"  # budget-doc/1 extension: the pages each standard table is on
+from pipelines.budget_doc import NARRATIVE_FIGURES, TABLE_PAGES, StatedFigure
+
+__all__ = ["NARRATIVE_FIGURES", "TABLE_PAGES", "narrative_extension", "stated_figures"]
 
 # A stated amount: 13,004.92 / 50.4 / 0; never a piece of a longer number.
 _NUMBER = r"(?<![\d.,])(?P<n>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)"
@@ -73,18 +74,6 @@ _PAGE_NUMBER = re.compile(r"^[-—–]?\d{1,3}[-—–]?$")
 _TAG = re.compile(r"<[^>]+>")  # text exports keep the HTML of goal cells: <p>…</p>
 _UNIT_HEADER = re.compile(r"单位:?(万元|元)")
 _AMOUNT_CELL = re.compile(r"^\d+(?:\.\d+)?$")
-
-
-@dataclass(frozen=True)
-class StatedFigure:
-    """One figure the narrative states: `figure` as printed (a decimal string, signed for a
-    decrease), in `unit` (元, 万元 or %), on `page` (None for text without pages)."""
-
-    topic: str
-    figure: str
-    unit: str
-    page: int | None
-    sentence: str
 
 
 def _clean(line: str) -> str:

@@ -8,6 +8,7 @@ facts. Matching is on NFKC text without whitespace, longest alias first, so that
 
 import re
 
+from pipelines.budget_doc import TABLE_KEYS
 from pipelines.cleaning import normalise_name
 
 GUANGZHOU, SHANGHAI, JIANGSU = "guangzhou", "shanghai", "jiangsu"
@@ -82,6 +83,12 @@ def _with_unit_spellings(aliases: dict[str, str]) -> dict[str, str]:
     return aliases | unit
 
 
+# The title each standard table is filed under (dim_source_table.table_title, staging): its
+# Guangzhou spelling, the shortest (一般公共预算支出情况表, without 按功能分类科目).
+TABLE_TITLES: dict[str, str] = {
+    key: min((a for a, k in ALIASES_BY_LAYOUT[GUANGZHOU].items() if k == key), key=len)
+    for key in TABLE_KEYS
+}
 ALIASES_BY_LAYOUT = {layout: _with_unit_spellings(a) for layout, a in ALIASES_BY_LAYOUT.items()}
 TITLE_ALIASES: dict[str, str] = {
     alias: key for aliases in ALIASES_BY_LAYOUT.values() for alias, key in aliases.items()

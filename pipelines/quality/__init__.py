@@ -1,13 +1,14 @@
 """Data-quality checks over one budget-doc/1 document: pure functions, Decimal arithmetic.
 
-Each `check_*` takes the document dict and returns a `CheckOutcome`: every comparison it
-made and the `Finding`s that did not hold (`outcome.py`: the result model and the rounding
-rule). One module per rule: `completeness`, `balance`, `hierarchy`, `row_identity`,
-`cross_table` (its identities are data), `narrative` (stated figures against the tables),
-and the writer's checks over the warehouse, run inside the load transaction:
-`referential_integrity` and `year_over_year`. `amounts` and `rows` read the document for
-all of them. No Dagster import here: the asset checks in `assets/checks.py` and the tests
-call these functions directly.
+Each `check_*` takes the document (a `budget_doc.BudgetDoc`, or the dict it reads) and
+returns a `CheckOutcome`: every comparison it made and the `Finding`s that did not hold
+(`outcome.py`: the result model and the rounding rule). One module per rule:
+`completeness`, `balance`, `hierarchy`, `row_identity`, `cross_table` (its identities are
+data), `narrative` (stated figures against the tables), and the writer's checks over the
+warehouse, run inside the load transaction: `referential_integrity` and `year_over_year`.
+`amounts` reads the amounts for all of them; what a total row or a project is, `budget_doc`
+decides. No Dagster import here: the asset checks in `assets/checks.py` and the tests call
+these functions directly.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import replace
 
+from pipelines.budget_doc import BudgetDoc
 from pipelines.extraction.identity import file_year_disagreement
 from pipelines.quality.amounts import printed_steps
 from pipelines.quality.balance import check_balance
@@ -32,7 +34,6 @@ from pipelines.quality.outcome import (
 )
 from pipelines.quality.referential_integrity import check_referential_integrity
 from pipelines.quality.row_identity import check_row_identity, column_identities
-from pipelines.quality.rows import project_rows, unit_names
 from pipelines.quality.year_over_year import check_year_over_year
 
 __all__ = [
@@ -52,14 +53,12 @@ __all__ = [
     "check_year_over_year",
     "column_identities",
     "printed_steps",
-    "project_rows",
     "rounding_tolerance",
     "run_document_checks",
-    "unit_names",
 ]
 
 
-DOCUMENT_CHECKS: dict[str, Callable[[dict], CheckOutcome]] = {
+DOCUMENT_CHECKS: dict[str, Callable[[BudgetDoc | dict], CheckOutcome]] = {
     "completeness": check_completeness,
     "balance": check_balance,
     "hierarchy": check_hierarchy,
@@ -69,14 +68,15 @@ DOCUMENT_CHECKS: dict[str, Callable[[dict], CheckOutcome]] = {
 }
 
 
-def run_document_checks(doc: dict, source_name: str = "") -> dict[str, CheckOutcome]:
+def run_document_checks(doc: BudgetDoc | dict, source_name: str = "") -> dict[str, CheckOutcome]:
     """Every document-level check, by name; with the file's name, completeness also
     says when that name states another year than the document."""
+    doc = BudgetDoc.of(doc)
     outcomes = {name: check(doc) for name, check in DOCUMENT_CHECKS.items()}
-    if disagreement := file_year_disagreement(source_name, doc.get("fiscal_year")):
+    if disagreement := file_year_disagreement(source_name, doc.fiscal_year):
         finding = Finding(
             "document", "fiscal_year", "", "the year in the file name is the fiscal year",
-            disagreement.name_year, str(doc["fiscal_year"]), None, WARN,
+            disagreement.name_year, str(doc.fiscal_year), None, WARN,
         )  # fmt: skip
         done = outcomes["completeness"]
         outcomes["completeness"] = replace(done, findings=(*done.findings, finding))

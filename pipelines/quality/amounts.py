@@ -1,44 +1,35 @@
-"""Reading amounts out of a budget-doc/1 document: printed text to Decimal in the document's
-unit, the precision each table printed, and the labels of rows (what a finding names)."""
+"""Reading amounts out of a budget-doc/1 document (`BudgetDoc`): Decimal in the document's
+unit, and the precision each table printed."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 from decimal import Decimal
 
-from pipelines.budget_doc import SUMMARY_SIDES, YUAN_PER_UNIT
+from pipelines.budget_doc import SUMMARY_SIDES, YUAN_PER_UNIT, BudgetDoc, Table, doc_amount
 from pipelines.quality.outcome import CENT, ZERO, Comparison
 
 
-def amount(text) -> Decimal:
-    """A budget-doc/1 amount string as Decimal; a truly empty cell (null) counts as zero."""
+def amount(text: str | None) -> Decimal:
+    """A budget-doc/1 amount as Decimal; a truly empty cell (null) counts as zero."""
     if text is None or text == "":
         return ZERO
-    return Decimal(str(text))
-
-
-def tables_of(doc: dict) -> dict:
-    return doc.get("tables") or {}
-
-
-def unit_of(doc: dict, table_key: str) -> str:
-    table = tables_of(doc).get(table_key) or {}
-    return table.get("unit") or doc.get("unit") or "万元"
+    return doc_amount(text)
 
 
 def factor(unit: str) -> Decimal:
     return YUAN_PER_UNIT.get(unit, Decimal(1))
 
 
-def printed_amounts(table: dict) -> Iterable[str]:
+def printed_amounts(table: Table) -> Iterable[str]:
     """Every amount a table prints: row values and two-sided items alike."""
-    for row in table.get("rows") or []:
-        yield from (v for v in row.get("values") or [] if v)
+    for row in table.rows:
+        yield from (v for v in row.values if v)
     for side in SUMMARY_SIDES:
-        yield from (i["amount"] for i in table.get(side) or [] if i.get("amount"))
+        yield from (i.amount for i in table.side(side) if i.amount)
 
 
-def printed_steps(doc: dict) -> dict[str, Decimal]:
+def printed_steps(doc: BudgetDoc | dict) -> dict[str, Decimal]:
     """The last printed digit per unit, from every amount the document prints in that unit.
 
     budget-doc/1 writes every amount with two decimals, so the printed precision is read
@@ -47,11 +38,12 @@ def printed_steps(doc: dict) -> dict[str, Decimal]:
     whole document is evidence enough that a small table of round 万元 figures was still
     printed with cents. A unit nothing is printed in keeps the format's 0.01.
     """
+    doc = BudgetDoc.of(doc)
     exponents: dict[str, int] = {}
-    for table in [*tables_of(doc).values(), *(doc.get("extra_tables") or [])]:
-        unit = table.get("unit") or doc.get("unit") or "万元"
+    for table in [*doc.tables.values(), *doc.extra_tables]:
+        unit = doc.unit_of(table)
         for text in printed_amounts(table):
-            exponent = min(Decimal(text).normalize().as_tuple().exponent, 0)
+            exponent = min(doc_amount(text).normalize().as_tuple().exponent, 0)
             exponents[unit] = min(exponents.get(unit, 0), exponent)
     return {unit: Decimal(1).scaleb(e) for unit, e in exponents.items()}
 
@@ -65,15 +57,15 @@ def addends_of(texts: Iterable) -> int:
 class DocAmounts:
     """Amounts of one document, converted to its main unit, with a per-comparison tolerance."""
 
-    def __init__(self, doc: dict):
-        self.doc = doc
-        self.unit = doc.get("unit") or "万元"
-        self.steps = printed_steps(doc)
+    def __init__(self, doc: BudgetDoc | dict):
+        self.doc = BudgetDoc.of(doc)
+        self.unit = self.doc.main_unit
+        self.steps = printed_steps(self.doc)
 
     def scale(self, table_key: str) -> Decimal:
-        return factor(unit_of(self.doc, table_key)) / factor(self.unit)
+        return factor(self.doc.unit_of(self.doc.table(table_key))) / factor(self.unit)
 
-    def value(self, table_key: str, text) -> Decimal:
+    def value(self, table_key: str, text: str | None) -> Decimal:
         return amount(text) * self.scale(table_key)
 
     def step(self, *table_keys: str) -> Decimal:
@@ -86,10 +78,10 @@ class DocAmounts:
         return max((self._table_step(k) * self.scale(k) for k in table_keys), default=CENT)
 
     def _table_step(self, table_key: str) -> Decimal:
-        decimals = (tables_of(self.doc).get(table_key) or {}).get("printed_decimals")
-        if decimals is not None:
-            return Decimal(1).scaleb(-int(decimals))
-        return self.steps.get(unit_of(self.doc, table_key), CENT)
+        table = self.doc.table(table_key)
+        if table is not None and table.printed_decimals is not None:
+            return Decimal(1).scaleb(-int(table.printed_decimals))
+        return self.steps.get(self.doc.unit_of(table), CENT)
 
     def compare(self, tables: Iterable[str], table, row, column, rule, expected, actual, addends=1):
         return Comparison(

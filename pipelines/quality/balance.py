@@ -5,31 +5,31 @@ from __future__ import annotations
 
 import re
 
-from pipelines.budget_doc import TWO_SIDED
-from pipelines.quality.amounts import DocAmounts, addends_of, tables_of
+from pipelines.budget_doc import TWO_SIDED, BudgetDoc, Line, Table
+from pipelines.quality.amounts import DocAmounts, addends_of
 from pipelines.quality.outcome import ZERO, CheckOutcome, Comparison, Finding, outcome, structural
 
 _NUMBERED_ITEM = re.compile(r"^[一二三四五六七八九十]+、")
 
 
-def side_items(table: dict, side: str) -> list[dict]:
-    return [i for i in table.get(side) or [] if i.get("item") is not None]
+def side_items(table: Table, side: str) -> list[Line]:
+    return [i for i in table.side(side) if i.item is not None]
 
 
-def find_item(items: list[dict], name: str) -> dict | None:
-    return next((i for i in items if i["item"] == name), None)
+def find_item(items: list[Line], name: str) -> Line | None:
+    return next((i for i in items if i.item == name), None)
 
 
 def _side_sums(d: DocAmounts, key: str, side: str, year_total: str, grand_total: str):
     """本年X合计 = Σ numbered items above it; X总计 = 本年X合计 + numbered items below it."""
-    items = side_items(d.doc["tables"][key], side)
-    names = [i["item"] for i in items]
+    items = side_items(d.doc.tables[key], side)
+    names = [i.item for i in items]
     if year_total not in names or grand_total not in names:
         return
     y, g = names.index(year_total), names.index(grand_total)
-    above = [i for i in items[:y] if _NUMBERED_ITEM.match(i["item"])]
-    below = [i for i in items[y + 1 : g] if _NUMBERED_ITEM.match(i["item"])]
-    year_value = d.value(key, items[y]["amount"])
+    above = [i for i in items[:y] if _NUMBERED_ITEM.match(i.item)]
+    below = [i for i in items[y + 1 : g] if _NUMBERED_ITEM.match(i.item)]
+    year_value = d.value(key, items[y].amount)
     if above:
         yield d.compare(
             [key],
@@ -37,9 +37,9 @@ def _side_sums(d: DocAmounts, key: str, side: str, year_total: str, grand_total:
             f"{side}: {year_total}",
             "amount",
             f"{year_total} = Σ numbered items above it",
-            sum((d.value(key, i["amount"]) for i in above), ZERO),
+            sum((d.value(key, i.amount) for i in above), ZERO),
             year_value,
-            addends_of(i["amount"] for i in above),
+            addends_of(i.amount for i in above),
         )
     yield d.compare(
         [key],
@@ -47,9 +47,9 @@ def _side_sums(d: DocAmounts, key: str, side: str, year_total: str, grand_total:
         f"{side}: {grand_total}",
         "amount",
         f"{grand_total} = {year_total} + numbered items below it",
-        year_value + sum((d.value(key, i["amount"]) for i in below), ZERO),
-        d.value(key, items[g]["amount"]),
-        addends_of(i["amount"] for i in [items[y], *below]),
+        year_value + sum((d.value(key, i.amount) for i in below), ZERO),
+        d.value(key, items[g].amount),
+        addends_of(i.amount for i in [items[y], *below]),
     )
 
 
@@ -62,28 +62,28 @@ _YEAR_TOTALS = {
 }
 
 
-def _first_present(table: dict, side: str, names: tuple[str, ...]) -> str:
-    present = {i["item"] for i in side_items(table, side)}
+def _first_present(table: Table, side: str, names: tuple[str, ...]) -> str:
+    present = {i.item for i in side_items(table, side)}
     return next((n for n in names if n in present), names[0])
 
 
-def grand_total_name(table: dict, side: str) -> str:
+def grand_total_name(table: Table, side: str) -> str:
     """The side's grand total as this table prints it (收入总计, or 收入合计 in Jiangsu)."""
     return _first_present(table, side, _GRAND_TOTALS[side])
 
 
-def _year_total_name(table: dict, side: str) -> str:
+def _year_total_name(table: Table, side: str) -> str:
     return _first_present(table, side, _YEAR_TOTALS[side])
 
 
-def check_balance(doc: dict) -> CheckOutcome:
+def check_balance(doc: BudgetDoc | dict) -> CheckOutcome:
     """收入总计 = 支出总计 in tables 1 and 4, and each side adds up to its totals."""
     d = DocAmounts(doc)
     comparisons: list[Comparison] = []
     headline: list[Comparison] = []
     findings: list[Finding] = []
     for key in TWO_SIDED:
-        table = tables_of(doc).get(key)
+        table = d.doc.table(key)
         if table is None:
             continue  # completeness reports it
         income_name = grand_total_name(table, "income")
@@ -105,8 +105,8 @@ def check_balance(doc: dict) -> CheckOutcome:
                 "收入总计 | 支出总计",
                 "amount",
                 "收入总计 = 支出总计",
-                d.value(key, income["amount"]),
-                d.value(key, spending["amount"]),
+                d.value(key, income.amount),
+                d.value(key, spending.amount),
             )
             comparisons.append(c)
             headline.append(c)

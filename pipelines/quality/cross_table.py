@@ -11,12 +11,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from pipelines.budget_doc import PROJECTS
-from pipelines.quality.amounts import DocAmounts, addends_of, tables_of
+from pipelines.budget_doc import PROJECTS, BudgetDoc, Row, is_total_label
+from pipelines.quality.amounts import DocAmounts, addends_of
 from pipelines.quality.balance import find_item, grand_total_name, side_items
 from pipelines.quality.hierarchy import column_sums
 from pipelines.quality.outcome import ZERO, CheckOutcome, Comparison, Finding, outcome, structural
-from pipelines.quality.rows import is_total_row, project_rows
 
 T01, T02, T03, T04 = "t01_summary", "t02_income", "t03_expenditure", "t04_fiscal_summary"
 T05, T06 = "t05_gpb_function", "t06_gpb_basic_economic"
@@ -24,46 +23,42 @@ T08, T09 = "t08_gov_fund", "t09_state_capital"
 T10, T11, T07 = "t10_gpb_project_economic", "t11_basic_by_unit", "t07_three_public"
 
 
-def tables_with_rows(doc: dict) -> set[str]:
-    return {k for k, t in tables_of(doc).items() if "rows" in t}
-
-
-def _total_row(doc: dict, key: str) -> dict | None:
+def _total_row(doc: BudgetDoc, key: str) -> Row | None:
     """The table's 合计 row; a table that prints no amount at all totals zero."""
-    table = tables_of(doc).get(key) or {}
-    rows = table.get("rows") or []
-    printed = [v for r in rows for v in r.get("values") or [] if v is not None]
-    if key in tables_with_rows(doc) and not printed:  # empty: blank 合计 row, or no row
-        return {"name": "合计", "values": ["0.00"] * len(table.get("columns") or [])}
-    return next((r for r in rows if is_total_row(r)), None)
+    table = doc.table(key)
+    if table is None:
+        return None
+    if table.has_rows and not table.prints_amounts():  # empty: blank 合计 row, or no row
+        return Row(values=("0.00",) * len(table.columns), name="合计")
+    return next((r for r in table.rows if r.is_total), None)
 
 
-def _cell(doc: dict, key: str, row: dict | None, column: str | None = None):
+def _cell(doc: BudgetDoc, key: str, row: Row | None, column: str | None = None):
     """A cell of a row by column name (the first column when None); None if absent."""
     if row is None:
         return None
-    columns = (tables_of(doc).get(key) or {}).get("columns") or []
+    table = doc.table(key)
+    columns = table.columns if table is not None else ()
     j = 0 if column is None else (columns.index(column) if column in columns else None)
-    if j is None or j >= len(row.get("values") or []):
+    if j is None or j >= len(row.values):
         return None
-    return row["values"][j]
+    return row.values[j]
 
 
-def _side_item(doc: dict, key: str, side: str, name: str):
-    table = tables_of(doc).get(key) or {}
-    item = find_item(side_items(table, side), name)
-    return None if item is None else item["amount"]
+def _side_item(doc: BudgetDoc, key: str, side: str, name: str):
+    item = find_item(side_items(doc.tables[key], side), name)
+    return None if item is None else item.amount
 
 
-def _side_matching(doc: dict, key: str, word: str) -> list[str] | None:
+def _side_matching(doc: BudgetDoc, key: str, word: str) -> list[str] | None:
     """Income items of a two-sided table naming a fund (一、一般公共预算), totals excluded."""
-    table = tables_of(doc).get(key)
+    table = doc.table(key)
     if table is None:
         return None
     return [
-        i["amount"]
+        i.amount
         for i in side_items(table, "income")
-        if word in i["item"] and "合计" not in i["item"] and "总计" not in i["item"]
+        if word in i.item and not is_total_label(i.item)
     ]
 
 
@@ -79,12 +74,12 @@ _THREE_PUBLIC_PARTS = {
 
 def _three_public(d: DocAmounts):
     key = T07
-    table = tables_of(d.doc).get(key)
-    if not table:
+    table = d.doc.table(key)
+    if table is None:
         return [], []
-    rows = table.get("rows") or []
+    rows = table.rows
     found = {
-        part: next((r for r in rows if match(r.get("item") or "")), None)
+        part: next((r for r in rows if match(r.item or "")), None)
         for part, match in _THREE_PUBLIC_PARTS.items()
     }
     missing = [
@@ -93,7 +88,7 @@ def _three_public(d: DocAmounts):
         if row is None
     ]
     comparisons = []
-    columns = table.get("columns") or []
+    columns = table.columns
     identities = (
         ("total", ("abroad", "vehicles", "reception"), "三公 = 出国 + 公务用车 + 接待"),
         ("vehicles", ("purchase", "operation"), "公务用车 = 购置 + 运行"),
@@ -114,14 +109,14 @@ class Figure:
 
     table: str
     label: str
-    read: Callable[[dict], list | None]
+    read: Callable[[BudgetDoc], list | None]
     summed: bool = False
 
 
 def total(table: str, column: str | None = None, label: str = "合计") -> Figure:
     """The table's 合计 row, in `column` (the first column by default)."""
 
-    def read(doc: dict):
+    def read(doc: BudgetDoc):
         cell = _cell(doc, table, _total_row(doc, table), column)
         return None if cell is None else [cell]
 
@@ -131,8 +126,8 @@ def total(table: str, column: str | None = None, label: str = "合计") -> Figur
 def grand_total(table: str, side: str, label: str) -> Figure:
     """A two-sided table's 收入总计 / 支出总计, whichever name the province prints."""
 
-    def read(doc: dict):
-        amount = _side_item(doc, table, side, grand_total_name(tables_of(doc)[table], side))
+    def read(doc: BudgetDoc):
+        amount = _side_item(doc, table, side, grand_total_name(doc.tables[table], side))
         return None if amount is None else [amount]
 
     return Figure(table, label, read)
@@ -141,7 +136,7 @@ def grand_total(table: str, side: str, label: str) -> Figure:
 def fund_income(table: str, fund: str) -> Figure:
     """The income items naming a fund (Shanghai prints 二、政府性基金 without 预算)."""
 
-    def read(doc: dict):
+    def read(doc: BudgetDoc):
         return _side_matching(doc, table, fund.removesuffix("预算")) or None
 
     return Figure(table, fund, read, summed=True)
@@ -150,17 +145,17 @@ def fund_income(table: str, fund: str) -> Figure:
 def projects(fund_column: str = "一般公共预算") -> Figure:
     """Every t12 project's amount in `fund_column` (the first column when not printed)."""
 
-    def read(doc: dict):
-        columns = tables_of(doc)[PROJECTS].get("columns") or []
+    def read(doc: BudgetDoc):
+        columns = doc.tables[PROJECTS].columns
         column = fund_column if fund_column in columns else None
-        return [_cell(doc, PROJECTS, r, column) or "0" for r in project_rows(doc)]
+        return [_cell(doc, PROJECTS, r, column) or "0" for r in doc.project_rows()]
 
     return Figure(PROJECTS, "Σ {n} projects", read, summed=True)
 
 
-def prints_column(table: str, column: str) -> Callable[[dict], bool]:
+def prints_column(table: str, column: str) -> Callable[[BudgetDoc], bool]:
     """Some provinces print no 基本支出/项目支出 split: nothing to compare then."""
-    return lambda doc: column in (tables_of(doc)[table].get("columns") or [])
+    return lambda doc: column in doc.tables[table].columns
 
 
 @dataclass(frozen=True)
@@ -170,7 +165,7 @@ class Identity:
     rule: str
     left: Figure
     right: Figure
-    applies: Callable[[dict], bool] = lambda doc: True
+    applies: Callable[[BudgetDoc], bool] = lambda doc: True
 
 
 FUNDS = ((T05, "一般公共预算"), (T08, "政府性基金预算"), (T09, "国有资本经营预算"))
@@ -222,15 +217,15 @@ def _compare(d: DocAmounts, identity: Identity) -> Comparison | Finding:
     )
 
 
-def check_cross_table(doc: dict) -> CheckOutcome:
+def check_cross_table(doc: BudgetDoc | dict) -> CheckOutcome:
     """Totals that two tables print must agree (t03 = t01, t05 = t04 一般公共预算, …)."""
     d = DocAmounts(doc)
     comparisons: list[Comparison] = []
     findings: list[Finding] = []
-    tables = tables_of(doc)
+    tables = d.doc.tables
     for identity in IDENTITIES:
         present = all(tables.get(f.table) is not None for f in (identity.left, identity.right))
-        if present and identity.applies(doc):
+        if present and identity.applies(d.doc):
             result = _compare(d, identity)
             (comparisons if isinstance(result, Comparison) else findings).append(result)
     headline = list(comparisons)

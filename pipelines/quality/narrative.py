@@ -11,14 +11,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from decimal import Decimal
 
-from pipelines.budget_doc import PROJECTS, YUAN_PER_UNIT
-from pipelines.extraction.narrative import NARRATIVE_FIGURES, TABLE_PAGES
+from pipelines.budget_doc import PROJECTS, YUAN_PER_UNIT, BudgetDoc, StatedFigure, Table
+from pipelines.quality.amounts import amount
 from pipelines.quality.outcome import ERROR, CheckOutcome, Comparison, Finding
 
 TOLERANCE_WAN = Decimal("0.5")
 _WAN = YUAN_PER_UNIT["万元"]
 TOLERANCE_TEXT = f"{TOLERANCE_WAN} 万元"
-_ZERO = Decimal("0")
 
 # The summary tables' grand totals, most inclusive first (Guangzhou, Shanghai: 总计; Jiangsu: 合计).
 _GRAND = {
@@ -52,82 +51,77 @@ _THREE_PUBLIC_ROWS = {
 _TITLED_TOTALS = {"admin_operation": "机关运行经费", "procurement_total": "政府采购"}
 
 
-def _yuan(text: str | None, unit: str) -> Decimal:
-    return (Decimal(text) if text else _ZERO) * YUAN_PER_UNIT[unit]
+Found = tuple[str, str, Decimal, tuple[int, ...]]  # (table, row, amount in 元, pages)
 
 
 class StatedTables:
     """Where a topic's table figure is printed: (table, row, amount in 元, pages)."""
 
-    def __init__(self, doc: dict) -> None:
-        self.doc = doc
-        self.tables = doc.get("tables") or {}
-        self.pages = doc.get(TABLE_PAGES) or {}
+    def __init__(self, doc: BudgetDoc | dict) -> None:
+        self.doc = BudgetDoc.of(doc)
 
-    def _unit(self, table: dict) -> str:
-        return table.get("unit") or self.doc.get("unit") or "万元"
+    def _yuan(self, table: Table, text: str | None) -> Decimal:
+        return amount(text) * YUAN_PER_UNIT[self.doc.unit_of(table)]
 
-    def counterpart(
-        self, topic: str, sentence: str = ""
-    ) -> tuple[str, str, Decimal, list[int]] | None:
+    def _pages(self, key: str) -> tuple[int, ...]:
+        return self.doc.table_pages.get(key, ())
+
+    def counterpart(self, topic: str, sentence: str = "") -> Found | None:
         if topic == "key_project":  # the sentence is the project's name
-            table = self.tables.get(PROJECTS) or {}
-            row = next((r for r in table.get("rows") or [] if r["name"] == sentence), None)
-            if row is not None and row.get("values"):
-                amount = _yuan(row["values"][0], self._unit(table))
-                return PROJECTS, row["name"], amount, self.pages.get(PROJECTS, [])
+            table = self.doc.table(PROJECTS)
+            rows = table.rows if table is not None else ()
+            row = next((r for r in rows if r.name == sentence), None)
+            if row is not None and row.values:
+                yuan = self._yuan(table, row.values[0])
+                return PROJECTS, row.name, yuan, self._pages(PROJECTS)
         if topic in _SUMMARY_TOPICS:
             key, side = _SUMMARY_TOPICS[topic]
-            table = self.tables.get(key) or {}
-            items = {i["item"]: i["amount"] for i in table.get(side) or []}
+            table = self.doc.table(key)
+            items = {i.item: i.amount for i in table.side(side)} if table is not None else {}
             label = next((name for name in _GRAND[side] if name in items), None)
             if label is not None:
-                amount = _yuan(items[label], self._unit(table))
-                return key, label, amount, self.pages.get(key, [])
+                return key, label, self._yuan(table, items[label]), self._pages(key)
         if topic in _THREE_PUBLIC_ROWS:
-            table = self.tables.get("t07_three_public") or {}
-            row = next(
-                (r for r in table.get("rows") or [] if _THREE_PUBLIC_ROWS[topic](r["item"])), None
-            )
-            if row is not None and row.get("values"):
-                amount = _yuan(row["values"][0], self._unit(table))
-                return (
-                    "t07_three_public",
-                    row["item"],
-                    amount,
-                    self.pages.get("t07_three_public", []),
-                )
+            key = "t07_three_public"
+            table = self.doc.table(key)
+            rows = table.rows if table is not None else ()
+            row = next((r for r in rows if _THREE_PUBLIC_ROWS[topic](r.item)), None)
+            if row is not None and row.values:
+                return key, row.item, self._yuan(table, row.values[0]), self._pages(key)
         if topic in _TITLED_TOTALS:
-            for extra in self.doc.get("extra_tables") or []:
-                if _TITLED_TOTALS[topic] in extra["title"] and extra.get("rows"):
-                    row = extra["rows"][0]
-                    if row.get("label") == "合计" and row.get("values"):
-                        amount = _yuan(row["values"][0], self._unit(extra))
-                        return extra["title"], "合计", amount, extra.get("pages") or []
+            for extra in self.doc.extra_tables:
+                if _TITLED_TOTALS[topic] in extra.title and extra.rows:
+                    row = extra.rows[0]
+                    if row.is_total and row.values:
+                        yuan = self._yuan(extra, row.values[0])
+                        return extra.title, "合计", yuan, extra.pages
         return None
 
 
-def _pages(pages: list[int]) -> str:
+def _pages(pages: tuple[int, ...]) -> str:
     return ",".join(str(p) for p in pages) or "?"
 
 
 def stated_against_table(
-    figure: dict, table: str, row: str, table_yuan: Decimal, table_pages: list[int], rule: str
+    figure: StatedFigure,
+    table: str,
+    row: str,
+    table_yuan: Decimal,
+    table_pages: tuple[int, ...],
+    rule: str,
 ) -> tuple[Comparison, Finding | None]:
     """One stated figure against the amount a table (or the warehouse) gives, in 万元."""
-    stated = Decimal(figure["figure"]) * YUAN_PER_UNIT[figure["unit"]] / _WAN
+    stated = Decimal(figure.figure) * YUAN_PER_UNIT[figure.unit] / _WAN
     expected = table_yuan / _WAN
-    comparison = Comparison(
-        table, row, figure["topic"], rule, expected, stated, "万元", Decimal(1), 1
-    )
+    comparison = Comparison(table, row, figure.topic, rule, expected, stated, "万元", Decimal(1), 1)
     if abs(stated - expected) <= TOLERANCE_WAN:
         return comparison, None
     finding = Finding(
         table=table,
         row=row,
-        column=figure["topic"],
-        rule=f"{rule}: narrative p.{figure['page'] or '?'} states "
-        f"{figure['figure']}{figure['unit']} (「{figure['sentence']}」); "
+        column=figure.topic,
+        rule=f"{rule}: narrative p.{figure.page or '?'} states "
+        f"{figure.figure}{figure.unit} (「{figure.sentence}」); "
         f"table p.{_pages(table_pages)}",
         expected=str(expected.normalize()),
         actual=str(stated.normalize()),
@@ -139,16 +133,16 @@ def stated_against_table(
     return comparison, finding
 
 
-def check_narrative_consistency(doc: dict) -> CheckOutcome:
+def check_narrative_consistency(doc: BudgetDoc | dict) -> CheckOutcome:
     """Each figure the narrative states equals the table figure (within 0.5 万元)."""
     tables = StatedTables(doc)
     comparisons, findings, unmatched = [], [], []
-    for figure in doc.get(NARRATIVE_FIGURES) or []:
-        if figure["unit"] == "%":
+    for figure in tables.doc.narrative_figures:
+        if figure.unit == "%":
             continue
-        found = tables.counterpart(figure["topic"], figure["sentence"])
+        found = tables.counterpart(figure.topic, figure.sentence)
         if found is None:
-            unmatched.append(figure["topic"])
+            unmatched.append(figure.topic)
             continue
         table, row, amount, pages = found
         comparison, finding = stated_against_table(

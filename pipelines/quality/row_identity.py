@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
-from pipelines.budget_doc import CODED, ITEMISED, PROJECTS, TOTAL_COLUMNS
-from pipelines.quality.amounts import DocAmounts, addends_of, tables_of
+from collections.abc import Sequence
+
+from pipelines.budget_doc import CODED, ITEMISED, PROJECTS, TOTAL_COLUMNS, BudgetDoc
+from pipelines.quality.amounts import DocAmounts, addends_of
 from pipelines.quality.outcome import ZERO, CheckOutcome, Comparison, outcome
-from pipelines.quality.rows import cell_value, row_label
 
 # The 财政拨款 columns a 合计 sub-total spans when a table also has a 总计 (t11, t12).
 FISCAL_COLUMNS = ("一般公共预算", "政府性基金预算", "国有资本经营预算")
 
 
-def column_identities(columns: list[str]) -> list[tuple[int, list[int]]]:
+def column_identities(columns: Sequence[str]) -> list[tuple[int, list[int]]]:
     """(total column, its leaf columns) pairs for a header.
 
     The first total column (合计/总计/小计) spans every non-total column; a second one
@@ -29,28 +30,28 @@ def column_identities(columns: list[str]) -> list[tuple[int, list[int]]]:
     return out
 
 
-def check_row_identity(doc: dict) -> CheckOutcome:
+def check_row_identity(doc: BudgetDoc | dict) -> CheckOutcome:
     """In every row, a total column (合计/总计/小计) equals the sum of its leaf columns."""
     d = DocAmounts(doc)
     comparisons: list[Comparison] = []
     headline: list[Comparison] = []
     for key in (*CODED, *ITEMISED, PROJECTS):
-        table = tables_of(doc).get(key)
-        if not table:
+        table = d.doc.table(key)
+        if table is None:
             continue
-        columns = table.get("columns") or []
+        columns = table.columns
         for total, leaves in column_identities(columns):
             rule = f"{columns[total]} = " + " + ".join(columns[k] for k in leaves)
-            for i, row in enumerate(table.get("rows") or []):
+            for i, row in enumerate(table.rows):
                 c = d.compare(
                     [key],
                     key,
-                    row_label(row),
+                    row.title,
                     columns[total],
                     rule,
-                    sum((d.value(key, cell_value(row, k)) for k in leaves), ZERO),
-                    d.value(key, cell_value(row, total)),
-                    addends_of(cell_value(row, k) for k in leaves),
+                    sum((d.value(key, row.value(k)) for k in leaves), ZERO),
+                    d.value(key, row.value(total)),
+                    addends_of(row.value(k) for k in leaves),
                 )
                 comparisons.append(c)
                 if i == 0:

@@ -8,15 +8,15 @@ from a Parquet hand-off are judged alike. Same 0.5 万元 allowance as narrative
 
 from __future__ import annotations
 
-from pipelines.extraction.narrative import NARRATIVE_FIGURES, TABLE_PAGES
+from pipelines.budget_doc import NARRATIVE_FIGURES, TABLE_PAGES, BudgetDoc
 from pipelines.quality.narrative import TOLERANCE_TEXT, StatedTables, stated_against_table, wan_text
 from pipelines.quality.outcome import CheckOutcome
 from pipelines.warehouse.sql_files import read_sql
 
 
-def warehouse_document(con, document_id: int) -> dict:
+def warehouse_document(con, document_id: int) -> BudgetDoc:
     """A loaded document's summary and 三公 tables (in 元), table pages and stated figures,
-    shaped as budget-doc/1 for StatedTables."""
+    read back as budget-doc/1 for StatedTables."""
     tables: dict = {}
     rows = con.execute(
         read_sql("checks/select_document_totals"), {"document_id": document_id}
@@ -31,21 +31,23 @@ def warehouse_document(con, document_id: int) -> dict:
     figures = con.execute(
         read_sql("checks/select_document_narrative_figures"), {"document_id": document_id}
     ).fetchall()
-    return {
-        "unit": "元",
-        "tables": tables,
-        TABLE_PAGES: {key: list(table_pages or []) for key, table_pages in pages},
-        NARRATIVE_FIGURES: [
-            {
-                "topic": topic,
-                "figure": format(figure.normalize(), "f"),  # as stated: 2214.39, not 2214.3900
-                "unit": unit,
-                "page": page,
-                "sentence": text,
-            }
-            for topic, figure, unit, page, text in figures
-        ],
-    }
+    return BudgetDoc.of(
+        {
+            "unit": "元",
+            "tables": tables,
+            TABLE_PAGES: {key: list(table_pages or []) for key, table_pages in pages},
+            NARRATIVE_FIGURES: [
+                {
+                    "topic": topic,
+                    "figure": format(figure.normalize(), "f"),  # as stated: 2214.39, not 2214.3900
+                    "unit": unit,
+                    "page": page,
+                    "sentence": text,
+                }
+                for topic, figure, unit, page, text in figures
+            ],
+        }
+    )
 
 
 def check_year_over_year(con, report) -> CheckOutcome:
@@ -69,9 +71,9 @@ def check_year_over_year(con, report) -> CheckOutcome:
     doc = warehouse_document(con, report.document_id)
     this_year, last_year = StatedTables(doc), StatedTables(warehouse_document(con, previous[0]))
     comparisons, findings = [], []
-    for figure in doc[NARRATIVE_FIGURES]:
-        topic = figure["topic"].removesuffix("_change")
-        if figure["unit"] == "%" or topic == figure["topic"]:
+    for figure in doc.narrative_figures:
+        topic = figure.topic.removesuffix("_change")
+        if figure.unit == "%" or topic == figure.topic:
             continue
         now, before = this_year.counterpart(topic), last_year.counterpart(topic)
         if now is None or before is None:
