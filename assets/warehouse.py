@@ -19,6 +19,7 @@ import dagster as dg
 from assets.checks import CheckTarget
 from pipelines import quality
 from pipelines.batch import DocumentResult
+from pipelines.quality.referential_integrity import integrity_sql
 from pipelines.warehouse.comments import relation_columns
 from pipelines.warehouse.sql_files import SQL_ROOT, read_sql, sql_names
 
@@ -99,9 +100,7 @@ RI_CHECK_SPECS = [
     )
     for table in RI_CHECKED
 ]
-_INTEGRITY_SQL = dg.MetadataValue.md(
-    f"```sql\n{read_sql('checks/referential_integrity').strip()}\n```"
-)
+_INTEGRITY_SQL = dg.MetadataValue.md(f"```sql\n{integrity_sql().strip()}\n```")
 
 
 def table_schema_of(con, table: str) -> dg.TableSchema:
