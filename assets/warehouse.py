@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 import dagster as dg
 
+from assets.check_markdown import findings_markdown
 from assets.checks import CheckTarget
 from pipelines import quality
 from pipelines.batch import DocumentResult
@@ -223,7 +224,7 @@ def integrity_evaluations(
                 failing.append((document.partition, outcome))
         orphans = sum(len(outcome.findings) for _, outcome in failing)
         listed = "\n\n".join(
-            f"**{key}**\n\n{outcome.findings_markdown()}"
+            f"**{key}**\n\n{findings_markdown(outcome)}"
             for key, outcome in failing[:LISTED_DOCUMENTS]
         )
         if len(failing) > LISTED_DOCUMENTS:
