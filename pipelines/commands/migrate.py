@@ -1,7 +1,8 @@
 """`budget migrate`: the explicit schema step (opening a warehouse never changes its schema).
 
-`budget load` and a Dagster batch run take the same step first, so it is needed by hand
-only before reading an older warehouse (`budget query`, `budget export`)."""
+`budget load`, a Dagster batch run and a publish take the same step first, so it is needed
+by hand only before reading an older warehouse (`budget export`, the Parquet export asset),
+which refuses it in one line naming this command."""
 
 from __future__ import annotations
 
