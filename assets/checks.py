@@ -18,6 +18,7 @@ from dagster._core.definitions.asset_checks.asset_check_evaluation import (
     AssetCheckEvaluationTargetMaterializationData as CheckTarget,
 )
 
+from assets.check_markdown import findings_markdown, headline_markdown
 from pipelines import quality
 from pipelines.partitions import budget_document_partitions
 
@@ -89,8 +90,8 @@ def check_evaluation(
         "errors": errors,
         "rounding_warnings": sum(f.kind == "rounding" for f in outcome.findings),
         "max_abs_difference": float(outcome.max_abs_difference),
-        "offending_rows": dg.MetadataValue.md(outcome.findings_markdown()),
-        "expected_vs_actual": dg.MetadataValue.md(outcome.headline_markdown()),
+        "offending_rows": dg.MetadataValue.md(findings_markdown(outcome)),
+        "expected_vs_actual": dg.MetadataValue.md(headline_markdown(outcome)),
     }
     first = (outcome.headline or outcome.comparisons or (None,))[0]
     if first is not None:

@@ -93,6 +93,7 @@ def published_budget_documents(
     context: dg.AssetExecutionContext, warehouse: DuckDBWarehouse, handoff: HandoffFolder
 ) -> dg.MaterializeResult:
     published, rejected = 0, []
+    warehouse.migrate()
     with warehouse.get_connection() as con:
         started = time.monotonic()
         try:

@@ -16,9 +16,11 @@ from dataclasses import dataclass
 
 import dagster as dg
 
+from assets.check_markdown import findings_markdown
 from assets.checks import CheckTarget
 from pipelines import quality
 from pipelines.batch import DocumentResult
+from pipelines.quality.referential_integrity import integrity_sql
 from pipelines.warehouse.comments import relation_columns
 from pipelines.warehouse.sql_files import SQL_ROOT, read_sql, sql_names
 
@@ -99,9 +101,7 @@ RI_CHECK_SPECS = [
     )
     for table in RI_CHECKED
 ]
-_INTEGRITY_SQL = dg.MetadataValue.md(
-    f"```sql\n{read_sql('checks/referential_integrity').strip()}\n```"
-)
+_INTEGRITY_SQL = dg.MetadataValue.md(f"```sql\n{integrity_sql().strip()}\n```")
 
 
 def table_schema_of(con, table: str) -> dg.TableSchema:
@@ -224,7 +224,7 @@ def integrity_evaluations(
                 failing.append((document.partition, outcome))
         orphans = sum(len(outcome.findings) for _, outcome in failing)
         listed = "\n\n".join(
-            f"**{key}**\n\n{outcome.findings_markdown()}"
+            f"**{key}**\n\n{findings_markdown(outcome)}"
             for key, outcome in failing[:LISTED_DOCUMENTS]
         )
         if len(failing) > LISTED_DOCUMENTS:

@@ -27,6 +27,7 @@ from pathlib import Path
 
 import duckdb
 
+from assets.check_markdown import findings_markdown
 from pipelines import quality
 from pipelines.errors import (
     BudgetInputError,
@@ -149,7 +150,7 @@ def check_rows(outcomes: dict[str, quality.CheckOutcome]) -> list[dict]:
     for name, outcome in outcomes.items():
         detail = outcome.summary()
         if outcome.findings:
-            detail += "\n" + outcome.findings_markdown(limit=20)
+            detail += "\n" + findings_markdown(outcome, limit=20)
         rows.append(
             {
                 "check_name": name,

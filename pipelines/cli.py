@@ -80,6 +80,11 @@ def _build_parser() -> argparse.ArgumentParser:
     backup.add_argument("folder", metavar="DIR")
     backup.add_argument("--warehouse")
 
+    migrate = sub.add_parser(
+        "migrate", help="bring the warehouse's tables, views and reference data up to date"
+    )
+    migrate.add_argument("--warehouse")
+
     restore = sub.add_parser("restore", help="put a backup in place of the warehouse")
     restore.add_argument("backup", metavar="BACKUP", help="DIR of backups (latest), or one")
     restore.add_argument("--warehouse")
@@ -151,6 +156,10 @@ def main(argv: list[str] | None = None) -> int:
         from pipelines.commands import backup
 
         return backup.run_backup(args) if args.command == "backup" else backup.run_restore(args)
+    if args.command == "migrate":
+        from pipelines.commands.migrate import run_migrate
+
+        return run_migrate(args)
     if args.command == "trace":
         from pipelines.commands.trace import run_trace
 

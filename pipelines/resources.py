@@ -3,32 +3,42 @@
 from __future__ import annotations
 
 import os
-import time
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
 
 import dagster as dg
 import duckdb
+from dagster_duckdb import DuckDBResource
 from pydantic import Field
 
 from pipelines.inbox import PASSWORD_ENV, inbox_folder
-from pipelines.warehouse.connection import connect, warehouse_path
+from pipelines.warehouse.connection import (
+    apply_schema,
+    is_lock_held,
+    open_database,
+    reporting_damage,
+    warehouse_path,
+)
+from pipelines.warehouse.migrations import require_current
 
 # Every step that opens the warehouse runs in this pool; dagster.yaml limits it to 1.
 WAREHOUSE_POOL = "duckdb_warehouse"
 
 
 class DuckDBWarehouse(dg.ConfigurableResource):
-    """The DuckDB warehouse file, opened through pipelines.warehouse.connection.connect."""
+    """The DuckDB warehouse file. Opening it never changes its schema: `migrate()` is the
+    explicit step that does (the start of a batch run or publish, `budget load`, `budget
+    migrate`), and `get_connection` refuses a warehouse of another schema version in one line.
+
+    Another process's writer lock is waited out by `dagster_duckdb.DuckDBResource` (its
+    backoff: ten retries, about 100 s in all). Any other failure to open (a damaged file, a
+    folder in the way) is said at once: waiting cannot mend it.
+    """
 
     path: str | None = Field(
         default=None,
         description="DuckDB file; default $BUDGET_WAREHOUSE, else data/warehouse/budget.duckdb",
-    )
-    lock_timeout_seconds: float = Field(
-        default=120.0,
-        description="how long to wait for another process (e.g. `budget query`) to let go",
     )
 
     def resolved_path(self) -> Path:
@@ -36,22 +46,36 @@ class DuckDBWarehouse(dg.ConfigurableResource):
 
     @contextmanager
     def get_connection(self, read_only: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
-        """A connection with the schema in place, closed on exit; waits out a file lock."""
-        deadline = time.monotonic() + self.lock_timeout_seconds
-        delay = 0.2
-        while True:
-            try:
-                con = connect(self.resolved_path(), read_only=read_only)
-                break
-            except duckdb.IOException as exc:
-                if "lock" not in str(exc).lower() or time.monotonic() > deadline:
-                    raise
-                time.sleep(delay)
-                delay = min(delay * 2, 5.0)
-        try:
+        """A connection to a warehouse of this release's schema, closed on exit."""
+        path = self.resolved_path()
+        with self._opened(path, read_only) as con:
+            with reporting_damage(path):
+                require_current(con, path)
             yield con
-        finally:
-            con.close()
+
+    def migrate(self) -> bool:
+        """The schema step: bring tables, views and reference data up to this release's
+        (`pipelines.warehouse.migrations`); True if anything changed."""
+        path = self.resolved_path()
+        with self._opened(path, read_only=False) as con, reporting_damage(path):
+            return apply_schema(con, path)
+
+    @contextmanager
+    def _opened(self, path: Path, read_only: bool) -> Iterator[duckdb.DuckDBPyConnection]:
+        if not read_only:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        with ExitStack() as stack:
+            try:
+                con = open_database(path, read_only=read_only)
+            except duckdb.IOException as exc:
+                if not is_lock_held(str(exc)):
+                    raise
+                config = {"access_mode": "READ_ONLY"} if read_only else {}
+                waiting = DuckDBResource(database=str(path), connection_config=config)
+                with reporting_damage(path):
+                    con = stack.enter_context(waiting.get_connection())
+            stack.callback(con.close)  # the library closes only after a clean exit
+            yield con
 
 
 class BudgetInbox(dg.ConfigurableResource):

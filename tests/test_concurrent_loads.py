@@ -236,11 +236,13 @@ def test_warehouse_held_by_another_process_is_one_failed_line(tmp_path, monkeypa
     pytest.importorskip("pipelines.commands.load")
     import io
 
-    import pipelines.resources as resources
+    import dagster_duckdb.resource
+    from dagster._utils.backoff import backoff
+
     from pipelines.commands.load import load_paths
 
-    class QuickWarehouse(resources.DuckDBWarehouse):
-        lock_timeout_seconds: float = 0.5
+    def quick(**kwargs):  # DuckDBResource's ten retries, 10 ms apart instead of ~100 s in all
+        return backoff(**kwargs, delay_generator=(0.01 for _ in range(kwargs["max_retries"])))
 
     warehouse = tmp_path / "wh.duckdb"
     connect(warehouse).close()
@@ -257,7 +259,7 @@ def test_warehouse_held_by_another_process_is_one_failed_line(tmp_path, monkeypa
     )
     try:
         assert holder.stdout.readline().strip() == "held"
-        monkeypatch.setattr(resources, "DuckDBWarehouse", QuickWarehouse)
+        monkeypatch.setattr(dagster_duckdb.resource, "backoff", quick)
         monkeypatch.delenv("DAGSTER_HOME", raising=False)
         out = io.StringIO()
         (outcome,) = load_paths([str(SAMPLE)], warehouse=str(warehouse), out=out)

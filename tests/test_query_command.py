@@ -8,7 +8,6 @@ import time
 import pytest
 
 from pipelines.cli import main
-from pipelines.commands.query import _width
 from pipelines.warehouse.sql_files import SQL_ROOT, sql_names
 from tests.warehouse_helpers import loaded, read_doc
 
@@ -60,15 +59,35 @@ def test_json_output_keeps_decimals_as_exact_strings(capsys, warehouse_file):
     ]
 
 
-def test_table_output(capsys, warehouse_file):
+def test_table_output_is_duckdbs_box_aligned_for_cjk_with_exact_decimals(capsys, warehouse_file):
     code, out, err = run(capsys, THREE_PUBLIC, "--warehouse", str(warehouse_file))
     assert (code, err) == (0, "")
+    assert out == (
+        "┌────────────────────────────────┬──────────────┬───────────────┬───────────────┐\n"
+        "│              item              │ fund_source  │  amount_yuan  │  amount_wan   │\n"
+        "│            varchar             │   varchar    │ decimal(22,2) │ decimal(24,6) │\n"
+        "├────────────────────────────────┼──────────────┼───────────────┼───────────────┤\n"
+        "│ “三公”经费                     │ 一般公共预算 │     328000.00 │     32.800000 │\n"
+        "│ (二)公务用车购置及运行维护支出 │ 一般公共预算 │     318000.00 │     31.800000 │\n"
+        "│ 1.公务用车购置                 │ 一般公共预算 │     240000.00 │     24.000000 │\n"
+        "│ 2.公务用车运行维护费           │ 一般公共预算 │      78000.00 │      7.800000 │\n"
+        "│ (三)公务接待费支出             │ 一般公共预算 │      10000.00 │      1.000000 │\n"
+        "└────────────────────────────────┴──────────────┴───────────────┴───────────────┘\n"
+    )
+
+
+def test_table_output_cuts_no_row_and_no_character(capsys, warehouse_file):
+    code, out, err = run(
+        capsys,
+        "select repeat('长', 200) || '尾' as long_text, range as n from range(60)",
+        "--warehouse",
+        str(warehouse_file),
+    )
+    assert (code, err) == (0, "")
     lines = out.splitlines()
-    assert lines[0].split() == ["item", "fund_source", "amount_yuan", "amount_wan"]
-    assert lines[2].split() == ["“三公”经费", "一般公共预算", "328000.00", "32.800000"]
-    assert lines[-1] == "(5 rows)"
-    # aligned by display width (CJK = 2 cells), numbers right-aligned: every line ends together
-    assert len({_width(line) for line in lines[:-1]}) == 1
+    assert sum("长" * 200 + "尾" in line for line in lines) == 60
+    assert [line.split("│")[2].strip() for line in lines[4:64]] == [str(n) for n in range(60)]
+    assert lines[-1].split() == ["60", "rows", "2", "columns"]
 
 
 def test_warehouse_from_environment(capsys, warehouse_file, monkeypatch):
@@ -82,7 +101,12 @@ def test_analysis_files_run(capsys, warehouse_file, name):
     path = SQL_ROOT / f"{name}.sql"
     code, out, err = run(capsys, "--file", str(path), "--warehouse", str(warehouse_file))
     assert (code, err) == (0, "")
-    assert out.strip().endswith("rows)")
+    _, as_csv, _ = run(capsys, "--file", str(path), "--warehouse", str(warehouse_file),
+                       "--format", "csv")  # fmt: skip
+    header, *rows = list(csv.reader(io.StringIO(as_csv)))
+    cells = [[cell.strip() for cell in line.split("│")[1:-1]] for line in out.splitlines()]
+    assert rows and cells[1] == header
+    assert [c for c in cells[4:] if c] == [[value or "NULL" for value in row] for row in rows]
 
 
 def test_missing_sql_file(capsys, warehouse_file, tmp_path):

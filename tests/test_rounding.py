@@ -14,6 +14,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from assets.check_markdown import findings_markdown
 from pipelines import quality
 from pipelines.cleaning import printed_decimals
 from pipelines.extraction import extract_document
@@ -84,7 +85,7 @@ def test_seed_tails_state_their_tolerance(seed):
     assert (
         "| WARN | t06_gpb_basic_economic | 合计 | 预算 | 合计 = Σ 类 | 3387.22 | 3387.21 | -0.01 "
         "| rounding | ½ × 0.01 × 4 = 0.02 |"
-    ) in hierarchy.findings_markdown()
+    ) in findings_markdown(hierarchy)
 
 
 def test_the_rendered_seed_pdf_keeps_exactly_the_seed_tails(seed):

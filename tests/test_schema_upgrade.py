@@ -105,7 +105,8 @@ def test_read_only_open_of_release1_says_it_needs_an_upgrade(release1):
     assert "\n" not in message
     assert message == (
         f"{release1}: warehouse schema version 1 is older than this release's "
-        f"{LATEST_VERSION}; open it once for writing (e.g. `budget load`) to upgrade it in place"
+        f"{LATEST_VERSION}; run `budget migrate` (or `budget load`, which runs it first) to "
+        "upgrade it in place"
     )
 
 
@@ -308,3 +309,46 @@ def test_a_warehouse_of_a_newer_release_is_refused(tmp_path):
     for read_only in (False, True):
         with pytest.raises(SchemaVersionError, match="written by a newer release"):
             connect(path, read_only=read_only)
+
+
+def test_opening_through_the_resource_never_changes_the_schema(release1, monkeypatch):
+    """Dagster steps open through DuckDBWarehouse: an old warehouse is refused in one line,
+    even for writing, and left as it was; `budget migrate` is the step that upgrades it."""
+    from pipelines.cli import main
+    from pipelines.resources import DuckDBWarehouse
+
+    warehouse = DuckDBWarehouse(path=str(release1))
+    for read_only in (False, True):
+        with pytest.raises(SchemaVersionError, match="run `budget migrate`"):
+            with warehouse.get_connection(read_only=read_only):
+                pass
+    counts, _, columns = _release1_state(release1)
+    assert "document_kind" not in dict(columns["dim_document"])
+
+    assert main(["migrate", "--warehouse", str(release1)]) == 0
+    assert main(["migrate", "--warehouse", str(release1)]) == 0
+    monkeypatch.setattr(migrations, "upgrade", lambda *a: pytest.fail("opened with a migration"))
+    with warehouse.get_connection() as con:
+        assert con.execute("select version from schema_version").fetchall() == [(LATEST_VERSION,)]
+        assert table_counts(con)["dim_document"] == counts["dim_document"]
+
+
+def test_budget_migrate_says_what_it_did(tmp_path, capsys):
+    from pipelines.cli import main
+
+    path = tmp_path / "new" / "w.duckdb"
+    assert main(["migrate", "--warehouse", str(path)]) == 0
+    assert main(["migrate", "--warehouse", str(path)]) == 0
+    out, err = capsys.readouterr()
+    assert (out.splitlines(), err) == (
+        [
+            f"{path}: upgraded to schema version {LATEST_VERSION}",
+            f"{path}: already at schema version {LATEST_VERSION}",
+        ],
+        "",
+    )
+    path.unlink()
+    path.write_text("not a database\n", encoding="utf-8")
+    assert main(["migrate", "--warehouse", str(path)]) == 1
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and err.startswith(f"budget migrate: {path}: the warehouse file")

@@ -148,6 +148,7 @@ def load_paths(
     store = resources.DuckDBWarehouse(path=warehouse)
     with ExitStack() as stack:
         try:
+            store.migrate()
             con = stack.enter_context(store.get_connection())
         except duckdb.IOException as exc:  # DuckDB: one writer process
             return outcomes + _held(files, exc, out)

@@ -1,5 +1,8 @@
 """`budget query`: run SQL against the warehouse (read-only) and print table, CSV or JSON.
 
+The table is DuckDB's own box renderer (display-width aligned for CJK, decimals exact, its
+column types under the names), every row and every character of every cell shown.
+
 The SQL is an analyst's, so the connection is locked down: no file or network access, no
 extension installs or loads, no `SET` that would undo it (lock_configuration), and a time
 limit, so a query can neither write or read files outside `--allow-files DIR` nor hold
@@ -13,7 +16,8 @@ import io
 import json
 import sys
 import threading
-import unicodedata
+from collections.abc import Callable
+from contextlib import redirect_stdout
 from datetime import date, datetime, time
 from decimal import Decimal
 from pathlib import Path
@@ -46,45 +50,28 @@ def json_value(value: object) -> object:
 
 
 def render(columns: list[str], rows: list[tuple], fmt: str) -> str:
-    """The result in `table`, `csv` or `json` form (ends with a newline unless empty)."""
+    """The result in `csv` or `json` form (ends with a newline unless empty)."""
     if fmt == "json":
         records = [dict(zip(columns, (json_value(v) for v in row), strict=True)) for row in rows]
         return json.dumps(records, ensure_ascii=False, indent=2) + "\n"
-    if fmt == "csv":
-        out = io.StringIO()
-        writer = csv.writer(out, lineterminator="\n")
-        writer.writerow(columns)
-        writer.writerows([cell_text(v) for v in row] for row in rows)
-        return out.getvalue()
-    numeric = [
-        any(
-            isinstance(row[i], int | float | Decimal) and not isinstance(row[i], bool)
-            for row in rows
-        )
-        for i in range(len(columns))
-    ]
-    table = _grid(columns, [[cell_text(v) for v in row] for row in rows], numeric)
-    return f"{table}\n({len(rows)} row{'s' if len(rows) != 1 else ''})\n"
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(columns)
+    writer.writerows([cell_text(v) for v in row] for row in rows)
+    return out.getvalue()
 
 
-def _width(text: str) -> int:
-    """Display width in a terminal: CJK (wide/full-width) characters take two cells."""
-    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+def table_text(relation) -> str:
+    """The relation as DuckDB draws it, nothing cut: no row, column or character elided."""
+    text = io.StringIO()
+    with redirect_stdout(text):
+        relation.show(max_width=sys.maxsize, max_rows=sys.maxsize, max_col_width=sys.maxsize)
+    return text.getvalue().rstrip("\n") + "\n"  # show() prints the box's own last newline too
 
 
-def _grid(columns: list[str], cells: list[list[str]], numeric: list[bool]) -> str:
-    """A plain text table aligned by display width (numbers right, text left)."""
-    widths = [max([_width(c)] + [_width(row[i]) for row in cells]) for i, c in enumerate(columns)]
-
-    def line(values: list[str]) -> str:
-        out = []
-        for value, width, right in zip(values, widths, numeric, strict=True):
-            pad = " " * (width - _width(value))
-            out.append(pad + value if right else value + pad)
-        return "  ".join(out).rstrip()
-
-    rule = "  ".join("-" * w for w in widths)
-    return "\n".join([line(columns), rule] + [line(row) for row in cells])
+def columns_and_rows(relation) -> tuple[list[str], list[tuple]]:
+    """(column names, rows) of the relation."""
+    return relation.columns, relation.fetchall()
 
 
 def _fail(message: str) -> int:
@@ -124,12 +111,13 @@ class QueryFailed(Exception):
 
 def run_query(args) -> int:
     """Run `args.sql` or the file `args.file` on `args.warehouse`; print in `args.format`."""
+    table = args.format == "table"
     try:
-        result = run_locked(query_text(args), args)
+        result = run_locked(query_text(args), args, table_text if table else columns_and_rows)
     except QueryFailed as exc:
         return _fail(str(exc))
     if result is not None:
-        sys.stdout.write(render(*result, args.format))
+        sys.stdout.write(result if table else render(*result, args.format))
     return 0
 
 
@@ -154,9 +142,10 @@ def query_text(args) -> str:
     return sql
 
 
-def run_locked(sql: str, args) -> tuple[list[str], list[tuple]] | None:
-    """(columns, rows) of `sql` on `args.warehouse` through `open_locked`, stopped after
-    `args.timeout` seconds; None for a statement without a result."""
+def run_locked(sql: str, args, read: Callable = columns_and_rows):
+    """`read(relation)` of `sql`'s result on `args.warehouse` through `open_locked` (default:
+    columns and rows), stopped after `args.timeout` seconds; None for a statement without a
+    result."""
     import duckdb
 
     from pipelines.warehouse.connection import WarehouseDamagedError, is_damaged, warehouse_path
@@ -181,10 +170,8 @@ def run_locked(sql: str, args) -> tuple[list[str], list[tuple]] | None:
     timer = threading.Timer(timeout, con.interrupt)
     timer.start()
     try:
-        cursor = con.execute(sql)
-        if cursor.description is None:
-            return None
-        return [d[0] for d in cursor.description], cursor.fetchall()
+        relation = con.sql(sql)
+        return None if relation is None else read(relation)
     except duckdb.InterruptException:
         raise QueryFailed(f"query stopped after the --timeout of {timeout:g} s") from None
     except duckdb.PermissionException as exc:

@@ -143,42 +143,6 @@ class CheckOutcome:
             f"in {len(self.comparisons) or len(self.findings)} comparisons"
         )
 
-    def findings_markdown(self, limit: int = 50) -> str:
-        """The offending rows as a markdown table (the first `limit`)."""
-        if not self.findings:
-            return "No offending rows."
-        head = (
-            "| severity | table | row | column | rule | expected | actual | difference "
-            "| kind | rounding tolerance |\n"
-        )
-        head += "|---|---|---|---|---|---:|---:|---:|---|---|\n"
-        lines = [
-            f"| {f.severity} | {f.table} | {_md(f.row)} | {_md(f.column)} | {_md(f.rule)} "
-            f"| {f.expected} | {f.actual} | {'' if f.difference is None else f.difference} "
-            f"| {f.kind} | {f.tolerance} |"
-            for f in self.findings[:limit]
-        ]
-        more = len(self.findings) - limit
-        tail = f"\n\n… and {more} more" if more > 0 else ""
-        return head + "\n".join(lines) + tail
-
-    def headline_markdown(self) -> str:
-        """Expected against actual for the grand totals the check compared."""
-        rows = self.headline or self.comparisons[:10]
-        if not rows:
-            return "Nothing to compare."
-        head = "| table | row | column | rule | expected | actual | unit |\n"
-        head += "|---|---|---|---|---:|---:|---|\n"
-        return head + "\n".join(
-            f"| {c.table} | {_md(c.row)} | {_md(c.column)} | {_md(c.rule)} "
-            f"| {_fmt(c.expected)} | {_fmt(c.actual)} | {c.unit} |"
-            for c in rows
-        )
-
-
-def _md(text: str) -> str:
-    return str(text).replace("|", "\\|")
-
 
 def _fmt(value: Decimal) -> str:
     return str(value.quantize(CENT)) if value == value.quantize(CENT) else str(value)

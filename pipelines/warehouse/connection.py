@@ -1,4 +1,4 @@
-"""Where the warehouse lives and how to open it with its schema in place."""
+"""Where the warehouse lives, how to open it, and the explicit schema step (`apply_schema`)."""
 
 import os
 from collections.abc import Iterator
@@ -23,7 +23,13 @@ _DAMAGED_SIGNS = (
 
 # Failures that pass by themselves: another process holds the writer lock, the disk is full.
 # A Dagster run step failing with one of these asks for a retry (assets/documents.py).
-_RECOVERABLE_SIGNS = ("Could not set lock", "No space left on device", "Disk quota exceeded")
+_LOCK_HELD = "Could not set lock"
+_RECOVERABLE_SIGNS = (_LOCK_HELD, "No space left on device", "Disk quota exceeded")
+
+
+def is_lock_held(reason: str) -> bool:
+    """Whether an open failed only because another process holds the writer lock."""
+    return _LOCK_HELD in reason
 
 
 def is_recoverable(reason: str) -> bool:
@@ -81,15 +87,19 @@ def warehouse_path(explicit: str | os.PathLike | None = None) -> Path:
     return DEFAULT_WAREHOUSE
 
 
-def apply_schema(con: duckdb.DuckDBPyConnection, where: str | os.PathLike = "warehouse") -> None:
-    """Upgrade tables and views to this release's version, then sync data/reference."""
-    upgrade(con, where)
+def apply_schema(con: duckdb.DuckDBPyConnection, where: str | os.PathLike = "warehouse") -> bool:
+    """The schema step: upgrade tables and views to this release's version, then sync
+    data/reference; True if the schema changed. Run explicitly (`budget migrate`, the start
+    of `budget load` and of a batch run), never by merely opening the warehouse."""
+    upgraded = upgrade(con, where)
     sync_reference(con)
+    return upgraded
 
 
 def connect(path: str | os.PathLike, read_only: bool = False) -> duckdb.DuckDBPyConnection:
-    """Open the warehouse; a writable open creates parent folders, upgrades the schema in
-    place (`pipelines.warehouse.migrations`) and syncs the reference CSVs.
+    """Open the warehouse in one call, for scripts, tests and one-shot commands: a writable
+    open creates parent folders and takes the schema step (`apply_schema`) first. The
+    Dagster resource (`pipelines.resources.DuckDBWarehouse`) opens without it.
 
     A read-only open never changes anything: DuckDB refuses a missing file, and a warehouse
     of another schema version raises SchemaVersionError (one line) instead of answering

@@ -1,13 +1,13 @@
-"""Schema versions: a warehouse records the version of its tables, and a writable open
-brings an older warehouse up to date in place.
+"""Schema versions: a warehouse records the version of its tables, and the schema step
+(`upgrade`, run by `budget migrate`, `budget load` and the start of a batch run) brings an
+older warehouse up to date in place. Opening a warehouse only checks its version.
 
 Version 1 is `sql/schema/` (the tables of the first release, which recorded no version;
 those files are never edited again). Version N is `sql/migrations/NNN_<what>/`, one
-statement per file, run in file order. A writable open runs every version the warehouse
-lacks, re-creates the views, comments every column (`pipelines.warehouse.comments`) and
-records the version in `schema_version`, all in one
-transaction, so a failure leaves the warehouse as it was. An up-to-date warehouse costs
-one query: nothing is re-created on every open.
+statement per file, run in file order. The step runs every version the warehouse lacks,
+re-creates the views, comments every column (`pipelines.warehouse.comments`) and records
+the version in `schema_version`, all in one transaction, so a failure leaves the
+warehouse as it was. On an up-to-date warehouse it costs one query.
 """
 
 from __future__ import annotations
@@ -113,12 +113,12 @@ def upgrade(con: duckdb.DuckDBPyConnection, where: str | os.PathLike = "warehous
 
 
 def require_current(con: duckdb.DuckDBPyConnection, where: str | os.PathLike) -> None:
-    """Refuse a read-only warehouse whose tables are older or newer than this release's."""
+    """Refuse a warehouse whose tables are older or newer than this release's."""
     version, _ = stored_version(con)
     _refuse_newer(version, where)
     if version < LATEST_VERSION:
         raise SchemaVersionError(
             f"{where}: warehouse schema version {version} is older than this release's "
-            f"{LATEST_VERSION}; open it once for writing (e.g. `budget load`) to upgrade it "
-            "in place"
+            f"{LATEST_VERSION}; run `budget migrate` (or `budget load`, which runs it first) "
+            "to upgrade it in place"
         )
