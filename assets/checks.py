@@ -18,9 +18,9 @@ from dagster._core.definitions.asset_checks.asset_check_evaluation import (
     AssetCheckEvaluationTargetMaterializationData as CheckTarget,
 )
 
-from assets.check_markdown import findings_markdown, headline_markdown
 from pipelines import quality
 from pipelines.partitions import budget_document_partitions
+from pipelines.quality.markdown import findings_markdown, headline_markdown
 
 STAGED = dg.AssetKey("stg_budget_tables")
 SEVERITY = {quality.ERROR: dg.AssetCheckSeverity.ERROR, quality.WARN: dg.AssetCheckSeverity.WARN}

@@ -16,10 +16,10 @@ from dataclasses import dataclass
 
 import dagster as dg
 
-from assets.check_markdown import findings_markdown
 from assets.checks import CheckTarget
 from pipelines import quality
 from pipelines.batch import DocumentResult
+from pipelines.quality.markdown import findings_markdown
 from pipelines.quality.referential_integrity import integrity_sql
 from pipelines.warehouse.comments import relation_columns
 from pipelines.warehouse.sql_files import SQL_ROOT, read_sql, sql_names

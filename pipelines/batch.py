@@ -27,7 +27,6 @@ from pathlib import Path
 
 import duckdb
 
-from assets.check_markdown import findings_markdown
 from pipelines import quality
 from pipelines.errors import (
     BudgetInputError,
@@ -38,6 +37,7 @@ from pipelines.errors import (
 from pipelines.extraction.document import DocumentIdentity, Extraction, extract_document
 from pipelines.inbox import partition_key
 from pipelines.limits import ParseLimits
+from pipelines.quality.markdown import findings_markdown
 from pipelines.rejects import Rejection, reject_settled, rejected_folder
 from pipelines.warehouse.checks import record_check_results
 from pipelines.warehouse.load import DocumentRows, LoadReport, document_rows, load_rows

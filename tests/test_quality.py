@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from assets.check_markdown import findings_markdown
 from pipelines import quality
 from pipelines.budget_doc import TABLE_KEYS, BudgetDoc
+from pipelines.quality.markdown import findings_markdown
 
 SEED = Path("/work/shared/seed/gz_hrss_data_center_2023.json")
 SAMPLES = Path(__file__).resolve().parents[1] / "data" / "samples"

@@ -14,10 +14,10 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from assets.check_markdown import findings_markdown
 from pipelines import quality
 from pipelines.cleaning import printed_decimals
 from pipelines.extraction import extract_document
+from pipelines.quality.markdown import findings_markdown
 
 REPO = Path(__file__).resolve().parents[1]
 SEED_SAMPLE = REPO / "data" / "samples" / "gz_hrss_data_center_2023"

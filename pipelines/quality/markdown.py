@@ -1,6 +1,7 @@
 """A check outcome's evidence as markdown tables: its offending rows and the totals it
-compared. Shown as asset-check metadata in the UI and kept in fact_dq_check.detail, so this
-module imports no Dagster (`pipelines.batch` writes the same tables into the warehouse)."""
+compared. Apart from the result model (outcome.py) because it is presentation: shown as
+asset-check metadata in the UI (assets/checks.py) and kept in fact_dq_check.detail by the
+writer (pipelines.batch), so it lives here, below both, and imports no Dagster."""
 
 from __future__ import annotations
 
