@@ -18,12 +18,8 @@ from pipelines.cleaning import parse_amount
 from pipelines.errors import BudgetInputError
 from pipelines.extraction import extract_document
 from pipelines.warehouse.connection import connect
-from pipelines.warehouse.load import (
-    DOCUMENT_TABLES,
-    PROVENANCE_COLUMNS,
-    expected_fact_rows,
-    load_document,
-)
+from pipelines.warehouse.load import DOCUMENT_TABLES, expected_fact_rows, load_document
+from pipelines.warehouse.staging import PROVENANCE_COLUMNS
 from tests.warehouse_helpers import REPO_ROOT, make_extraction, read_doc
 
 SAMPLES = sorted((REPO_ROOT / "data" / "samples").glob("*.pdf"))
@@ -39,9 +35,7 @@ REAL_PDFS = [
 ]
 PDFS = SAMPLES + REAL_PDFS
 # The printed cells of the tables (a narrative figure's provenance is its page and sentence).
-FACT_TABLES = [
-    t for t in DOCUMENT_TABLES if t.startswith("fact_") and t != "fact_narrative_figure"
-]
+FACT_TABLES = [t for t in DOCUMENT_TABLES if t.startswith("fact_") and t != "fact_narrative_figure"]
 PROVENANCE = ", ".join(PROVENANCE_COLUMNS)
 SAMPLED_PER_DOCUMENT = 60
 # Every fact of the warehouse with the text it was read from and where it was printed.

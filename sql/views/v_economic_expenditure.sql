@@ -1,17 +1,7 @@
 -- t06 (基本支出) and t10 (项目支出): one row per economic subject × expenditure type;
 -- source_page: the page of the source PDF it is printed on
 create or replace view v_economic_expenditure as
-with documents as (
-    select
-        dim_document.document_id,
-        dim_department.department,
-        dim_document.fiscal_year,
-        dim_document.document_kind
-    from dim_document
-    inner join dim_department on dim_department.department_id = dim_document.department_id
-),
-
-cells as (
+with cells as (
     select
         document_id,
         table_key,
@@ -39,7 +29,7 @@ select
     documents.document_kind,
     cells.source_page
 from cells
-inner join documents on documents.document_id = cells.document_id
+inner join document_keys() as documents on documents.document_id = cells.document_id
 left join dim_economic_subject
     on dim_economic_subject.code = cells.code
     and dim_economic_subject.fiscal_year = documents.fiscal_year

@@ -1,0 +1,10 @@
+-- the column headers of the tables whose columns the vocabulary files under dim_expenditure_type,
+-- exactly as printed; a name already known keeps its row
+insert into dim_expenditure_type by name
+select distinct
+    cells.column_name as expenditure_type,
+    cells.is_total_column as is_total
+from stg_budget_cells as cells
+inner join seed_budget_tables as tables on tables.table_key = cells.table_key
+where tables.column_dimension = 'dim_expenditure_type'
+on conflict do nothing
