@@ -22,7 +22,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypedDict, Unpack
 
 import duckdb
 
@@ -172,21 +172,22 @@ def document_rows(extraction: Extraction) -> DocumentRows:
     )
 
 
+class LoadOptions(TypedDict, total=False):
+    """The keyword options of `load_rows` and `load_document`."""
+
+    loaded_at: datetime | None  # dim_document.loaded_at; default now (UTC)
+    before_commit: Callable[[duckdb.DuckDBPyConnection, LoadReport], None] | None
+
+
 def load_document(
-    con: duckdb.DuckDBPyConnection,
-    extraction: Extraction,
-    *,
-    loaded_at: datetime | None = None,
-    before_commit: Callable[[duckdb.DuckDBPyConnection, LoadReport], None] | None = None,
+    con: duckdb.DuckDBPyConnection, extraction: Extraction, **options: Unpack[LoadOptions]
 ) -> LoadReport:
     """Replace the document's department × fiscal-year × kind rows with this extraction,
-    atomically: `load_rows` of `document_rows(extraction)`.
+    atomically: `load_rows` of `document_rows(extraction)`, with the same options.
 
     Raises BudgetInputError for a document that cannot be loaded (see `document_rows`).
     """
-    return load_rows(
-        con, document_rows(extraction), loaded_at=loaded_at, before_commit=before_commit
-    )
+    return load_rows(con, document_rows(extraction), **options)
 
 
 def _delete_statement(table: str) -> str:

@@ -8,7 +8,7 @@ select
     cells.column_name as fund_source,
     columns('^(is_total_(row|column)|printed_amount|unit|amount_yuan|source_page|box_.+)$')
 from stg_budget_cells as cells
-inner join seed_budget_tables as tables on tables.table_key = cells.table_key
+inner join seed_budget_tables as tables using (table_key)
 inner join dim_project
     on dim_project.document_id = $document_id
     and dim_project.row_index = cells.row_index

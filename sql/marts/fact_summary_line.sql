@@ -17,5 +17,5 @@ select
     cells.box_x1,
     cells.box_bottom
 from stg_budget_cells as cells
-inner join seed_budget_tables as tables on tables.table_key = cells.table_key
+inner join seed_budget_tables as tables using (table_key)
 where tables.fact_table = 'fact_summary_line'

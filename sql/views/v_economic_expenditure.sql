@@ -1,22 +1,6 @@
 -- t06 (基本支出) and t10 (项目支出): one row per economic subject × expenditure type;
 -- source_page: the page of the source PDF it is printed on
 create or replace view v_economic_expenditure as
-with cells as (
-    select
-        document_id,
-        table_key,
-        row_index,
-        column_index,
-        code,
-        subject_name,
-        expenditure_type,
-        amount_yuan,
-        source_page
-    from fact_economic_expenditure
-    where not is_total_row
-        and not is_total_column
-)
-
 select
     documents.department,
     documents.fiscal_year,
@@ -28,11 +12,13 @@ select
     cast(cells.amount_yuan * 0.0001 as decimal(24, 6)) as amount_wan,
     documents.document_kind,
     cells.source_page
-from cells
+from fact_economic_expenditure as cells
 inner join document_keys() as documents on documents.document_id = cells.document_id
 left join dim_economic_subject
     on dim_economic_subject.code = cells.code
     and dim_economic_subject.fiscal_year = documents.fiscal_year
+where not cells.is_total_row
+    and not cells.is_total_column
 order by
     documents.department, documents.fiscal_year, documents.document_kind, cells.table_key,
     cells.row_index, cells.column_index
