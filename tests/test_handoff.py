@@ -20,6 +20,7 @@ from pipelines import batch, handoff, quality
 from pipelines.batch import check_rows
 from pipelines.commands.load import load_paths
 from pipelines.definitions import cluster_defs, defs
+from pipelines.errors import BudgetInputError
 from pipelines.resources import WAREHOUSE_POOL, BudgetInbox, DuckDBWarehouse
 from pipelines.warehouse.connection import connect
 from pipelines.warehouse.load import document_rows, expected_fact_rows
@@ -102,6 +103,22 @@ def test_the_hand_off_file_holds_every_amount_as_an_exact_decimal(tmp_path):
         Decimal(line["amount"]),
         Decimal(line["amount"]) * factor,
     )
+
+
+def test_a_file_of_warehouse_rows_is_refused_naming_its_table(tmp_path):
+    """A file whose rows name a warehouse table instead of a staging relation (the layout of
+    an earlier release) is refused in one line, never published without its cells."""
+    path = handoff.write_handoff(document_rows(make_extraction(read_doc())), [], tmp_path)
+    old = tmp_path / "old.parquet"
+    con = duckdb.connect()
+    renamed = "case {0} when 'stg_budget_cells' then 'fact_summary_line' else {0} end as {0}"
+    con.execute(
+        f"copy (select * replace ({renamed.format('handoff_table')}, "
+        f"{renamed.format('table_name')}) from read_parquet('{path}')) to '{old}'"
+    )
+    with pytest.raises(BudgetInputError) as refused:
+        handoff.read_handoff(con, old)
+    assert refused.value.reason == "not a hand-off file: fact_summary_line is no staging relation"
 
 
 def test_publishing_the_samples_writes_what_budget_load_writes(handed_off, loaded, tmp_path):

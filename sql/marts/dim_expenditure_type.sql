@@ -1,5 +1,6 @@
 -- the column headers of the tables whose columns the vocabulary files under dim_expenditure_type,
--- exactly as printed; a name already known keeps its row
+-- exactly as printed; a name already known keeps its row as it is (updated to itself, so
+-- the statement counts every name the document uses)
 insert into dim_expenditure_type by name
 select distinct
     cells.column_name as expenditure_type,
@@ -7,4 +8,4 @@ select distinct
 from stg_budget_cells as cells
 inner join seed_budget_tables as tables on tables.table_key = cells.table_key
 where tables.column_dimension = 'dim_expenditure_type'
-on conflict do nothing
+on conflict do update set is_total = dim_expenditure_type.is_total

@@ -1,5 +1,6 @@
 -- the 功能分类 subjects of the tables whose codes the vocabulary files under dim_function_subject:
--- each code once, named as first printed; a code already known for the year keeps its row
+-- each code once, named as first printed; a code known for the year keeps its row as it is
+-- (updated to itself, so the statement counts every subject the document uses)
 insert into dim_function_subject by name
 select
     cells.code,
@@ -12,4 +13,4 @@ inner join seed_budget_tables as tables on tables.table_key = cells.table_key
 where tables.subject_dimension = 'dim_function_subject'
     and cells.code <> ''
 group by cells.code, cells.subject_level, cells.parent_code
-on conflict do nothing
+on conflict do update set name = dim_function_subject.name
