@@ -16,12 +16,18 @@ _REFERENCE = re.compile(r"\b(?:from|join)\s+(\w+)", re.IGNORECASE)
 _VIEW = re.compile(r"create\s+or\s+replace\s+view\s+(\w+)", re.IGNORECASE)
 
 
+# The table macros the views share (sql/relations), by name: a view reads their tables too.
+_SHARED = {name.split("/")[-1]: read_sql(name) for name in sql_names("relations")}
+
+
 def view_lineage(sql: str) -> list[str]:
-    """The warehouse tables a view reads (its `from` / `join` targets), in order."""
+    """The warehouse tables a view reads (its `from` / `join` targets, and those of the
+    shared table macros it calls), in order."""
     seen: list[str] = []
     for name in _REFERENCE.findall(sql):
-        if name in WAREHOUSE_TABLES and name not in seen:
-            seen.append(name)
+        for table in view_lineage(_SHARED[name]) if name in _SHARED else [name]:
+            if table in WAREHOUSE_TABLES and table not in seen:
+                seen.append(table)
     return seen
 
 

@@ -1,18 +1,19 @@
 """Staging layer: the PDF's twelve tables as budget-doc/1, then as one tidy row per amount.
 
-Both are produced by the batch service's one parse; these are their specs and the metadata
-each partition's materialisation carries.
+Both come from the batch service's one parse; the cells are the warehouse loader's own
+staging pass (pipelines.warehouse.staging), the relation its marts select from. These are
+their specs and the metadata each partition's materialisation carries.
 """
-
-from decimal import Decimal
 
 import dagster as dg
 import pandas as pd
 
-from pipelines.budget_doc import TABLE_KEYS, TOTAL_COLUMNS, TWO_SIDED, YUAN_PER_UNIT
+from pipelines.budget_doc import TABLE_KEYS, TWO_SIDED
 from pipelines.extraction.document import Extraction
 from pipelines.partitions import document_asset_spec
-from pipelines.warehouse.load import TABLE_TITLES, LoadReport, is_total_label
+from pipelines.warehouse.load import LoadReport
+from pipelines.warehouse.staging import CELLS, stage_document, staged_table
+from pipelines.warehouse.vocabulary import TABLE_TITLES
 
 TABLES_COLUMNS = {
     "table_key": "budget-doc/1 table key (t01_summary … t12_projects)",
@@ -24,17 +25,25 @@ TABLES_COLUMNS = {
 }
 CELLS_COLUMNS = {
     "table_key": "budget-doc/1 table key",
-    "side": "income / expenditure for the two-sided tables t01 and t04, else empty",
-    "row_index": "0-based row (or line) position in the printed table",
+    "side": "income / expenditure / expenditure_by_use for the summary tables t01 and t04",
     "code": "subject code as printed (3/5/7 digits), empty on rows without one",
-    "label": "row label: subject name, item or project name",
-    "column_name": "leaf column header (合计, 基本支出, 一般公共预算 …); 'amount' on t01/t04",
+    "label": "row label: subject name, item, project name or summary line",
+    "row_kind": "t11: total / unit / category; t12: total / unit / project",
+    "row_index": "0-based row (or summary line) position in the printed table",
+    "column_index": "0-based column position (empty on a summary line)",
+    "column_name": "leaf column header (合计, 基本支出, 一般公共预算 …)",
     "is_total_row": "the row sums other rows (合计, 总计, 本年收入合计 …)",
     "is_total_column": "the column sums other columns (合计, 总计, 小计)",
     "printed_amount": "the amount exactly as printed, two decimals",
     "unit": "unit of printed_amount",
     "amount_yuan": "printed_amount in 元",
-    "pages": "pages of the source PDF holding the table",
+    "subject_level": "类 = 1, 款 = 2, 项 = 3 from the code's length",
+    "parent_code": "the code one level up",
+    "source_page": "1-based page of the source PDF the amount is printed on",
+    "box_x0": "left of the printed cell (PDF points)",
+    "box_top": "top of the printed cell",
+    "box_x1": "right of the printed cell",
+    "box_bottom": "bottom of the printed cell",
 }
 
 
@@ -91,61 +100,10 @@ def tables_frame(extraction: Extraction) -> pd.DataFrame:
 
 
 def document_cells(extraction: Extraction) -> pd.DataFrame:
-    """One row per printed amount of the document (null cells skipped), amounts exact."""
-    doc = extraction.doc
-    records = []
-    for key in TABLE_KEYS:
-        table = (doc.get("tables") or {}).get(key)
-        if table is None:
-            continue
-        unit = table.get("unit") or doc.get("unit")
-        factor = YUAN_PER_UNIT.get(unit, Decimal(1))
-        pages = pages_text(extraction.table_pages.get(key))
-        base = {"table_key": key, "unit": unit, "pages": pages}
-        if key in TWO_SIDED:
-            for side in ("income", "expenditure"):
-                for i, line in enumerate(table.get(side) or []):
-                    if line.get("amount") is None:
-                        continue
-                    amount = Decimal(line["amount"])
-                    records.append(
-                        base
-                        | {
-                            "side": side,
-                            "row_index": i,
-                            "code": "",
-                            "label": line.get("item") or "",
-                            "column_name": "amount",
-                            "is_total_row": is_total_label(line.get("item")),
-                            "is_total_column": False,
-                            "printed_amount": amount,
-                            "amount_yuan": amount * factor,
-                        }
-                    )
-            continue
-        columns = table.get("columns") or []
-        for i, row in enumerate(table.get("rows") or []):
-            label = row.get("name") if "name" in row else row.get("item")
-            for j, text in enumerate(row.get("values") or []):
-                if text is None or j >= len(columns):
-                    continue
-                amount = Decimal(text)
-                records.append(
-                    base
-                    | {
-                        "side": "",
-                        "row_index": i,
-                        "code": row.get("code") or "",
-                        "label": label or "",
-                        "column_name": columns[j],
-                        "is_total_row": not row.get("code") and is_total_label(label),
-                        "is_total_column": columns[j] in TOTAL_COLUMNS,
-                        "printed_amount": amount,
-                        "amount_yuan": amount * factor,
-                    }
-                )
-    frame = pd.DataFrame.from_records(records, columns=list(CELLS_COLUMNS))
-    return frame.astype({"row_index": "int64", "is_total_row": bool, "is_total_column": bool})
+    """stg_budget_cells of one document: the warehouse loader's own staging pass
+    (pipelines.warehouse.staging), one row per printed amount, amounts exact."""
+    relations, _ = stage_document(extraction.doc, extraction.path, extraction.table_pages)
+    return staged_table(relations, CELLS).to_pandas()
 
 
 STAGING_SPECS = [

@@ -164,8 +164,12 @@ class WarehouseMetadata:
         self.schemas = {t: table_schema_of(con, t) for t in WAREHOUSE_TABLES}
         self.sql = {}
         for table in WAREHOUSE_TABLES:
-            insert = SQL_ROOT / "load" / f"insert_{table}.sql"
-            text = insert.read_text(encoding="utf-8").strip() if insert.exists() else ""
+            # its mart (sql/marts/), else the loader's own insert (dim_document, checks, …)
+            inserts = [
+                SQL_ROOT / "marts" / f"{table}.sql",
+                SQL_ROOT / "load" / f"insert_{table}.sql",
+            ]
+            text = next((p.read_text(encoding="utf-8").strip() for p in inserts if p.exists()), "")
             self.sql[table] = dg.MetadataValue.md(f"```sql\n{text}\n```")
 
     def _preview(self, table: str) -> dg.MetadataValue:

@@ -1,10 +1,11 @@
 """Parquet hand-off: batches on any host parse, one publisher writes DuckDB (docs/scaling.md).
 
 DuckDB allows one writing process, so past one machine the parse and the write part: a batch
-on a parsing machine parses and checks each PDF (pipelines.batch), flattens it with the
-loader's own `document_rows`, and writes `<sha256>.parquet` into a shared folder: every
-row the document would load (one column `handoff_table` naming the table), its
-dim_document fields, its document check results and its load warnings. The file is
+on a parsing machine parses and checks each PDF (pipelines.batch), stages it with the
+loader's own `document_rows` (the one pass over budget-doc/1), and writes
+`<sha256>.parquet` into a shared folder: every row of its staging relations (one column
+`handoff_table` naming the relation, `handoff_column` rows naming each relation's columns),
+its dim_document fields, its document check results and its load warnings. The file is
 written under a hidden temporary name and renamed, so a reader never sees half of one.
 Amounts are stored as the warehouse's own DECIMAL types.
 
@@ -38,6 +39,7 @@ from pipelines.limits import ParseLimits
 from pipelines.rejects import reject_file
 from pipelines.warehouse.load import DocumentRows, LoadReport, document_rows
 from pipelines.warehouse.sql_files import read_sql
+from pipelines.warehouse.staging import RELATIONS
 
 HANDOFF_ENV = "BUDGET_HANDOFF"
 DEFAULT_HANDOFF = Path("data/handoff")
@@ -45,11 +47,11 @@ SUFFIX = ".parquet"
 PUBLISHED = "published"  # subfolder: files already in the warehouse
 REJECTED = "rejected"  # subfolder: files that cannot be published, each with a .reason.txt
 
-# The rows of a hand-off file that are not rows of a warehouse table of the same name.
+# The rows of a hand-off file that are not rows of a staging relation.
 DOCUMENT = "dim_document"  # one row: the DocumentRows fields
 CHECKS = "fact_dq_check"  # the document checks: check_name, severity, passed, detail
 WARNINGS = "load_warning"  # one row per load warning: warning
-COLUMNS = "handoff_column"  # one row per column of each table's rows: table_name, column_name
+COLUMNS = "handoff_column"  # one row per column of each relation: table_name, column_name
 DOCUMENT_FIELDS = (
     "printed_department",
     "fiscal_year",
@@ -96,11 +98,13 @@ def handoff_records(document: DocumentRows, checks: list[dict]) -> list[dict]:
     records = [{"handoff_table": DOCUMENT} | fields]
     records += [{"handoff_table": CHECKS} | {f: c[f] for f in CHECK_FIELDS} for c in checks]
     records += [{"handoff_table": WARNINGS, "warning": w} for w in document.warnings]
-    for table, rows in document.tables.items():
-        if rows:  # the columns of this table's rows (a file holds the union of all tables')
-            columns = [{"table_name": table, "column_name": column} for column in rows[0]]
-            records += [{"handoff_table": COLUMNS} | column for column in columns]
-        records += [{"handoff_table": table} | row for row in rows]
+    for relation, rows in document.relations.items():
+        # the columns of this relation (a file holds the union of all relations' columns)
+        columns = dict.fromkeys(column for row in rows for column in row)
+        records += [
+            {"handoff_table": COLUMNS, "table_name": relation, "column_name": c} for c in columns
+        ]
+        records += [{"handoff_table": relation} | row for row in rows]
     return records
 
 
@@ -122,8 +126,9 @@ def write_handoff(document: DocumentRows, document_checks: list[dict], folder: P
 
 
 def read_handoff(con: duckdb.DuckDBPyConnection, path: Path) -> tuple[DocumentRows, list[dict]]:
-    """A hand-off file back as the loader's rows (amounts as exact text, as the flattener
-    gives them) and the document check rows. Raises BudgetInputError naming what is wrong."""
+    """A hand-off file back as the loader's staging relations (amounts as exact text, as the
+    staging pass gives them) and the document check rows. Raises BudgetInputError naming
+    what is wrong."""
     try:
         cursor = con.execute(read_sql("handoff/select_handoff_file"), {"path": str(path)})
         names = [column[0] for column in cursor.description]
@@ -151,16 +156,21 @@ def read_handoff(con: duckdb.DuckDBPyConnection, path: Path) -> tuple[DocumentRo
         undeclared = sorted(set(grouped) - set(declared))
         if undeclared:
             raise BudgetInputError(path, f"not a hand-off file: {undeclared[0]} has no columns")
-        tables = {table: rows_of(table, declared[table]) for table in list(grouped)}
+        unknown = sorted(set(grouped) - set(RELATIONS))
+        if unknown:  # e.g. a file of an earlier release, which held warehouse rows
+            raise BudgetInputError(
+                path, f"not a hand-off file: {unknown[0]} is no staging relation"
+            )
+        relations = {name: rows_of(name, declared[name]) for name in list(grouped)}
     except KeyError as exc:
         raise BudgetInputError(path, f"not a hand-off file: no column {exc}") from None
     if len(documents) != 1:
         raise BudgetInputError(path, f"not a hand-off file: {len(documents)} {DOCUMENT} rows")
-    return DocumentRows(**documents[0], tables=tables, warnings=warnings), checks
+    return DocumentRows(**documents[0], relations=relations, warnings=warnings), checks
 
 
 def _text(value: object) -> object:
-    """An amount back as the exact text the flattener gives; any other value as it is."""
+    """An amount back as the exact text the staging pass gives; any other value as it is."""
     return str(value) if isinstance(value, Decimal) else value
 
 

@@ -72,15 +72,15 @@ def new_edition(tmp_path_factory, extraction):
 
 
 def _fail_at(monkeypatch, table: str, exc: BaseException):
-    real = load_module._insert_frame
+    real = load_module._insert_mart
 
-    def insert(con, name, frame):
-        count = real(con, name, frame)
-        if name == table:
+    def insert(con, mart, parameters):
+        count = real(con, mart, parameters)
+        if mart == f"marts/{table}":
             raise exc
         return count
 
-    monkeypatch.setattr(load_module, "_insert_frame", insert)
+    monkeypatch.setattr(load_module, "_insert_mart", insert)
 
 
 @pytest.mark.parametrize(
@@ -128,15 +128,15 @@ _KILLED_LOAD = textwrap.dedent(
     from pipelines.warehouse.connection import connect
 
     extraction = pickle.load(open(sys.argv[2], "rb"))
-    real = L._insert_frame
+    real = L._insert_mart
 
-    def insert(con, table, frame):
-        count = real(con, table, frame)
-        if table == "fact_economic_expenditure":
+    def insert(con, mart, parameters):
+        count = real(con, mart, parameters)
+        if mart == "marts/fact_economic_expenditure":
             os._exit(17)  # the process dies mid-transaction: no rollback, no close
         return count
 
-    L._insert_frame = insert
+    L._insert_mart = insert
     L.load_document(connect(sys.argv[1]), extraction)
     """
 )

@@ -19,7 +19,7 @@ from pipelines.extraction import extract_document
 from pipelines.extraction.document import DocumentIdentity
 from pipelines.inbox import partition_key
 from pipelines.warehouse.connection import connect
-from pipelines.warehouse.load import is_total_label, load_document
+from pipelines.warehouse.load import load_document
 from pipelines.warehouse.reference import (
     REFERENCE_ENV,
     ReferenceDataError,
@@ -27,6 +27,7 @@ from pipelines.warehouse.reference import (
     read_three_public_categories,
 )
 from pipelines.warehouse.sql_files import read_sql
+from pipelines.warehouse.staging import is_total_label
 from tests.warehouse_helpers import (
     REPO_ROOT,
     loaded,

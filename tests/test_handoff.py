@@ -20,9 +20,10 @@ from pipelines import batch, handoff, quality
 from pipelines.batch import check_rows
 from pipelines.commands.load import load_paths
 from pipelines.definitions import cluster_defs, defs
+from pipelines.errors import BudgetInputError
 from pipelines.resources import WAREHOUSE_POOL, BudgetInbox, DuckDBWarehouse
 from pipelines.warehouse.connection import connect
-from pipelines.warehouse.load import document_rows
+from pipelines.warehouse.load import document_rows, expected_fact_rows
 from tests.test_concurrent_loads import snapshot
 from tests.warehouse_helpers import make_extraction, read_doc
 
@@ -81,29 +82,43 @@ def test_the_hand_off_file_holds_every_amount_as_an_exact_decimal(tmp_path):
     )
     assert kinds == {"printed": "DECIMAL(18,2)", "yuan": "DECIMAL(22,2)"}
     stored = con.execute(
-        "select handoff_table, table_key, line_index, side, printed_amount, amount_yuan "
-        "from read_parquet(?) where handoff_table = 'fact_summary_line'",
+        "select handoff_table, table_key, side, row_index, column_index, printed_amount, "
+        "amount_yuan from read_parquet(?) where handoff_table = 'stg_budget_cells'",
         [str(path)],
     ).fetchall()
-    flattened = document.tables["fact_summary_line"]
-    assert len(stored) == len(flattened) > 0
+    staged = document.relations["stg_budget_cells"]
+    assert len(stored) == len(staged) == expected_fact_rows(doc)
     expected = {
-        (r["table_key"], r["line_index"], r["side"]): (
+        (r["table_key"], r.get("side"), r["row_index"], r.get("column_index")): (
             Decimal(r["printed_amount"]),
             Decimal(r["amount_yuan"]),
         )
-        for r in flattened
+        for r in staged
     }
-    assert {(k, i, s): (p, y) for _, k, i, s, p, y in stored} == expected
+    assert {(k, s, i, c): (p, y) for _, k, s, i, c, p, y in stored} == expected
     # one amount read off the seed's t01 as printed: every digit kept
     line = doc["tables"]["t01_summary"]["income"][0]
-    factor = Decimal(document.tables["fact_summary_line"][0]["amount_yuan"]) / Decimal(
-        document.tables["fact_summary_line"][0]["printed_amount"]
-    )
-    assert expected[("t01_summary", 0, "income")] == (
+    factor = Decimal(staged[0]["amount_yuan"]) / Decimal(staged[0]["printed_amount"])
+    assert expected[("t01_summary", "income", 0, None)] == (
         Decimal(line["amount"]),
         Decimal(line["amount"]) * factor,
     )
+
+
+def test_a_file_of_warehouse_rows_is_refused_naming_its_table(tmp_path):
+    """A file whose rows name a warehouse table instead of a staging relation (the layout of
+    an earlier release) is refused in one line, never published without its cells."""
+    path = handoff.write_handoff(document_rows(make_extraction(read_doc())), [], tmp_path)
+    old = tmp_path / "old.parquet"
+    con = duckdb.connect()
+    renamed = "case {0} when 'stg_budget_cells' then 'fact_summary_line' else {0} end as {0}"
+    con.execute(
+        f"copy (select * replace ({renamed.format('handoff_table')}, "
+        f"{renamed.format('table_name')}) from read_parquet('{path}')) to '{old}'"
+    )
+    with pytest.raises(BudgetInputError) as refused:
+        handoff.read_handoff(con, old)
+    assert refused.value.reason == "not a hand-off file: fact_summary_line is no staging relation"
 
 
 def test_publishing_the_samples_writes_what_budget_load_writes(handed_off, loaded, tmp_path):
@@ -235,7 +250,7 @@ def test_a_batch_hands_off_a_bad_file_as_one_line_and_the_others(tmp_path):
     assert [c["check_name"] for c in checks] == list(quality.DOCUMENT_CHECKS)
     assert checks == check_rows(results[1].parsed.checks)
     assert document == dataclasses.replace(
-        document_rows(results[1].parsed.extraction), tables=document.tables
+        document_rows(results[1].parsed.extraction), relations=document.relations
     )
 
 

@@ -18,12 +18,8 @@ from pipelines.cleaning import parse_amount
 from pipelines.errors import BudgetInputError
 from pipelines.extraction import extract_document
 from pipelines.warehouse.connection import connect
-from pipelines.warehouse.load import (
-    DOCUMENT_TABLES,
-    PROVENANCE_COLUMNS,
-    expected_fact_rows,
-    load_document,
-)
+from pipelines.warehouse.load import DOCUMENT_TABLES, expected_fact_rows, load_document
+from pipelines.warehouse.staging import PROVENANCE_COLUMNS
 from tests.warehouse_helpers import REPO_ROOT, make_extraction, read_doc
 
 SAMPLES = sorted((REPO_ROOT / "data" / "samples").glob("*.pdf"))

@@ -6,8 +6,8 @@ from decimal import Decimal
 import pytest
 
 from pipelines.budget_doc import TOTAL_COLUMNS, subject_level
-from pipelines.warehouse.load import is_total_label, t12_row_kind
 from pipelines.warehouse.sql_files import read_sql
+from pipelines.warehouse.staging import is_total_label, t12_row_kind
 from tests.warehouse_helpers import (
     leaf_columns,
     loaded,

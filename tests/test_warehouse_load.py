@@ -18,7 +18,9 @@ from pipelines.warehouse import load as load_module
 from pipelines.warehouse import sql_files
 from pipelines.warehouse.checks import record_check_results
 from pipelines.warehouse.connection import DEFAULT_WAREHOUSE, apply_schema, connect, warehouse_path
-from pipelines.warehouse.load import expected_fact_rows, load_document, t12_row_kind
+from pipelines.warehouse.load import expected_fact_rows, load_document
+from pipelines.warehouse.staging import t12_row_kind
+from pipelines.warehouse.vocabulary import vocabulary
 from tests.warehouse_helpers import (
     make_extraction,
     read_doc,
@@ -199,14 +201,14 @@ def test_failure_mid_load_keeps_previous_rows(tmp_path, monkeypatch):
     con = warehouse(tmp_path)
     old = load_document(con, make_extraction(doc))
     before = table_counts(con)
-    real_insert = load_module._insert_frame
+    real_insert = load_module._insert_mart
 
-    def failing_insert(con, table, frame):
-        if table == "fact_project_fund":
+    def failing_insert(con, mart, parameters):
+        if mart == "marts/fact_project_fund":
             raise RuntimeError("disk full")
-        return real_insert(con, table, frame)
+        return real_insert(con, mart, parameters)
 
-    monkeypatch.setattr(load_module, "_insert_frame", failing_insert)
+    monkeypatch.setattr(load_module, "_insert_mart", failing_insert)
     edition = copy.deepcopy(doc)
     edition["tables"]["t03_expenditure"]["rows"][0]["values"][0] = "1.00"
     with pytest.raises(RuntimeError, match="disk full"):
@@ -305,6 +307,24 @@ def test_bad_documents_are_refused_before_anything_changes(tmp_path, where, valu
     with pytest.raises(BudgetInputError, match=reason):
         load_document(con, make_extraction(doc))
     assert table_counts(con) == before
+
+
+def test_every_table_of_the_vocabulary_has_the_marts_it_names():
+    """Adding a table type is a vocabulary line (plus a mart for a new fact): every fact
+    table and dimension a line names is inserted by its own file of sql/marts/."""
+    marts = {name.split("/")[-1] for name in load_module.MARTS}
+    assert [line["table_key"] for line in vocabulary()] == list(TABLE_KEYS)
+    for line in vocabulary():
+        named = {line["fact_table"], line["subject_dimension"], line["column_dimension"]}
+        assert named - {None} <= marts, line["table_key"]
+
+
+def test_the_delete_statement_names_only_a_table_of_one_documents_rows():
+    assert load_module._delete_statement("fact_three_public").splitlines()[1] == (
+        'delete from "fact_three_public"'
+    )
+    with pytest.raises(ValueError, match="'dim_department' is not a table of one document"):
+        load_module._delete_statement("dim_department")
 
 
 def test_t12_row_kind_rule():
@@ -445,7 +465,7 @@ def test_every_load_statement_runs_during_load_and_check_recording(tmp_path, mon
     load_document(con, make_extraction(doc))
     load_document(con, make_extraction(doc, name="again.pdf"))
     record_check_results(con, doc["department"], 2023, [Result("a", "WARN", True, "")])
-    assert used == set(_sql_files("load"))
+    assert used == set(_sql_files("load")) | set(_sql_files("marts"))
 
 
 @settings(max_examples=30, deadline=None)

@@ -19,7 +19,7 @@ from pipelines.cleaning import AmountError, parse_amount
 from pipelines.commands.query import QueryFailed, cell_text, json_value, query_text, run_locked
 from pipelines.errors import BudgetInputError
 from pipelines.file_hash import file_sha256
-from pipelines.warehouse.load import PROVENANCE_COLUMNS
+from pipelines.warehouse.staging import PROVENANCE_COLUMNS
 
 TRACE_COLUMNS = ("document_id", *PROVENANCE_COLUMNS)
 # A selected column holding the fact's printed figure, compared with what the page prints.

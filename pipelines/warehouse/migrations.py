@@ -42,11 +42,16 @@ def migrations() -> list[tuple[int, str]]:
 LATEST_VERSION = max([BASELINE_VERSION] + [v for v, _ in migrations()])
 
 
+def view_statements() -> list[str]:
+    """sql/relations (the table macros views share), then sql/views: what re-creates them."""
+    return sql_names("relations") + sql_names("views")
+
+
 def views_sha256() -> str:
-    """Fingerprint of sql/views and sql/comments: a changed view or column description is
-    applied without a schema version."""
+    """Fingerprint of sql/relations, sql/views and sql/comments: a changed view or column
+    description is applied without a schema version."""
     digest = hashlib.sha256()
-    for name in sql_names("views") + sql_names("comments"):
+    for name in view_statements() + sql_names("comments"):
         digest.update(read_sql(name).encode("utf-8"))
     return digest.hexdigest()
 
@@ -94,7 +99,7 @@ def upgrade(con: duckdb.DuckDBPyConnection, where: str | os.PathLike = "warehous
             if number > version:
                 for name in sql_names(folder):
                     con.execute(read_sql(name))
-        for name in sql_names("views"):
+        for name in view_statements():
             con.execute(read_sql(name))
         apply_column_comments(con)
         con.execute(

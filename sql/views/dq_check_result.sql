@@ -1,20 +1,6 @@
 -- the latest data-quality check results, one row per document × check, with the edition
 -- checked (sha256) and when that edition was loaded (loaded_at)
 create or replace view dq_check_result as
-with checks as (
-    select
-        department,
-        fiscal_year,
-        document_kind,
-        check_name,
-        severity,
-        passed,
-        detail,
-        sha256,
-        loaded_at
-    from fact_dq_check
-)
-
 select
     department,
     fiscal_year,
@@ -25,5 +11,5 @@ select
     document_kind,
     sha256,
     loaded_at
-from checks
+from fact_dq_check
 order by department, fiscal_year, document_kind, check_name

@@ -1,16 +1,6 @@
 -- 收支总体情况表 (t01) and 财政拨款收支总体情况表 (t04): one row per printed line with an amount;
 -- source_page: the page of the source PDF it is printed on (`budget trace` shows the cell)
 create or replace view v_budget_summary as
-with documents as (
-    select
-        dim_document.document_id,
-        dim_department.department,
-        dim_document.fiscal_year,
-        dim_document.document_kind
-    from dim_document
-    inner join dim_department on dim_department.department_id = dim_document.department_id
-)
-
 select
     documents.department,
     documents.fiscal_year,
@@ -23,7 +13,7 @@ select
     documents.document_kind,
     lines.source_page
 from fact_summary_line as lines
-inner join documents on documents.document_id = lines.document_id
+inner join document_keys() as documents on documents.document_id = lines.document_id
 order by
     documents.department, documents.fiscal_year, documents.document_kind, lines.table_key,
     lines.side, lines.line_index

@@ -1,32 +1,6 @@
 -- t06 (基本支出) and t10 (项目支出): one row per economic subject × expenditure type;
 -- source_page: the page of the source PDF it is printed on
 create or replace view v_economic_expenditure as
-with documents as (
-    select
-        dim_document.document_id,
-        dim_department.department,
-        dim_document.fiscal_year,
-        dim_document.document_kind
-    from dim_document
-    inner join dim_department on dim_department.department_id = dim_document.department_id
-),
-
-cells as (
-    select
-        document_id,
-        table_key,
-        row_index,
-        column_index,
-        code,
-        subject_name,
-        expenditure_type,
-        amount_yuan,
-        source_page
-    from fact_economic_expenditure
-    where not is_total_row
-        and not is_total_column
-)
-
 select
     documents.department,
     documents.fiscal_year,
@@ -38,11 +12,13 @@ select
     cast(cells.amount_yuan * 0.0001 as decimal(24, 6)) as amount_wan,
     documents.document_kind,
     cells.source_page
-from cells
-inner join documents on documents.document_id = cells.document_id
+from fact_economic_expenditure as cells
+inner join document_keys() as documents on documents.document_id = cells.document_id
 left join dim_economic_subject
     on dim_economic_subject.code = cells.code
     and dim_economic_subject.fiscal_year = documents.fiscal_year
+where not cells.is_total_row
+    and not cells.is_total_column
 order by
     documents.department, documents.fiscal_year, documents.document_kind, cells.table_key,
     cells.row_index, cells.column_index

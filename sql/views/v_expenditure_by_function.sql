@@ -3,17 +3,7 @@
 -- the most money (source_table says which: t05 一般公共预算, a 财政拨款支出 extra table …);
 -- source_page: the page of the source PDF the amount is printed on
 create or replace view v_expenditure_by_function as
-with documents as (
-    select
-        dim_document.document_id,
-        dim_department.department,
-        dim_document.fiscal_year,
-        dim_document.document_kind
-    from dim_document
-    inner join dim_department on dim_department.department_id = dim_document.department_id
-),
-
-typed_cells as (
+with typed_cells as (
     select
         document_id,
         table_key as source_table,
@@ -96,7 +86,7 @@ from cells
 inner join chosen
     on chosen.document_id = cells.document_id
     and chosen.source_table = cells.source_table
-inner join documents on documents.document_id = cells.document_id
+inner join document_keys() as documents on documents.document_id = cells.document_id
 order by
     documents.department, documents.fiscal_year, documents.document_kind, cells.row_index,
     cells.column_index

@@ -1,17 +1,7 @@
 -- 项目支出预算表 (t12): one row per project × non-zero fund source (no 合计, no unit rows);
 -- source_page: the page of the source PDF the amount is printed on
 create or replace view v_project_budget as
-with documents as (
-    select
-        dim_document.document_id,
-        dim_department.department,
-        dim_document.fiscal_year,
-        dim_document.document_kind
-    from dim_document
-    inner join dim_department on dim_department.department_id = dim_document.department_id
-),
-
-projects as (
+with projects as (
     select
         project_id,
         row_index,
@@ -46,7 +36,7 @@ select
     cells.source_page
 from cells
 inner join projects on projects.project_id = cells.project_id
-inner join documents on documents.document_id = cells.document_id
+inner join document_keys() as documents on documents.document_id = cells.document_id
 order by
     documents.department, documents.fiscal_year, documents.document_kind, projects.row_index,
     cells.column_index

@@ -2,17 +2,7 @@
 -- category from the first pattern of data/reference/three_public_categories.csv in the item;
 -- source_page: the page of the source PDF the amount is printed on
 create or replace view v_three_public as
-with documents as (
-    select
-        dim_document.document_id,
-        dim_department.department,
-        dim_document.fiscal_year,
-        dim_document.document_kind
-    from dim_document
-    inner join dim_department on dim_department.department_id = dim_document.department_id
-),
-
-cells as (
+with cells as (
     select
         document_id,
         row_index,
@@ -56,7 +46,7 @@ select
     documents.document_kind,
     categorised.source_page
 from categorised
-inner join documents on documents.document_id = categorised.document_id
+inner join document_keys() as documents on documents.document_id = categorised.document_id
 order by
     documents.department, documents.fiscal_year, documents.document_kind,
     categorised.row_index, categorised.column_index

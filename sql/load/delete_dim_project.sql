@@ -1,2 +1,0 @@
-delete from dim_project
-where document_id = $document_id

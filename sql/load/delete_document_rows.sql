@@ -1,0 +1,3 @@
+-- one document's rows of one table; {table} is one of load.DOCUMENT_TABLES, never input
+delete from "{table}"
+where document_id = $document_id

@@ -1,2 +1,0 @@
-delete from fact_expenditure_by_function
-where document_id = $document_id

@@ -1,2 +1,0 @@
-delete from fact_narrative_figure
-where document_id = $document_id

@@ -1,2 +1,0 @@
-delete from fact_project_fund
-where document_id = $document_id

@@ -1,2 +1,0 @@
-delete from fact_three_public
-where document_id = $document_id
