@@ -10,10 +10,10 @@ import pandas as pd
 
 from pipelines.budget_doc import TABLE_KEYS, TWO_SIDED
 from pipelines.extraction.document import Extraction
+from pipelines.extraction.titles import TABLE_TITLES
 from pipelines.partitions import document_asset_spec
 from pipelines.warehouse.load import LoadReport
 from pipelines.warehouse.staging import CELLS, stage_document, staged_table
-from pipelines.warehouse.vocabulary import TABLE_TITLES
 
 TABLES_COLUMNS = {
     "table_key": "budget-doc/1 table key (t01_summary … t12_projects)",

@@ -5,9 +5,8 @@ from decimal import Decimal
 
 import pytest
 
-from pipelines.budget_doc import TOTAL_COLUMNS, subject_level
+from pipelines.budget_doc import TOTAL_COLUMNS, BudgetDoc, is_total_label, subject_level
 from pipelines.warehouse.sql_files import read_sql
-from pipelines.warehouse.staging import is_total_label, t12_row_kind
 from tests.warehouse_helpers import (
     leaf_columns,
     loaded,
@@ -222,8 +221,11 @@ def test_each_project_sums_over_fund_sources_to_its_published_total(tmp_path, pa
     con = loaded(tmp_path, doc)
     table = doc["tables"]["t12_projects"]
     total = _total_index(table["columns"])
+    view = BudgetDoc.of(doc)
     projects = [
-        r for r in table["rows"] if t12_row_kind(r["name"], r["performance_goal"]) == "project"
+        raw
+        for raw, row in zip(table["rows"], view.rows("t12_projects"), strict=True)
+        if view.t12_row_kind(row) == "project"
     ]
     rows = con.execute(
         "select project_name, performance_goal, fund_source, amount_yuan from v_project_budget"

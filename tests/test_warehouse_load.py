@@ -19,7 +19,6 @@ from pipelines.warehouse import sql_files
 from pipelines.warehouse.checks import record_check_results
 from pipelines.warehouse.connection import DEFAULT_WAREHOUSE, apply_schema, connect, warehouse_path
 from pipelines.warehouse.load import expected_fact_rows, load_document
-from pipelines.warehouse.staging import t12_row_kind
 from pipelines.warehouse.vocabulary import vocabulary
 from tests.warehouse_helpers import (
     make_extraction,
@@ -325,12 +324,6 @@ def test_the_delete_statement_names_only_a_table_of_one_documents_rows():
     )
     with pytest.raises(ValueError, match="'dim_department' is not a table of one document"):
         load_module._delete_statement("dim_department")
-
-
-def test_t12_row_kind_rule():
-    assert t12_row_kind("合计", None) == "total"
-    assert t12_row_kind("广州市人力资源和社会保障数据服务中心", None) == "unit"
-    assert t12_row_kind("机构运行辅助经费", "为维持中心正常业务的开展") == "project"
 
 
 @dataclasses.dataclass

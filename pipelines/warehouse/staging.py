@@ -24,23 +24,28 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 import pyarrow as pa
 
 from pipelines.budget_doc import (
-    CELL_BOXES,
     PROJECTS,
     SUMMARY_SIDES,
     TABLE_KEYS,
     TOTAL_COLUMNS,
     YUAN_PER_UNIT,
+    BudgetDoc,
+    CellBoxError,
+    DocAmountError,
+    Row,
+    doc_amount,
+    is_total_label,
     parent_code,
     subject_level,
 )
 from pipelines.errors import BudgetInputError
 from pipelines.extraction.narrative import NARRATIVE_FIGURES
-from pipelines.warehouse.vocabulary import TABLE_TITLES
+from pipelines.extraction.titles import TABLE_TITLES
 
 CELLS = "stg_budget_cells"
 EXTRA_CELLS = "stg_extra_cells"
@@ -96,14 +101,7 @@ RELATIONS: dict[str, dict[str, pa.DataType]] = {
     },
 }
 
-_CENT = Decimal("0.01")
 _CATEGORY_SUFFIXES = ("支出", "补助", "补贴")
-_TOTAL_LABEL = re.compile(r"^(.*(合计|总计)|小计)$")
-
-
-def is_total_label(label: str | None) -> bool:
-    """A row label that sums other rows: 合计, 总计, 小计, 本年收入合计, 支出总计, …"""
-    return bool(label) and bool(_TOTAL_LABEL.match(label))
 
 
 def t11_row_kind(item: str) -> str:
@@ -117,18 +115,6 @@ def t11_row_kind(item: str) -> str:
     return "category" if item.endswith(_CATEGORY_SUFFIXES) else "unit"
 
 
-def t12_row_kind(name: str, performance_goal: str | None) -> str:
-    """t12 rows: 合计 ('total'), unit subtotals ('unit'), projects ('project').
-
-    Rule: a row with a performance goal is a project; a row without one is the 合计 row
-    when its name is a total label, else a unit subtotal (the department or one of its
-    units, printed with its total above that unit's projects).
-    """
-    if performance_goal:
-        return "project"
-    return "total" if is_total_label(name) else "unit"
-
-
 def unit_name(text: object, path, where: str) -> str:
     """A printed unit (元, 万元) in NFKC without spaces; BudgetInputError for another."""
     unit = re.sub(r"\s+", "", unicodedata.normalize("NFKC", str(text)))
@@ -138,16 +124,11 @@ def unit_name(text: object, path, where: str) -> str:
 
 
 def _amount(text: object, path, where: str) -> Decimal:
-    """A budget-doc/1 amount string as an exact Decimal with at most two decimals."""
-    if not isinstance(text, str):
-        raise BudgetInputError(path, f"{where}: amount {text!r} is not a string")
+    """A budget-doc/1 amount (`budget_doc.doc_amount`); BudgetInputError naming the cell."""
     try:
-        value = Decimal(text.strip())
-    except InvalidOperation:
-        raise BudgetInputError(path, f"{where}: not an amount: {text!r}") from None
-    if not value.is_finite() or value.quantize(_CENT) != value:
-        raise BudgetInputError(path, f"{where}: not a two-decimal amount: {text!r}")
-    return value
+        return doc_amount(text)
+    except DocAmountError as exc:
+        raise BudgetInputError(path, f"{where}: {exc}") from None
 
 
 def _money(value: Decimal, unit: str) -> dict:
@@ -158,30 +139,16 @@ def _money(value: Decimal, unit: str) -> dict:
     }
 
 
-def _provenance(boxes, path, where: str, *position) -> dict:
-    """A cell's page and box, found in `cell_boxes` by `position` (the keys and indexes that
-    reach its value in the document), the coordinates as exact text; none where the
-    document gives no box (one written before provenance, a truth file)."""
-    box = boxes
-    for step in position:
-        if isinstance(box, dict):
-            box = box.get(step)
-        elif isinstance(box, list) and isinstance(step, int) and step < len(box):
-            box = box[step]
-        else:
-            box = None
+def _provenance(view: BudgetDoc, path, where: str, *position) -> dict:
+    """A cell's page and box (`BudgetDoc.cell_box` at `position`), the coordinates as exact
+    text; none where the document gives no box (one written before provenance, a truth
+    file)."""
+    try:
+        box = view.cell_box(*position)
+    except CellBoxError as exc:
+        raise BudgetInputError(path, f"{where}: {exc}") from None
     if box is None:
         return {}
-    if not (
-        isinstance(box, list)
-        and len(box) == len(PROVENANCE_COLUMNS)
-        and type(box[0]) is int
-        and box[0] >= 1
-        and all(isinstance(v, int | float) and not isinstance(v, bool) for v in box[1:])
-    ):
-        raise BudgetInputError(
-            path, f"{where}: cell box {box!r} is not [page, x0, top, x1, bottom]"
-        )
     coordinates = [str(Decimal(str(value))) for value in box[1:]]
     return dict(zip(PROVENANCE_COLUMNS, [box[0], *coordinates], strict=True))
 
@@ -191,10 +158,11 @@ def _pages(table_pages: dict, key: str, printed: list | None = None) -> str:
     return ",".join(str(page) for page in table_pages.get(key, printed) or [])
 
 
-def _row_kind(key: str, label: str | None, row: dict) -> str | None:
-    """The kind of a t11 or t12 row (`t11_row_kind`, `t12_row_kind`); None elsewhere."""
+def _row_kind(view: BudgetDoc, key: str, label: str | None, row: dict) -> str | None:
+    """The kind of a t11 row (`t11_row_kind`) or a t12 row (`BudgetDoc.t12_row_kind`, the
+    one project rule); None elsewhere."""
     if key == PROJECTS:
-        return t12_row_kind(label or "", row.get("performance_goal") or None)
+        return view.t12_row_kind(Row.of(row))
     return t11_row_kind(label) if key == BASIC_BY_UNIT else None
 
 
@@ -209,7 +177,7 @@ def stage_document(
     doc_unit = unit_name(doc.get("unit"), path, "document")
     tables = doc.get("tables") or {}
     warnings = [f"unknown table {key!r} not loaded" for key in tables if key not in TABLE_KEYS]
-    boxes = doc.get(CELL_BOXES) or {}
+    view = BudgetDoc.of(doc)
     pages = table_pages or {}
     for key in TABLE_KEYS:
         table = tables.get(key)
@@ -217,9 +185,9 @@ def stage_document(
             continue
         unit = unit_name(table["unit"], path, key) if table.get("unit") else doc_unit
         if "income" in table or "expenditure" in table:  # t01 / t04
-            row_count = _stage_summary(staged[CELLS], table, key, unit, path, boxes)
+            row_count = _stage_summary(staged[CELLS], table, key, unit, path, view)
         else:
-            row_count = _stage_grid(staged, table, key, unit, path, boxes)
+            row_count = _stage_grid(staged, table, key, unit, path, view)
             if row_count and not table.get("columns"):
                 warnings.append(f"{key}: rows without columns")
         staged[SOURCE_TABLES].append(
@@ -234,14 +202,14 @@ def stage_document(
             }
         )
     for index, extra in enumerate(doc.get("extra_tables") or []):
-        _stage_extra(staged, index, extra, doc_unit, path, boxes, pages)
+        _stage_extra(staged, index, extra, doc_unit, path, view, pages)
     for index, stated in enumerate(doc.get(NARRATIVE_FIGURES) or []):
         fields = ("topic", "figure", "unit", "page", "sentence")
         staged[NARRATIVE].append({"figure_index": index} | {f: stated[f] for f in fields})
     return staged, warnings
 
 
-def _stage_summary(cells: list[dict], table: dict, key: str, unit: str, path, boxes) -> int:
+def _stage_summary(cells: list[dict], table: dict, key: str, unit: str, path, view) -> int:
     """t01 / t04: every line with an amount is a cell of its side; returns the lines read."""
     lines = 0
     for side in SUMMARY_SIDES:
@@ -260,12 +228,12 @@ def _stage_summary(cells: list[dict], table: dict, key: str, unit: str, path, bo
                     "is_total_column": False,
                 }
                 | _money(_amount(line["amount"], path, where), unit)
-                | _provenance(boxes, path, where, "tables", key, side, index)
+                | _provenance(view, path, where, "tables", key, side, index)
             )
     return lines
 
 
-def _stage_grid(staged: dict, table: dict, key: str, unit: str, path, boxes) -> int:
+def _stage_grid(staged: dict, table: dict, key: str, unit: str, path, view) -> int:
     """A coded, itemised or project table: every non-null value is a cell, and a t12 row
     is also a row of stg_project_rows. Returns the rows read."""
     columns = list(table.get("columns") or [])
@@ -273,7 +241,7 @@ def _stage_grid(staged: dict, table: dict, key: str, unit: str, path, boxes) -> 
     for row_index, row in enumerate(rows):
         label = row.get("name") if "name" in row else row.get("item")
         code = row.get("code")
-        kind = _row_kind(key, label, row)
+        kind = _row_kind(view, key, label, row)
         if key == PROJECTS:
             staged[PROJECT_ROWS].append(
                 {
@@ -313,13 +281,13 @@ def _stage_grid(staged: dict, table: dict, key: str, unit: str, path, boxes) -> 
                     "is_total_column": column in TOTAL_COLUMNS,
                 }
                 | _money(_amount(text, path, where), unit)
-                | _provenance(boxes, path, where, "tables", key, row_index, column_index)
+                | _provenance(view, path, where, "tables", key, row_index, column_index)
             )
     return len(rows)
 
 
 def _stage_extra(
-    staged: dict, index: int, extra: dict, doc_unit: str, path, boxes, pages: dict
+    staged: dict, index: int, extra: dict, doc_unit: str, path, view, pages: dict
 ) -> None:
     """An extra table: its stg_source_tables row (key extra_NN) and every printed value
     (a value that is no amount is kept as printed text, without amount or unit)."""
@@ -362,7 +330,7 @@ def _stage_extra(
                     "printed_value": str(text),
                 }
                 | money
-                | _provenance(boxes, path, title, "extra_tables", index, row_index, column_index)
+                | _provenance(view, path, title, "extra_tables", index, row_index, column_index)
             )
 
 

@@ -1,7 +1,7 @@
 """The table vocabulary: what each budget-doc/1 table key means to the warehouse.
 
 `data/reference/budget_tables.csv` (a seed, as in jaffle_shop) holds one line per standard
-table: its printed title, the fact table its cells go to (the file of sql/marts/ named after
+table: the fact table its cells go to (the file of sql/marts/ named after
 that table selects them by it), the fund a function-expenditure table covers, the
 expenditure type of an economic table, and the dimensions its subject codes and column
 headers feed. It decides how a document is loaded, not how loaded documents are filed, so
@@ -21,7 +21,6 @@ VOCABULARY_FILE = REFERENCE_ROOT / "budget_tables.csv"
 SEED_RELATION = "seed_budget_tables"
 COLUMNS = (
     "table_key",
-    "title",
     "fact_table",
     "fund",
     "expenditure_type",
@@ -49,6 +48,3 @@ def seed_table() -> pa.Table:
     """The vocabulary as the relation the marts join."""
     schema = pa.schema([(name, pa.string()) for name in COLUMNS])
     return pa.Table.from_pylist(list(vocabulary()), schema=schema)
-
-
-TABLE_TITLES = {line["table_key"]: line["title"] for line in vocabulary()}
