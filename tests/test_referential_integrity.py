@@ -83,7 +83,7 @@ def test_rows_of_a_document_id_without_its_document_row(con):
 
 
 def test_the_template_takes_plain_identifiers_from_the_list_only():
-    assert len(REFERENCES) == len(set(REFERENCES)) == 26
+    assert len(REFERENCES) == len(set(REFERENCES)) == 27  # incl. fact_narrative_figure
     sql = orphans_sql(REFERENCES[0])
     assert 'from "fact_summary_line" as fact' in sql and "{" not in sql
     with pytest.raises(ValueError, match="not a plain identifier"):

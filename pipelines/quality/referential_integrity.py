@@ -13,6 +13,7 @@ from functools import cache
 from typing import NamedTuple
 
 from pipelines.quality.outcome import ERROR, CheckOutcome, Finding
+from pipelines.warehouse.load import DOCUMENT_TABLES
 from pipelines.warehouse.sql_files import read_sql
 
 
@@ -40,14 +41,8 @@ _SOURCE_TABLE_FACTS = (
     "fact_three_public",
     "fact_basic_by_unit",
 )
-# Every table holding rows of one document, by document_id.
-_DOCUMENT_ROWS = (
-    *_SOURCE_TABLE_FACTS,
-    "fact_project_fund",
-    "fact_generic_cell",
-    "dim_source_table",
-    "dim_project",
-)
+# Every table holding rows of one document (the loader's list), by document_id.
+_DOCUMENT_ROWS = tuple(table for table in DOCUMENT_TABLES if table != "dim_document")
 _FUND_SOURCE_FACTS = (
     "fact_income_by_function",
     "fact_three_public",
