@@ -7,6 +7,10 @@ through one connection, in input order, one transaction per document holding its
 its writer checks (referential integrity, year over year) and all its check rows. A killed
 batch therefore leaves whole documents only. `write_document` is the per-document write
 step on its own, for any other writer of parsed documents.
+
+Over 400 lines on purpose: the pool (worker limits, recycling, a dead worker rebuilt), the
+ordered hand-over to the one writer and the recovery paths (committed-or-not after a
+failure, a warehouse error said once) are one protocol whose invariants are read together.
 """
 
 from __future__ import annotations
