@@ -92,7 +92,7 @@ class BatchEvents:
         so the UI shows them as this partition's current results."""
         key, extraction, report = result.parsed.key, result.parsed.extraction, result.report
         self._partition(key)
-        cells = document_cells(extraction)
+        cells = document_cells(result.staged)
         metadata = {
             RAW_PDF_KEY: raw_metadata(result),
             STAGED: tables_metadata(extraction)

@@ -13,7 +13,7 @@ from pipelines.extraction.document import Extraction
 from pipelines.extraction.titles import TABLE_TITLES
 from pipelines.partitions import document_asset_spec
 from pipelines.warehouse.load import LoadReport
-from pipelines.warehouse.staging import CELLS, stage_document, staged_table
+from pipelines.warehouse.staging import CELLS, staged_table
 
 TABLES_COLUMNS = {
     "table_key": "budget-doc/1 table key (t01_summary … t12_projects)",
@@ -99,10 +99,9 @@ def tables_frame(extraction: Extraction) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def document_cells(extraction: Extraction) -> pd.DataFrame:
-    """stg_budget_cells of one document: the warehouse loader's own staging pass
-    (pipelines.warehouse.staging), one row per printed amount, amounts exact."""
-    relations, _ = stage_document(extraction.doc, extraction.path, extraction.table_pages)
+def document_cells(relations: dict[str, list[dict]]) -> pd.DataFrame:
+    """stg_budget_cells of one document, from the staging relations the writer loaded
+    (pipelines.warehouse.staging: one row per printed amount, amounts exact)."""
     return staged_table(relations, CELLS).to_pandas()
 
 

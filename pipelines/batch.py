@@ -84,6 +84,8 @@ class DocumentResult:
     error: str = ""  # why a parsed document could not be written
     rejection: Rejection | None = None  # a refused inbox file: where it went
     committed: bool | None = False  # with `error`: written all the same (None: unknown)
+    # the staging relations written (stg_budget_cells for the Dagster record: staged once)
+    staged: dict[str, list[dict]] = field(default_factory=dict)
 
     @property
     def status(self) -> str:
@@ -173,10 +175,9 @@ def write_document(
 
     Raises BudgetInputError for a document the loader refuses (nothing written).
     """
-    report, writer_checks = write_rows(
-        con, document_rows(parsed.extraction), check_rows(parsed.checks), loaded_at
-    )
-    return DocumentResult(parsed, report, parsed.checks | writer_checks)
+    rows = document_rows(parsed.extraction)
+    report, writer_checks = write_rows(con, rows, check_rows(parsed.checks), loaded_at)
+    return DocumentResult(parsed, report, parsed.checks | writer_checks, staged=rows.relations)
 
 
 def write_rows(
