@@ -3,7 +3,7 @@ unit, and the precision each table printed."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from decimal import Decimal
 
 from pipelines.budget_doc import SUMMARY_SIDES, YUAN_PER_UNIT, BudgetDoc, Table, doc_amount
@@ -61,6 +61,13 @@ class DocAmounts:
         self.doc = BudgetDoc.of(doc)
         self.unit = self.doc.main_unit
         self.steps = printed_steps(self.doc)
+
+    def tables(self, keys: Iterable[str]) -> Iterator[tuple[str, Table]]:
+        """(key, table) of each of `keys` the document prints; completeness reports the rest."""
+        for key in keys:
+            table = self.doc.table(key)
+            if table is not None:
+                yield key, table
 
     def scale(self, table_key: str) -> Decimal:
         return factor(self.doc.unit_of(self.doc.table(table_key))) / factor(self.unit)

@@ -7,7 +7,7 @@ import re
 
 from pipelines.budget_doc import TWO_SIDED, BudgetDoc, Line, Table
 from pipelines.quality.amounts import DocAmounts, addends_of
-from pipelines.quality.outcome import ZERO, CheckOutcome, Comparison, Finding, outcome, structural
+from pipelines.quality.outcome import ZERO, CheckOutcome, Evidence, structural
 
 _NUMBERED_ITEM = re.compile(r"^[一二三四五六七八九十]+、")
 
@@ -79,13 +79,8 @@ def _year_total_name(table: Table, side: str) -> str:
 def check_balance(doc: BudgetDoc | dict) -> CheckOutcome:
     """收入总计 = 支出总计 in tables 1 and 4, and each side adds up to its totals."""
     d = DocAmounts(doc)
-    comparisons: list[Comparison] = []
-    headline: list[Comparison] = []
-    findings: list[Finding] = []
-    for key in TWO_SIDED:
-        table = d.doc.table(key)
-        if table is None:
-            continue  # completeness reports it
+    found = Evidence()
+    for key, table in d.tables(TWO_SIDED):
         income_name = grand_total_name(table, "income")
         spending_name = grand_total_name(table, "expenditure")
         income = find_item(side_items(table, "income"), income_name)
@@ -95,7 +90,7 @@ def check_balance(doc: BudgetDoc | dict) -> CheckOutcome:
             ("expenditure", spending, spending_name),
         ):
             if item is None:
-                findings.append(
+                found.findings.append(
                     structural(key, f"{side}: {name}", "amount", "item present", name, "missing")
                 )
         if income is not None and spending is not None:
@@ -108,15 +103,12 @@ def check_balance(doc: BudgetDoc | dict) -> CheckOutcome:
                 d.value(key, income.amount),
                 d.value(key, spending.amount),
             )
-            comparisons.append(c)
-            headline.append(c)
+            found.comparisons.append(c)
+            found.headline.append(c)
         for side, name in (("income", income_name), ("expenditure", spending_name)):
             year_total = _year_total_name(table, side)
-            comparisons.extend(_side_sums(d, key, side, year_total, name))
-    return outcome(
+            found.comparisons.extend(_side_sums(d, key, side, year_total, name))
+    return found.outcome(
         "balance",
         "收入总计 = 支出总计 in tables 1 and 4; each side's items add up to its totals",
-        comparisons,
-        findings,
-        headline,
     )

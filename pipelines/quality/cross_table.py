@@ -15,7 +15,7 @@ from pipelines.budget_doc import PROJECTS, BudgetDoc, Row, is_total_label
 from pipelines.quality.amounts import DocAmounts, addends_of
 from pipelines.quality.balance import find_item, grand_total_name, side_items
 from pipelines.quality.hierarchy import column_sums
-from pipelines.quality.outcome import ZERO, CheckOutcome, Comparison, Finding, outcome, structural
+from pipelines.quality.outcome import ZERO, CheckOutcome, Comparison, Evidence, Finding, structural
 
 T01, T02, T03, T04 = "t01_summary", "t02_income", "t03_expenditure", "t04_fiscal_summary"
 T05, T06 = "t05_gpb_function", "t06_gpb_basic_economic"
@@ -220,26 +220,22 @@ def _compare(d: DocAmounts, identity: Identity) -> Comparison | Finding:
 def check_cross_table(doc: BudgetDoc | dict) -> CheckOutcome:
     """Totals that two tables print must agree (t03 = t01, t05 = t04 一般公共预算, …)."""
     d = DocAmounts(doc)
-    comparisons: list[Comparison] = []
-    findings: list[Finding] = []
+    found = Evidence()
     tables = d.doc.tables
     for identity in IDENTITIES:
         present = all(tables.get(f.table) is not None for f in (identity.left, identity.right))
         if present and identity.applies(d.doc):
             result = _compare(d, identity)
-            (comparisons if isinstance(result, Comparison) else findings).append(result)
-    headline = list(comparisons)
+            (found.comparisons if isinstance(result, Comparison) else found.findings).append(result)
+    found.headline.extend(found.comparisons)
     if tables.get(T07) is not None:
         three, missing = _three_public(d)
-        comparisons.extend(three)
-        findings.extend(missing)
-        headline.extend(three[:2])
-    return outcome(
+        found.comparisons.extend(three)
+        found.findings.extend(missing)
+        found.headline.extend(three[:2])
+    return found.outcome(
         "cross_table",
         "totals printed by two tables agree: t02/t03 = t01, t05/t08/t09 = t04's funds, "
         "t06 = basic and t10 = project expenditure = Σ t12 projects, t11/t12 = t03, "
         "三公 = 出国 + 公务用车 + 接待, 公务用车 = 购置 + 运行",
-        comparisons,
-        findings,
-        headline,
     )

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
-from pipelines.budget_doc import CODED, PROJECTS, BudgetDoc, Row, parent_code, subject_level
+from pipelines.budget_doc import CODED, PROJECTS, BudgetDoc, Row, Table, parent_code, subject_level
 from pipelines.quality.amounts import DocAmounts, addends_of
-from pipelines.quality.outcome import ZERO, CheckOutcome, Comparison, Finding, outcome, structural
+from pipelines.quality.outcome import ZERO, CheckOutcome, Evidence, structural
 
 
 def column_sums(d: DocAmounts, key: str, columns, parent: Row, children: list[Row], rule: str):
@@ -51,12 +51,9 @@ def _repeated_rows(rows: Sequence[Row]) -> dict[str, list[int]]:
     return {label: numbers for label, numbers in at.items() if len(numbers) > 1}
 
 
-def _coded_hierarchy(d: DocAmounts, key: str, repeated: dict[str, list[int]]):
+def _coded_hierarchy(d: DocAmounts, key: str, table: Table, repeated: dict[str, list[int]]):
     """The sums of a coded table; a repeated code or 合计 is reported instead of summed
     (its children would be those of both copies)."""
-    table = d.doc.table(key)
-    if table is None:
-        return
     rows, columns = table.rows, table.columns
     coded = [r for r in rows if subject_level(r.code)]
     children: dict[str, list[Row]] = {}
@@ -75,10 +72,15 @@ def _coded_hierarchy(d: DocAmounts, key: str, repeated: dict[str, list[int]]):
             yield from column_sums(d, key, columns, r, kids, level)
 
 
-def _unit_hierarchy(d: DocAmounts, key: str, label: Callable[[Row], str | None]):
-    table = d.doc.table(key)
-    if table is None:
-        return
+# The tables whose rows a budget unit's row groups, with what names a t11 / t12 row.
+_UNIT_GROUPED: dict[str, Callable[[Row], str | None]] = {
+    "t11_basic_by_unit": lambda r: r.item,
+    PROJECTS: lambda r: r.name,
+}
+
+
+def _unit_hierarchy(d: DocAmounts, key: str, table: Table):
+    label = _UNIT_GROUPED[key]
     rows, columns = table.rows, table.columns
     groups = grouped_rows(rows, lambda r: label(r) or "", d.doc.unit_names())
     total = next((r for r in rows if r.is_total), None)
@@ -95,16 +97,13 @@ def _unit_hierarchy(d: DocAmounts, key: str, label: Callable[[Row], str | None])
 def check_hierarchy(doc: BudgetDoc | dict) -> CheckOutcome:
     """合计 = Σ 类, 类 = Σ 款, 款 = Σ 项 in the coded tables; units = Σ their rows in t11/t12."""
     d = DocAmounts(doc)
-    comparisons: list[Comparison] = []
-    headline: list[Comparison] = []
-    findings: list[Finding] = []
-    for key in CODED:
-        rows = d.doc.rows(key)
-        repeated = _repeated_rows(rows)
-        findings.extend(
+    found = Evidence()
+    for key, table in d.tables(CODED):
+        repeated = _repeated_rows(table.rows)
+        found.findings.extend(
             structural(
                 key,
-                rows[at[0] - 1].title,
+                table.rows[at[0] - 1].title,
                 "",
                 "each code and 合计 printed once",
                 "one row",
@@ -112,17 +111,14 @@ def check_hierarchy(doc: BudgetDoc | dict) -> CheckOutcome:
             )
             for at in repeated.values()
         )
-        cs = list(_coded_hierarchy(d, key, repeated))
-        comparisons.extend(cs)
-        headline.extend(c for c in cs if c.rule == "合计 = Σ 类" and c.column == cs[0].column)
-    comparisons.extend(_unit_hierarchy(d, "t11_basic_by_unit", lambda r: r.item))
-    comparisons.extend(_unit_hierarchy(d, PROJECTS, lambda r: r.name))
-    return outcome(
+        cs = list(_coded_hierarchy(d, key, table, repeated))
+        found.comparisons.extend(cs)
+        found.headline.extend(c for c in cs if c.rule == "合计 = Σ 类" and c.column == cs[0].column)
+    for key, table in d.tables(_UNIT_GROUPED):
+        found.comparisons.extend(_unit_hierarchy(d, key, table))
+    return found.outcome(
         "hierarchy",
         "every 类 = Σ its 款 and every 款 = Σ its 项 (function: 3/5/7-digit codes, economic: "
         "3/5), 合计 = Σ 类, in tables 2, 3, 5, 6, 8, 9, 10, each code printed once; "
         "units = Σ their rows in 11 and 12",
-        comparisons,
-        findings,
-        headline,
     )

@@ -153,7 +153,19 @@ def _plain(value: Decimal) -> str:
     return format(value.normalize(), "f")
 
 
-def outcome(name: str, description: str, comparisons, extra_findings=(), headline=()):
-    comparisons = tuple(comparisons)
-    findings = tuple(extra_findings) + tuple(finding_of(c) for c in comparisons if c.severity)
-    return CheckOutcome(name, description, comparisons, findings, tuple(headline))
+@dataclass
+class Evidence:
+    """What a sum check gathers while it walks a document: every comparison it made, the
+    grand totals among them shown as evidence (`headline`), and the structural findings
+    (a missing item, a repeated code) that no comparison could express."""
+
+    comparisons: list[Comparison] = field(default_factory=list)
+    headline: list[Comparison] = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)
+
+    def outcome(self, name: str, description: str) -> CheckOutcome:
+        """The check's outcome: the structural findings, then each comparison that broke."""
+        findings = (*self.findings, *(finding_of(c) for c in self.comparisons if c.severity))
+        return CheckOutcome(
+            name, description, tuple(self.comparisons), findings, tuple(self.headline)
+        )

@@ -3,18 +3,23 @@ SQL over the warehouse, so it runs in the writer, inside the document's load tra
 
 The references are data (REFERENCES): each (fact table, key column, dimension, dimension
 key, shared scope) fills the one template `sql/checks/referential_integrity_orphans.sql`.
-Identifiers come from that fixed list only, quoted, never from input.
+Those of the facts' subject codes, column dimensions and source tables are read from the
+table vocabulary, so a new table type is checked by its vocabulary line. Identifiers come
+from that fixed list only, quoted, never from input.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from functools import cache
 from typing import NamedTuple
 
+from pipelines.budget_doc import PROJECTS
 from pipelines.quality.outcome import ERROR, CheckOutcome, Finding
 from pipelines.warehouse.load import DOCUMENT_TABLES
 from pipelines.warehouse.sql_files import read_sql
+from pipelines.warehouse.vocabulary import vocabulary
 
 
 class Reference(NamedTuple):
@@ -32,46 +37,31 @@ class Reference(NamedTuple):
     scope: str = ""
 
 
-# The facts that name the printed table they come from (dim_source_table.table_key).
-_SOURCE_TABLE_FACTS = (
-    "fact_summary_line",
-    "fact_income_by_function",
-    "fact_expenditure_by_function",
-    "fact_economic_expenditure",
-    "fact_three_public",
-    "fact_basic_by_unit",
-)
 # Every table holding rows of one document (the loader's list), by document_id.
 _DOCUMENT_ROWS = tuple(table for table in DOCUMENT_TABLES if table != "dim_document")
-_FUND_SOURCE_FACTS = (
-    "fact_income_by_function",
-    "fact_three_public",
-    "fact_basic_by_unit",
-    "fact_project_fund",
-)
+
+
+def _vocabulary_references() -> Iterator[Reference]:
+    """What the table vocabulary (data/reference/budget_tables.csv) says each fact's keys
+    name: the subject codes of the document's year, its column dimension (a column
+    dimension's key column is named after it: dim_fund_source.fund_source) and, for every
+    fact but t12's (its rows name their project instead), the printed source table."""
+    for line in vocabulary():
+        fact = line["fact_table"]
+        if subject := line["subject_dimension"]:
+            yield Reference(fact, "code", subject, "code", "fiscal_year")
+        if dimension := line["column_dimension"]:
+            key = dimension.removeprefix("dim_")
+            yield Reference(fact, key, dimension, key)
+        if line["table_key"] != PROJECTS:
+            yield Reference(fact, "table_key", "dim_source_table", "table_key", "document_id")
+
+
 REFERENCES: tuple[Reference, ...] = (
     *(Reference(table, "document_id", "dim_document", "document_id") for table in _DOCUMENT_ROWS),
     Reference("dim_document", "department_id", "dim_department", "department_id"),
-    Reference("fact_income_by_function", "code", "dim_function_subject", "code", "fiscal_year"),
-    Reference(
-        "fact_expenditure_by_function", "code", "dim_function_subject", "code", "fiscal_year"
-    ),
-    Reference("fact_economic_expenditure", "code", "dim_economic_subject", "code", "fiscal_year"),
-    *(
-        Reference(table, "fund_source", "dim_fund_source", "fund_source")
-        for table in _FUND_SOURCE_FACTS
-    ),
-    Reference(
-        "fact_expenditure_by_function",
-        "expenditure_type",
-        "dim_expenditure_type",
-        "expenditure_type",
-    ),
     Reference("fact_project_fund", "project_id", "dim_project", "project_id", "document_id"),
-    *(
-        Reference(table, "table_key", "dim_source_table", "table_key", "document_id")
-        for table in _SOURCE_TABLE_FACTS
-    ),
+    *dict.fromkeys(_vocabulary_references()),  # tables sharing a fact give its keys once
 )
 _IDENTIFIER = re.compile(r"[a-z_]+")
 # Whose column a scoped dimension row must match: the document's year, the fact's document.

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 
 from pipelines.budget_doc import CODED, ITEMISED, PROJECTS, TOTAL_COLUMNS, BudgetDoc
 from pipelines.quality.amounts import DocAmounts, addends_of
-from pipelines.quality.outcome import ZERO, CheckOutcome, Comparison, outcome
+from pipelines.quality.outcome import ZERO, CheckOutcome, Evidence
 
 # The 财政拨款 columns a 合计 sub-total spans when a table also has a 总计 (t11, t12).
 FISCAL_COLUMNS = ("一般公共预算", "政府性基金预算", "国有资本经营预算")
@@ -33,12 +33,8 @@ def column_identities(columns: Sequence[str]) -> list[tuple[int, list[int]]]:
 def check_row_identity(doc: BudgetDoc | dict) -> CheckOutcome:
     """In every row, a total column (合计/总计/小计) equals the sum of its leaf columns."""
     d = DocAmounts(doc)
-    comparisons: list[Comparison] = []
-    headline: list[Comparison] = []
-    for key in (*CODED, *ITEMISED, PROJECTS):
-        table = d.doc.table(key)
-        if table is None:
-            continue
+    found = Evidence()
+    for key, table in d.tables((*CODED, *ITEMISED, PROJECTS)):
         columns = table.columns
         for total, leaves in column_identities(columns):
             rule = f"{columns[total]} = " + " + ".join(columns[k] for k in leaves)
@@ -53,13 +49,11 @@ def check_row_identity(doc: BudgetDoc | dict) -> CheckOutcome:
                     d.value(key, row.value(total)),
                     addends_of(row.value(k) for k in leaves),
                 )
-                comparisons.append(c)
+                found.comparisons.append(c)
                 if i == 0:
-                    headline.append(c)
-    return outcome(
+                    found.headline.append(c)
+    return found.outcome(
         "row_identity",
         "per row, each total column equals the sum of its leaf columns "
         "(合计 = 基本支出 + 项目支出 + …)",
-        comparisons,
-        headline=headline,
     )
