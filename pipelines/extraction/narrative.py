@@ -18,6 +18,8 @@ from collections.abc import Iterable
 from dataclasses import asdict
 
 from pipelines.budget_doc import NARRATIVE_FIGURES, TABLE_PAGES, StatedFigure
+from pipelines.cleaning import normalise_name
+from pipelines.extraction.page_furniture import PAGE_NUMBER, PRINTED_UNIT
 
 __all__ = ["NARRATIVE_FIGURES", "TABLE_PAGES", "narrative_extension", "stated_figures"]
 
@@ -70,15 +72,8 @@ _SENTENCE_END = re.compile(r"[。;]")
 _HEADING = re.compile(
     r"^(?:第[一二三四五六七八九十]+部分|[一二三四五六七八九十]+、|\(?\d+[.．)](?!\d))"
 )
-_PAGE_NUMBER = re.compile(r"^[-—–]?\d{1,3}[-—–]?$")
 _TAG = re.compile(r"<[^>]+>")  # text exports keep the HTML of goal cells: <p>…</p>
-_UNIT_HEADER = re.compile(r"单位:?(万元|元)")
 _AMOUNT_CELL = re.compile(r"^\d+(?:\.\d+)?$")
-
-
-def _clean(line: str) -> str:
-    """NFKC and no whitespace: `一 般 公 共 预 算 收 入 17981.68 万 元` reads as printed."""
-    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", line))
 
 
 def _sentences(pages: Iterable[tuple[int | None, list[str]]]) -> list[tuple[str, list]]:
@@ -95,8 +90,8 @@ def _sentences(pages: Iterable[tuple[int | None, list[str]]]) -> list[tuple[str,
 
     for page, lines in pages:
         for raw in lines:
-            line = _clean(raw or "")
-            if not line or _PAGE_NUMBER.match(line):
+            line = normalise_name(raw)
+            if not line or PAGE_NUMBER.match(line):
                 continue
             heading = _HEADING.match(line)
             if heading:
@@ -168,13 +163,13 @@ def key_project_figures(pages: Iterable[tuple[int | None, list[str]]]) -> list[S
     for page, lines in pages:
         for raw in lines:
             line = _TAG.sub("", unicodedata.normalize("NFKC", raw or ""))
-            cells = [re.sub(r"\s+", "", cell) for cell in line.split("\t")]
+            cells = [normalise_name(cell) for cell in line.split("\t")]
             if _HEADING.match(cells[0]) or cells[0].startswith("注:"):
                 inside = "重点项目" in cells[0]
                 continue
             if not inside or len(cells) < 2:
                 continue
-            if header := _UNIT_HEADER.search(cells[1]):
+            if header := PRINTED_UNIT.search(cells[1]):
                 unit = header[1]
             elif _AMOUNT_CELL.match(cells[1]) and cells[0]:
                 figures.append(StatedFigure("key_project", cells[1], unit, page, cells[0]))

@@ -7,7 +7,6 @@ line up. A title printed at the foot of a page, under its last grid, names the f
 grid of the next page (Word breaks the page between a title and its table).
 """
 
-import re
 from dataclasses import dataclass, field
 
 from pipelines.cleaning import looks_like_amount, normalise_name
@@ -20,12 +19,10 @@ from pipelines.extraction.grid import (
     with_row_above,
 )
 from pipelines.extraction.identity import department_on_line
+from pipelines.extraction.page_furniture import PAGE_NUMBER, PRINTED_UNIT
 from pipelines.extraction.pdf_pages import Glyph, PageContent
 from pipelines.extraction.titles import generic_title, table_key_for_title
 
-_UNIT = re.compile(r"(?:金额)?单位[:：]?\s*(万元|元)")
-# A page number as printed at the foot of a page: 8, -8-, —8—
-_PAGE_NUMBER = re.compile(r"^[-—–]?\d{1,3}[-—–]?$")
 _ROW_PAD = 1.0  # points between a row's tallest glyph and its (missing) top rule
 
 
@@ -83,7 +80,9 @@ def foot_title(piece: TablePiece) -> list[str]:
 
 def _is_furniture(line: str) -> bool:
     compact = normalise_name(line)
-    return bool(_UNIT.search(compact) or department_on_line(compact) or _PAGE_NUMBER.match(compact))
+    return bool(
+        PRINTED_UNIT.search(compact) or department_on_line(compact) or PAGE_NUMBER.match(compact)
+    )
 
 
 def _unruled_top_row(page: PageContent, grid: Grid, upper: float) -> float | None:
@@ -141,7 +140,7 @@ def _piece(grid: Grid, above: list[str], below: list[str]) -> TablePiece:
     piece = TablePiece(key=key, grid=grid, title=title, above=above, below=below)
     for line in above:
         compact = normalise_name(line)
-        unit = _UNIT.search(compact)
+        unit = PRINTED_UNIT.search(compact)
         if unit and piece.unit is None:
             piece.unit = unit.group(1)
     return piece
