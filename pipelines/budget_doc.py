@@ -131,8 +131,10 @@ def is_total_label(label: str | None) -> bool:
     return bool(label) and bool(_TOTAL_LABEL.match(label))
 
 
-class DocAmountError(ValueError):
-    """A budget-doc/1 amount that is not a number string with at most two decimals."""
+class BudgetDocError(ValueError):
+    """A value that is not what budget-doc/1 says it is: an amount that is not a number
+    string with at most two decimals, a `cell_boxes` entry that is not [page, x0, top, x1,
+    bottom]. Its reader (staging) names the file and the place."""
 
 
 def doc_amount(text: object) -> Decimal:
@@ -142,23 +144,19 @@ def doc_amount(text: object) -> Decimal:
     this reads what extraction wrote from it, and refuses anything else rather than guess.
     """
     if not isinstance(text, str):
-        raise DocAmountError(f"amount {text!r} is not a string")
+        raise BudgetDocError(f"amount {text!r} is not a string")
     try:
         value = Decimal(text.strip())
     except InvalidOperation:
-        raise DocAmountError(f"not an amount: {text!r}") from None
+        raise BudgetDocError(f"not an amount: {text!r}") from None
     if not value.is_finite() or value.quantize(_CENT) != value:
-        raise DocAmountError(f"not a two-decimal amount: {text!r}")
+        raise BudgetDocError(f"not a two-decimal amount: {text!r}")
     return value
 
 
 # -- Reading a document: typed, read-only views over the budget-doc/1 dict --
 
 CellBox = tuple[int, float, float, float, float]  # page (1-based), x0, top, x1, bottom
-
-
-class CellBoxError(ValueError):
-    """A `cell_boxes` entry that is not [page, x0, top, x1, bottom]."""
 
 
 @dataclass(frozen=True)
@@ -331,7 +329,7 @@ class BudgetDoc:
             and box[0] >= 1
             and all(isinstance(v, int | float) and not isinstance(v, bool) for v in box[1:])
         ):
-            raise CellBoxError(f"cell box {box!r} is not [page, x0, top, x1, bottom]")
+            raise BudgetDocError(f"cell box {box!r} is not [page, x0, top, x1, bottom]")
         return tuple(box)
 
     @property

@@ -12,8 +12,7 @@ import pytest
 from pipelines.budget_doc import (
     PROJECTS,
     BudgetDoc,
-    CellBoxError,
-    DocAmountError,
+    BudgetDocError,
     Row,
     doc_amount,
     is_total_label,
@@ -84,7 +83,7 @@ def test_reads_the_extensions_of_an_extracted_document():
 
 def test_a_malformed_cell_box_is_refused():
     doc = BudgetDoc.of({"cell_boxes": {"tables": {"t07_three_public": [[[0, 1, 2, 3, 4]]]}}})
-    with pytest.raises(CellBoxError, match=r"cell box \[0, 1, 2, 3, 4\] is not"):
+    with pytest.raises(BudgetDocError, match=r"cell box \[0, 1, 2, 3, 4\] is not"):
         doc.cell_box("tables", "t07_three_public", 0, 0)
 
 
@@ -136,7 +135,7 @@ def test_doc_amount_reads_exactly_and_refuses_the_rest():
         ("1.005", "not a two-decimal amount"),
         ("NaN", "not a two-decimal amount"),
     ):
-        with pytest.raises(DocAmountError, match=reason):
+        with pytest.raises(BudgetDocError, match=reason):
             doc_amount(bad)
 
 

@@ -35,8 +35,7 @@ from pipelines.budget_doc import (
     TOTAL_COLUMNS,
     YUAN_PER_UNIT,
     BudgetDoc,
-    CellBoxError,
-    DocAmountError,
+    BudgetDocError,
     Row,
     doc_amount,
     is_total_label,
@@ -127,7 +126,7 @@ def _amount(text: object, path, where: str) -> Decimal:
     """A budget-doc/1 amount (`budget_doc.doc_amount`); BudgetInputError naming the cell."""
     try:
         return doc_amount(text)
-    except DocAmountError as exc:
+    except BudgetDocError as exc:
         raise BudgetInputError(path, f"{where}: {exc}") from None
 
 
@@ -145,7 +144,7 @@ def _provenance(view: BudgetDoc, path, where: str, *position) -> dict:
     file)."""
     try:
         box = view.cell_box(*position)
-    except CellBoxError as exc:
+    except BudgetDocError as exc:
         raise BudgetInputError(path, f"{where}: {exc}") from None
     if box is None:
         return {}
