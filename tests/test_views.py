@@ -16,69 +16,27 @@ from tests.warehouse_helpers import (
     yuan,
 )
 
+# The public interface: every v_ view leads with the document's department and year, gives
+# money in 元 and 万元, and ends with the document's kind and the page a figure is on.
+_DOCUMENT = ("department", "fiscal_year")
+_MONEY = ("amount_yuan", "amount_wan")
+_WHERE = ("document_kind", "source_page")
+_SUBJECT = ("code", "name", "level", "expenditure_type")
 VIEW_COLUMNS = {
-    "v_expenditure_by_function": [
-        "department",
-        "fiscal_year",
-        "code",
-        "name",
-        "level",
-        "expenditure_type",
-        "amount_yuan",
-        "amount_wan",
-        "source_table",
-        "document_kind",
-        "source_page",
-    ],
-    "v_economic_expenditure": [
-        "department",
-        "fiscal_year",
-        "code",
-        "name",
-        "level",
-        "expenditure_type",
-        "amount_yuan",
-        "amount_wan",
-        "document_kind",
-        "source_page",
-    ],
+    "v_expenditure_by_function": [*_DOCUMENT, *_SUBJECT, *_MONEY, "source_table", *_WHERE],
+    "v_economic_expenditure": [*_DOCUMENT, *_SUBJECT, *_MONEY, *_WHERE],
     "v_project_budget": [
-        "department",
-        "fiscal_year",
+        *_DOCUMENT,
         "project_name",
         "performance_goal",
         "fund_source",
-        "amount_yuan",
-        "amount_wan",
-        "document_kind",
-        "source_page",
+        *_MONEY,
+        *_WHERE,
     ],
-    "v_three_public": [
-        "department",
-        "fiscal_year",
-        "item",
-        "fund_source",
-        "amount_yuan",
-        "amount_wan",
-        "category",
-        "document_kind",
-        "source_page",
-    ],
-    "v_budget_summary": [
-        "department",
-        "fiscal_year",
-        "table_key",
-        "side",
-        "item",
-        "is_total",
-        "amount_yuan",
-        "amount_wan",
-        "document_kind",
-        "source_page",
-    ],
+    "v_three_public": [*_DOCUMENT, "item", "fund_source", *_MONEY, "category", *_WHERE],
+    "v_budget_summary": [*_DOCUMENT, "table_key", "side", "item", "is_total", *_MONEY, *_WHERE],
     "dq_check_result": [
-        "department",
-        "fiscal_year",
+        *_DOCUMENT,
         "check_name",
         "severity",
         "passed",
@@ -89,15 +47,35 @@ VIEW_COLUMNS = {
     ],
 }
 
-DOCS = pytest.mark.parametrize("path", truth_paths(), ids=truth_ids())
+T03, T07, T12 = "t03_expenditure", "t07_three_public", "t12_projects"
 
 
-def _total_index(columns: list[str]) -> int:
-    """The column holding the row's grand total (总计 before 合计 before 小计)."""
-    for name in ("总计", "合计", "小计"):
-        if name in columns:
-            return columns.index(name)
-    raise AssertionError(f"no total column in {columns}")
+@pytest.fixture(params=truth_paths(), ids=truth_ids())
+def truth(request, tmp_path):
+    """Each truth document and a warehouse holding it alone."""
+    doc = read_doc(request.param)
+    return doc, loaded(tmp_path, doc)
+
+
+def _printed_cells(doc: dict, key: str):
+    """(row, leaf column, amount in 元) of every printed leaf cell of a table (none when the
+    document lacks it), its total rows (no code, a total label) left out as the views do."""
+    table = doc["tables"].get(key) or {"rows": []}
+    for row in table["rows"]:
+        if row.get("code") is None and is_total_label(row.get("name")):
+            continue
+        for i, column in leaf_columns(table["columns"]):
+            if row["values"][i] is not None:
+                yield row, column, yuan(doc, key, row["values"][i])
+
+
+def _row_total(doc: dict, key: str, row: dict) -> Decimal | None:
+    """A row's grand total (总计 before 合计 before 小计) in 元; None where it is blank."""
+    columns = doc["tables"][key]["columns"]
+    total = next((columns.index(n) for n in ("总计", "合计", "小计") if n in columns), None)
+    assert total is not None, f"no total column in {columns}"
+    text = row["values"][total]
+    return None if text is None else yuan(doc, key, text)
 
 
 @pytest.fixture
@@ -111,21 +89,12 @@ def test_view_columns_are_exactly_the_public_interface(con, view):
     assert columns == VIEW_COLUMNS[view]
 
 
-@DOCS
-def test_expenditure_by_function_matches_t03_cell_by_cell(tmp_path, path):
-    doc = read_doc(path)
-    con = loaded(tmp_path, doc)
-    table = doc["tables"]["t03_expenditure"]
-    expected = {}
-    for row in table["rows"]:
-        if row["code"] is None and is_total_label(row["name"]):
-            continue
-        for i, column in leaf_columns(table["columns"]):
-            if row["values"][i] is not None:
-                expected[(row["code"], row["name"], column)] = (
-                    subject_level(row["code"]),
-                    yuan(doc, "t03_expenditure", row["values"][i]),
-                )
+def test_expenditure_by_function_matches_t03_cell_by_cell(truth):
+    doc, con = truth
+    expected = {
+        (row["code"], row["name"], column): (subject_level(row["code"]), amount)
+        for row, column, amount in _printed_cells(doc, T03)
+    }
     rows = con.execute(
         "select code, name, expenditure_type, level, amount_yuan, amount_wan "
         "from v_expenditure_by_function where department = ? and fiscal_year = ?",
@@ -139,17 +108,12 @@ def test_expenditure_by_function_matches_t03_cell_by_cell(tmp_path, path):
         assert amount_wan * 10000 == amount_yuan
 
 
-@DOCS
-def test_function_class_totals_per_expenditure_type(tmp_path, path):
-    doc = read_doc(path)
-    con = loaded(tmp_path, doc)
-    table = doc["tables"]["t03_expenditure"]
+def test_function_class_totals_per_expenditure_type(truth):
+    doc, con = truth
     expected = defaultdict(Decimal)
-    for row in table["rows"]:
+    for row, column, amount in _printed_cells(doc, T03):
         if subject_level(row["code"]) == 1:
-            for i, column in leaf_columns(table["columns"]):
-                if row["values"][i] is not None:
-                    expected[column] += yuan(doc, "t03_expenditure", row["values"][i])
+            expected[column] += amount
     got = dict(
         con.execute(
             "select expenditure_type, sum(amount_yuan) from v_expenditure_by_function "
@@ -159,44 +123,29 @@ def test_function_class_totals_per_expenditure_type(tmp_path, path):
     assert got == dict(expected)
 
 
-@DOCS
-def test_each_function_row_sums_to_its_published_total(tmp_path, path):
-    doc = read_doc(path)
-    con = loaded(tmp_path, doc)
-    table = doc["tables"]["t03_expenditure"]
-    total = _total_index(table["columns"])
+def test_each_function_row_sums_to_its_published_total(truth):
+    doc, con = truth
     got = dict(
         con.execute(
             "select code, sum(amount_yuan) from v_expenditure_by_function group by code"
         ).fetchall()
     )
-    for row in table["rows"]:
-        if row["code"] and row["values"][total] is not None:
-            assert got[row["code"]] == yuan(doc, "t03_expenditure", row["values"][total])
+    for row in doc["tables"][T03]["rows"]:
+        total = _row_total(doc, T03, row)
+        if row["code"] and total is not None:
+            assert got[row["code"]] == total
 
 
-@DOCS
-def test_economic_expenditure_matches_t06_and_t10(tmp_path, path):
-    doc = read_doc(path)
-    con = loaded(tmp_path, doc)
-    expected = {}
-    for key, kind in (
-        ("t06_gpb_basic_economic", "基本支出"),
-        ("t10_gpb_project_economic", "项目支出"),
-    ):
-        table = doc["tables"].get(key)
-        if table is None:
-            continue
-        for row in table["rows"]:
-            if row["code"] is None and is_total_label(row["name"]):
-                continue
-            for i, _ in leaf_columns(table["columns"]):
-                if row["values"][i] is not None:
-                    expected[(row["code"], kind)] = (
-                        row["name"],
-                        subject_level(row["code"]),
-                        yuan(doc, key, row["values"][i]),
-                    )
+def test_economic_expenditure_matches_t06_and_t10(truth):
+    doc, con = truth
+    expected = {
+        (row["code"], kind): (row["name"], subject_level(row["code"]), amount)
+        for key, kind in (
+            ("t06_gpb_basic_economic", "基本支出"),
+            ("t10_gpb_project_economic", "项目支出"),
+        )
+        for row, _, amount in _printed_cells(doc, key)
+    }
     rows = con.execute(
         "select code, expenditure_type, name, level, amount_yuan from v_economic_expenditure"
     ).fetchall()
@@ -204,27 +153,19 @@ def test_economic_expenditure_matches_t06_and_t10(tmp_path, path):
     assert len(rows) == len(expected)
 
 
-@DOCS
-def test_project_budget_sums_to_t12_total(tmp_path, path):
-    doc = read_doc(path)
-    con = loaded(tmp_path, doc)
-    table = doc["tables"]["t12_projects"]
-    total = _total_index(table["columns"])
-    total_row = next(r for r in table["rows"] if is_total_label(r["name"]))
+def test_project_budget_sums_to_t12_total(truth):
+    doc, con = truth
+    total_row = next(r for r in doc["tables"][T12]["rows"] if is_total_label(r["name"]))
     (project_sum,) = con.execute("select sum(amount_yuan) from v_project_budget").fetchone()
-    assert project_sum == yuan(doc, "t12_projects", total_row["values"][total])
+    assert project_sum == _row_total(doc, T12, total_row)
 
 
-@DOCS
-def test_each_project_sums_over_fund_sources_to_its_published_total(tmp_path, path):
-    doc = read_doc(path)
-    con = loaded(tmp_path, doc)
-    table = doc["tables"]["t12_projects"]
-    total = _total_index(table["columns"])
+def test_each_project_sums_over_fund_sources_to_its_published_total(truth):
+    doc, con = truth
     view = BudgetDoc.of(doc)
     projects = [
         raw
-        for raw, row in zip(table["rows"], view.rows("t12_projects"), strict=True)
+        for raw, row in zip(doc["tables"][T12]["rows"], view.rows(T12), strict=True)
         if view.t12_row_kind(row) == "project"
     ]
     rows = con.execute(
@@ -237,33 +178,23 @@ def test_each_project_sums_over_fund_sources_to_its_published_total(tmp_path, pa
         by_project[(name, goal)] += amount
     expected = defaultdict(Decimal)
     for r in projects:
-        expected[(r["name"], r["performance_goal"])] += yuan(
-            doc, "t12_projects", r["values"][total]
-        )
+        expected[(r["name"], r["performance_goal"])] += _row_total(doc, T12, r)
     assert dict(by_project) == {k: v for k, v in expected.items() if v != 0}
     names = {name for name, *_ in rows}
     assert doc["department"] not in names and "合计" not in names
 
 
-@DOCS
-def test_three_public_per_item_and_fund_source(tmp_path, path):
-    doc = read_doc(path)
-    con = loaded(tmp_path, doc)
-    table = doc["tables"]["t07_three_public"]
-    total = _total_index(table["columns"])
-    expected = {}
-    for row in table["rows"]:
-        for i, column in leaf_columns(table["columns"]):
-            if row["values"][i] is not None:
-                expected[(row["item"], column)] = yuan(doc, "t07_three_public", row["values"][i])
+def test_three_public_per_item_and_fund_source(truth):
+    doc, con = truth
+    expected = {(row["item"], column): amount for row, column, amount in _printed_cells(doc, T07)}
     rows = con.execute("select item, fund_source, amount_yuan from v_three_public").fetchall()
     assert {(i, f): a for i, f, a in rows} == expected
     assert len(rows) == len(expected)
     per_item = defaultdict(Decimal)
     for item, _, amount in rows:
         per_item[item] += amount
-    for row in table["rows"]:
-        assert per_item[row["item"]] == yuan(doc, "t07_three_public", row["values"][total])
+    for row in doc["tables"][T07]["rows"]:
+        assert per_item[row["item"]] == _row_total(doc, T07, row)
 
 
 def test_seed_three_public_per_fund_source(con):
