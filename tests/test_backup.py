@@ -11,7 +11,7 @@ from pipelines.cli import main
 from pipelines.warehouse.connection import connect
 from pipelines.warehouse.load import load_document
 from pipelines.warehouse.migrations import LATEST_VERSION
-from tests.warehouse_helpers import loaded, make_extraction, read_doc, truth_paths
+from tests.warehouse_helpers import base_tables, loaded, make_extraction, read_doc, truth_paths
 
 REPO = Path(__file__).resolve().parents[1]
 SAMPLE_PDF = REPO / "data" / "samples" / "gz_hrss_data_center_2023.pdf"
@@ -22,14 +22,10 @@ def every_row(path: Path) -> dict[str, list[tuple]]:
     """Every row of every table, ids and timestamps included: a restore is exact."""
     con = connect(path, read_only=True)
     try:
-        tables = [
-            name
-            for (name,) in con.execute(
-                "select table_name from information_schema.tables "
-                "where table_type = 'BASE TABLE' order by 1"
-            ).fetchall()
-        ]
-        return {t: sorted(con.execute(f'select * from "{t}"').fetchall(), key=repr) for t in tables}
+        return {
+            t: sorted(con.execute(f'select * from "{t}"').fetchall(), key=repr)
+            for t in base_tables(con)
+        }
     finally:
         con.close()
 

@@ -9,6 +9,7 @@ from pipelines.budget_doc import FORMAT, TOTAL_COLUMNS, YUAN_PER_UNIT
 from pipelines.extraction.document import Extraction
 from pipelines.warehouse.connection import connect
 from pipelines.warehouse.load import load_document
+from pipelines.warehouse.sql_files import read_sql
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 SEED = REPO_ROOT.parent / "shared" / "seed" / "gz_hrss_data_center_2023.json"
@@ -71,15 +72,16 @@ def leaf_columns(columns: list[str]) -> list[tuple[int, str]]:
     return [(i, c) for i, c in enumerate(columns) if c not in TOTAL_COLUMNS]
 
 
+def base_tables(con) -> list[str]:
+    """The warehouse's base tables by name, as the schema migration lists them."""
+    return sorted(
+        name for (name,) in con.execute(read_sql("version/select_table_names")).fetchall()
+    )
+
+
 def table_counts(con) -> dict[str, int]:
     """Row count of every base table of the warehouse."""
-    names = [
-        r[0]
-        for r in con.execute(
-            "select table_name from information_schema.tables where table_type = 'BASE TABLE'"
-        ).fetchall()
-    ]
-    return {n: con.execute(f'select count(*) from "{n}"').fetchone()[0] for n in sorted(names)}
+    return {n: con.execute(f'select count(*) from "{n}"').fetchone()[0] for n in base_tables(con)}
 
 
 def documents_held(path: Path) -> list[tuple[str, int]]:
