@@ -14,25 +14,11 @@ from pipelines.cleaning import (
     normalise_name,
     parse_amount,
 )
+from tests.printed_amounts import FULL_WIDTH, grouped, two_decimal_amounts
 
 # Amounts as budgets print them: two decimals, up to hundreds of billions.
-amounts = st.decimals(
-    min_value=Decimal("-999999999999.99"),
-    max_value=Decimal("999999999999.99"),
-    places=2,
-    allow_nan=False,
-    allow_infinity=False,
-)
+amounts = two_decimal_amounts("999999999999.99")
 blanks = st.text(alphabet=" \t\n\u3000\u00a0", max_size=3)
-FULL_WIDTH = str.maketrans("0123456789.,-()", "０１２３４５６７８９．，－（）")
-
-
-def grouped(value: Decimal) -> str:
-    """`1234567.50` -> `1,234,567.50` (sign kept in front)."""
-    text = format_amount(value)
-    sign, text = ("-", text[1:]) if text.startswith("-") else ("", text)
-    whole, _, cents = text.partition(".")
-    return f"{sign}{int(whole):,}.{cents}"
 
 
 @given(amounts)

@@ -11,19 +11,13 @@ from hypothesis import strategies as st
 
 from pipelines.cleaning import format_amount, normalise_long_text, normalise_name
 from pipelines.extraction.tables import Layout, _coded, _itemised, _projects
+from tests.printed_amounts import FULL_WIDTH, grouped, two_decimal_amounts
 
 N_VALUES = 3
 CJK = st.characters(min_codepoint=0x4E00, max_codepoint=0x9FA5)
 fragment = st.text(CJK, min_size=1, max_size=6)
 goal_text = st.text(st.sampled_from("绩效目标完成率提高服务 ab12"), min_size=0, max_size=12)
-amount = st.decimals(
-    min_value=Decimal("-99999999.99"),
-    max_value=Decimal("99999999.99"),
-    places=2,
-    allow_nan=False,
-    allow_infinity=False,
-)
-FULL_WIDTH = str.maketrans("0123456789.,-", "０１２３４５６７８９．，－")
+amount = two_decimal_amounts("99999999.99")
 
 
 @st.composite
@@ -32,9 +26,7 @@ def printed(draw, value: Decimal) -> str:
     text = format_amount(value)
     style = draw(st.sampled_from(["plain", "grouped", "full", "padded"]))
     if style == "grouped":
-        sign, digits = ("-", text[1:]) if text.startswith("-") else ("", text)
-        whole, _, cents = digits.partition(".")
-        return f"{sign}{int(whole):,}.{cents}"
+        return grouped(value)
     if style == "full":
         return text.translate(FULL_WIDTH)
     if style == "padded":
