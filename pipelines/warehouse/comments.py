@@ -1,13 +1,12 @@
 """Column comments: one description per column, kept in the DuckDB catalog.
 
 `data/reference/column_descriptions.csv` (a seed, read from the install like the table
-vocabulary) holds each column name's description once, read by
-`sql/comments/column_comments.sql` as `中文名 — English description`; `apply_column_comments`
-writes it with COMMENT ON onto
-every table and view that has the column, so the Dagster TableSchema, the headers of
-`budget export` and any DuckDB client (`select * from duckdb_columns()`) read the same
-text from the warehouse. DuckDB drops a view's comments when the view is re-created, so
-they are applied wherever views are created.
+vocabulary) holds each column name's description once; `sql/comments/column_comments.sql`
+reads it as `中文名 — English description`, and `apply_column_comments` writes that with
+COMMENT ON onto every table and view that has the column, so the Dagster TableSchema, the
+headers of `budget export` and any DuckDB client (`select * from duckdb_columns()`) read
+the same text from the warehouse. DuckDB drops a view's comments when the view is
+re-created, so they are applied wherever views are created.
 """
 
 from collections.abc import Iterable
