@@ -22,6 +22,7 @@ from pipelines.cli import main
 from pipelines.commands.export import WORKBOOK, amount_text, public_views
 from pipelines.partitions import budget_document_partitions
 from pipelines.resources import DuckDBWarehouse
+from pipelines.warehouse import comments, migrations
 from pipelines.warehouse.checks import record_check_results
 from pipelines.warehouse.comments import chinese_name, relation_columns
 from pipelines.warehouse.connection import connect
@@ -134,6 +135,26 @@ def test_a_warehouse_without_comments_is_refused_then_commented_on_its_next_writ
     assert relation_columns(con, "v_budget_summary")[0][2].startswith("部门 — ")
     con.close()
     assert export(path, tmp_path / "out", "csv") == 0
+
+
+def test_an_edited_column_description_reaches_an_existing_warehouse(tmp_path, monkeypatch):
+    """The descriptions are a seed (data/reference/column_descriptions.csv): the views
+    fingerprint covers it, so an edited line is written at the next writable open."""
+    path = tmp_path / "w.duckdb"
+    connect(path).close()
+    seed = tmp_path / "column_descriptions.csv"
+    text = comments.DESCRIPTIONS_FILE.read_text(encoding="utf-8")
+    seed.write_text(text.replace("level,科目级次,", "level,科目层级,"), encoding="utf-8")
+    monkeypatch.setattr(comments, "DESCRIPTIONS_FILE", seed)
+    monkeypatch.setattr(migrations, "DESCRIPTIONS_FILE", seed)
+    connect(path).close()
+    con = connect(path, read_only=True)
+    try:
+        columns = relation_columns(con, "v_economic_expenditure")
+        described = {name: text for name, _, text in columns}
+        assert described["level"] == "科目层级 — 1 = 类, 2 = 款, 3 = 项"
+    finally:
+        con.close()
 
 
 # --- the three formats ---------------------------------------------------------------------

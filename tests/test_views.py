@@ -1,5 +1,6 @@
 """The public views give back the published numbers exactly, without totals."""
 
+import copy
 from collections import defaultdict
 from decimal import Decimal
 
@@ -249,3 +250,20 @@ def test_views_show_every_loaded_document(tmp_path):
         Decimal("0"),
     )
     assert by_key[("208", 2023)][5] is None
+
+
+def test_year_over_year_matches_a_class_by_code_and_only_the_year_before(tmp_path):
+    """A class printed under another name next year is still compared (by its code); a
+    year whose previous year is not loaded has no change, not one against an older year."""
+    doc = read_doc()
+    renamed = copy.deepcopy(doc) | {"fiscal_year": 2024}
+    renamed["tables"]["t03_expenditure"]["rows"][1]["name"] = "社会保障和就业"
+    after_a_gap = copy.deepcopy(doc) | {"fiscal_year": 2026}
+    con = loaded(tmp_path, doc, renamed, after_a_gap)
+    yoy = con.execute(read_sql("analyses/yoy_function_class")).fetchall()
+    class_208 = [(r[1], r[3], r[5], r[6], r[7]) for r in yoy if r[2] == "208"]
+    assert class_208 == [
+        (2023, "社会保障和就业支出", None, None, None),
+        (2024, "社会保障和就业", 2023, Decimal("12203.40"), Decimal("0")),
+        (2026, "社会保障和就业支出", None, None, None),
+    ]

@@ -1,19 +1,22 @@
 """Column comments: one description per column, kept in the DuckDB catalog.
 
-`sql/comments/column_comments.sql` holds each column name's description once
-(`中文名 — English description`); `apply_column_comments` writes it with COMMENT ON onto
-every table and view that has the column, so the Dagster TableSchema, the headers of
-`budget export` and any DuckDB client (`select * from duckdb_columns()`) read the same
-text from the warehouse. DuckDB drops a view's comments when the view is re-created, so
-they are applied wherever views are created.
+`data/reference/column_descriptions.csv` (a seed, read from the install like the table
+vocabulary) holds each column name's description once; `sql/comments/column_comments.sql`
+reads it as `中文名 — English description`, and `apply_column_comments` writes that with
+COMMENT ON onto every table and view that has the column, so the Dagster TableSchema, the
+headers of `budget export` and any DuckDB client (`select * from duckdb_columns()`) read
+the same text from the warehouse. DuckDB drops a view's comments when the view is
+re-created, so they are applied wherever views are created.
 """
 
 from collections.abc import Iterable
 
 import duckdb
 
+from pipelines.package_data import REFERENCE_ROOT
 from pipelines.warehouse.sql_files import read_sql
 
+DESCRIPTIONS_FILE = REFERENCE_ROOT / "column_descriptions.csv"
 # Between the Chinese name and the English description of a comment.
 SEPARATOR = " — "
 
@@ -32,9 +35,13 @@ def apply_column_comments(
     """Comment every described column of the warehouse (or of `relations`); the count.
 
     COMMENT ON takes no parameters, so names and text are quoted here; both come from
-    the repository's SQL and the catalog, never from a document.
+    the install's seed and the catalog, never from a document.
     """
-    descriptions = dict(con.execute(read_sql("comments/column_comments")).fetchall())
+    descriptions = dict(
+        con.execute(
+            read_sql("comments/column_comments"), {"descriptions": str(DESCRIPTIONS_FILE)}
+        ).fetchall()
+    )
     only = None if relations is None else set(relations)
     done = 0
     for table, column in con.execute(read_sql("comments/select_warehouse_columns")).fetchall():

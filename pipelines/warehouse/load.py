@@ -60,6 +60,9 @@ DOCUMENT_TABLES = (
 )
 # One insert per dimension and fact table, named after it; file-name order puts dim_ first.
 MARTS = tuple(sql_names("marts"))
+# The temp macros the marts share, created once the staging relations they select from are
+# registered (DuckDB binds a macro's body when it is created), in file-name order.
+MART_MACROS = tuple(sql_names("marts/macros"))
 
 # dim_document.document_kind: budget-doc/1 `document_kind`, absent for a department budget.
 DOCUMENT_KINDS = tuple(DOCUMENT_KIND_WORDS)
@@ -214,6 +217,8 @@ def _insert_marts(con: duckdb.DuckDBPyConnection, document: DocumentRows, docume
     for name, relation in relations.items():
         con.register(name, relation)
     try:
+        for macro in MART_MACROS:
+            con.execute(read_sql(macro))
         return {mart.split("/")[-1]: _insert_mart(con, mart, parameters) for mart in MARTS}
     finally:
         for name in relations:

@@ -19,7 +19,7 @@ from datetime import UTC, datetime
 
 import duckdb
 
-from pipelines.warehouse.comments import apply_column_comments
+from pipelines.warehouse.comments import DESCRIPTIONS_FILE, apply_column_comments
 from pipelines.warehouse.sql_files import SQL_ROOT, read_sql, sql_names
 
 BASELINE_VERSION = 1
@@ -48,11 +48,12 @@ def view_statements() -> list[str]:
 
 
 def views_sha256() -> str:
-    """Fingerprint of sql/relations, sql/views and sql/comments: a changed view or column
-    description is applied without a schema version."""
+    """Fingerprint of sql/relations, sql/views, sql/comments and the column descriptions
+    they read: a changed view or column description is applied without a schema version."""
     digest = hashlib.sha256()
     for name in view_statements() + sql_names("comments"):
         digest.update(read_sql(name).encode("utf-8"))
+    digest.update(DESCRIPTIONS_FILE.read_bytes())
     return digest.hexdigest()
 
 

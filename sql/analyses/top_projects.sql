@@ -34,7 +34,7 @@ select
     department,
     fiscal_year,
     project_name,
-    cast(amount_yuan * 0.0001 as decimal(24, 6)) as amount_wan,
+    wan(amount_yuan) as amount_wan,
     cast(round(100 * amount_yuan / department_yuan, 2) as decimal(9, 2)) as share_of_department_pct,
     fund_sources,
     document_kind

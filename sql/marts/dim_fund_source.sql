@@ -1,11 +1,6 @@
--- the column headers of the tables whose columns the vocabulary files under dim_fund_source,
--- exactly as printed; a name already known keeps its row as it is (updated to itself, so
--- the statement counts every name the document uses)
+-- the column headers of the tables whose columns the vocabulary files under dim_fund_source;
+-- a name already known keeps its row as it is (updated to itself, so the statement counts
+-- every name the document uses)
 insert into dim_fund_source by name
-select distinct
-    cells.column_name as fund_source,
-    cells.is_total_column as is_total
-from stg_budget_cells as cells
-inner join seed_budget_tables as tables on tables.table_key = cells.table_key
-where tables.column_dimension = 'dim_fund_source'
+select * rename (header as fund_source) from filed_column_headers('dim_fund_source')
 on conflict do update set is_total = dim_fund_source.is_total

@@ -3,10 +3,8 @@
 insert into fact_basic_by_unit by name
 select
     $document_id as document_id,
-    cells.label as item,
-    cells.row_kind,
-    cells.column_name as fund_source,
-    columns('^(table_key|row_index|column_index|is_total_(row|column)|printed_amount|unit|amount_yuan|source_page|box_.+)$')
-from stg_budget_cells as cells
-inner join seed_budget_tables as tables using (table_key)
-where tables.fact_table = 'fact_basic_by_unit'
+    label as item,
+    row_kind,
+    column_name as fund_source,
+    columns(printed_cell_columns())
+from filed_cells('fact_basic_by_unit')

@@ -6,10 +6,10 @@ select
     dim_project.project_id,
     cells.column_index,
     cells.column_name as fund_source,
-    columns('^(is_total_(row|column)|printed_amount|unit|amount_yuan|source_page|box_.+)$')
-from stg_budget_cells as cells
-inner join seed_budget_tables as tables using (table_key)
+    cells.is_total_row,
+    cells.is_total_column,
+    columns(printed_amount_columns())
+from filed_cells('fact_project_fund') as cells
 inner join dim_project
     on dim_project.document_id = $document_id
     and dim_project.row_index = cells.row_index
-where tables.fact_table = 'fact_project_fund'

@@ -3,19 +3,10 @@
 insert into fact_summary_line by name
 select
     $document_id as document_id,
-    cells.table_key,
-    cells.side,
-    cells.row_index as line_index,
-    cells.label as item,
-    cells.is_total_row as is_total,
-    cells.printed_amount,
-    cells.unit,
-    cells.amount_yuan,
-    cells.source_page,
-    cells.box_x0,
-    cells.box_top,
-    cells.box_x1,
-    cells.box_bottom
-from stg_budget_cells as cells
-inner join seed_budget_tables as tables using (table_key)
-where tables.fact_table = 'fact_summary_line'
+    table_key,
+    side,
+    row_index as line_index,
+    label as item,
+    is_total_row as is_total,
+    columns(printed_amount_columns())
+from filed_cells('fact_summary_line')

@@ -9,7 +9,7 @@ select
     lines.item,
     lines.is_total,
     lines.amount_yuan,
-    cast(lines.amount_yuan * 0.0001 as decimal(24, 6)) as amount_wan,
+    wan(lines.amount_yuan) as amount_wan,
     documents.document_kind,
     lines.source_page
 from fact_summary_line as lines

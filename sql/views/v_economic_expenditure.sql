@@ -9,7 +9,7 @@ select
     dim_economic_subject.level,
     cells.expenditure_type,
     cells.amount_yuan,
-    cast(cells.amount_yuan * 0.0001 as decimal(24, 6)) as amount_wan,
+    wan(cells.amount_yuan) as amount_wan,
     documents.document_kind,
     cells.source_page
 from fact_economic_expenditure as cells

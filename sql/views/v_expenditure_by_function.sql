@@ -78,7 +78,7 @@ select
     case length(cells.code) when 3 then 1 when 5 then 2 when 7 then 3 end as level,
     cells.expenditure_type,
     cells.amount_yuan,
-    cast(cells.amount_yuan * 0.0001 as decimal(24, 6)) as amount_wan,
+    wan(cells.amount_yuan) as amount_wan,
     cells.source_table,
     documents.document_kind,
     cells.source_page

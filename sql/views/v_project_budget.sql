@@ -31,7 +31,7 @@ select
     projects.performance_goal,
     cells.fund_source,
     cells.amount_yuan,
-    cast(cells.amount_yuan * 0.0001 as decimal(24, 6)) as amount_wan,
+    wan(cells.amount_yuan) as amount_wan,
     documents.document_kind,
     cells.source_page
 from cells

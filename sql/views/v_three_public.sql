@@ -41,7 +41,7 @@ select
     categorised.item,
     categorised.fund_source,
     categorised.amount_yuan,
-    cast(categorised.amount_yuan * 0.0001 as decimal(24, 6)) as amount_wan,
+    wan(categorised.amount_yuan) as amount_wan,
     categorised.category,
     documents.document_kind,
     categorised.source_page

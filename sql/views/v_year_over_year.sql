@@ -1,6 +1,7 @@
 -- this year against the previous year, per department × kind × category: each function class
 -- (类, level-1 subject of v_expenditure_by_function) and each 三公 category (v_three_public);
--- last year, change and % are null while the previous year is not loaded
+-- a class is matched with last year's by its code, whatever name it was printed with; last
+-- year, change and % are null while the previous year is not loaded
 create or replace view v_year_over_year as
 with totals as (
     select
@@ -8,6 +9,7 @@ with totals as (
         document_kind,
         fiscal_year,
         'function_class' as category_level,
+        code as category_key,
         code || ' ' || any_value(name) as category,
         sum(amount_yuan) as amount_yuan
     from v_expenditure_by_function
@@ -19,6 +21,7 @@ with totals as (
         document_kind,
         fiscal_year,
         'three_public' as category_level,
+        category as category_key,
         category,
         sum(amount_yuan) as amount_yuan
     from v_three_public
@@ -31,9 +34,9 @@ select
     this_year.fiscal_year,
     this_year.category_level,
     this_year.category,
-    cast(this_year.amount_yuan * 0.0001 as decimal(24, 6)) as this_year_wan,
-    cast(last_year.amount_yuan * 0.0001 as decimal(24, 6)) as last_year_wan,
-    cast((this_year.amount_yuan - last_year.amount_yuan) * 0.0001 as decimal(24, 6)) as change_wan,
+    wan(this_year.amount_yuan) as this_year_wan,
+    wan(last_year.amount_yuan) as last_year_wan,
+    wan(this_year.amount_yuan - last_year.amount_yuan) as change_wan,
     case
         when last_year.amount_yuan <> 0
             then cast(
@@ -47,7 +50,7 @@ left join totals as last_year
     on last_year.department = this_year.department
     and last_year.document_kind = this_year.document_kind
     and last_year.category_level = this_year.category_level
-    and last_year.category = this_year.category
+    and last_year.category_key = this_year.category_key
     and last_year.fiscal_year = this_year.fiscal_year - 1
 order by
     this_year.department, this_year.document_kind, this_year.category_level,
