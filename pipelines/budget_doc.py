@@ -122,12 +122,12 @@ def document_name(department: str, fiscal_year: int, kind: str = DEPARTMENT_BUDG
 
 # -- What a row and an amount are: one rule each, for extraction, checks, staging and loader --
 
-_TOTAL_LABEL = re.compile(r"^(.*(合计|总计)|小计)$")
+_TOTAL_LABEL = re.compile(r"^.*(合计|总计|小计)$")
 _CENT = Decimal("0.01")
 
 
 def is_total_label(label: str | None) -> bool:
-    """A label that sums other lines: 合计, 总计, 小计, 本年收入合计, 支出总计, …"""
+    """A label that sums other lines: 合计, 总计, 小计, 本年收入合计, 支出总计, 当年收入小计, …"""
     return bool(label) and bool(_TOTAL_LABEL.match(label))
 
 
