@@ -246,7 +246,7 @@ def publish_folder(con: duckdb.DuckDBPyConnection, folder: Path) -> Iterator[Pub
     for path in pending_files(folder):
         try:
             document, checks = read_handoff(con, path)
-            report, _ = write_rows(con, document, checks)
+            report, _, _ = write_rows(con, document, checks)
         except BudgetInputError as exc:
             yield Published(path, reject_file(path, exc.reason, folder / REJECTED).line)
             continue

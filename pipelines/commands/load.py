@@ -18,7 +18,7 @@ from pathlib import Path
 
 import duckdb
 
-from pipelines import resources
+from pipelines import quality, resources
 from pipelines.batch import DocumentResult, Progress, load_batch
 from pipelines.budget_doc import document_name
 from pipelines.errors import WarehouseError, printable
@@ -76,6 +76,9 @@ def file_outcome(result: DocumentResult) -> FileOutcome:
     checks = result.failed_checks
     if checks:
         line += " — checks: " + ", ".join(f"{n} {s}" for n, s in sorted(checks.items()))
+    for later, outcome in result.rechecked:
+        verdict = "passed" if outcome.passed else (outcome.severity or quality.ERROR)
+        line += f" — {later.fiscal_year} year_over_year judged again: {verdict}"
     if disagreement := file_year_disagreement(path.name, report.fiscal_year):
         line += f" — {disagreement}"
     return FileOutcome(path, status, line, parsed.key, checks)
