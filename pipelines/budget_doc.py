@@ -50,11 +50,13 @@ TABLE_KEYS = (
 )
 
 # The standard tables each province's layout publishes (other tables go to extra_tables).
-# Guangzhou prints all twelve; the others print no t10-t12; Jiangsu prints no t09, and
-# its 收入预算总表 lists fund sources rather than subjects (kept as a generic table).
+# Guangzhou prints all twelve; the others print no t10-t12 (the national template: the
+# Ministry of Finance's nine tables); Jiangsu prints no t09, and its 收入预算总表 lists fund
+# sources rather than subjects (kept as a generic table).
 PUBLISHED_TABLES = {
     "guangzhou": TABLE_KEYS,
     "shanghai": TABLE_KEYS[:9],
+    "national": TABLE_KEYS[:9],
     "jiangsu": tuple(k for k in TABLE_KEYS[:8] if k != "t02_income"),
 }
 DEFAULT_LAYOUT = "guangzhou"
