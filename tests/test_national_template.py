@@ -33,6 +33,14 @@ def test_unit_budgets_and_quote_styles_of_the_template():
     assert table_key_for_title("预算单位支出总表") == "t03_expenditure"
     for quoted in ('一般公共预算"三公"经费支出表', "一般公共预算三公经费支出表"):
         assert table_key_for_title(quoted) == "t07_three_public"
+    for named, key in (
+        ("一般公共预算财政拨款支出表", "t05_gpb_function"),
+        ("一般公共预算财政拨款基本支出表", "t06_gpb_basic_economic"),
+        ("一般公共预算财政拨款“三公”经费支出表", "t07_three_public"),
+        ("政府性基金预算财政拨款支出表", "t08_gov_fund"),
+        ("国有资本经营预算财政拨款支出表", "t09_state_capital"),
+    ):  # the appropriation (财政拨款) named in the title
+        assert (table_key_for_title(named), layout_of_title(named)) == (key, "national")
     # the longer titles of other layouts still win over the template's shorter ones
     assert table_key_for_title("财政拨款收支总表") == "t04_fiscal_summary"
     assert layout_of_title("收支预算总表") == "jiangsu"

@@ -81,6 +81,12 @@ ALIASES_BY_LAYOUT: dict[str, dict[str, str]] = {
         "一般公共预算“三公”经费支出表": "t07_three_public",
         "政府性基金预算支出表": "t08_gov_fund",
         "国有资本经营预算支出表": "t09_state_capital",
+        # the same tables where a province names the appropriation (财政拨款) in the title
+        "一般公共预算财政拨款支出表": "t05_gpb_function",
+        "一般公共预算财政拨款基本支出表": "t06_gpb_basic_economic",
+        "一般公共预算财政拨款“三公”经费支出表": "t07_three_public",
+        "政府性基金预算财政拨款支出表": "t08_gov_fund",
+        "国有资本经营预算财政拨款支出表": "t09_state_capital",
     },
 }
 # A unit budget (单位预算) titles its tables 预算单位… or 单位… where a department budget
