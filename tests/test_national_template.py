@@ -41,6 +41,13 @@ def test_unit_budgets_and_quote_styles_of_the_template():
         ("国有资本经营预算财政拨款支出表", "t09_state_capital"),
     ):  # the appropriation (财政拨款) named in the title
         assert (table_key_for_title(named), layout_of_title(named)) == (key, "national")
+    for named in (
+        "一般公共预算“三公”经费支出预算表",
+        "财政拨款“三公”经费预算表",
+        "“三公”经费预算表",
+    ):
+        assert table_key_for_title(named) == "t07_three_public"  # 三公 tables of other years
+    assert layout_of_title("财政拨款安排的行政经费及“三公”经费预算表") == "guangzhou"
     # the longer titles of other layouts still win over the template's shorter ones
     assert table_key_for_title("财政拨款收支总表") == "t04_fiscal_summary"
     assert layout_of_title("收支预算总表") == "jiangsu"

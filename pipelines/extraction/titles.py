@@ -60,6 +60,8 @@ ALIASES_BY_LAYOUT: dict[str, dict[str, str]] = {
         "一般公共预算基本支出预算表": "t06_gpb_basic_economic",
         "一般公共预算“三公”经费、会议费、培训费支出预算表": "t07_three_public",
         "“三公”经费、会议费、培训费支出预算表": "t07_three_public",
+        "“三公”经费支出预算表": "t07_three_public",  # 一般公共预算…, without 会议费、培训费
+        "“三公”经费预算表": "t07_three_public",  # 财政拨款…, 一般公共预算…
         "政府性基金预算财政拨款支出预算表": "t08_gov_fund",
         "政府性基金预算支出预算表": "t08_gov_fund",
         "政府性基金支出预算表": "t08_gov_fund",
