@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from pipelines.budget_doc import NARRATIVE_FIGURES, TABLE_PAGES, BudgetDoc
 from pipelines.quality.narrative import TOLERANCE_TEXT, StatedTables, stated_against_table, wan_text
-from pipelines.quality.outcome import CheckOutcome
+from pipelines.quality.outcome import ERROR, CheckOutcome
 from pipelines.warehouse.sql_files import read_sql
 
 
@@ -118,3 +118,13 @@ def check_year_over_year(con, report) -> CheckOutcome:
         if finding:
             findings.append(finding)
     return CheckOutcome(name, description, tuple(comparisons), tuple(findings))
+
+
+def judged_again_text(rechecked: tuple[tuple[StoredDocument, CheckOutcome], ...]) -> str:
+    """What a status line adds for each following year judged again:
+    ` — 2019 year_over_year judged again: ERROR` ('' for none)."""
+    return "".join(
+        f" — {later.fiscal_year} year_over_year judged again: "
+        + ("passed" if outcome.passed else (outcome.severity or ERROR))
+        for later, outcome in rechecked
+    )
