@@ -47,6 +47,8 @@ from assets.warehouse import (
 )
 from pipelines.batch import DocumentResult, Progress, load_batch
 from pipelines.errors import WarehouseError
+from pipelines.extraction.document import DocumentIdentity
+from pipelines.inbox import partition_key
 from pipelines.partitions import budget_document_partitions
 from pipelines.resources import WAREHOUSE_POOL, BudgetInbox, DuckDBWarehouse
 from pipelines.warehouse.connection import is_recoverable
@@ -108,6 +110,12 @@ class BatchEvents:
         for name, outcome in result.checks.items():
             if name != "referential_integrity":  # a warehouse check: once per batch
                 self.emit(check_evaluation(STAGED, outcome, key, staged))
+        for later, outcome in result.rechecked:  # the following year, judged again
+            later_key = partition_key(
+                DocumentIdentity(later.department, later.fiscal_year, later.document_kind)
+            )
+            judged = latest_materialization(self.instance, STAGED, partition=later_key)
+            self.emit(check_evaluation(STAGED, outcome, later_key, judged))
         self.loaded.append(LoadedDocument.of(result))
 
     def finish(self) -> None:

@@ -42,6 +42,7 @@ from pipelines.extraction.document import DocumentIdentity, Extraction, extract_
 from pipelines.inbox import partition_key
 from pipelines.limits import ParseLimits
 from pipelines.quality.markdown import findings_markdown
+from pipelines.quality.year_over_year import StoredDocument
 from pipelines.rejects import Rejection, reject_settled, rejected_folder
 from pipelines.warehouse.checks import record_check_results
 from pipelines.warehouse.load import DocumentRows, LoadReport, document_rows, load_rows
@@ -86,6 +87,9 @@ class DocumentResult:
     committed: bool | None = False  # with `error`: written all the same (None: unknown)
     # the staging relations written (stg_budget_cells for the Dagster record: staged once)
     staged: dict[str, list[dict]] = field(default_factory=dict)
+    # the following year's document, already loaded, judged year over year again against
+    # this one (its stored year_over_year row replaced in the same transaction)
+    rechecked: tuple[tuple[StoredDocument, quality.CheckOutcome], ...] = ()
 
     @property
     def status(self) -> str:
@@ -176,8 +180,10 @@ def write_document(
     Raises BudgetInputError for a document the loader refuses (nothing written).
     """
     rows = document_rows(parsed.extraction)
-    report, writer_checks = write_rows(con, rows, check_rows(parsed.checks), loaded_at)
-    return DocumentResult(parsed, report, parsed.checks | writer_checks, staged=rows.relations)
+    report, writer_checks, rechecked = write_rows(con, rows, check_rows(parsed.checks), loaded_at)
+    return DocumentResult(
+        parsed, report, parsed.checks | writer_checks, staged=rows.relations, rechecked=rechecked
+    )
 
 
 def write_rows(
@@ -185,12 +191,15 @@ def write_rows(
     document: DocumentRows,
     document_checks: list[dict],
     loaded_at: datetime | None = None,
-) -> tuple[LoadReport, dict[str, quality.CheckOutcome]]:
+) -> tuple[LoadReport, dict[str, quality.CheckOutcome], tuple]:
     """Replace one flattened document's rows, run the writer checks over the warehouse
     (WRITER_CHECKS: referential integrity, year over year) and write its check rows
     (`document_checks` then the writer ones) in ONE transaction; the writer of both parsed
-    PDFs and Parquet hand-off files (pipelines.handoff). Returns the writer checks."""
+    PDFs and Parquet hand-off files (pipelines.handoff). The following year, if loaded
+    already, is judged year over year again in the same transaction. Returns the report,
+    the writer checks and the following year's new result (DocumentResult.rechecked)."""
     writer_checks: dict[str, quality.CheckOutcome] = {}
+    rechecked: list[tuple[StoredDocument, quality.CheckOutcome]] = []
 
     def check_in_warehouse(con: duckdb.DuckDBPyConnection, report: LoadReport) -> None:
         writer_checks["referential_integrity"] = quality.check_referential_integrity(
@@ -207,9 +216,25 @@ def write_rows(
             checked_at=datetime.now(UTC).replace(tzinfo=None),
             in_open_transaction=True,
         )
+        if later := quality.following_year(con, report):
+            outcome = quality.check_year_over_year(con, later)
+            (row,) = check_rows({"year_over_year": outcome})
+            con.execute(
+                read_sql("checks/update_year_over_year"),
+                {
+                    "department": later.department,
+                    "fiscal_year": later.fiscal_year,
+                    "document_kind": later.document_kind,
+                    "severity": row["severity"],
+                    "passed": row["passed"],
+                    "detail": row["detail"],
+                    "checked_at": datetime.now(UTC).replace(tzinfo=None),
+                },
+            )
+            rechecked.append((later, outcome))
 
     report = load_rows(con, document, loaded_at=loaded_at, before_commit=check_in_warehouse)
-    return report, writer_checks
+    return report, writer_checks, tuple(rechecked)
 
 
 # Errors of the warehouse file itself (disk full, read-only, damaged), not of one document:

@@ -50,11 +50,13 @@ TABLE_KEYS = (
 )
 
 # The standard tables each province's layout publishes (other tables go to extra_tables).
-# Guangzhou prints all twelve; the others print no t10-t12; Jiangsu prints no t09, and
-# its 收入预算总表 lists fund sources rather than subjects (kept as a generic table).
+# Guangzhou prints all twelve; the others print no t10-t12 (the national template: the
+# Ministry of Finance's nine tables); Jiangsu prints no t09, and its 收入预算总表 lists fund
+# sources rather than subjects (kept as a generic table).
 PUBLISHED_TABLES = {
     "guangzhou": TABLE_KEYS,
     "shanghai": TABLE_KEYS[:9],
+    "national": TABLE_KEYS[:9],
     "jiangsu": tuple(k for k in TABLE_KEYS[:8] if k != "t02_income"),
 }
 DEFAULT_LAYOUT = "guangzhou"
@@ -122,12 +124,12 @@ def document_name(department: str, fiscal_year: int, kind: str = DEPARTMENT_BUDG
 
 # -- What a row and an amount are: one rule each, for extraction, checks, staging and loader --
 
-_TOTAL_LABEL = re.compile(r"^(.*(合计|总计)|小计)$")
+_TOTAL_LABEL = re.compile(r"^.*(合计|总计|小计)$")
 _CENT = Decimal("0.01")
 
 
 def is_total_label(label: str | None) -> bool:
-    """A label that sums other lines: 合计, 总计, 小计, 本年收入合计, 支出总计, …"""
+    """A label that sums other lines: 合计, 总计, 小计, 本年收入合计, 支出总计, 当年收入小计, …"""
     return bool(label) and bool(_TOTAL_LABEL.match(label))
 
 

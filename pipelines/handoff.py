@@ -36,6 +36,7 @@ from pipelines.batch import (
 )
 from pipelines.errors import BudgetInputError, WarehouseError
 from pipelines.limits import ParseLimits
+from pipelines.quality.year_over_year import judged_again_text
 from pipelines.rejects import reject_file
 from pipelines.warehouse.load import DocumentRows, LoadReport, document_rows
 from pipelines.warehouse.sql_files import read_sql
@@ -246,7 +247,7 @@ def publish_folder(con: duckdb.DuckDBPyConnection, folder: Path) -> Iterator[Pub
     for path in pending_files(folder):
         try:
             document, checks = read_handoff(con, path)
-            report, _ = write_rows(con, document, checks)
+            report, _, rechecked = write_rows(con, document, checks)
         except BudgetInputError as exc:
             yield Published(path, reject_file(path, exc.reason, folder / REJECTED).line)
             continue
@@ -258,7 +259,7 @@ def publish_folder(con: duckdb.DuckDBPyConnection, folder: Path) -> Iterator[Pub
         published = folder / PUBLISHED
         published.mkdir(exist_ok=True)
         os.replace(path, published / path.name)
-        yield Published(path, f"published: {report.message}", report)
+        yield Published(path, f"published: {report.message}{judged_again_text(rechecked)}", report)
     try:
         con.execute(read_sql("maintenance/checkpoint"))
     except _WAREHOUSE_ERRORS as exc:

@@ -38,6 +38,18 @@ def with_operator_changed(pdf: Path, page_number: int, old: bytes, new: bytes, o
     return _edited(pdf, page_number, old, new, rewrite, out)
 
 
+def procuratorate_2019_with_wrong_change(real: Path, folder: Path) -> Path:
+    """The real 江苏省人民检察院 2019 budget with its stated 收、支预算总计各增加2214.39万元
+    printed 2314.39 (p.25), written to `folder`."""
+    return with_operator_changed(
+        real / "js_procuratorate_2019.pdf",
+        25,
+        b"[(2)4(2)-3(1)-3(4)] TJ",
+        b"[(2)4(3)-3(1)-3(4)] TJ",
+        folder / "js_procuratorate_2019.pdf",
+    )
+
+
 def _edited(pdf: Path, page_number: int, old, new, rewrite, out: Path) -> Path:
     assert len(old) == len(new), "same width only: a longer figure would overprint its neighbour"
     writer = PdfWriter(clone_from=pdf)

@@ -95,7 +95,15 @@ def test_an_empty_document_reads_as_nothing_printed():
 
 
 def test_total_label_rule():
-    for label in ("合计", "总计", "小计", "本年收入合计", "支出总计"):
+    for label in (
+        "合计",
+        "总计",
+        "小计",
+        "本年收入合计",
+        "支出总计",
+        "当年收入小计",
+        "当年支出小计",
+    ):
         assert is_total_label(label), label
     for label in ("", None, "合计数说明", "其中:小计项目", "社会保障和就业支出"):
         assert not is_total_label(label), label

@@ -11,17 +11,20 @@ import dagster as dg
 import duckdb
 import pytest
 
+from assets.checks import latest_materialization
 from assets.warehouse import TABLE_DEPS
 from pipelines import quality
 from pipelines.definitions import all_assets, defs
 from pipelines.extraction.document import DocumentIdentity
 from pipelines.inbox import partition_key
 from pipelines.resources import BudgetInbox, DuckDBWarehouse
+from tests.narrative_edits import procuratorate_2019_with_wrong_change
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLES = ROOT / "data" / "samples"
 FIXTURES = ROOT / "tests" / "fixtures"
 SEED = SAMPLES / "gz_hrss_data_center_2023.pdf"
+REAL = ROOT.parent / "shared" / "real"
 DOCUMENT_CHECKS = set(quality.DOCUMENT_CHECKS)
 
 PDFS = sorted(SAMPLES.glob("*.pdf")) + [
@@ -208,6 +211,25 @@ def test_reloading_a_document_materialises_only_its_partition(runs):
     assert tables["dim_document"]["batch/documents"].value == 1
     with duckdb.connect(str(runs["warehouse"]), read_only=True) as con:
         assert con.execute("select count(*) from dim_document").fetchone()[0] == len(PDFS) - 1
+
+
+def test_an_earlier_year_loaded_later_reports_the_later_year_again(tmp_path):
+    """A run loading 2018 after 2019 records 2019's year_over_year again on 2019's
+    partition, judging that partition's last staged materialisation."""
+    pdf = procuratorate_2019_with_wrong_change(REAL, tmp_path)
+    warehouse, instance = tmp_path / "w.duckdb", dg.DagsterInstance.ephemeral()
+    first = materialize([pdf], instance, warehouse, tmp_path)
+    second = materialize([REAL / "js_procuratorate_2018.pdf"], instance, warehouse, tmp_path)
+    later = "2019|江苏省人民检察院"
+    assert _evaluations(first, later)[("stg_budget_tables", "year_over_year")].passed
+    evaluation = _evaluations(second, later)[("stg_budget_tables", "year_over_year")]
+    assert not evaluation.passed
+    staged = latest_materialization(instance, "stg_budget_tables", partition=later)
+    assert evaluation.target_materialization_data.storage_id == staged.storage_id
+    assert staged.run_id == first.run_id
+    assert _evaluations(second, "2018|江苏省人民检察院")[
+        ("stg_budget_tables", "year_over_year")
+    ].passed  # fmt: skip
 
 
 def test_single_run_backfill_of_many_partitions(runs):

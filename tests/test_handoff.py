@@ -24,6 +24,7 @@ from pipelines.errors import BudgetInputError
 from pipelines.resources import WAREHOUSE_POOL, BudgetInbox, DuckDBWarehouse
 from pipelines.warehouse.connection import connect
 from pipelines.warehouse.load import document_rows, expected_fact_rows
+from tests.narrative_edits import procuratorate_2019_with_wrong_change
 from tests.test_concurrent_loads import snapshot
 from tests.warehouse_helpers import make_extraction, read_doc
 
@@ -289,3 +290,22 @@ def test_the_cluster_assets_hand_off_on_any_host_and_publish_in_the_warehouse_po
     finally:
         con.close()
     assert (tmp_path / "shared" / handoff.PUBLISHED / f"{sha256}.parquet").is_file()
+
+
+def test_publishing_an_earlier_year_after_a_later_one_judges_the_later_again(tmp_path):
+    """As `budget load`: the 2019 published first has no previous year; publishing 2018
+    then judges 2019 again (its stated change printed 2314.39 instead of 2214.39)."""
+    real = SAMPLE_DIR.parents[2] / "shared" / "real"
+    later = procuratorate_2019_with_wrong_change(real, tmp_path)
+    folder = tmp_path / "shared"
+    con = connect(tmp_path / "w.duckdb")
+    lines = []
+    for pdf in (later, real / "js_procuratorate_2018.pdf"):
+        list(handoff.handoff_batch([pdf], folder, workers=1))
+        lines += [published.line for published in handoff.publish_folder(con, folder)]
+    assert "judged again" not in lines[0]
+    assert lines[1].endswith(" — 2019 year_over_year judged again: ERROR")
+    assert con.execute(
+        "select passed from fact_dq_check where fiscal_year = 2019 "
+        "and check_name = 'year_over_year'"
+    ).fetchall() == [(False,)]

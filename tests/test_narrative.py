@@ -9,11 +9,12 @@ from pathlib import Path
 import pytest
 
 from pipelines.batch import load_batch
+from pipelines.commands.load import file_outcome
 from pipelines.extraction import extract_document
 from pipelines.extraction.narrative import narrative_extension
 from pipelines.quality import check_narrative_consistency
 from pipelines.warehouse.connection import connect
-from tests.narrative_edits import with_figure_changed, with_operator_changed
+from tests.narrative_edits import procuratorate_2019_with_wrong_change, with_figure_changed
 
 REPO = Path(__file__).resolve().parents[1]
 SEED = REPO.parent / "shared" / "seed"
@@ -206,14 +207,7 @@ def test_year_over_year_holds_on_real_consecutive_years(tmp_path):
 
 
 def test_wrong_stated_change_fails_year_over_year(tmp_path):
-    """The real 2019 budget with its stated 收、支预算总计各增加2214.39万元 printed 2314.39."""
-    pdf = with_operator_changed(
-        REAL / "js_procuratorate_2019.pdf",
-        25,
-        b"[(2)4(2)-3(1)-3(4)] TJ",
-        b"[(2)4(3)-3(1)-3(4)] TJ",
-        tmp_path / "js_procuratorate_2019.pdf",
-    )
+    pdf = procuratorate_2019_with_wrong_change(REAL, tmp_path)
     con, _ = _load(tmp_path, "js_procuratorate_2018")
     (result,) = load_batch([pdf], con, workers=1)
     assert result.checks["narrative_consistency"].passed  # the tables are as published
@@ -225,3 +219,30 @@ def test_wrong_stated_change_fails_year_over_year(tmp_path):
     rule = outcome.findings[0].rule
     assert rule.startswith("stated change = 2019 24169.74 − 2018 21955.35 万元: narrative p.25")
     assert "states 2314.39万元" in rule and "与上年相比收、支预算总计各增加2314.39万元" in rule
+
+
+def test_an_earlier_year_loaded_later_judges_the_later_year_again(tmp_path):
+    """2019 loaded first has no previous year; loading 2018 afterwards judges 2019 again in
+    the same transaction and replaces its stored result (the edition it judges is kept)."""
+    con = connect(tmp_path / "w.duckdb")
+    (first,) = load_batch([procuratorate_2019_with_wrong_change(REAL, tmp_path)], con, workers=1)
+    assert first.checks["year_over_year"].passed
+    stored = (
+        "select passed, sha256, detail from fact_dq_check "
+        "where fiscal_year = 2019 and check_name = 'year_over_year'"
+    )
+    assert con.execute(stored).fetchone()[:2] == (True, first.report.sha256)
+    (second,) = load_batch([REAL / "js_procuratorate_2018.pdf"], con, workers=1)
+    assert second.checks["year_over_year"].description.endswith("no previous year in the warehouse")
+    ((later, outcome),) = second.rechecked
+    assert (later.department, later.fiscal_year) == ("江苏省人民检察院", 2019)
+    assert [(f.column, f.expected, f.actual) for f in outcome.findings] == [
+        ("income_total_change", "2214.39", "2314.39"),
+        ("expenditure_total_change", "2214.39", "2314.39"),
+    ]
+    passed, sha256, detail = con.execute(stored).fetchone()
+    assert (passed, sha256) == (False, first.report.sha256)
+    assert "stated change = 2019 24169.74 − 2018 21955.35 万元" in detail
+    assert file_outcome(second).line.endswith(" — 2019 year_over_year judged again: ERROR")
+    (again,) = load_batch([REAL / "js_procuratorate_2018.pdf"], con, workers=1)
+    assert again.report.action == "reloaded" and not again.rechecked[0][1].passed

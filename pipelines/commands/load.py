@@ -25,6 +25,7 @@ from pipelines.errors import WarehouseError, printable
 from pipelines.extraction.identity import file_year_disagreement
 from pipelines.inbox import search_pdfs
 from pipelines.limits import ParseLimits
+from pipelines.quality.year_over_year import judged_again_text
 from pipelines.rejects import reject_file
 
 
@@ -76,6 +77,7 @@ def file_outcome(result: DocumentResult) -> FileOutcome:
     checks = result.failed_checks
     if checks:
         line += " — checks: " + ", ".join(f"{n} {s}" for n, s in sorted(checks.items()))
+    line += judged_again_text(result.rechecked)
     if disagreement := file_year_disagreement(path.name, report.fiscal_year):
         line += f" — {disagreement}"
     return FileOutcome(path, status, line, parsed.key, checks)

@@ -11,7 +11,7 @@ import re
 from pipelines.budget_doc import TABLE_KEYS
 from pipelines.cleaning import normalise_name
 
-GUANGZHOU, SHANGHAI, JIANGSU = "guangzhou", "shanghai", "jiangsu"
+GUANGZHOU, SHANGHAI, JIANGSU, NATIONAL = "guangzhou", "shanghai", "jiangsu", "national"
 
 # Each province's spellings of the standard tables; the family a document's titles come
 # from also says which standard tables that province publishes (budget_doc.PUBLISHED).
@@ -60,11 +60,35 @@ ALIASES_BY_LAYOUT: dict[str, dict[str, str]] = {
         "一般公共预算基本支出预算表": "t06_gpb_basic_economic",
         "一般公共预算“三公”经费、会议费、培训费支出预算表": "t07_three_public",
         "“三公”经费、会议费、培训费支出预算表": "t07_three_public",
+        "“三公”经费支出预算表": "t07_three_public",  # 一般公共预算…, without 会议费、培训费
+        "“三公”经费预算表": "t07_three_public",  # 财政拨款…, 一般公共预算…
         "政府性基金预算财政拨款支出预算表": "t08_gov_fund",
         "政府性基金预算支出预算表": "t08_gov_fund",
         "政府性基金支出预算表": "t08_gov_fund",
         "财政拨款政府性基金支出预算表": "t08_gov_fund",
         "国有资本经营预算支出预算表": "t09_state_capital",
+    },
+    # The Ministry of Finance's nine-table template for departments' budgets (中央部门 and
+    # the provinces that follow it): 部门收支总表 … 国有资本经营预算支出表.
+    NATIONAL: {
+        "部门收支总表": "t01_summary",
+        "收支总表": "t01_summary",
+        "部门收入总表": "t02_income",
+        "收入总表": "t02_income",
+        "部门支出总表": "t03_expenditure",
+        "支出总表": "t03_expenditure",
+        "财政拨款收支总表": "t04_fiscal_summary",
+        "一般公共预算支出表": "t05_gpb_function",
+        "一般公共预算基本支出表": "t06_gpb_basic_economic",
+        "一般公共预算“三公”经费支出表": "t07_three_public",
+        "政府性基金预算支出表": "t08_gov_fund",
+        "国有资本经营预算支出表": "t09_state_capital",
+        # the same tables where a province names the appropriation (财政拨款) in the title
+        "一般公共预算财政拨款支出表": "t05_gpb_function",
+        "一般公共预算财政拨款基本支出表": "t06_gpb_basic_economic",
+        "一般公共预算财政拨款“三公”经费支出表": "t07_three_public",
+        "政府性基金预算财政拨款支出表": "t08_gov_fund",
+        "国有资本经营预算财政拨款支出表": "t09_state_capital",
     },
 }
 # A unit budget (单位预算) titles its tables 预算单位… or 单位… where a department budget
@@ -96,6 +120,12 @@ TITLE_ALIASES: dict[str, str] = {
 _LAYOUT_OF = {alias: layout for layout, aliases in ALIASES_BY_LAYOUT.items() for alias in aliases}
 
 _BY_LENGTH = sorted(TITLE_ALIASES, key=len, reverse=True)
+# Quotes around 三公 are printed curly, straight, as corner brackets or not at all.
+_QUOTES = str.maketrans("", "", "“”\"'‘’「」『』")
+
+
+def _unquoted(text: str) -> str:
+    return text.translate(_QUOTES)
 
 
 _TABLE_NUMBER = re.compile(r"^(?:公开|附)?(?:表)?[0-9一二三四五六七八九十]+(?:-\d+)?表?$")
@@ -134,11 +164,11 @@ def department_in_title(line: str) -> str | None:
     江苏省高级人民法院部门收支预算总表 → 江苏省高级人民法院: the text before the alias,
     without a year and the scope word (部门 / 预算单位 / 单位) that starts the table name.
     """
-    body = title_body(line)
+    body = _unquoted(title_body(line))
     alias = _alias_in(body)
     if alias is None:
         return None
-    name = _YEAR_AND_SCOPE_SUFFIX.sub("", body[: body.index(alias)])
+    name = _YEAR_AND_SCOPE_SUFFIX.sub("", body[: body.index(_unquoted(alias))])
     if not _NAME_CHARACTERS.fullmatch(name) or any(w in name for w in _BUDGET_WORDS):
         return None  # a label, or a qualifier such as 财政拨款 that is part of the title
     return name
@@ -148,7 +178,8 @@ def _alias_in(line: str) -> str | None:
     text = normalise_name(line)
     if len(text) > 60:  # a narrative sentence quoting a title is not a title
         return None
-    return next((alias for alias in _BY_LENGTH if alias in text), None)
+    text = _unquoted(text)
+    return next((alias for alias in _BY_LENGTH if _unquoted(alias) in text), None)
 
 
 def table_key_for_title(line: str) -> str | None:

@@ -34,7 +34,7 @@ from pipelines.quality.outcome import (
 )
 from pipelines.quality.referential_integrity import check_referential_integrity
 from pipelines.quality.row_identity import check_row_identity, column_identities
-from pipelines.quality.year_over_year import check_year_over_year
+from pipelines.quality.year_over_year import check_year_over_year, following_year
 
 __all__ = [
     "ERROR",
@@ -52,6 +52,7 @@ __all__ = [
     "check_row_identity",
     "check_year_over_year",
     "column_identities",
+    "following_year",
     "printed_steps",
     "rounding_tolerance",
     "run_document_checks",

@@ -8,10 +8,41 @@ from a Parquet hand-off are judged alike. Same 0.5 万元 allowance as narrative
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from pipelines.budget_doc import NARRATIVE_FIGURES, TABLE_PAGES, BudgetDoc
 from pipelines.quality.narrative import TOLERANCE_TEXT, StatedTables, stated_against_table, wan_text
-from pipelines.quality.outcome import CheckOutcome
+from pipelines.quality.outcome import ERROR, CheckOutcome
 from pipelines.warehouse.sql_files import read_sql
+
+
+@dataclass(frozen=True)
+class StoredDocument:
+    """A document in the warehouse, as year over year finds it (a LoadReport has these too)."""
+
+    document_id: int
+    department: str
+    fiscal_year: int
+    document_kind: str
+
+
+def _document_of_year(con, document, fiscal_year: int) -> StoredDocument | None:
+    found = con.execute(
+        read_sql("checks/select_document_of_year"),
+        {
+            "department": document.department,
+            "fiscal_year": fiscal_year,
+            "document_kind": document.document_kind,
+        },
+    ).fetchone()
+    if found is None:
+        return None
+    return StoredDocument(found[0], document.department, fiscal_year, document.document_kind)
+
+
+def following_year(con, document) -> StoredDocument | None:
+    """The same department's loaded document of the same kind one year later, if any."""
+    return _document_of_year(con, document, document.fiscal_year + 1)
 
 
 def warehouse_document(con, document_id: int) -> BudgetDoc:
@@ -52,24 +83,19 @@ def warehouse_document(con, document_id: int) -> BudgetDoc:
 
 def check_year_over_year(con, report) -> CheckOutcome:
     """Each stated change vs last year = this year's total − the previous year's in the
-    warehouse (same department and kind), within 0.5 万元."""
+    warehouse (same department and kind), within 0.5 万元. `report`: a LoadReport or a
+    StoredDocument (document_id, department, fiscal_year, document_kind)."""
     name = "year_over_year"
     description = (
         f"the stated change vs last year (比上年增加/减少) equals this year's total minus last "
         f"year's, within {TOLERANCE_TEXT}"
     )
-    previous = con.execute(
-        read_sql("checks/select_previous_year_document"),
-        {
-            "department": report.department,
-            "fiscal_year": report.fiscal_year,
-            "document_kind": report.document_kind,
-        },
-    ).fetchone()
+    previous = _document_of_year(con, report, report.fiscal_year - 1)
     if previous is None:
         return CheckOutcome(name, f"{description}; no previous year in the warehouse")
     doc = warehouse_document(con, report.document_id)
-    this_year, last_year = StatedTables(doc), StatedTables(warehouse_document(con, previous[0]))
+    this_year = StatedTables(doc)
+    last_year = StatedTables(warehouse_document(con, previous.document_id))
     comparisons, findings = [], []
     for figure in doc.narrative_figures:
         topic = figure.topic.removesuffix("_change")
@@ -92,3 +118,13 @@ def check_year_over_year(con, report) -> CheckOutcome:
         if finding:
             findings.append(finding)
     return CheckOutcome(name, description, tuple(comparisons), tuple(findings))
+
+
+def judged_again_text(rechecked: tuple[tuple[StoredDocument, CheckOutcome], ...]) -> str:
+    """What a status line adds for each following year judged again:
+    ` — 2019 year_over_year judged again: ERROR` ('' for none)."""
+    return "".join(
+        f" — {later.fiscal_year} year_over_year judged again: "
+        + ("passed" if outcome.passed else (outcome.severity or ERROR))
+        for later, outcome in rechecked
+    )

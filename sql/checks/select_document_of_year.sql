@@ -1,7 +1,8 @@
--- the same department's document of the same kind one fiscal year earlier, if loaded
+-- the same department's loaded document of the same kind for $fiscal_year (the year before
+-- a document, to compare with; the year after, to compare again)
 select dim_document.document_id
 from dim_document
 inner join dim_department on dim_department.department_id = dim_document.department_id
 where dim_department.department = $department
-    and dim_document.fiscal_year = $fiscal_year - 1
+    and dim_document.fiscal_year = $fiscal_year
     and dim_document.document_kind = $document_kind
