@@ -1,6 +1,8 @@
 """User-editable reference data (data/reference/*.csv) and its copy in the warehouse.
 
-Two CSV files that analysts edit by hand, so that no document has to be parsed again:
+Two of its CSV files analysts edit by hand, so that no document has to be parsed again
+(the other two, `budget_tables.csv` and `column_descriptions.csv`, are the release's own
+seeds, read from the install):
 
 - `department_aliases.csv` (`alias,department`): a printed department name → the name
   the warehouse files it under. The same body is printed `中国共产党江苏省委员会办公厅` in

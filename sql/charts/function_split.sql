@@ -2,7 +2,7 @@
 select
     code,
     any_value(name) as name,
-    cast(sum(amount_yuan) * 0.0001 as decimal(24, 6)) as amount_wan
+    wan(sum(amount_yuan)) as amount_wan
 from v_expenditure_by_function
 where
     level = 1

@@ -1,7 +1,7 @@
 -- one department's “三公” total in 万元 for every fiscal year loaded (budgets of one kind)
 select
     fiscal_year,
-    cast(sum(amount_yuan) * 0.0001 as decimal(24, 6)) as amount_wan
+    wan(sum(amount_yuan)) as amount_wan
 from v_three_public
 where
     category = 'three_public_total'
