@@ -5,6 +5,8 @@ staging pass (pipelines.warehouse.staging), the relation its marts select from. 
 their specs and the metadata each partition's materialisation carries.
 """
 
+import functools
+
 import dagster as dg
 import pandas as pd
 
@@ -12,51 +14,24 @@ from pipelines.budget_doc import TABLE_KEYS, TWO_SIDED
 from pipelines.extraction.document import Extraction
 from pipelines.extraction.titles import TABLE_TITLES
 from pipelines.partitions import document_asset_spec
+from pipelines.warehouse.comments import column_descriptions
 from pipelines.warehouse.load import LoadReport
 from pipelines.warehouse.staging import CELLS, staged_table
 
-TABLES_COLUMNS = {
-    "table_key": "budget-doc/1 table key (t01_summary … t12_projects)",
-    "title": "the table's printed title",
-    "pages": "1-based pages of the source PDF the table was read from",
-    "rows": "rows (or summary lines) read",
-    "unit": "unit the amounts are printed in (元 or 万元)",
-    "note": "the table's 注 line, e.g. 本表本年无发生额。",
-}
-CELLS_COLUMNS = {
-    "table_key": "budget-doc/1 table key",
-    "side": "income / expenditure / expenditure_by_use for the summary tables t01 and t04",
-    "code": "subject code as printed (3/5/7 digits), empty on rows without one",
-    "label": "row label: subject name, item, project name or summary line",
-    "row_kind": "t11: total / unit / category; t12: total / unit / project",
-    "row_index": "0-based row (or summary line) position in the printed table",
-    "column_index": "0-based column position (empty on a summary line)",
-    "column_name": "leaf column header (合计, 基本支出, 一般公共预算 …)",
-    "is_total_row": "the row sums other rows (合计, 总计, 本年收入合计 …)",
-    "is_total_column": "the column sums other columns (合计, 总计, 小计)",
-    "printed_amount": "the amount exactly as printed, two decimals",
-    "unit": "unit of printed_amount",
-    "amount_yuan": "printed_amount in 元",
-    "subject_level": "类 = 1, 款 = 2, 项 = 3 from the code's length",
-    "parent_code": "the code one level up",
-    "source_page": "1-based page of the source PDF the amount is printed on",
-    "box_x0": "left of the printed cell (PDF points)",
-    "box_top": "top of the printed cell",
-    "box_x1": "right of the printed cell",
-    "box_bottom": "bottom of the printed cell",
-}
+
+@functools.cache
+def _descriptions() -> dict[str, str]:
+    return column_descriptions()  # read once per process, not once per document
 
 
-def table_schema(descriptions: dict[str, str], frame: pd.DataFrame) -> dg.TableSchema:
-    """A TableSchema of a DataFrame's columns, described."""
+def table_schema(frame: pd.DataFrame) -> dg.TableSchema:
+    """A TableSchema of a DataFrame's columns, each described by the seed that comments the
+    warehouse's columns (data/reference/column_descriptions.csv): one text per column name."""
+    descriptions = _descriptions()
     return dg.TableSchema(
         columns=[
-            dg.TableColumn(
-                name,
-                str(frame[name].dtype) if name in frame else "object",
-                description=descriptions.get(name, ""),
-            )
-            for name in (frame.columns if len(frame.columns) else descriptions)
+            dg.TableColumn(name, str(frame[name].dtype), description=descriptions.get(name, ""))
+            for name in frame.columns
         ]
     )
 
@@ -141,7 +116,7 @@ def tables_metadata(extraction: Extraction) -> dict:
     pages = "; ".join(f"{name} p.{pages_text(p)}" for name, p in table_pages.items() if p)
     return {
         "dagster/row_count": int(found["rows"].sum()),
-        "dagster/column_schema": table_schema(TABLES_COLUMNS, frame),
+        "dagster/column_schema": table_schema(frame),
         "preview": dg.MetadataValue.md(frame.to_markdown(index=False)),
         "source_pdf": dg.MetadataValue.path(str(extraction.path)),
         "source_pages": pages,
@@ -162,7 +137,7 @@ def cells_metadata(extraction: Extraction, cells: pd.DataFrame) -> dict:
     leaves = cells.loc[~cells["is_total_row"] & ~cells["is_total_column"], "amount_yuan"]
     return {
         "dagster/row_count": len(cells),
-        "dagster/column_schema": table_schema(CELLS_COLUMNS, cells),
+        "dagster/column_schema": table_schema(cells),
         "preview": dg.MetadataValue.md(cells.head(10).to_markdown(index=False)),
         "cells_per_table": dg.MetadataValue.json({k: int(v) for k, v in per_table.items()}),
         "source_pdf": dg.MetadataValue.path(str(extraction.path)),

@@ -292,6 +292,15 @@ def test_materialisations_carry_lineage_metadata(runs):
     assert "t07_three_public p.13" in by_key["stg_budget_tables"]["source_pages"].value
     columns = {c.name: c.description for c in facts["dagster/column_schema"].value.columns}
     assert columns["amount_yuan"]
+    # the staging relations are described by the same seed as the warehouse's columns
+    for staged in ("stg_budget_tables", "stg_budget_cells"):
+        schema = by_key[staged]["dagster/column_schema"].value.columns
+        assert all(c.description for c in schema), staged
+    cells = {
+        c.name: c.description
+        for c in by_key["stg_budget_cells"]["dagster/column_schema"].value.columns
+    }
+    assert cells["amount_yuan"] == columns["amount_yuan"]
     assert by_key["stg_budget_tables"]["dagster/row_count"].value > 0
     assert by_key["v_project_budget"]["dagster/row_count"].value > 0
 

@@ -29,6 +29,14 @@ def _literal(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
 
 
+def column_descriptions(con: duckdb.DuckDBPyConnection | None = None) -> dict[str, str]:
+    """Column name -> `中文名 — English description`, read from the seed (on `con`, or on a
+    connection of its own for relations outside the warehouse, such as stg_budget_cells)."""
+    con = con or duckdb.connect()
+    query = read_sql("comments/column_comments")
+    return dict(con.execute(query, {"descriptions": str(DESCRIPTIONS_FILE)}).fetchall())
+
+
 def apply_column_comments(
     con: duckdb.DuckDBPyConnection, relations: Iterable[str] | None = None
 ) -> int:
@@ -37,11 +45,7 @@ def apply_column_comments(
     COMMENT ON takes no parameters, so names and text are quoted here; both come from
     the install's seed and the catalog, never from a document.
     """
-    descriptions = dict(
-        con.execute(
-            read_sql("comments/column_comments"), {"descriptions": str(DESCRIPTIONS_FILE)}
-        ).fetchall()
-    )
+    descriptions = column_descriptions(con)
     only = None if relations is None else set(relations)
     done = 0
     for table, column in con.execute(read_sql("comments/select_warehouse_columns")).fetchall():
