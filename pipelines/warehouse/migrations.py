@@ -42,6 +42,16 @@ def migrations() -> list[tuple[int, str]]:
 LATEST_VERSION = max([BASELINE_VERSION] + [v for v, _ in migrations()])
 
 
+def schema_statements(version: int) -> list[str]:
+    """What brings tables of `version` to LATEST_VERSION: a new file (version 0) is created
+    as sql/schema has it; an older warehouse runs every migration it lacks."""
+    if version == 0:
+        return sql_names("schema")
+    return [
+        name for number, folder in migrations() if number > version for name in sql_names(folder)
+    ]
+
+
 def view_statements() -> list[str]:
     """sql/relations (the table macros views share), then sql/views: what re-creates them."""
     return sql_names("relations") + sql_names("views")
@@ -92,13 +102,8 @@ def upgrade(con: duckdb.DuckDBPyConnection, where: str | os.PathLike = "warehous
     con.begin()
     try:
         con.execute(read_sql("version/create_schema_version"))
-        if version < BASELINE_VERSION:
-            for name in sql_names("schema"):
-                con.execute(read_sql(name))
-        for number, folder in migrations():
-            if number > version:
-                for name in sql_names(folder):
-                    con.execute(read_sql(name))
+        for name in schema_statements(version):
+            con.execute(read_sql(name))
         for name in view_statements():
             con.execute(read_sql(name))
         apply_column_comments(con)
