@@ -341,6 +341,15 @@ def test_a_new_warehouse_is_the_release1_warehouse_upgraded(release1, tmp_path):
     assert len(new["constraints"]) > 100 and new["views"]
 
 
+def test_a_new_warehouse_runs_no_migration(tmp_path, monkeypatch):
+    ran = []
+    real = migrations.read_sql
+    monkeypatch.setattr(migrations, "read_sql", lambda name: ran.append(name) or real(name))
+    connect(tmp_path / "new.duckdb").close()
+    assert [name for name in ran if name.startswith("schema/")] == migrations.sql_names("schema")
+    assert [name for name in ran if name.startswith("migrations/")] == []
+
+
 def test_a_changed_view_is_recreated_without_a_new_version(release1, monkeypatch):
     connect(release1).close()
     monkeypatch.setattr(migrations, "views_sha256", lambda: "changed")
