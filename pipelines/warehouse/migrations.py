@@ -1,13 +1,22 @@
 """Schema versions: a warehouse records the version of its tables, and the schema step
-(`upgrade`, run by `budget migrate`, `budget load` and the start of a batch run) brings an
-older warehouse up to date in place. Opening a warehouse only checks its version.
+(`upgrade`, run by `budget migrate`, `budget load` and the start of a batch run) creates a new
+warehouse or brings an older one up to date in place. Opening a warehouse only checks its
+version.
 
-Version 1 is `sql/schema/` (the tables of the first release, which recorded no version;
-those files are never edited again). Version N is `sql/migrations/NNN_<what>/`, one
-statement per file, run in file order. The step runs every version the warehouse lacks,
-re-creates the views, comments every column (`pipelines.warehouse.comments`) and records
-the version in `schema_version`, all in one transaction, so a failure leaves the
-warehouse as it was. On an up-to-date warehouse it costs one query.
+`sql/schema/` is this release's schema (a squash of every version, as Django's squashed
+migrations): a new file is created from it and recorded as LATEST_VERSION, running no
+migration. Its DDL names the column groups the fact tables share (`sql/schema/columns/`,
+`{{ schema/columns/provenance }}`; see `sql_files`). Version N is
+`sql/migrations/NNN_<what>/`, one statement per file, run in file order, only to upgrade
+an older warehouse: version 1 is the first release's warehouse (the tables, no
+`schema_version`); a migration is never edited once released. A schema change is both an
+edit of `sql/schema/` and a new migration; tests/test_schema_upgrade.py proves a new
+warehouse and the release-1 one upgraded have the same catalog.
+
+The step runs what the warehouse lacks, re-creates the views, comments every column
+(`pipelines.warehouse.comments`) and records the version in `schema_version`, all in one
+transaction, so a failure leaves the warehouse as it was. On an up-to-date warehouse it
+costs one query.
 """
 
 from __future__ import annotations
@@ -40,6 +49,16 @@ def migrations() -> list[tuple[int, str]]:
 
 
 LATEST_VERSION = max([BASELINE_VERSION] + [v for v, _ in migrations()])
+
+
+def schema_statements(version: int) -> list[str]:
+    """What brings tables of `version` to LATEST_VERSION: a new file (version 0) is created
+    as sql/schema has it; an older warehouse runs every migration it lacks."""
+    if version == 0:
+        return sql_names("schema")
+    return [
+        name for number, folder in migrations() if number > version for name in sql_names(folder)
+    ]
 
 
 def view_statements() -> list[str]:
@@ -93,13 +112,8 @@ def upgrade(con: duckdb.DuckDBPyConnection, where: str | os.PathLike = "warehous
     con.begin()
     try:
         con.execute(read_sql("version/create_schema_version"))
-        if version < BASELINE_VERSION:
-            for name in sql_names("schema"):
-                con.execute(read_sql(name))
-        for number, folder in migrations():
-            if number > version:
-                for name in sql_names(folder):
-                    con.execute(read_sql(name))
+        for name in schema_statements(version):
+            con.execute(read_sql(name))
         for name in view_statements():
             con.execute(read_sql(name))
         apply_column_comments(con)

@@ -1,4 +1,6 @@
--- one row per loaded document: department × fiscal year (the current edition only)
+-- one row per loaded document: department × fiscal year × kind (the current edition only);
+-- a body's department budget (部门预算) and its own unit budget (单位预算) of one year are
+-- two documents
 create table if not exists dim_document (
     document_id integer primary key,
     department_id integer not null,
@@ -9,5 +11,7 @@ create table if not exists dim_document (
     unit varchar not null,
     format varchar not null,
     loaded_at timestamp not null,
-    unique (department_id, fiscal_year)
+    document_kind varchar not null default 'department',
+    printed_department varchar,
+    unique (department_id, fiscal_year, document_kind)
 )

@@ -1,8 +1,7 @@
 -- one row per table of a document (standard t01…t12, or extra_NN for extra_tables):
 -- where it was printed, its unit and its 注 line; kind = the standard table key it stands for
 create table if not exists dim_source_table (
-    document_id integer not null,
-    table_key varchar not null,
+    {{ schema/columns/document_table }},
     table_title varchar,
     kind varchar,
     unit varchar not null,

@@ -12,5 +12,6 @@ create table if not exists fact_generic_cell (
     printed_value varchar not null,
     printed_amount decimal(18, 2),
     unit varchar,
-    amount_yuan decimal(22, 2)
+    amount_yuan decimal(22, 2),
+    {{ schema/columns/provenance }}
 )

@@ -1,4 +1,5 @@
--- one row per data-quality check and document (department × fiscal year), latest run only
+-- one row per data-quality check and document (department × fiscal year × kind), latest run
+-- only; sha256 and loaded_at name the edition it judged
 create table if not exists fact_dq_check (
     department varchar not null,
     fiscal_year integer not null,
@@ -7,5 +8,7 @@ create table if not exists fact_dq_check (
     severity varchar not null check (severity in ('ERROR', 'WARN')),
     passed boolean not null,
     detail varchar not null,
-    checked_at timestamp not null
+    checked_at timestamp not null,
+    document_kind varchar not null default 'department',
+    loaded_at timestamp
 )
