@@ -401,7 +401,7 @@ def test_budget_migrate_says_what_it_did(tmp_path, capsys):
     out, err = capsys.readouterr()
     assert (out.splitlines(), err) == (
         [
-            f"{path}: upgraded to schema version {LATEST_VERSION}",
+            f"{path}: created at schema version {LATEST_VERSION}",
             f"{path}: already at schema version {LATEST_VERSION}",
         ],
         "",

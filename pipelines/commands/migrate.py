@@ -19,6 +19,7 @@ def run_migrate(args) -> int:
     """Upgrade `args.warehouse` in place; one line saying what was done, 1 if it could not."""
     store = DuckDBWarehouse(path=args.warehouse)
     where = store.resolved_path()
+    created = not where.exists()  # a new file is created at the latest version, never upgraded
     try:
         changed = store.migrate()
     except RuntimeError as exc:  # SchemaVersionError, WarehouseDamagedError: one line naming it
@@ -28,6 +29,6 @@ def run_migrate(args) -> int:
         reason = " ".join(str(exc).strip().splitlines()[0].split())
         print(printable(f"budget migrate: {where}: {reason}"), file=sys.stderr)
         return 1
-    done = "upgraded to" if changed else "already at"
+    done = ("created at" if created else "upgraded to") if changed else "already at"
     print(printable(f"{where}: {done} schema version {LATEST_VERSION}"))
     return 0
