@@ -49,6 +49,7 @@ TABLE_DEPS: dict[str, list[str]] = {
     "fact_basic_by_unit": ["dim_document", "dim_fund_source"],
     "fact_project_fund": ["dim_project", "dim_fund_source"],
     "fact_generic_cell": ["dim_document"],
+    "fact_narrative_figure": ["dim_document", "stg_budget_tables"],
     "fact_dq_check": ["stg_budget_tables", "dim_document"],
 }
 
