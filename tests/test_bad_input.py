@@ -6,6 +6,8 @@ tools (pypdf, pypdfium2, Pillow): 0 bytes, text renamed .pdf, truncated, encrypt
 user password, restricted by an owner password only, scanned (image only), fonts without
 ToUnicode maps, ToUnicode maps that name the wrong Chinese characters, a PDF of narrative
 pages only, and a budget with one table's pages taken out.
+
+Over 400 lines: every kind of bad input is made and its one line asserted side by side.
 """
 
 from __future__ import annotations

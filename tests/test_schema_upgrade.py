@@ -4,6 +4,9 @@ tests/fixtures/warehouse_release1.duckdb.gz was written by release 1's own code 
 e807093, `python -m tests.fixtures.make_release1_warehouse`): `budget load` of the sample
 gz_hrss_data_center_2023.pdf and the real js_party_office_2017_tables.pdf, printed
 `中国共产党江苏省委员会办公厅` (an alias of `中共江苏省委办公厅` in data/reference).
+
+Over 400 lines: every path an older warehouse takes (open, migrate, load, refuse) starts
+from the one release-1 file.
 """
 
 import gzip

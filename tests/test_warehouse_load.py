@@ -1,4 +1,7 @@
-"""load_document: nothing lost, exact decimals, idempotent, atomic replacement."""
+"""load_document: nothing lost, exact decimals, idempotent, atomic replacement.
+
+Over 400 lines: each of the loader's guarantees is tested on the same truth documents.
+"""
 
 import copy
 import dataclasses
