@@ -50,13 +50,14 @@ TABLE_KEYS = (
 )
 
 # The standard tables each province's layout publishes (other tables go to extra_tables).
-# Guangzhou prints all twelve; the others print no t10-t12 (the national template: the
-# Ministry of Finance's nine tables); Jiangsu prints no t09, and its 收入预算总表 lists fund
-# sources rather than subjects (kept as a generic table).
+# Guangzhou prints all twelve; the others print no t10-t12; Jiangsu prints no t09, and its
+# 收入预算总表 lists fund sources rather than subjects (kept as a generic table). The
+# national template (the Ministry of Finance's tables) asks for t01-t08 everywhere and adds
+# t09 (国有资本经营预算支出表) only in later editions: loaded when printed, never required.
 PUBLISHED_TABLES = {
     "guangzhou": TABLE_KEYS,
     "shanghai": TABLE_KEYS[:9],
-    "national": TABLE_KEYS[:9],
+    "national": TABLE_KEYS[:8],
     "jiangsu": tuple(k for k in TABLE_KEYS[:8] if k != "t02_income"),
 }
 DEFAULT_LAYOUT = "guangzhou"

@@ -13,6 +13,7 @@ from pipelines.batch import load_batch
 from pipelines.budget_doc import PUBLISHED_TABLES
 from pipelines.extraction import extract_document
 from pipelines.extraction.titles import department_in_title, layout_of_title, table_key_for_title
+from pipelines.quality import check_completeness
 from pipelines.warehouse.connection import connect
 from tests.fixtures.render.xlsx_layout import NATIONAL_TITLES
 
@@ -56,7 +57,8 @@ def test_unit_budgets_and_quote_styles_of_the_template():
 def test_a_template_budget_loads_with_every_check_passing(tmp_path):
     extraction = extract_document(FIXTURE)
     assert extraction.doc["layout"] == "national"
-    assert set(extraction.table_pages) == set(PUBLISHED_TABLES["national"])
+    assert set(extraction.table_pages) == set(NATIONAL_TITLES)  # all nine printed
+    assert set(PUBLISHED_TABLES["national"]) == set(NATIONAL_TITLES) - {"t09_state_capital"}
     assert extraction.warnings == []
     con = connect(tmp_path / "w.duckdb")
     (result,) = load_batch([FIXTURE], con, workers=1)
@@ -73,3 +75,13 @@ def test_a_template_budget_loads_with_every_check_passing(tmp_path):
         "and item = '收入总计'"
     ).fetchone()[0]
     assert stored == Decimal(income_total)
+
+
+def test_a_template_budget_without_its_state_capital_table_is_complete():
+    """Earlier editions of the template print no 国有资本经营预算支出表: not a missing table."""
+    truth = json.loads(FIXTURE.with_suffix(".json").read_text(encoding="utf-8"))
+    del truth["tables"]["t09_state_capital"]
+    assert check_completeness(truth).passed
+    del truth["tables"]["t08_gov_fund"]
+    (finding,) = check_completeness(truth).findings
+    assert (finding.table, finding.actual) == ("t08_gov_fund", "missing")
