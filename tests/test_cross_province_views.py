@@ -510,3 +510,40 @@ def test_document_kind_is_stored(tmp_path):
     ).fetchall() == [(2023, "department"), (2026, "unit")]
     with pytest.raises(BudgetInputError, match="document_kind 'branch' is not one of"):
         load_document(con, make_extraction({**unit, "document_kind": "branch"}))
+
+
+# Read off the narrative pages: 机关运行经费 and 政府采购 as the 说明 states them (万元), which
+# the other tables' 合计 rows print too.
+OTHER_TABLE_TOTALS = {
+    "js_procuratorate_2019": {"机关运行经费": "2391.92", "政府采购": "2744.84"},  # p.31
+}
+
+
+@pytest.mark.parametrize("stem", sorted(OTHER_TABLE_TOTALS))
+def test_other_tables_are_a_view_with_their_printed_totals(real, stem):
+    """v_other_table: the tables beside the standard twelve, cell for cell, as printed."""
+    con, docs = real
+    department, year = _filed(docs[stem])
+    for word, stated in OTHER_TABLE_TOTALS[stem].items():
+        (table_title, amount_wan, page) = con.execute(
+            "select table_title, amount_wan, source_page from v_other_table "
+            "where department = ? and fiscal_year = ? and is_total_row "
+            "and contains(table_title, ?) and amount_yuan is not null "
+            "order by column_index limit 1",
+            [department, year, word],
+        ).fetchone()
+        assert amount_wan == Decimal(stated), table_title
+        assert page is not None
+    printed = [
+        (table["title"], row["label"], value)
+        for table in docs[stem]["extra_tables"]
+        for row in table["rows"]
+        for value in row["values"]
+        if value is not None
+    ]
+    stored = con.execute(
+        "select table_title, row_label, printed_value from v_other_table "
+        "where department = ? and fiscal_year = ?",
+        [department, year],
+    ).fetchall()
+    assert sorted(stored) == sorted(printed)  # every printed cell, once

@@ -265,6 +265,9 @@ def test_year_and_department_filter_every_view(warehouse, tmp_path):
     for view in public_views():
         by_year = _csv(tmp_path / "year" / f"{view}.csv")[1:]
         by_department = _csv(tmp_path / "dept" / f"{view}.csv")[1:]
+        if view == "v_other_table":  # the samples print the standard twelve tables only
+            assert by_year == by_department == [], view
+            continue
         assert by_year and {r[1] for r in by_year} == {"2023"}, view
         assert by_department and {r[0] for r in by_department} == {SEED_DEPARTMENT}, view
     seed = [d for d in SAMPLE_DOCS if d["department"] == SEED_DEPARTMENT]
