@@ -125,13 +125,16 @@ def document_name(department: str, fiscal_year: int, kind: str = DEPARTMENT_BUDG
 
 # -- What a row and an amount are: one rule each, for extraction, checks, staging and loader --
 
-_TOTAL_LABEL = re.compile(r"^.*(合计|总计|小计)$")
+_TOTAL_LABEL = re.compile(r"(合计|总计|小计)$")
+# Joins the label cells of one printed row of an extra table: `302/商品和服务支出`.
+LABEL_SEPARATOR = "/"
 _CENT = Decimal("0.01")
 
 
 def is_total_label(label: str | None) -> bool:
-    """A label that sums other lines: 合计, 总计, 小计, 本年收入合计, 支出总计, 当年收入小计, …"""
-    return bool(label) and bool(_TOTAL_LABEL.match(label))
+    """A label that sums other lines: 合计, 总计, 小计, 本年收入合计, 支出总计, 当年收入小计, …;
+    a row's label cells joined (`一般公共预算资金/小计`, `合计/式`) when any cell is one."""
+    return bool(label) and any(_TOTAL_LABEL.search(p) for p in label.split(LABEL_SEPARATOR))
 
 
 class BudgetDocError(ValueError):

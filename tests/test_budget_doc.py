@@ -103,9 +103,18 @@ def test_total_label_rule():
         "支出总计",
         "当年收入小计",
         "当年支出小计",
+        "一般公共预算资金/小计",  # an extra table's label cells, joined
+        "合计/式",
     ):
         assert is_total_label(label), label
-    for label in ("", None, "合计数说明", "其中:小计项目", "社会保障和就业支出"):
+    for label in (
+        "",
+        None,
+        "合计数说明",
+        "其中:小计项目",
+        "社会保障和就业支出",
+        "302/商品和服务支出",
+    ):
         assert not is_total_label(label), label
     assert not Row(("1.00",), code="208", name="合计").is_total  # a code is a subject
 

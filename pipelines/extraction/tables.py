@@ -14,7 +14,7 @@ builders put it beside the amount (`boxes` of a row, `box` of a summary line) an
 
 import re
 
-from pipelines.budget_doc import CODED, ITEMISED, PROJECTS, TWO_SIDED
+from pipelines.budget_doc import CODED, ITEMISED, LABEL_SEPARATOR, PROJECTS, TWO_SIDED
 from pipelines.cleaning import looks_like_amount, normalise_long_text, normalise_name
 from pipelines.extraction.empty_tables import empty_coded, empty_note
 from pipelines.extraction.grid import Box, Grid
@@ -205,7 +205,8 @@ def build_generic(title: str, pieces: list[TablePiece]) -> tuple[dict, list]:
     label_cols = [col for col in range(len(leaf)) if col not in value_cols]
     out = []
     for row, where in zip(rows, boxes, strict=True):
-        label = "/".join(normalise_name(row[c]) for c in label_cols if c < len(row) and row[c])
+        cells = (normalise_name(row[c]) for c in label_cols if c < len(row) and row[c])
+        label = LABEL_SEPARATOR.join(cells)
         out.append({"label": label} | valued(row, where, value_cols))
     columns = [SUBTOTAL_PREFIX.sub("", leaf[c]) for c in value_cols]
     return split_boxes(with_precision({"title": title, "columns": columns, "rows": out}, pieces))
