@@ -24,9 +24,6 @@ from pipelines.quality.referential_integrity import integrity_sql
 from pipelines.warehouse.comments import relation_columns
 from pipelines.warehouse.sql_files import SQL_ROOT, read_sql, sql_names
 
-STAGING_TABLES = dg.AssetKey("stg_budget_tables")
-STAGING_CELLS = dg.AssetKey("stg_budget_cells")
-
 # Upstream of each warehouse table (lineage as a reader expects it: cells -> dims -> facts).
 TABLE_DEPS: dict[str, list[str]] = {
     "dim_department": ["stg_budget_cells"],

@@ -68,15 +68,6 @@ DEPARTMENT_BUDGET, UNIT_BUDGET = "department", "unit"
 # How a document of each kind calls itself (in messages and in partition keys).
 DOCUMENT_KIND_WORDS = {DEPARTMENT_BUDGET: "部门预算", UNIT_BUDGET: "单位预算"}
 
-FUNCTION_TABLES = (
-    "t02_income",
-    "t03_expenditure",
-    "t05_gpb_function",
-    "t08_gov_fund",
-    "t09_state_capital",
-)
-ECONOMIC_TABLES = ("t06_gpb_basic_economic", "t10_gpb_project_economic")
-
 YUAN_PER_UNIT = {"元": Decimal(1), "万元": Decimal(10000)}
 DEFAULT_UNIT = "万元"  # the main unit of a document that names none
 
