@@ -119,13 +119,16 @@ TITLE_ALIASES: dict[str, str] = {
 }
 _LAYOUT_OF = {alias: layout for layout, aliases in ALIASES_BY_LAYOUT.items() for alias in aliases}
 
-_BY_LENGTH = sorted(TITLE_ALIASES, key=len, reverse=True)
 # Quotes around 三公 are printed curly, straight, as corner brackets or not at all.
 _QUOTES = str.maketrans("", "", "“”\"'‘’「」『』")
 
 
 def _unquoted(text: str) -> str:
     return text.translate(_QUOTES)
+
+
+# Longest alias first, each beside its unquoted spelling (what a title line is matched on).
+_BY_LENGTH = [(alias, _unquoted(alias)) for alias in sorted(TITLE_ALIASES, key=len, reverse=True)]
 
 
 _TABLE_NUMBER = re.compile(r"^(?:公开|附)?(?:表)?[0-9一二三四五六七八九十]+(?:-\d+)?表?$")
@@ -179,7 +182,7 @@ def _alias_in(line: str) -> str | None:
     if len(text) > 60:  # a narrative sentence quoting a title is not a title
         return None
     text = _unquoted(text)
-    return next((alias for alias in _BY_LENGTH if _unquoted(alias) in text), None)
+    return next((alias for alias, unquoted in _BY_LENGTH if unquoted in text), None)
 
 
 def table_key_for_title(line: str) -> str | None:

@@ -32,7 +32,9 @@ def _literal(text: str) -> str:
 def column_descriptions(con: duckdb.DuckDBPyConnection | None = None) -> dict[str, str]:
     """Column name -> `中文名 — English description`, read from the seed (on `con`, or on a
     connection of its own for relations outside the warehouse, such as stg_budget_cells)."""
-    con = con or duckdb.connect()
+    if con is None:
+        with duckdb.connect() as own:
+            return column_descriptions(own)
     query = read_sql("comments/column_comments")
     return dict(con.execute(query, {"descriptions": str(DESCRIPTIONS_FILE)}).fetchall())
 

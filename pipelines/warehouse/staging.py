@@ -157,11 +157,11 @@ def _pages(table_pages: dict, key: str, printed: list | None = None) -> str:
     return ",".join(str(page) for page in table_pages.get(key, printed) or [])
 
 
-def _row_kind(view: BudgetDoc, key: str, label: str | None, row: dict) -> str | None:
+def _row_kind(view: BudgetDoc, key: str, label: str | None, row: Row) -> str | None:
     """The kind of a t11 row (`t11_row_kind`) or a t12 row (`BudgetDoc.t12_row_kind`, the
     one project rule); None elsewhere."""
     if key == PROJECTS:
-        return view.t12_row_kind(Row.of(row))
+        return view.t12_row_kind(row)
     return t11_row_kind(label) if key == BASIC_BY_UNIT else None
 
 
@@ -240,7 +240,8 @@ def _stage_grid(staged: dict, table: dict, key: str, unit: str, path, view) -> i
     for row_index, row in enumerate(rows):
         label = row.get("name") if "name" in row else row.get("item")
         code = row.get("code")
-        kind = _row_kind(view, key, label, row)
+        printed = Row.of(row)
+        kind = _row_kind(view, key, label, printed)
         if key == PROJECTS:
             staged[PROJECT_ROWS].append(
                 {
@@ -261,9 +262,7 @@ def _stage_grid(staged: dict, table: dict, key: str, unit: str, path, view) -> i
             "code": code,
             "label": label,
             "row_kind": kind,
-            "is_total_row": kind == "total"
-            if key == PROJECTS
-            else (code is None and is_total_label(label)),
+            "is_total_row": kind == "total" if key == PROJECTS else printed.is_total,
             "subject_level": subject_level(code),
             "parent_code": parent_code(code),
         }
