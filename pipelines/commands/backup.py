@@ -12,12 +12,12 @@ from __future__ import annotations
 
 import os
 import shutil
-import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
 import duckdb
 
+from pipelines.commands import fail
 from pipelines.warehouse.connection import (
     WarehouseDamagedError,
     open_database,
@@ -109,23 +109,18 @@ def restore(backup_path: Path, warehouse: Path) -> Path | None:
     return kept
 
 
-def _fail(command: str, message: str) -> int:
-    print(f"budget {command}: {message}", file=sys.stderr)
-    return 1
-
-
 def run_backup(args) -> int:
     """The `budget backup DIR` sub-command: one line naming the copy, exit 0."""
     warehouse = warehouse_path(args.warehouse)
     if not warehouse.is_file():
-        return _fail("backup", f"no warehouse at {warehouse} (pass --warehouse)")
+        return fail("backup", f"no warehouse at {warehouse} (pass --warehouse)")
     try:
         target = backup(warehouse, Path(args.folder))
         version, documents = describe(target)
     except (WarehouseDamagedError, ValueError, OSError) as exc:
-        return _fail("backup", str(exc))
+        return fail("backup", str(exc))
     except duckdb.Error as exc:
-        return _fail("backup", f"{warehouse}: {str(exc).strip().splitlines()[0]}")
+        return fail("backup", f"{warehouse}: {str(exc).strip().splitlines()[0]}")
     print(f"backup: {target} ({documents} documents, schema version {version})")
     return 0
 
@@ -138,9 +133,9 @@ def run_restore(args) -> int:
         version, documents = describe(source)
         kept = restore(source, warehouse)
     except (WarehouseDamagedError, ValueError, OSError) as exc:
-        return _fail("restore", str(exc))
+        return fail("restore", str(exc))
     except duckdb.Error as exc:
-        return _fail("restore", f"{warehouse}: {str(exc).strip().splitlines()[0]}")
+        return fail("restore", f"{warehouse}: {str(exc).strip().splitlines()[0]}")
     line = f"restored: {warehouse} from {source} ({documents} documents, schema version {version})"
     if kept is not None:
         line += f"; the file it replaced is kept as {kept}"

@@ -14,7 +14,6 @@ import csv
 import difflib
 import os
 import re
-import sys
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -24,6 +23,7 @@ from pathlib import Path
 
 import duckdb
 
+from pipelines.commands import fail
 from pipelines.warehouse.comments import chinese_name, relation_columns
 from pipelines.warehouse.connection import WarehouseDamagedError, connect, warehouse_path
 from pipelines.warehouse.migrations import SchemaVersionError, stored_version, views_sha256
@@ -252,28 +252,25 @@ def _write_workbook(con, path: Path, views, filters: dict) -> list[ExportedView]
     return written
 
 
-def _fail(message: str) -> int:
-    print(f"budget export: {message}", file=sys.stderr)
-    return 1
-
-
 def run_export(args) -> int:
     """`budget export`: write the views of `args.warehouse` to `args.out`; one line a file."""
     warehouse = warehouse_path(args.warehouse)
     if not warehouse.is_file():
-        return _fail(f"no warehouse at {warehouse} (load documents first, or pass --warehouse)")
+        return fail(
+            "export", f"no warehouse at {warehouse} (load documents first, or pass --warehouse)"
+        )
     try:
         con = connect(warehouse, read_only=True)
     except (WarehouseDamagedError, SchemaVersionError) as exc:
-        return _fail(str(exc))
+        return fail("export", str(exc))
     except duckdb.Error as exc:
-        return _fail(f"cannot open {warehouse}: {' '.join(str(exc).split())}")
+        return fail("export", f"cannot open {warehouse}: {' '.join(str(exc).split())}")
     try:
         written = export_views(
             con, warehouse, Path(args.out), args.format, args.year, args.department
         )
     except ExportError as exc:
-        return _fail(str(exc))
+        return fail("export", str(exc))
     finally:
         con.close()
     for item in written:

@@ -22,6 +22,8 @@ from datetime import date, datetime, time
 from decimal import Decimal
 from pathlib import Path
 
+from pipelines.commands import fail
+
 
 def cell_text(value: object) -> str:
     """A cell as text, exactly: Decimals keep their digits, NULL is empty."""
@@ -74,11 +76,6 @@ def columns_and_rows(relation) -> tuple[list[str], list[tuple]]:
     return relation.columns, relation.fetchall()
 
 
-def _fail(message: str) -> int:
-    print(f"budget query: {message}", file=sys.stderr)
-    return 1
-
-
 def open_locked(warehouse: Path, allow_files: Path | None):
     """A read-only connection that reaches no file but the warehouse (and `allow_files`),
     installs and loads no extension, and cannot be unlocked by the SQL it runs.
@@ -115,7 +112,7 @@ def run_query(args) -> int:
     try:
         result = run_locked(query_text(args), args, table_text if table else columns_and_rows)
     except QueryFailed as exc:
-        return _fail(str(exc))
+        return fail("query", str(exc))
     if result is not None:
         sys.stdout.write(result if table else render(*result, args.format))
     return 0

@@ -16,6 +16,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from pipelines.cleaning import AmountError, parse_amount
+from pipelines.commands import fail
 from pipelines.commands.query import QueryFailed, cell_text, json_value, query_text, run_locked
 from pipelines.errors import BudgetInputError
 from pipelines.file_hash import file_sha256
@@ -38,31 +39,27 @@ class Trace:
     problem: str | None = None
 
 
-def _fail(message: str) -> int:
-    print(f"budget trace: {message}", file=sys.stderr)
-    return 1
-
-
 def run_trace(args) -> int:
     """Trace every row of the SQL's result; 1 when any row could not be traced."""
     try:
         result = run_locked(query_text(args), args)
     except QueryFailed as exc:
-        return _fail(str(exc))
+        return fail("trace", str(exc))
     if result is None:
-        return _fail("the SQL returns no rows to trace")
+        return fail("trace", "the SQL returns no rows to trace")
     columns, rows = result
     missing = [c for c in TRACE_COLUMNS if c not in columns]
     if missing:
-        return _fail(
+        return fail(
+            "trace",
             f"the result has no {', '.join(missing)}: select a fact table's document_id, "
-            f"{', '.join(PROVENANCE_COLUMNS)} (docs/warehouse.md, Tracing)"
+            f"{', '.join(PROVENANCE_COLUMNS)} (docs/warehouse.md, Tracing)",
         )
     records = [dict(zip(columns, row, strict=True)) for row in rows]
     try:
         files = _source_files(args.warehouse, {r["document_id"] for r in records})
     except QueryFailed as exc:
-        return _fail(str(exc))
+        return fail("trace", str(exc))
     traces = [Trace(record) for record in records]
     readers: dict[int, _Reader] = {}
     for trace in traces:
