@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from pipelines.budget_doc import NARRATIVE_FIGURES, TABLE_PAGES, BudgetDoc
 from pipelines.quality.narrative import TOLERANCE_TEXT, StatedTables, stated_against_table, wan_text
-from pipelines.quality.outcome import ERROR, CheckOutcome
+from pipelines.quality.outcome import CheckOutcome
 from pipelines.warehouse.sql_files import read_sql
 
 
@@ -125,6 +125,6 @@ def judged_again_text(rechecked: tuple[tuple[StoredDocument, CheckOutcome], ...]
     ` — 2019 year_over_year judged again: ERROR` ('' for none)."""
     return "".join(
         f" — {later.fiscal_year} year_over_year judged again: "
-        + ("passed" if outcome.passed else (outcome.severity or ERROR))
+        + (outcome.severity or "passed")  # a severity only when something failed
         for later, outcome in rechecked
     )
