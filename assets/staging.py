@@ -10,7 +10,13 @@ import functools
 import dagster as dg
 import pandas as pd
 
-from pipelines.budget_doc import TABLE_KEYS, TWO_SIDED
+from pipelines.budget_doc import (
+    DEFAULT_LAYOUT,
+    PUBLISHED_TABLES,
+    TABLE_KEYS,
+    TABLE_TYPING,
+    TWO_SIDED,
+)
 from pipelines.extraction.document import Extraction
 from pipelines.extraction.titles import TABLE_TITLES
 from pipelines.partitions import document_asset_spec
@@ -50,10 +56,14 @@ def pages_text(pages: list[int] | None) -> str:
 
 
 def tables_frame(extraction: Extraction) -> pd.DataFrame:
-    """One row per table of the document: title, source pages, rows read, unit, note."""
-    tables = extraction.doc.get("tables") or {}
+    """One row per standard table the document prints or its template usually prints:
+    title, source pages, rows read (none: not found), unit, note, and how it was typed."""
+    doc = extraction.doc
+    tables = doc.get("tables") or {}
+    typings = (doc.get(TABLE_TYPING) or {}).get("tables") or {}
+    usual = PUBLISHED_TABLES.get(doc.get("layout", DEFAULT_LAYOUT), ())
     rows = []
-    for key in TABLE_KEYS:
+    for key in (k for k in TABLE_KEYS if k in tables or k in usual):
         table = tables.get(key)
         if table is None:
             count = None
@@ -67,11 +77,34 @@ def tables_frame(extraction: Extraction) -> pd.DataFrame:
                 "title": TABLE_TITLES.get(key, ""),
                 "pages": pages_text(extraction.table_pages.get(key)),
                 "rows": count,
-                "unit": (table or {}).get("unit") or extraction.doc.get("unit"),
+                "unit": (table or {}).get("unit") or doc.get("unit"),
                 "note": (table or {}).get("note") or "",
+                "confidence": (typings.get(key) or {}).get("confidence") or "",
+                "typed_by": (typings.get(key) or {}).get("basis") or "",
             }
         )
     return pd.DataFrame(rows)
+
+
+def typing_markdown(extraction: Extraction) -> str:
+    """Every printed table, standard or not: how sure the parser is of its type, what
+    decided, and the evidence it saw (budget-doc/1 `table_typing`)."""
+    doc = extraction.doc
+    typing = doc.get(TABLE_TYPING) or {}
+    named = [(key, t) for key, t in (typing.get("tables") or {}).items()]
+    extras = doc.get("extra_tables") or []
+    named += [
+        (f"extra_{i:02d} {extras[i].get('title') or ''}".rstrip(), t)
+        for i, t in enumerate(typing.get("extra_tables") or [])
+        if i < len(extras)
+    ]
+    lines = ["| table | confidence | typed by | evidence |", "|---|---|---|---|"]
+    lines += [
+        f"| {name} | {t.get('confidence')} | {t.get('basis')} | "
+        f"{'; '.join(t.get('evidence') or ())} |"
+        for name, t in named
+    ]
+    return "\n".join(lines)
 
 
 def document_cells(relations: dict[str, list[dict]]) -> pd.DataFrame:
@@ -101,7 +134,8 @@ STAGING_SPECS = [
 
 
 def tables_metadata(extraction: Extraction) -> dict:
-    """stg_budget_tables of one document: tables found, their pages, rows, unit, warnings.
+    """stg_budget_tables of one document: tables found, their pages, rows, unit, how each
+    was typed, warnings.
 
     `table_pages` gives every table's pages, the extra (non-standard) tables' too, under the
     key the warehouse files them by (`extra_00` …, dim_source_table), so any figure can be
@@ -123,7 +157,8 @@ def tables_metadata(extraction: Extraction) -> dict:
         "table_pages": dg.MetadataValue.json(table_pages),
         "page_count": extraction.page_count,
         "sha256": extraction.sha256,
-        "tables_found": f"{len(found)} of {len(TABLE_KEYS)}",
+        "tables_found": f"{len(found)} of {len(frame)}",
+        "table_typing": dg.MetadataValue.md(typing_markdown(extraction)),
         "unit": doc.get("unit") or "",
         "extraction_warnings": dg.MetadataValue.md(
             "\n".join(f"- {w}" for w in extraction.warnings) or "none"

@@ -17,7 +17,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from pipelines.budget_doc import without_cell_boxes  # noqa: E402
+from pipelines.budget_doc import printed_content  # noqa: E402
 from pipelines.extraction import extract_document  # noqa: E402
 from tests.doc_diff import doc_diff  # noqa: E402
 
@@ -57,7 +57,7 @@ def _cells_matching(pdf: Path) -> str:
         return "no truth"
     truth = json.loads(truth_path.read_text(encoding="utf-8"))
     truth.pop("known_issues", None)
-    differences = doc_diff(without_cell_boxes(extract_document(pdf).doc), truth, limit=1)
+    differences = doc_diff(printed_content(extract_document(pdf).doc), truth, limit=1)
     return "100% cells equal" if not differences else f"MISMATCH {differences[0]}"
 
 

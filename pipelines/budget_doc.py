@@ -10,7 +10,7 @@ key means, and decides here once what a total row, a project row and an amount a
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
@@ -29,6 +29,7 @@ CODED = (
     "t08_gov_fund",
     "t09_state_capital",
     "t10_gpb_project_economic",
+    "t13_fiscal_function",
 )
 # Tables keyed by an item text: {"columns": [...], "rows": [{item, values}]}
 ITEMISED = ("t07_three_public", "t11_basic_by_unit")
@@ -47,18 +48,24 @@ TABLE_KEYS = (
     "t10_gpb_project_economic",
     "t11_basic_by_unit",
     "t12_projects",
+    "t13_fiscal_function",  # 财政拨款 expenditure by function (universities, Jiangsu)
 )
 
-# The standard tables each province's layout publishes (other tables go to extra_tables).
-# Guangzhou prints all twelve; the others print no t10-t12; Jiangsu prints no t09, and its
-# 收入预算总表 lists fund sources rather than subjects (kept as a generic table). The
-# national template (the Ministry of Finance's tables) asks for t01-t08 everywhere and adds
-# t09 (国有资本经营预算支出表) only in later editions: loaded when printed, never required.
+# The standard tables each layout publishes (other tables go to extra_tables), asked for
+# only when a document does not list its own (目录, table numbers: `declared_tables`).
+# Guangzhou prints the first twelve; the others print no t10-t12; Jiangsu prints no t09 but
+# its 财政拨款支出预算表 (t13), and its 收入预算总表 lists fund sources rather than subjects
+# (kept as a generic table). The national template (the Ministry of Finance's tables) asks
+# for t01-t08 everywhere and adds t09 (国有资本经营预算支出表) only in later editions: loaded
+# when printed, never required. A university under the Ministry of Education prints four.
+UNKNOWN_LAYOUT = "unknown"  # no title spells a known table: nothing asked for
 PUBLISHED_TABLES = {
-    "guangzhou": TABLE_KEYS,
+    "guangzhou": TABLE_KEYS[:12],
     "shanghai": TABLE_KEYS[:9],
     "national": TABLE_KEYS[:8],
-    "jiangsu": tuple(k for k in TABLE_KEYS[:8] if k != "t02_income"),
+    "jiangsu": (*(k for k in TABLE_KEYS[:8] if k != "t02_income"), "t13_fiscal_function"),
+    "university": ("t01_summary", "t02_income", "t03_expenditure", "t13_fiscal_function"),
+    UNKNOWN_LAYOUT: (),
 }
 DEFAULT_LAYOUT = "guangzhou"
 
@@ -72,16 +79,28 @@ YUAN_PER_UNIT = {"元": Decimal(1), "万元": Decimal(10000)}
 DEFAULT_UNIT = "万元"  # the main unit of a document that names none
 
 # The extension saying where each amount is printed (docs/extraction.md): shaped like
-# `tables` / `extra_tables`, one [page, x0, top, x1, bottom] per value. The truth files
-# hold the printed figures only, so comparisons leave it out (`without_cell_boxes`).
+# `tables` / `extra_tables`, one [page, x0, top, x1, bottom] per value.
 CELL_BOXES = "cell_boxes"
 NARRATIVE_FIGURES = "narrative_figures"  # extension: the figures the narrative states
 TABLE_PAGES = "table_pages"  # extension: the pages each standard table is on
+TABLE_TYPING = "table_typing"  # extension: how each table was typed, how sure, and why
+DECLARED_TABLES = "declared_tables"  # extension: the tables its 目录 / numbers list
+# How sure `table_typing` is of a table: title and content agree (or content and a totals
+# tie), one of them alone, they disagree; a standard-looking table no key fits; a table
+# beside the standard ones (机关运行经费, 政府采购 …).
+CERTAIN, PROBABLE, DOUBTFUL = "certain", "probable", "doubtful"
+UNTYPED, GENERIC = "untyped", "generic"
+# Whether a table the document lists (`declared_tables`) is printed: read as that table,
+# printed under its title but not read as it, only its title printed, not at all.
+PRINTED, KEPT_GENERIC, TITLE_ONLY, ABSENT = "printed", "kept generic", "title only", "absent"
+# What extraction adds beside the printed tables; the truth files hold the printed figures
+# only, so comparisons leave these out (`printed_content`).
+EXTENSIONS = (CELL_BOXES, NARRATIVE_FIGURES, TABLE_PAGES, TABLE_TYPING, DECLARED_TABLES)
 
 
-def without_cell_boxes(doc: dict) -> dict:
-    """The document's printed content: all of it but the `cell_boxes` extension."""
-    return {key: value for key, value in doc.items() if key != CELL_BOXES}
+def printed_content(doc: dict) -> dict:
+    """The document's printed content: all of it but the extensions extraction adds."""
+    return {key: value for key, value in doc.items() if key not in EXTENSIONS}
 
 
 # Column names that are totals of the other leaf columns of the same row.
@@ -286,6 +305,8 @@ class BudgetDoc:
     narrative_figures: tuple[StatedFigure, ...] = ()
     table_pages: Mapping[str, tuple[int, ...]] = field(default_factory=dict)
     cell_boxes: Mapping = field(default_factory=dict)  # shaped like tables / extra_tables
+    table_typing: Mapping = field(default_factory=dict)  # shaped like tables / extra_tables
+    declared_tables: Mapping = field(default_factory=dict)  # what its 目录 / numbers list
 
     @classmethod
     def of(cls, doc: BudgetDoc | Mapping) -> BudgetDoc:
@@ -302,7 +323,29 @@ class BudgetDoc:
             narrative_figures=tuple(StatedFigure(**f) for f in doc.get(NARRATIVE_FIGURES) or ()),
             table_pages={k: tuple(p or ()) for k, p in (doc.get(TABLE_PAGES) or {}).items()},
             cell_boxes=doc.get(CELL_BOXES) or {},
+            table_typing=doc.get(TABLE_TYPING) or {},
+            declared_tables=doc.get(DECLARED_TABLES) or {},
         )
+
+    def typing_of(self, key: str) -> Mapping | None:
+        """How standard table `key` was typed (`table_typing`), None where the document
+        does not say (a truth file, a document written before typing: taken as sure)."""
+        return (self.table_typing.get("tables") or {}).get(key)
+
+    def doubt(self, keys: Iterable[str]) -> str:
+        """Why the parser is unsure of figures read from `keys` ("" when sure): a table whose
+        title and content disagree, or, when several tables are compared, one that a
+        single source typed (title alone, content alone)."""
+        keys = list(dict.fromkeys(keys))
+        reasons = []
+        for key in keys:
+            typing = self.typing_of(key)
+            if typing is None or typing.get("confidence") == CERTAIN:
+                continue
+            if typing.get("confidence") == PROBABLE and len(keys) == 1:
+                continue
+            reasons.append(f"{key} typed by {typing.get('basis') or typing.get('confidence')}")
+        return "; ".join(reasons)
 
     def cell_box(self, *position: str | int) -> CellBox | None:
         """Where the value at `position` is printed (the keys and indexes that reach it:

@@ -16,6 +16,16 @@ def _build_parser() -> argparse.ArgumentParser:
     extract.add_argument("-o", "--output", help="write the JSON here instead of stdout")
     extract.add_argument("--password", help="user password of an encrypted PDF")
 
+    inspect = sub.add_parser(
+        "inspect",
+        help="draw what the parser saw: a PNG per table page (ruling lines, cells, each "
+        "table's type and evidence) and a text summary",
+    )
+    inspect.add_argument("pdf")
+    inspect.add_argument("--page", type=int, help="only this page (1-based)")
+    inspect.add_argument("--out", metavar="DIR", help="folder to write (default: <name>_inspect)")
+    inspect.add_argument("--password", help="user password of an encrypted PDF")
+
     load = sub.add_parser("load", help="load PDFs (files or folders) into the warehouse")
     load.add_argument("paths", nargs="+")
     load.add_argument(
@@ -139,6 +149,10 @@ def main(argv: list[str] | None = None) -> int:
         from pipelines.commands.extract import run_extract
 
         return run_extract(args)
+    if args.command == "inspect":
+        from pipelines.commands.inspect import run_inspect
+
+        return run_inspect(args)
     if args.command == "load":
         from pipelines.commands.load import run_load
         from pipelines.warehouse.connection import WarehouseDamagedError

@@ -5,9 +5,8 @@ from pathlib import Path
 
 import pytest
 
-from pipelines.budget_doc import without_cell_boxes
+from pipelines.budget_doc import printed_content
 from pipelines.extraction import extract_document
-from pipelines.extraction.narrative import NARRATIVE_FIGURES, TABLE_PAGES
 from tests.doc_diff import doc_diff
 
 REPO = Path(__file__).resolve().parents[1]
@@ -33,12 +32,7 @@ def test_fixtures_are_present():
 def test_extract_matches_truth_cell_for_cell(pdf):
     extraction = extract_document(pdf)
     # the extensions are not part of the truth JSON (test_provenance / test_narrative pin them)
-    tables_only = {
-        k: v
-        for k, v in without_cell_boxes(extraction.doc).items()
-        if k not in (NARRATIVE_FIGURES, TABLE_PAGES)
-    }
-    differences = doc_diff(tables_only, _truth(pdf))
+    differences = doc_diff(printed_content(extraction.doc), _truth(pdf))
     assert differences == [], "\n".join(differences)
 
 

@@ -58,6 +58,7 @@ LOADED = {
     "sh_putuo_justice_2026_unit": ("上海市普陀区司法局", 2026, UNIT_BUDGET),
     "sh_putuo_wanli_2023": (_WANLI, 2023, DEPARTMENT_BUDGET),
     "sh_putuo_wanli_2024": (_WANLI, 2024, DEPARTMENT_BUDGET),
+    "swu_2023_budget": ("西南大学", 2023, DEPARTMENT_BUDGET),
 }
 # Narrative companions: their covers name the body without 中共 (江苏省委办公厅).
 SKIPPED = {
@@ -68,6 +69,8 @@ SKIPPED = {
 REJECTED = {
     "sh_putuo_finance_2024_final": "final accounts (决算), not a budget: "
     "上海市普陀区财政局2024年度部门决算 reports actual figures",
+    "swu_2023_final": "final accounts (决算), not a budget: 西南大学2023年度部门决算 reports "
+    "actual figures",
 }
 
 

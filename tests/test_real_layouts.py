@@ -33,7 +33,7 @@ TABLE_FILES = {
 _NOT_PRINTED = {"t10_gpb_project_economic", "t11_basic_by_unit", "t12_projects"}
 NOT_PRINTED = {
     "jiangsu": {*_NOT_PRINTED, "t02_income", "t09_state_capital"},
-    "shanghai": _NOT_PRINTED,
+    "shanghai": {*_NOT_PRINTED, "t13_fiscal_function"},
 }
 
 
@@ -147,6 +147,8 @@ REAL_OUTCOMES = {
         "收入总计",
         "156211123.00",
     ),
+    "swu_2023_budget": ("loaded", "西南大学", 2023, "收入总计", "557259.13"),
+    "swu_2023_final": ("rejected", "final accounts (决算), not a budget"),
 }
 # The ERROR findings a correct load reports because the published PDF disagrees with
 # itself: sh_putuo_justice_2026_unit prints 2040601 行政运行's 项目支出 as 64,840,547.00 (the
@@ -156,6 +158,10 @@ PUBLISHED_ERRORS = [
     ("上海市普陀区司法局", 2026, "hierarchy", "t05_gpb_function", "20406 司法", "项目支出"),
     ("上海市普陀区司法局", 2026, "row_identity", "t03_expenditure", "2040601 行政运行", "合计"),
     ("上海市普陀区司法局", 2026, "row_identity", "t05_gpb_function", "2040601 行政运行", "合计"),
+    # swu_2023_budget p8 (收入预算表): 2050202 小学教育 prints 收入合计 9,645.51 beside its
+    # parts 14.33 + 8,201.15 + 0.50 + 1,430.03 = 9,646.01, so 20502 普通教育's 520,603.91
+    # (which its own row and 205 agree with) is not the sum of its 项, 520,603.41.
+    ("西南大学", 2023, "hierarchy", "t02_income", "20502 普通教育", "收入合计"),
 ]
 
 
@@ -194,7 +200,7 @@ def test_every_real_pdf_gets_its_outcome_totals_and_no_parser_error(tmp_path, ca
         if status != "loaded":
             continue
         year, label, amount = rest
-        unit = YUAN_PER_UNIT["万元" if stem.startswith("js_") else "元"]  # README: as printed
+        unit = YUAN_PER_UNIT["元" if stem.startswith("sh_") else "万元"]  # README: as printed
         printed = con.execute(
             "select amount_yuan from v_budget_summary where department = ? and fiscal_year = ? "
             "and table_key = 't01_summary' and side = 'income' and item = ?",

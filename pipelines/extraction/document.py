@@ -11,18 +11,31 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from pipelines.budget_doc import (
+    ABSENT,
     CELL_BOXES,
+    DECLARED_TABLES,
     DEFAULT_LAYOUT,
     DEPARTMENT_BUDGET,
     DOCUMENT_KIND_WORDS,
     FORMAT,
+    KEPT_GENERIC,
     NARRATIVE_FIGURES,
+    PRINTED,
     PUBLISHED_TABLES,
     TABLE_KEYS,
     TABLE_PAGES,
+    TABLE_TYPING,
+    TITLE_ONLY,
     TWO_SIDED,
+    UNKNOWN_LAYOUT,
 )
 from pipelines.errors import BudgetInputError, NarrativeOnlyError
+from pipelines.extraction.contents import (
+    Listed,
+    contents_listing,
+    declared_tables,
+    numbered_listing,
+)
 from pipelines.extraction.copies import SecondCopies
 from pipelines.extraction.grid import text_lines
 from pipelines.extraction.identity import (
@@ -40,8 +53,16 @@ from pipelines.extraction.pdf_pages import PageContent, document_title, open_pdf
 from pipelines.extraction.pieces import TablePiece, foot_title, page_pieces
 from pipelines.extraction.readability import BUDGET_TERMS, judge_page
 from pipelines.extraction.table_rows import TableShapeError, continues_table
+from pipelines.extraction.table_types import (
+    PROBABLE,
+    RANK,
+    TableTyping,
+    settle,
+    totals_tie,
+    type_table,
+)
 from pipelines.extraction.tables import build_generic, build_table
-from pipelines.extraction.titles import generic_title, layout_of_title
+from pipelines.extraction.titles import generic_title, layouts_of_title
 from pipelines.extraction.two_sided import has_breakdown
 from pipelines.file_hash import file_sha256
 from pipelines.limits import ParseLimits
@@ -79,11 +100,38 @@ class Extraction:
     warnings: list[str] = field(default_factory=list)
 
 
+@dataclass(frozen=True)
+class TableReading:
+    """One printed table as the parser read it: its title line, its grid on each page and
+    how it was typed (what `budget inspect` draws)."""
+
+    title: str | None
+    pieces: list[TablePiece]
+    typing: TableTyping
+
+
+@dataclass
+class DocumentReading:
+    """An extraction with what produced it: the pages and every table read from them."""
+
+    extraction: Extraction
+    pages: list[PageContent]
+    tables: list[TableReading]
+
+
 def extract_document(
     path: Path | str, password: str | None = None, limits: ParseLimits | None = None
 ) -> Extraction:
     """Parse every standard table of a budget PDF; raises BudgetInputError on bad input
     (LimitExceededError over `limits`, default ParseLimits.from_env())."""
+    return read_document(path, password, limits).extraction
+
+
+def read_document(
+    path: Path | str, password: str | None = None, limits: ParseLimits | None = None
+) -> DocumentReading:
+    """`extract_document`, keeping the pages, grids and typings it read (kept apart from
+    the Extraction, which a batch worker sends back to its parent)."""
     path = Path(path)
     limits = limits or ParseLimits.from_env()
     pdf = open_pdf(path, password, limits)
@@ -132,9 +180,11 @@ def extract_document(
                 groups.setdefault(group, []).append(piece)
         if not pieces:
             current = None
-    copies.refuse(path, lambda group: group.removeprefix(_GENERIC))
-    by_key = {k: v for k, v in groups.items() if not k.startswith(_GENERIC)}
-    if not by_key:
+    copies.refuse(path, lambda group: generic_title(group.removeprefix(_GENERIC)) or group)
+    listed = _listing(pages, groups)
+    unit = _main_unit(groups)
+    typings, builds = _type_groups(groups, unit)
+    if not any(typing.key for typing in typings.values()):
         _refuse_without_tables(path, pages, garbled, title)
     extraction = Extraction(doc={}, path=path, sha256=file_sha256(path), page_count=len(pages))
     extraction.warnings.extend(f"unreadable text on {reason}" for reason in garbled)
@@ -142,13 +192,19 @@ def extract_document(
     for group, reason in unreadable.items():
         extraction.warnings.append(f"table {group} dropped: unreadable text on {reason}")
         groups.pop(group, None)
-    extraction.doc = _assemble(path, groups, narrative, title, extraction)
+    extraction.doc = _assemble(
+        path, groups, typings, builds, unit, listed, narrative, title, extraction
+    )
     if figures := narrative_extension(page_text):
         extraction.doc[NARRATIVE_FIGURES] = figures
         extraction.doc[TABLE_PAGES] = extraction.table_pages
     if disagreement := file_year_disagreement(path.name, extraction.doc["fiscal_year"]):
         extraction.warnings.append(str(disagreement))
-    return extraction
+    tables = [
+        TableReading(_group_title(group, pieces), pieces, typings[group])
+        for group, pieces in groups.items()
+    ]
+    return DocumentReading(extraction, pages, tables)
 
 
 def _refuse_without_tables(path: Path, pages, garbled: list[str], metadata_title: str):
@@ -195,41 +251,109 @@ def _require_text(path: Path, pages: list[PageContent]) -> None:
         raise BudgetInputError(path, "no text in the PDF")
 
 
+def _main_unit(groups: dict[str, list[TablePiece]]) -> str:
+    """The unit most tables are printed in (万元 when none says)."""
+    units = Counter(p.unit for pieces in groups.values() for p in pieces if p.unit)
+    return units.most_common(1)[0][0] if units else "万元"
+
+
+def _group_title(group: str, pieces: list[TablePiece]) -> str:
+    """The printed title line of a group (its number label and all)."""
+    return pieces[0].title or group.removeprefix(_GENERIC)
+
+
+class _Builds:
+    """Each group built as a given table key once (None: its grid does not fit the key),
+    for the totals ties of `table_types.settle` and the document itself."""
+
+    def __init__(self, groups: dict[str, list[TablePiece]]) -> None:
+        self.groups = groups
+        self.built: dict[tuple[str, str], tuple[dict, list | dict] | TableShapeError] = {}
+
+    def build(self, group: str, key: str) -> tuple[dict, list | dict]:
+        """The table and its boxes; raises TableShapeError when the grid does not fit."""
+        if (group, key) not in self.built:
+            try:
+                self.built[group, key] = build_table(key, self.groups[group])
+            except TableShapeError as exc:
+                self.built[group, key] = exc
+        result = self.built[group, key]
+        if isinstance(result, TableShapeError):
+            raise result
+        return result
+
+    def table(self, group: str, key: str) -> dict | None:
+        try:
+            return self.build(group, key)[0]
+        except TableShapeError:
+            return None
+
+
+def _type_groups(
+    groups: dict[str, list[TablePiece]], unit: str
+) -> tuple[dict[str, TableTyping], _Builds]:
+    """Every group typed by title and content, then settled over the whole document; and
+    the tables built on the way (each group as a key once)."""
+    typings = {g: type_table(_group_title(g, pieces), pieces) for g, pieces in groups.items()}
+    builds = _Builds(groups)
+
+    def tie(group: str, key: str) -> str | None:
+        others = {
+            typing.key: table
+            for g, typing in typings.items()
+            if g != group and typing.key and RANK[typing.confidence] >= RANK[PROBABLE]
+            if (table := builds.table(g, typing.key)) is not None
+        }
+        candidate = builds.table(group, key)
+        return None if candidate is None else totals_tie(others, key, candidate, unit)
+
+    return settle(typings, tie), builds
+
+
 def _assemble(
-    path: Path, groups: dict, narrative: list[str], metadata_title: str, extraction: Extraction
+    path: Path,
+    groups: dict,
+    typings: dict[str, TableTyping],
+    builds: _Builds,
+    unit: str,
+    listed: list[Listed],
+    narrative: list[str],
+    metadata_title: str,
+    extraction: Extraction,
 ) -> dict:
     all_pieces = [p for pieces in groups.values() for p in pieces]
-    units = Counter(p.unit for p in all_pieces if p.unit)
-    unit = units.most_common(1)[0][0] if units else "万元"
     tables: dict[str, dict] = {}
     boxes: dict[str, list | dict] = {}
-    extra_tables: list[tuple[dict, list]] = []  # (table, its amounts' boxes)
+    typed: dict[str, dict] = {}
+    extra_tables: list[tuple[dict, list, dict]] = []  # (table, its amounts' boxes, typing)
     for group, pieces in groups.items():
+        typing = typings[group]
         table_unit = next((p.unit for p in pieces if p.unit), unit)
         pages = sorted({p.grid.page for p in pieces})
-        if group.startswith(_GENERIC):
-            table, where = build_generic(group.removeprefix(_GENERIC), pieces)
-            extra_tables.append((_with_unit(table, table_unit, unit) | {"pages": pages}, where))
+        title = _group_title(group, pieces)
+        generic_name = generic_title(title) or title
+        if typing.key is None:
+            table, where = build_generic(generic_name, pieces)
+            extra = _with_unit(table, table_unit, unit) | {"pages": pages}
+            extra_tables.append((extra, where, typing.as_dict()))
             continue
+        key = typing.key
         try:
-            table, boxes[group] = build_table(group, pieces)
+            table, boxes[key] = builds.build(group, key)
         except TableShapeError as exc:
-            # A standard title over an unexpected layout: kept generic, never dropped.
-            extraction.warnings.append(f"table {group} kept as a generic table: {exc}")
-            title = pieces[0].title or group
-            generic, where = build_generic(generic_title(title) or title, pieces)
-            extra_tables.append(
-                (_with_unit(generic, table_unit, unit) | {"kind": group, "pages": pages}, where)
-            )
+            # A standard table over an unexpected layout: kept generic, never dropped.
+            extraction.warnings.append(f"table {key} kept as a generic table: {exc}")
+            generic, where = build_generic(generic_name, pieces)
+            extra = _with_unit(generic, table_unit, unit) | {"kind": key, "pages": pages}
+            extra_tables.append((extra, where, typing.as_dict()))
             continue
-        tables[group] = _with_unit(table, table_unit, unit)
-        if group in TWO_SIDED and has_breakdown(pieces):
-            title = pieces[0].title or group
-            generic, where = build_generic(generic_title(title) or title, pieces)
-            extra_tables.append(
-                (_with_unit(generic, table_unit, unit) | {"kind": group, "pages": pages}, where)
-            )
-        extraction.table_pages[group] = pages
+        tables[key] = _with_unit(table, table_unit, unit)
+        typed[key] = typing.as_dict()
+        if key in TWO_SIDED and has_breakdown(pieces):
+            generic, where = build_generic(generic_name, pieces)
+            extra = _with_unit(generic, table_unit, unit) | {"kind": key, "pages": pages}
+            extra_tables.append((extra, where, typing.as_dict()))
+        extraction.table_pages[key] = pages
     evidence = gather_evidence(
         narrative + [line for p in all_pieces for line in p.above],
         titles=[p.title for p in all_pieces if p.title],
@@ -245,21 +369,59 @@ def _assemble(
         "tables": {key: tables[key] for key in TABLE_KEYS if key in tables},
     }
     if extra_tables:
-        doc["extra_tables"] = [table for table, _ in extra_tables]
-    layouts = Counter(layout_of_title(p.title) for p in all_pieces if p.title)
-    layouts.pop(None, None)
-    layout = layouts.most_common(1)[0][0] if layouts else DEFAULT_LAYOUT
+        doc["extra_tables"] = [table for table, _, _ in extra_tables]
+    layout = _layout(p.title for p in all_pieces if p.title)
     if layout != DEFAULT_LAYOUT:
         doc["layout"] = layout  # absent for Guangzhou, whose output FORMAT.md fixes
     if identity.kind != DEPARTMENT_BUDGET:
         doc["document_kind"] = identity.kind  # absent for a department's, as in FORMAT.md
     doc[CELL_BOXES] = {"tables": {key: boxes[key] for key in doc["tables"]}}
     if extra_tables:
-        doc[CELL_BOXES]["extra_tables"] = [where for _, where in extra_tables]
-    for key in PUBLISHED_TABLES[layout]:
-        if key not in doc["tables"]:
-            extraction.warnings.append(f"table {key} not found (the {layout} layout prints it)")
+        doc[CELL_BOXES]["extra_tables"] = [where for _, where, _ in extra_tables]
+    doc[TABLE_TYPING] = {"tables": {key: typed[key] for key in doc["tables"]}}
+    if extra_tables:
+        doc[TABLE_TYPING]["extra_tables"] = [typing for _, _, typing in extra_tables]
+    typed = {_group_title(g, groups[g]): typings[g].key or "" for g in groups}
+    typed = {title: key if key in doc["tables"] else "" for title, key in typed.items()}
+    lines = [(p.grid.page, line) for p in all_pieces for line in p.above + p.below]
+    if declared := declared_tables(listed, typed, lines):
+        doc[DECLARED_TABLES] = declared
+        for entry in declared["tables"]:
+            if entry["printed"] != PRINTED and entry["key"]:
+                extraction.warnings.append(
+                    f"table {entry['key']} ({entry['title']}) is listed in {declared['source']} "
+                    f"but {_NOT_PRINTED[entry['printed']]}"
+                )
+    else:
+        for key in PUBLISHED_TABLES[layout]:
+            if key not in doc["tables"]:
+                extraction.warnings.append(f"table {key} not found (the {layout} layout prints it)")
     return doc
+
+
+_NOT_PRINTED = {  # what a listed table that is not read as itself is, in a warning
+    ABSENT: "not printed",
+    KEPT_GENERIC: "kept as a generic table (its grid does not read as that table)",
+    TITLE_ONLY: "only its title is printed (no table read under it)",
+}
+
+
+def _listing(pages: list[PageContent], groups: dict[str, list[TablePiece]]) -> list[Listed]:
+    """The tables the document lists: its 目录 (the page with a 目录 line and the next
+    two, where it may run on), else the numbers its table titles skip."""
+    start = next((i for i, p in enumerate(pages) if any(g.text == "录" for g in p.glyphs)), None)
+    if start is not None:
+        window = [(p.number, text_lines(p.glyphs)) for p in pages[start : start + 3]]
+        if listed := contents_listing(window):
+            return listed
+    return numbered_listing([pieces[0].title for pieces in groups.values() if pieces[0].title])
+
+
+def _layout(titles) -> str:
+    """The layout whose spellings most titles use (a spelling several print counts for
+    each); `unknown` when no title spells a known table."""
+    layouts = Counter(layout for title in titles for layout in layouts_of_title(title))
+    return layouts.most_common(1)[0][0] if layouts else UNKNOWN_LAYOUT
 
 
 def _with_unit(table: dict, table_unit: str, doc_unit: str) -> dict:

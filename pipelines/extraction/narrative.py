@@ -38,7 +38,14 @@ _THREE = r"[“\"']?三公[”\"']?经费"
 
 # (topics, subject): a subject followed by glue and an amount states those topics.
 _SUBJECTS: tuple[tuple[tuple[str, ...], str], ...] = (
-    (("income_total", "expenditure_total"), r"(?:收入、支出|收、支|收支)预算"),
+    (("income_total", "expenditure_total"), _QUALIFIED + r"(?:收入、支出|收、支|收支)总?预算"),
+    (
+        ("fiscal_income_total", "fiscal_expenditure_total"),
+        r"财政拨款(?:收入、支出|收、支|收支)总?预算",
+    ),
+    # this year's income or spending alone (本年收入预算), not the totals with carry-overs
+    (("income_year_total",), r"本年度?收入预算"),
+    (("expenditure_year_total",), r"本年度?支出预算"),
     (("income_total",), _QUALIFIED + r"收入预算"),
     (("expenditure_total",), _QUALIFIED + r"支出预算"),
     (("fiscal_income_total",), r"财政拨款收入"),

@@ -21,7 +21,11 @@ from pipelines.extraction.grid import (
 from pipelines.extraction.identity import department_on_line
 from pipelines.extraction.page_furniture import PAGE_NUMBER, PRINTED_UNIT
 from pipelines.extraction.pdf_pages import Glyph, PageContent
-from pipelines.extraction.titles import generic_title, table_key_for_title
+from pipelines.extraction.titles import (
+    TABLE_NUMBER,
+    generic_title,
+    table_key_for_title,
+)
 
 _ROW_PAD = 1.0  # points between a row's tallest glyph and its (missing) top rule
 
@@ -32,7 +36,7 @@ class TablePiece:
 
     key: str | None  # a budget-doc table key; None: generic or untitled grid
     grid: Grid
-    title: str | None = None  # the printed title (standard or generic), None when untitled
+    title: str | None = None  # the printed title line (label and all), None when untitled
     above: list[str] = field(default_factory=list)
     below: list[str] = field(default_factory=list)
     unit: str | None = None
@@ -126,17 +130,49 @@ def _lines_between(page: PageContent, y_low: float, y_high: float) -> list[str]:
     return text_lines([g for g in page.glyphs if y_low < g.cy < y_high])
 
 
+def title_candidates(lines: list[str]) -> list[str]:
+    """The lines printed above a grid as title candidates, top first. A title wrapped over
+    two lines is one candidate, never its second half alone: after a bare table number
+    (表1 / 部门收支总表), when the two spell a known title (西南大学 / 收支预算总表), or when
+    the second is a short tail (十一、一般公共预算“三公”经费、…支出预 / 算表). A heading
+    above a title (（二）236中央高校… / 236中央高校…绩效目标表) is no part of it."""
+    out: list[str] = []
+    i = 0
+    while i < len(lines):
+        if i + 1 < len(lines) and _wraps_into(lines[i], lines[i + 1]):
+            out.append(lines[i] + lines[i + 1])
+            i += 2
+            continue
+        out.append(lines[i])
+        i += 1
+    return out
+
+
+_TITLE_TAIL = 10  # characters: a title's second line no longer than this is its tail
+
+
+def _wraps_into(first: str, second: str) -> bool:
+    head, tail = normalise_name(first), normalise_name(second)
+    if _is_furniture(head) or _is_furniture(tail) or generic_title(head):
+        return False
+    joined = head + tail
+    if not generic_title(joined):
+        return False
+    if TABLE_NUMBER.match(head):
+        return True
+    return bool(table_key_for_title(joined)) or len(tail) <= _TITLE_TAIL
+
+
 def _piece(grid: Grid, above: list[str], below: list[str]) -> TablePiece:
     key = title = None
-    # A long title may wrap onto a second line: try each line, then adjacent pairs.
-    candidates = above + [a + b for a, b in zip(above, above[1:], strict=False)]
+    candidates = title_candidates(above)
     for line in candidates:
         key = table_key_for_title(line)
         if key:
             title = normalise_name(line)
             break
     if key is None:  # the title line nearest the grid names a non-standard table
-        title = next((t for t in map(generic_title, reversed(candidates)) if t), None)
+        title = next((normalise_name(t) for t in reversed(candidates) if generic_title(t)), None)
     piece = TablePiece(key=key, grid=grid, title=title, above=above, below=below)
     for line in above:
         compact = normalise_name(line)

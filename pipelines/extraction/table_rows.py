@@ -182,17 +182,34 @@ def read_layout(grid: Grid, n_header: int | None = None) -> Layout:
 
 
 def leaf_names(grid: Grid, n_header: int) -> list[str]:
-    """For each grid column, the lowest header cell over it (a merged parent loses)."""
+    """For each grid column, the lowest header cell over it (a merged parent loses). A
+    leaf that only says 金额 or 小计 under a group of some of the amount columns is named
+    by that group (事业收入 over 金额 | 其中:教育收费 → 事业收入); under a group of all of
+    them it keeps its word (一般公共预算支出 over 小计 | 基本支出 | 项目支出 → 小计)."""
     leaf = [""] * grid.n_cols
-    depth = [-1] * grid.n_cols
-    for cell in grid.cells:
+    group: list = [None] * grid.n_cols  # the merged cell right above each leaf
+    below: list = [None] * grid.n_cols
+    for cell in sorted(grid.cells, key=lambda c: c.row + c.row_span):
         if cell.row >= n_header or not cell.text.strip():
             continue
-        bottom = cell.row + cell.row_span - 1
         for col in range(cell.col, cell.col + cell.col_span):
-            if bottom > depth[col]:
-                depth[col], leaf[col] = bottom, normalise_name(cell.text)
-    return leaf
+            group[col], below[col] = below[col], cell
+            leaf[col] = normalise_name(cell.text)
+    labels = next((i for i, name in enumerate(leaf) if name and not LABEL_HEADER.search(name)), 0)
+    return [
+        normalise_name(group[col].text)
+        if name in _AMOUNT_LEAVES
+        and group[col] is not None
+        and group[col].col_span > 1
+        and not _SIDE.match(normalise_name(group[col].text))
+        and (group[col].col, group[col].col + group[col].col_span) != (labels, grid.n_cols)
+        else name
+        for col, name in enumerate(leaf)
+    ]
+
+
+_AMOUNT_LEAVES = {"金额", "小计"}  # leaf words that say "the amount" and not of what
+_SIDE = re.compile(r"^(?:收入|支出)")
 
 
 def amount_text(text: str | None) -> str | None:

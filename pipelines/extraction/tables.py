@@ -13,6 +13,7 @@ builders put it beside the amount (`boxes` of a row, `box` of a summary line) an
 """
 
 import re
+from itertools import takewhile
 
 from pipelines.budget_doc import CODED, ITEMISED, LABEL_SEPARATOR, PROJECTS, TWO_SIDED
 from pipelines.cleaning import looks_like_amount, normalise_long_text, normalise_name
@@ -70,29 +71,27 @@ def build_table(key: str, pieces: list[TablePiece]) -> tuple[dict, list | dict]:
     return split_boxes(with_precision(table, pieces))
 
 
-def _split_code(label_cells: list[str]) -> tuple[str | None, str]:
-    """`[2080104]名称`, `2080104 名称`, or separate code / 类 款 项 columns."""
-    cells = [normalise_name(c) for c in label_cells]
-    if len(cells) == 1:
-        text = cells[0]
+def split_code(label_cells: list[str]) -> tuple[str | None, str]:
+    """`[2080104]名称`, `2080104 名称`, or separate code / 类 款 项 columns: the cells of
+    digits first are the code (款 and 项 two digits: some tables print `2` for `02`), the
+    other non-empty cells the name (a code header merged over two columns leaves one of
+    them blank)."""
+    parts = [text for text in map(normalise_name, label_cells) if text]
+    digits = list(takewhile(str.isdigit, parts))
+    if not digits:
+        text = "".join(parts)
         for pattern in (_BRACKET_CODE, _LEADING_CODE):
             match = pattern.match(text)
             if match:
                 return match.group(1), (match.group(2) or "")
         return None, text
-    *code_parts, name = cells
-    # 类 | 款 | 项 columns: 款 and 项 are two digits (some tables print `2` for `02`).
-    code = "".join(
-        part if i == 0 or not part.isdigit() else part.zfill(2) for i, part in enumerate(code_parts)
-    )
-    if not code.isdigit():  # a label (合计) printed across the code and name columns
-        return None, name or code
-    return code, name
+    code = digits[0] + "".join(part.zfill(2) for part in digits[1:])
+    return code, "".join(parts[len(digits) :])
 
 
 def _coded(rows: list[list[str]], boxes: list[list[Box | None]], layout: Layout) -> dict:
     if len(rows) > 1 and not any(
-        _split_code([row[c] for c in layout.label_cols])[0] for row in rows
+        split_code([row[c] for c in layout.label_cols])[0] for row in rows
     ):  # Jiangsu's 收入预算总表 lists fund sources, not subjects
         raise TableShapeError("no subject codes in a subject table")
     out: list[dict] = []
@@ -102,7 +101,7 @@ def _coded(rows: list[list[str]], boxes: list[list[Box | None]], layout: Layout)
             if out:  # a name wrapped onto the next line or page
                 out[-1]["name"] += normalise_name("".join(labels))
             continue
-        code, name = _split_code(labels)
+        code, name = split_code(labels)
         out.append({"code": code, "name": name} | valued(row, where, layout.value_cols))
     return {"columns": layout.value_names, "rows": out}
 

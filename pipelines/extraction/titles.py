@@ -1,123 +1,84 @@
-"""Which standard table a printed title names.
+"""What a printed title says about its table: the standard table it spells, or the words
+that point to one.
 
-Provinces print the same national standard tables under different titles; one alias
-table maps every known spelling to a budget-doc/1 table key, so they land in the same
-facts. Matching is on NFKC text without whitespace, longest alias first, so that
-财政拨款收支总体情况表 is not mistaken for 收支总体情况表.
+Provinces print the same standard tables under different titles. `data/reference/
+table_titles.csv` lists every known spelling (`table_key,layout,title`); a title spells
+one when, after its sequence label (表1, 附表1, 公开01表, 表一, 三、), year, department name
+and scope word (部门 / 单位 / 预算单位) are set aside, what is left *is* that spelling
+(quotes around 三公 and a trailing remark such as (功能科目) or (续) ignored). A short
+spelling inside a longer title (支出预算表 in 政府采购支出预算表) is no match: the words
+before it change the table. A title that spells no known table still points somewhere by
+its words (`data/reference/table_title_words.csv`: 三公, 财政拨款 + 收支, …), which the
+content of its grid then confirms or not (`table_types`).
 """
 
+from __future__ import annotations
+
+import csv
 import re
+from dataclasses import dataclass
+from functools import cache
 
 from pipelines.budget_doc import TABLE_KEYS
 from pipelines.cleaning import normalise_name
+from pipelines.package_data import REFERENCE_ROOT
 
 GUANGZHOU, SHANGHAI, JIANGSU, NATIONAL = "guangzhou", "shanghai", "jiangsu", "national"
-
-# Each province's spellings of the standard tables; the family a document's titles come
-# from also says which standard tables that province publishes (budget_doc.PUBLISHED).
-ALIASES_BY_LAYOUT: dict[str, dict[str, str]] = {
-    GUANGZHOU: {
-        "收支总体情况表": "t01_summary",
-        "收入总体情况表": "t02_income",
-        "支出总体情况表": "t03_expenditure",
-        "财政拨款收支总体情况表": "t04_fiscal_summary",
-        "一般公共预算支出情况表(按功能分类科目)": "t05_gpb_function",
-        "一般公共预算支出情况表": "t05_gpb_function",
-        "一般公共预算基本支出情况表(按经济分类科目)": "t06_gpb_basic_economic",
-        "一般公共预算基本支出情况表": "t06_gpb_basic_economic",
-        "财政拨款安排的行政经费及“三公”经费预算表": "t07_three_public",
-        "政府性基金预算支出情况表": "t08_gov_fund",
-        "国有资本经营预算支出情况表": "t09_state_capital",
-        "一般公共预算项目支出情况表(按经济分类科目)": "t10_gpb_project_economic",
-        "一般公共预算项目支出情况表": "t10_gpb_project_economic",
-        "部门预算基本支出预算表": "t11_basic_by_unit",
-        "部门预算项目支出及其他支出预算表": "t12_projects",
-    },
-    SHANGHAI: {  # 区级部门预算
-        "部门财务收支预算总表": "t01_summary",
-        "财务收支预算总表": "t01_summary",
-        "部门收入预算总表": "t02_income",
-        "部门支出预算总表": "t03_expenditure",
-        "部门财政拨款收支预算总表": "t04_fiscal_summary",
-        "部门一般公共预算支出功能分类预算表": "t05_gpb_function",
-        "一般公共预算支出功能分类预算表": "t05_gpb_function",
-        "部门一般公共预算基本支出部门预算经济分类预算表": "t06_gpb_basic_economic",
-        "一般公共预算基本支出部门预算经济分类预算表": "t06_gpb_basic_economic",
-        "“三公”经费和机关运行经费预算表": "t07_three_public",
-        "部门政府性基金预算支出功能分类预算表": "t08_gov_fund",
-        "政府性基金预算支出功能分类预算表": "t08_gov_fund",
-        "部门国有资本经营预算支出功能分类预算表": "t09_state_capital",
-        "国有资本经营预算支出功能分类预算表": "t09_state_capital",
-    },
-    JIANGSU: {  # 省级部门预算
-        "收支预算总表": "t01_summary",
-        "收入预算总表": "t02_income",
-        "支出预算总表": "t03_expenditure",
-        "财政拨款收支预算总表": "t04_fiscal_summary",
-        "一般公共预算支出预算表(功能科目)": "t05_gpb_function",
-        "一般公共预算支出预算表": "t05_gpb_function",
-        "一般公共预算基本支出预算表(经济科目)": "t06_gpb_basic_economic",
-        "一般公共预算基本支出预算表": "t06_gpb_basic_economic",
-        "一般公共预算“三公”经费、会议费、培训费支出预算表": "t07_three_public",
-        "“三公”经费、会议费、培训费支出预算表": "t07_three_public",
-        "“三公”经费支出预算表": "t07_three_public",  # 一般公共预算…, without 会议费、培训费
-        "“三公”经费预算表": "t07_three_public",  # 财政拨款…, 一般公共预算…
-        "政府性基金预算财政拨款支出预算表": "t08_gov_fund",
-        "政府性基金预算支出预算表": "t08_gov_fund",
-        "政府性基金支出预算表": "t08_gov_fund",
-        "财政拨款政府性基金支出预算表": "t08_gov_fund",
-        "国有资本经营预算支出预算表": "t09_state_capital",
-    },
-    # The Ministry of Finance's nine-table template for departments' budgets (中央部门 and
-    # the provinces that follow it): 部门收支总表 … 国有资本经营预算支出表.
-    NATIONAL: {
-        "部门收支总表": "t01_summary",
-        "收支总表": "t01_summary",
-        "部门收入总表": "t02_income",
-        "收入总表": "t02_income",
-        "部门支出总表": "t03_expenditure",
-        "支出总表": "t03_expenditure",
-        "财政拨款收支总表": "t04_fiscal_summary",
-        "一般公共预算支出表": "t05_gpb_function",
-        "一般公共预算基本支出表": "t06_gpb_basic_economic",
-        "一般公共预算“三公”经费支出表": "t07_three_public",
-        "政府性基金预算支出表": "t08_gov_fund",
-        "国有资本经营预算支出表": "t09_state_capital",
-        # the same tables where a province names the appropriation (财政拨款) in the title
-        "一般公共预算财政拨款支出表": "t05_gpb_function",
-        "一般公共预算财政拨款基本支出表": "t06_gpb_basic_economic",
-        "一般公共预算财政拨款“三公”经费支出表": "t07_three_public",
-        "政府性基金预算财政拨款支出表": "t08_gov_fund",
-        "国有资本经营预算财政拨款支出表": "t09_state_capital",
-    },
-}
+TITLES_FILE = REFERENCE_ROOT / "table_titles.csv"
+TITLE_WORDS_FILE = REFERENCE_ROOT / "table_title_words.csv"
+EXTRA = "extra"  # table_title_words.csv: a known table beside the standard ones
 # A unit budget (单位预算) titles its tables 预算单位… or 单位… where a department budget
 # says 部门… (预算单位财务收支预算总表): the same table under another scope word.
 UNIT_SCOPE_WORDS = ("预算单位", "单位")
 
 
-def _with_unit_spellings(aliases: dict[str, str]) -> dict[str, str]:
-    """Each 部门… alias also under every unit scope word."""
-    unit = {
-        scope + alias.removeprefix("部门"): key
-        for alias, key in aliases.items()
-        if alias.startswith("部门")
-        for scope in UNIT_SCOPE_WORDS
-    }
-    return aliases | unit
+def _read_csv(path, header: tuple[str, ...]) -> list[dict[str, str]]:
+    with open(path, encoding="utf-8", newline="") as handle:
+        reader = csv.DictReader(handle)
+        if tuple(reader.fieldnames or ()) != header:
+            raise RuntimeError(f"{path}:1: header must be {','.join(header)}")
+        return list(reader)
 
 
-# The title each standard table is filed under (dim_source_table.table_title, staging): its
-# Guangzhou spelling, the shortest (一般公共预算支出情况表, without 按功能分类科目).
-TABLE_TITLES: dict[str, str] = {
-    key: min((a for a, k in ALIASES_BY_LAYOUT[GUANGZHOU].items() if k == key), key=len)
-    for key in TABLE_KEYS
-}
-ALIASES_BY_LAYOUT = {layout: _with_unit_spellings(a) for layout, a in ALIASES_BY_LAYOUT.items()}
+def _aliases_by_layout() -> dict[str, dict[str, str]]:
+    """Each layout's spellings (table_titles.csv), each 部门… spelling also under every
+    unit scope word."""
+    by_layout: dict[str, dict[str, str]] = {}
+    for line in _read_csv(TITLES_FILE, ("table_key", "layout", "title")):
+        key, title = line["table_key"], normalise_name(line["title"])
+        if key not in TABLE_KEYS:
+            raise RuntimeError(f"{TITLES_FILE}: {key!r} is no budget-doc table key")
+        aliases = by_layout.setdefault(line["layout"], {})
+        aliases[title] = key
+        if title.startswith("部门"):
+            for scope in UNIT_SCOPE_WORDS:
+                aliases[scope + title.removeprefix("部门")] = key
+    return by_layout
+
+
+ALIASES_BY_LAYOUT = _aliases_by_layout()
 TITLE_ALIASES: dict[str, str] = {
     alias: key for aliases in ALIASES_BY_LAYOUT.values() for alias, key in aliases.items()
 }
-_LAYOUT_OF = {alias: layout for layout, aliases in ALIASES_BY_LAYOUT.items() for alias in aliases}
+# The layouts that print each spelling, in the file's order (收支预算总表: jiangsu, university).
+_LAYOUTS_OF: dict[str, tuple[str, ...]] = {}
+for _layout, _aliases in ALIASES_BY_LAYOUT.items():
+    for _alias in _aliases:
+        _LAYOUTS_OF[_alias] = (*_LAYOUTS_OF.get(_alias, ()), _layout)
+
+
+def _filing_title(key: str) -> str:
+    """The title a standard table is filed under (dim_source_table.table_title): its
+    shortest Guangzhou spelling (一般公共预算支出情况表), else its first listed one."""
+    guangzhou = [a for a, k in ALIASES_BY_LAYOUT.get(GUANGZHOU, {}).items() if k == key]
+    return (
+        min(guangzhou, key=len)
+        if guangzhou
+        else next(a for a, k in TITLE_ALIASES.items() if k == key)
+    )
+
+
+TABLE_TITLES: dict[str, str] = {key: _filing_title(key) for key in TABLE_KEYS}
 
 # Quotes around 三公 are printed curly, straight, as corner brackets or not at all.
 _QUOTES = str.maketrans("", "", "“”\"'‘’「」『』")
@@ -127,20 +88,60 @@ def _unquoted(text: str) -> str:
     return text.translate(_QUOTES)
 
 
-# Longest alias first, each beside its unquoted spelling (what a title line is matched on).
+# Longest spelling first, each beside its unquoted form (what a title is matched on).
 _BY_LENGTH = [(alias, _unquoted(alias)) for alias in sorted(TITLE_ALIASES, key=len, reverse=True)]
 
-
-_TABLE_NUMBER = re.compile(r"^(?:公开|附)?(?:表)?[0-9一二三四五六七八九十]+(?:-\d+)?表?$")
+_NUMBER = r"(?:\d+|[一二三四五六七八九十]+)(?:-\d+)?"
+# Sequence labels printed before (or after) a title: 三、 / (三) / 3. / 表1 / 表1-2 / 附表1 /
+# 公开01表: / 表一. 表一一般公共预算… reads 表一 + 一般…: `_bodies` tries every cut.
+_SEQUENCE_LABEL = re.compile(
+    r"^(?:[一二三四五六七八九十]+、|\([一二三四五六七八九十]+\)|\d{1,2}[.、](?=\D|20\d\d年)"
+    rf"|(?:附表|表){_NUMBER}[:.]?|公开\d+表[:]?)"
+)
+_CHINESE_NUMBERED = re.compile(r"^(附表|表)([一二三四五六七八九十]+)[:.]?")
+_TRAILING_LABEL = re.compile(rf"(?:(?:附表|表){_NUMBER}|公开\d+表)$")
+TABLE_NUMBER = re.compile(r"^(?:公开|附)?(?:表)?[0-9一二三四五六七八九十]+(?:-\d+)?表?$")
+# A heading's own label (一、 / （二） / 3.): a line starting so is a heading, not half a title.
+HEADING_LABEL = re.compile(
+    r"^(?:[一二三四五六七八九十]+、|\([一二三四五六七八九十\d]+\)|\d{1,2}[.、](?=\D|20\d\d年))"
+)
 _ENDS_LIKE_TITLE = re.compile(r"表(?:\([^)]*\))?$")  # …表 or …表(功能科目)
 _YEAR_PREFIX = re.compile(r"^20\d{2}年(?:度)?")
-# Sequence labels printed before a title: 三、 / 十二、 / 公开03表: / 表1
-_SEQUENCE_LABEL = re.compile(r"^(?:[一二三四五六七八九十]+、|公开\d+表[:：]?|表\d+[:：]?)")
+_REMARK = re.compile(r"\((?:续表?|[^()]*(?:科目|分类|年度?|单位)[^()]*)\)$|续表$")
 _YEAR_AND_SCOPE_SUFFIX = re.compile(
-    r"(?:20\d{2}年度?)?(?:部门|" + "|".join(UNIT_SCOPE_WORDS) + r")?$"
+    r"(?:20\d{2}年度?)?(?:部门|" + "|".join(UNIT_SCOPE_WORDS) + r")?(?:预算)?$"
 )
-_NAME_CHARACTERS = re.compile(r"[\u4e00-\u9fff()]{4,40}")  # NFKC turns （） into ()
-_BUDGET_WORDS = ("预算", "拨款", "经费", "支出", "收入")
+_NAME_CHARACTERS = re.compile(r"[\u4e00-\u9fff()]{2,40}")  # NFKC turns （） into ()
+# Words of a table's subject: text before a spelling that holds one is a qualifier
+# (财政拨款, 一般公共预算, 政府采购), not the department's name …
+_TABLE_WORDS = re.compile(
+    "预算|拨款|经费|支出|收入|采购|基本|项目|三公|基金|资本|运行|明细|功能|经济|一般公共|财政|政府性"
+)
+# 三公 spending is of appropriations whichever fund a title names before it
+# (一般公共预算“三公”经费支出预算表, 财政拨款“三公”经费、会议费、培训费支出预算表).
+_FUND_NEUTRAL = {"t07_three_public"}
+_FUNDS = re.compile(r"(?:一般公共预算|财政拨款|政府性基金预算?|国有资本经营预算)+")
+# … unless it ends as a body's name does (上海市普陀区财政局).
+_BODY_SUFFIX = re.compile(
+    r"(?:局|委|办|厅|院|中心|站|所|馆|会|处|室|队|社|团|署|司|校|大学|学院|政府)$"
+)
+
+
+def title_body(line: str) -> str:
+    """The title without its sequence label and year prefix (三、2026年部门… → 部门…)."""
+    bodies = _bodies(normalise_name(line))
+    spelled = next((body for body in bodies if _spelled(_unquoted(body))), None)
+    return spelled or bodies[0]
+
+
+def _bodies(text: str) -> list[str]:
+    """The title's body under each way to read its label: 表一一般… is 表一 + 一般…, never
+    表一一 + 般…; the longest label first."""
+    cuts = [_SEQUENCE_LABEL.sub("", text)]
+    if match := _CHINESE_NUMBERED.match(text):
+        label, numeral = match.groups()
+        cuts += [text[len(label) + n :] for n in range(len(numeral) - 1, 0, -1)]
+    return [_YEAR_PREFIX.sub("", _TRAILING_LABEL.sub("", cut)) for cut in cuts]
 
 
 def generic_title(line: str) -> str | None:
@@ -149,49 +150,107 @@ def generic_title(line: str) -> str | None:
     Kept so that such tables land in the warehouse as generic tables, not dropped.
     """
     text = normalise_name(line)
-    if not _ENDS_LIKE_TITLE.search(text) or len(text) > 40 or text.startswith("注"):
+    if not _ENDS_LIKE_TITLE.search(_TRAILING_LABEL.sub("", text)) or len(text) > 40:
         return None
-    if _TABLE_NUMBER.match(text) or "单位" in text[:4] or text.startswith("第"):
+    if text.startswith("注") or TABLE_NUMBER.match(text) or "单位" in text[:4]:
         return None
-    return title_body(text)
+    if text.startswith("第"):
+        return None
+    return title_body(text) or None
 
 
-def title_body(line: str) -> str:
-    """The title without its sequence label and year prefix (三、2026年部门… → 部门…)."""
-    return _YEAR_PREFIX.sub("", _SEQUENCE_LABEL.sub("", normalise_name(line)))
+def _is_name(text: str) -> bool:
+    if not _NAME_CHARACTERS.fullmatch(text):
+        return False
+    return bool(_BODY_SUFFIX.search(text)) or not _TABLE_WORDS.search(text)
+
+
+@dataclass(frozen=True)
+class Spelling:
+    """A known spelling found in a title, and the department printed before it."""
+
+    alias: str
+    department: str | None
+
+
+def _spelling(line: str) -> Spelling | None:
+    text = normalise_name(line)
+    if len(text) > 60:  # a narrative sentence quoting a title is not a title
+        return None
+    return next(filter(None, (_spelled(_unquoted(b)) for b in _bodies(text))), None)
+
+
+def _spelled(body: str) -> Spelling | None:
+    """The known spelling a title's body ends with, when what is before it is a year, a
+    scope word or a department's name (or a fund before a 三公 spelling)."""
+    for candidate in dict.fromkeys((body, _REMARK.sub("", body))):
+        for alias, unquoted in _BY_LENGTH:
+            if not candidate.endswith(unquoted):
+                continue
+            raw = candidate[: len(candidate) - len(unquoted)]
+            before = _YEAR_PREFIX.sub("", _YEAR_AND_SCOPE_SUFFIX.sub("", raw))
+            if not before or (TITLE_ALIASES[alias] in _FUND_NEUTRAL and _FUNDS.fullmatch(raw)):
+                return Spelling(alias, None)
+            if _is_name(before):
+                return Spelling(alias, before)
+    return None
 
 
 def department_in_title(line: str) -> str | None:
     """The department a standard title names before the table's own name, else None.
 
-    江苏省高级人民法院部门收支预算总表 → 江苏省高级人民法院: the text before the alias,
+    江苏省高级人民法院部门收支预算总表 → 江苏省高级人民法院: the text before the spelling,
     without a year and the scope word (部门 / 预算单位 / 单位) that starts the table name.
     """
-    body = _unquoted(title_body(line))
-    alias = _alias_in(body)
-    if alias is None:
-        return None
-    name = _YEAR_AND_SCOPE_SUFFIX.sub("", body[: body.index(_unquoted(alias))])
-    if not _NAME_CHARACTERS.fullmatch(name) or any(w in name for w in _BUDGET_WORDS):
-        return None  # a label, or a qualifier such as 财政拨款 that is part of the title
-    return name
-
-
-def _alias_in(line: str) -> str | None:
-    text = normalise_name(line)
-    if len(text) > 60:  # a narrative sentence quoting a title is not a title
-        return None
-    text = _unquoted(text)
-    return next((alias for alias, unquoted in _BY_LENGTH if unquoted in text), None)
+    spelling = _spelling(line)
+    return None if spelling is None else spelling.department
 
 
 def table_key_for_title(line: str) -> str | None:
-    """The table key whose alias the line contains (longest alias wins), else None."""
-    alias = _alias_in(line)
-    return None if alias is None else TITLE_ALIASES[alias]
+    """The table key of the spelling the title is (after its label, year and department),
+    else None."""
+    spelling = _spelling(line)
+    return None if spelling is None else TITLE_ALIASES[spelling.alias]
 
 
 def layout_of_title(line: str) -> str | None:
-    """Which province's spelling the title uses (guangzhou, shanghai, jiangsu)."""
-    alias = _alias_in(line)
-    return None if alias is None else _LAYOUT_OF[alias]
+    """Which layout's spelling the title uses (the first that prints it)."""
+    return next(iter(layouts_of_title(line)), None)
+
+
+def layouts_of_title(line: str) -> tuple[str, ...]:
+    """Every layout that prints the title's spelling (收支预算总表: jiangsu, university)."""
+    spelling = _spelling(line)
+    return () if spelling is None else _LAYOUTS_OF[spelling.alias]
+
+
+@dataclass(frozen=True)
+class _WordRule:
+    key: str
+    words: tuple[tuple[str, ...], ...]  # every group must be present (any word of a group)
+    without: tuple[str, ...]
+
+    def holds(self, text: str) -> bool:
+        return all(any(w in text for w in group) for group in self.words) and not any(
+            w in text for w in self.without
+        )
+
+
+@cache
+def _word_rules() -> tuple[_WordRule, ...]:
+    rules = []
+    for line in _read_csv(TITLE_WORDS_FILE, ("table_key", "words", "without")):
+        key = line["table_key"]
+        if key not in TABLE_KEYS and key != EXTRA:
+            raise RuntimeError(f"{TITLE_WORDS_FILE}: {key!r} is no budget-doc table key")
+        words = tuple(tuple(group.split("|")) for group in line["words"].split())
+        without = tuple(w for w in line["without"].split("|") if w)
+        rules.append(_WordRule(key, words, without))
+    return tuple(rules)
+
+
+def keys_by_words(line: str) -> frozenset[str]:
+    """The standard tables a title's words point to (`EXTRA` for a known table beside them,
+    such as 机关运行经费 or 政府采购); several when the words alone cannot tell."""
+    text = _unquoted(title_body(line))
+    return frozenset(rule.key for rule in _word_rules() if rule.holds(text))

@@ -91,6 +91,7 @@ class DocAmounts:
         return self.steps.get(self.doc.unit_of(table), CENT)
 
     def compare(self, tables: Iterable[str], table, row, column, rule, expected, actual, addends=1):
+        tables = list(tables)
         return Comparison(
             table=table,
             row=row,
@@ -101,4 +102,5 @@ class DocAmounts:
             unit=self.unit,
             step=self.step(*tables),
             addends=addends,
+            doubt=self.doc.doubt(tables),
         )

@@ -5,11 +5,13 @@ from __future__ import annotations
 
 import re
 
-from pipelines.budget_doc import TWO_SIDED, BudgetDoc, Line, Table
+from pipelines.budget_doc import TWO_SIDED, BudgetDoc, Line, Table, is_total_label
 from pipelines.quality.amounts import DocAmounts, addends_of
 from pipelines.quality.outcome import ZERO, CheckOutcome, Evidence, structural
 
 _NUMBERED_ITEM = re.compile(r"^[一二三四五六七八九十]+、")
+# A part of the item above it: 其中:捐赠收入, 1.一般公共预算, (一)…, （1）…
+_SUB_ITEM = re.compile(r"^(?:其中|\d+[.、](?!\d)|\(\d+\)|\([一二三四五六七八九十]+\))")
 
 
 def side_items(table: Table, side: str) -> list[Line]:
@@ -20,15 +22,25 @@ def find_item(items: list[Line], name: str) -> Line | None:
     return next((i for i in items if i.item == name), None)
 
 
+def _addends(items: list[Line]) -> list[Line]:
+    """The items a total adds up, by what they are: the numbered 一、二、… items where the
+    side numbers them, else every item that is neither a part of the one above it (其中…,
+    1.…, （一）…) nor a total itself (使用非财政拨款结余, 上年结转: printed unnumbered)."""
+    lines = [i for i in items if not _SUB_ITEM.match(i.item) and not is_total_label(i.item)]
+    numbered = [i for i in lines if _NUMBERED_ITEM.match(i.item)]
+    return numbered or lines
+
+
 def _side_sums(d: DocAmounts, key: str, side: str, year_total: str, grand_total: str):
-    """本年X合计 = Σ numbered items above it; X总计 = 本年X合计 + numbered items below it."""
+    """本年X合计 = Σ the items above it; X总计 = 本年X合计 + the items between the two
+    (上年结转, 使用非财政拨款结余, 结转下年 …, numbered or not)."""
     items = side_items(d.doc.tables[key], side)
     names = [i.item for i in items]
     if year_total not in names or grand_total not in names:
         return
     y, g = names.index(year_total), names.index(grand_total)
-    above = [i for i in items[:y] if _NUMBERED_ITEM.match(i.item)]
-    below = [i for i in items[y + 1 : g] if _NUMBERED_ITEM.match(i.item)]
+    above = _addends(items[:y])
+    below = _addends(items[y + 1 : g])
     year_value = d.value(key, items[y].amount)
     if above:
         yield d.compare(
@@ -36,7 +48,7 @@ def _side_sums(d: DocAmounts, key: str, side: str, year_total: str, grand_total:
             key,
             f"{side}: {year_total}",
             "amount",
-            f"{year_total} = Σ numbered items above it",
+            f"{year_total} = Σ the items above it",
             sum((d.value(key, i.amount) for i in above), ZERO),
             year_value,
             addends_of(i.amount for i in above),
@@ -46,7 +58,7 @@ def _side_sums(d: DocAmounts, key: str, side: str, year_total: str, grand_total:
         key,
         f"{side}: {grand_total}",
         "amount",
-        f"{grand_total} = {year_total} + numbered items below it",
+        f"{grand_total} = {year_total} + the items between them",
         year_value + sum((d.value(key, i.amount) for i in below), ZERO),
         d.value(key, items[g].amount),
         addends_of(i.amount for i in [items[y], *below]),
@@ -72,8 +84,10 @@ def grand_total_name(table: Table, side: str) -> str:
     return _first_present(table, side, _GRAND_TOTALS[side])
 
 
-def _year_total_name(table: Table, side: str) -> str:
-    return _first_present(table, side, _YEAR_TOTALS[side])
+def year_total_name(table: Table, side: str) -> str | None:
+    """The side's year total as printed (本年支出合计, 当年支出小计), None when not printed."""
+    present = {i.item for i in side_items(table, side)}
+    return next((n for n in _YEAR_TOTALS[side] if n in present), None)
 
 
 def check_balance(doc: BudgetDoc | dict) -> CheckOutcome:
@@ -106,7 +120,7 @@ def check_balance(doc: BudgetDoc | dict) -> CheckOutcome:
             found.comparisons.append(c)
             found.headline.append(c)
         for side, name in (("income", income_name), ("expenditure", spending_name)):
-            year_total = _year_total_name(table, side)
+            year_total = year_total_name(table, side) or _YEAR_TOTALS[side][0]
             found.comparisons.extend(_side_sums(d, key, side, year_total, name))
     return found.outcome(
         "balance",

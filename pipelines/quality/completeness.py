@@ -1,6 +1,15 @@
-"""Completeness: every table the layout publishes is there, every row is full width, and
+"""Completeness: every table the document lists is printed, every row is full width, and
 every printed amount has a label (an amount about nothing would load as a fact about
-nothing, so it is an ERROR until it is placed)."""
+nothing, so it is an ERROR until it is placed).
+
+What a document must print is what it says it prints (`declared_tables`: its 目录 or its
+table numbers): a table it lists and does not print is an ERROR; one its template never
+prints is not asked for. Where it lists nothing, the layout its titles spell says what is
+usual, and a table missing from it is a WARN (the parser cannot tell an omission from a
+title it failed to read); an unknown template asks for nothing. A table the parser saw but
+could not type, or whose listed title it found without a table under it, is a WARN `could
+not verify`, never silently dropped.
+"""
 
 from __future__ import annotations
 
@@ -8,10 +17,15 @@ from collections.abc import Iterable, Sequence
 from dataclasses import replace
 
 from pipelines.budget_doc import (
+    ABSENT,
     DEFAULT_LAYOUT,
+    DOUBTFUL,
+    PRINTED,
     PUBLISHED_TABLES,
     SUMMARY_SIDES,
+    TITLE_ONLY,
     TWO_SIDED,
+    UNTYPED,
     BudgetDoc,
     Line,
     Row,
@@ -49,18 +63,72 @@ def _unlabelled_amounts(doc: BudgetDoc) -> Iterable[Finding]:
                     yield structural(key, _where(rows, i), column, rule, expected, value)
 
 
+def _listed_tables(doc: BudgetDoc) -> Iterable[Finding]:
+    """The document's own list against what it prints (`declared_tables`)."""
+    declared = doc.declared_tables
+    where = f"listed in {declared.get('source', 'the document')}"
+    for entry in declared.get("tables", ()):
+        key, title, printed = entry.get("key"), entry.get("title", ""), entry.get("printed")
+        if printed == PRINTED or (key and key in doc.tables):
+            continue
+        rule = f"a table {where} is printed"
+        if printed == ABSENT and key:
+            yield structural(key, title, "", rule, "printed", "missing")
+        elif printed == ABSENT:
+            yield structural(title, "", "", rule, "printed", "missing", "its title is unknown")
+        elif printed == TITLE_ONLY:
+            doubt = "its title is printed, but no table under it was read"
+            yield structural(key, title, "", rule, "printed", "title only", doubt)
+        elif key in PUBLISHED_TABLES.get(doc.layout, (key,)):
+            doubt = "its grid does not read as that table"
+            yield structural(key, title, "", rule, key, "kept as a generic table", doubt)
+
+
+def _usual_tables(doc: BudgetDoc) -> Iterable[Finding]:
+    """Without a list: the tables the layout usually prints. A document read by this
+    release (it says how its tables were typed) gets a WARN, an older or hand-made one
+    (a truth file) the ERROR it always got."""
+    read = bool(doc.table_typing)
+    doubt = f"the {doc.layout} template prints it; the document lists no contents to confirm"
+    for key in PUBLISHED_TABLES.get(doc.layout, ()):
+        if doc.table(key) is None:
+            yield structural(
+                key, "", "", "table present", "present", "missing", doubt if read else ""
+            )
+
+
+def _untyped_tables(doc: BudgetDoc) -> Iterable[Finding]:
+    """Tables whose content looks standard but that could not be typed: kept generic."""
+    typings = doc.table_typing.get("extra_tables") or ()
+    for table, typing in zip(doc.extra_tables, typings, strict=False):
+        if typing.get("confidence") == UNTYPED:
+            pages = ",".join(map(str, table.pages))
+            yield structural(
+                f"extra table {table.title}", f"p.{pages}", "", "a standard-looking table is typed",
+                "a standard table", "kept as a generic table", typing.get("basis") or "untyped",
+            )  # fmt: skip
+
+
+def _template(doc: BudgetDoc) -> str:
+    """`template: national — 9 of 9 printed tables typed`: information, never a finding."""
+    typings = doc.table_typing.get("extra_tables") or ()
+    untyped = sum(t.get("confidence") in (UNTYPED, DOUBTFUL) for t in typings)
+    typed = len(doc.tables)
+    return f"template: {doc.layout} — {typed} of {typed + untyped} printed tables typed"
+
+
 def check_completeness(doc: BudgetDoc | dict) -> CheckOutcome:
-    """All published tables present with rows, every row full width, every amount labelled."""
+    """All listed tables present with rows, every row full width, every amount labelled."""
     doc = BudgetDoc.of(doc)
     findings: list[Finding] = []
     for key in ("department", "fiscal_year", "unit"):
         if not getattr(doc, key):
             findings.append(structural("document", key, "", "field present", "a value", "none"))
-    for key in PUBLISHED_TABLES[doc.layout]:
-        table = doc.table(key)
-        if table is None:
-            findings.append(structural(key, "", "", "table present", "present", "missing"))
-            continue
+    if doc.declared_tables:
+        findings.extend(_listed_tables(doc))
+    else:
+        findings.extend(_usual_tables(doc))
+    for key, table in doc.tables.items():
         if key in TWO_SIDED:
             for side in ("income", "expenditure"):
                 if not table.side(side):
@@ -80,26 +148,21 @@ def check_completeness(doc: BudgetDoc | dict) -> CheckOutcome:
                 # zero 合计 row and 本表本年无发生额).
                 finding = replace(finding, severity=WARN)
             findings.append(finding)
-        if not rows:
-            continue
         width = len(table.columns)
         for row in rows:
             n = len(row.values)
             if n != width:
                 findings.append(
                     structural(
-                        key,
-                        row.title,
-                        "",
-                        "one value per column",
-                        f"{width} values",
-                        f"{n} values",
+                        key, row.title, "", "one value per column", f"{width} values", f"{n} values"
                     )
                 )
+    findings.extend(_untyped_tables(doc))
     findings.extend(_unlabelled_amounts(doc))
     return CheckOutcome(
         "completeness",
-        "every standard table the layout publishes (all twelve in Guangzhou's) is present, "
-        "every row has one value per column and every amount a label",
+        "every table the document lists (its 目录 or table numbers; else the tables its "
+        "template usually prints) is present, every row has one value per column and every "
+        f"amount a label; {_template(doc)}",
         findings=tuple(findings),
     )

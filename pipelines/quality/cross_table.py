@@ -12,8 +12,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from pipelines.budget_doc import PROJECTS, BudgetDoc, Row, is_total_label
+from pipelines.extraction.titles import HEADING_LABEL
 from pipelines.quality.amounts import DocAmounts, addends_of
-from pipelines.quality.balance import find_item, grand_total_name, side_items
+from pipelines.quality.balance import find_item, grand_total_name, side_items, year_total_name
 from pipelines.quality.hierarchy import column_sums
 from pipelines.quality.outcome import ZERO, CheckOutcome, Comparison, Evidence, Finding, structural
 
@@ -21,6 +22,7 @@ T01, T02, T03, T04 = "t01_summary", "t02_income", "t03_expenditure", "t04_fiscal
 T05, T06 = "t05_gpb_function", "t06_gpb_basic_economic"
 T08, T09 = "t08_gov_fund", "t09_state_capital"
 T10, T11, T07 = "t10_gpb_project_economic", "t11_basic_by_unit", "t07_three_public"
+T13 = "t13_fiscal_function"
 
 
 def _total_row(doc: BudgetDoc, key: str) -> Row | None:
@@ -40,6 +42,8 @@ def _cell(doc: BudgetDoc, key: str, row: Row | None, column: str | None = None):
     table = doc.table(key)
     columns = table.columns if table is not None else ()
     j = 0 if column is None else (columns.index(column) if column in columns else None)
+    if j is None and is_total_label(column) and columns and is_total_label(columns[0]):
+        j = 0  # the table's own total column: 收入合计 where the rule says 合计
     if j is None or j >= len(row.values):
         return None
     return row.values[j]
@@ -51,14 +55,16 @@ def _side_item(doc: BudgetDoc, key: str, side: str, name: str):
 
 
 def _side_matching(doc: BudgetDoc, key: str, word: str) -> list[str] | None:
-    """Income items of a two-sided table naming a fund (一、一般公共预算), totals excluded."""
+    """Income items of a two-sided table that are a fund (一、一般公共预算, 1.财政拨款收入),
+    totals excluded: the item starts with the fund's name once its number is set aside
+    (使用非财政拨款结余 is no 财政拨款, 其中:一般公共预算 no item of its own)."""
     table = doc.table(key)
     if table is None:
         return None
     return [
         i.amount
         for i in side_items(table, "income")
-        if word in i.item and not is_total_label(i.item)
+        if HEADING_LABEL.sub("", i.item).startswith(word) and not is_total_label(i.item)
     ]
 
 
@@ -133,6 +139,23 @@ def grand_total(table: str, side: str, label: str) -> Figure:
     return Figure(table, label, read)
 
 
+def spending_total(table: str) -> Figure:
+    """What t03's 合计 covers on t01's expenditure side: 支出总计 when t03 prints the
+    carry-over (a 结转下年 column, Guangzhou, Jiangsu), else 本年支出合计 (a university's
+    支出预算表 spends this year's budget only; 结转下年 is a line of t01 alone)."""
+
+    def read(doc: BudgetDoc):
+        summary = doc.tables[table]
+        carried = any("结转下年" in c for c in doc.tables[T03].columns)
+        name = grand_total_name(summary, "expenditure")
+        if not carried:
+            name = year_total_name(summary, "expenditure") or name
+        amount = _side_item(doc, table, "expenditure", name)
+        return None if amount is None else [amount]
+
+    return Figure(table, "支出合计", read)
+
+
 def fund_income(table: str, fund: str) -> Figure:
     """The income items naming a fund (Shanghai prints 二、政府性基金 without 预算)."""
 
@@ -173,9 +196,7 @@ BASIC, PROJECT = "基本支出", "项目支出"
 
 IDENTITIES = (
     Identity("t02 合计 = t01 收入总计", grand_total(T01, "income", "收入总计"), total(T02, "合计")),
-    Identity(
-        "t03 合计 = t01 支出总计", grand_total(T01, "expenditure", "支出总计"), total(T03, "合计")
-    ),
+    Identity("t03 合计 = t01 支出合计", spending_total(T01), total(T03, "合计")),
     *(
         Identity(f"{table[:3]} 合计 = t04 收入 {fund}", fund_income(T04, fund), total(table))
         for table, fund in FUNDS
@@ -191,6 +212,7 @@ IDENTITIES = (
     Identity("Σ t12 projects (一般公共预算) = t10 合计", total(T10), projects()),
     Identity("t12 合计 = t03 合计 项目支出", total(T03, PROJECT, "合计 项目支出"), total(PROJECTS)),
     Identity("t11 合计 = t03 合计 基本支出", total(T03, BASIC, "合计 基本支出"), total(T11)),
+    Identity("t13 合计 = t01 收入 财政拨款", fund_income(T01, "财政拨款"), total(T13)),
 )  # fmt: skip
 
 
@@ -215,6 +237,22 @@ def _compare(d: DocAmounts, identity: Identity) -> Comparison | Finding:
         value[right],
         addends_of(read[summed]) if summed else 1,
     )
+
+
+def ties(doc: BudgetDoc | dict, key: str) -> list[Comparison]:
+    """The comparisons of every identity that involves table `key` and can be read in the
+    document: what `key`'s totals tie to (table typing tries each candidate key this way)."""
+    d = DocAmounts(doc)
+    out = []
+    for identity in IDENTITIES:
+        figures = (identity.left, identity.right)
+        if key not in (f.table for f in figures):
+            continue
+        if all(d.doc.tables.get(f.table) is not None for f in figures) and identity.applies(d.doc):
+            result = _compare(d, identity)
+            if isinstance(result, Comparison):
+                out.append(result)
+    return out
 
 
 def check_cross_table(doc: BudgetDoc | dict) -> CheckOutcome:

@@ -9,11 +9,13 @@ year, over the warehouse) reuses `StatedTables` and `stated_against_table`.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from decimal import Decimal
 
 from pipelines.budget_doc import PROJECTS, YUAN_PER_UNIT, BudgetDoc, StatedFigure, Table
+from pipelines.extraction.titles import HEADING_LABEL
 from pipelines.quality.amounts import amount
-from pipelines.quality.outcome import ERROR, CheckOutcome, Comparison, Finding
+from pipelines.quality.outcome import ERROR, WARN, CheckOutcome, Comparison, Finding, unverified
 
 TOLERANCE_WAN = Decimal("0.5")
 _WAN = YUAN_PER_UNIT["万元"]
@@ -24,13 +26,27 @@ _GRAND = {
     "income": ("收入总计", "收入合计", "本年收入合计"),
     "expenditure": ("支出总计", "支出合计", "本年支出合计"),
 }
-# (table, side) of the totals the narrative states
-_SUMMARY_TOPICS = {
-    "income_total": ("t01_summary", "income"),
-    "expenditure_total": ("t01_summary", "expenditure"),
-    "fiscal_income_total": ("t04_fiscal_summary", "income"),
-    "fiscal_expenditure_total": ("t04_fiscal_summary", "expenditure"),
+# This year's totals, before carry-overs (本年收入合计; Jiangsu: 当年收入小计).
+_YEAR = {
+    "income": ("本年收入合计", "当年收入小计"),
+    "expenditure": ("本年支出合计", "当年支出小计"),
 }
+# (table, side, the lines that print the figure: the first printed wins) of each total the
+# narrative states: 收支总预算 / 收入预算 the grand total, 本年收入预算 this year's.
+_SUMMARY_TOPICS = {
+    "income_total": ("t01_summary", "income", _GRAND["income"]),
+    "expenditure_total": ("t01_summary", "expenditure", _GRAND["expenditure"]),
+    "income_year_total": ("t01_summary", "income", _YEAR["income"] + _GRAND["income"]),
+    "expenditure_year_total": (
+        "t01_summary", "expenditure", _YEAR["expenditure"] + _GRAND["expenditure"]
+    ),
+    "fiscal_income_total": ("t04_fiscal_summary", "income", _GRAND["income"]),
+    "fiscal_expenditure_total": ("t04_fiscal_summary", "expenditure", _GRAND["expenditure"]),
+}  # fmt: skip
+# Without a 财政拨款收支总表 (a university's four tables): the 财政拨款 line of t01's income
+# side, and the 合计 of the 财政拨款 spending table.
+_FISCAL_INCOME_LINE = "财政拨款"
+_FISCAL_SPENDING_TABLE = "t13_fiscal_function"
 
 
 def _words(*wanted: str, without: tuple[str, ...] = ()) -> Callable[[str], bool]:
@@ -75,12 +91,14 @@ class StatedTables:
                 yuan = self._yuan(table, row.values[0])
                 return PROJECTS, row.name, yuan, self._pages(PROJECTS)
         if topic in _SUMMARY_TOPICS:
-            key, side = _SUMMARY_TOPICS[topic]
+            key, side, labels = _SUMMARY_TOPICS[topic]
             table = self.doc.table(key)
             items = {i.item: i.amount for i in table.side(side)} if table is not None else {}
-            label = next((name for name in _GRAND[side] if name in items), None)
+            label = next((name for name in labels if name in items), None)
             if label is not None:
                 return key, label, self._yuan(table, items[label]), self._pages(key)
+            if table is None and topic.startswith("fiscal_"):
+                return self._fiscal_without_summary(topic)
         if topic in _THREE_PUBLIC_ROWS:
             key = "t07_three_public"
             table = self.doc.table(key)
@@ -96,6 +114,45 @@ class StatedTables:
                         yuan = self._yuan(extra, row.values[0])
                         return extra.title, "合计", yuan, extra.pages
         return None
+
+    def _fiscal_without_summary(self, topic: str) -> Found | None:
+        if topic == "fiscal_income_total":
+            table = self.doc.table("t01_summary")
+            lines = table.side("income") if table is not None else ()
+            line = next(
+                (
+                    i
+                    for i in lines
+                    if HEADING_LABEL.sub("", i.title).startswith(_FISCAL_INCOME_LINE)
+                ),
+                None,
+            )
+            if line is not None:
+                return (
+                    "t01_summary",
+                    line.title,
+                    self._yuan(table, line.amount),
+                    self._pages("t01_summary"),
+                )
+            return None
+        table = self.doc.table(_FISCAL_SPENDING_TABLE)
+        total = next((r for r in table.rows if r.is_total), None) if table is not None else None
+        if total is not None and total.values:
+            yuan = self._yuan(table, total.values[0])
+            return _FISCAL_SPENDING_TABLE, total.title, yuan, self._pages(_FISCAL_SPENDING_TABLE)
+        return None
+
+    def other_totals(self, topic: str) -> dict[str, Decimal]:
+        """The other totals printed on the side a summary topic reads (收入总计 beside
+        本年收入合计), in 元: a sentence may mean either."""
+        if topic not in _SUMMARY_TOPICS:
+            return {}
+        key, side, _ = _SUMMARY_TOPICS[topic]
+        table = self.doc.table(key)
+        if table is None:
+            return {}
+        totals = _GRAND[side] + _YEAR[side]
+        return {i.item: self._yuan(table, i.amount) for i in table.side(side) if i.item in totals}
 
 
 def _pages(pages: tuple[int, ...]) -> str:
@@ -133,6 +190,27 @@ def stated_against_table(
     return comparison, finding
 
 
+def _unless_unsure(tables: StatedTables, figure: StatedFigure, table: str, finding: Finding):
+    """A WARN `could not verify` instead of an ERROR when the table is one the parser is
+    unsure of, or the sentence's figure is another total the same table prints (收入预算
+    said of 本年收入合计 rather than 收入总计: the wording, not the publisher, is unclear)."""
+    doubt = tables.doc.doubt([table]) if table in tables.doc.tables else ""
+    stated = Decimal(figure.figure) * YUAN_PER_UNIT[figure.unit]
+    other = next(
+        (
+            label
+            for label, yuan in tables.other_totals(figure.topic).items()
+            if label != finding.row and abs(stated - yuan) <= TOLERANCE_WAN * _WAN
+        ),
+        None,
+    )
+    if other:
+        doubt = f"the sentence's figure is the table's {other}, not {finding.row}"
+    if not doubt:
+        return finding
+    return replace(finding, severity=WARN, rule=unverified(finding.rule, doubt))
+
+
 def check_narrative_consistency(doc: BudgetDoc | dict) -> CheckOutcome:
     """Each figure the narrative states equals the table figure (within 0.5 万元)."""
     tables = StatedTables(doc)
@@ -150,7 +228,7 @@ def check_narrative_consistency(doc: BudgetDoc | dict) -> CheckOutcome:
         )
         comparisons.append(comparison)
         if finding:
-            findings.append(finding)
+            findings.append(_unless_unsure(tables, figure, table, finding))
     no_table = (
         f"; stated with no table counterpart (not an error): {', '.join(dict.fromkeys(unmatched))}"
         if unmatched

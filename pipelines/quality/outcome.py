@@ -4,7 +4,10 @@ Rounding (`rounding_tolerance`): each printed addend is off by at most half a un
 last printed digit, so a sum may miss its printed total by ½ × that digit × the number of
 addends (the seed's 3387.21 vs 3387.22 over three addends; 1 元 over two addends in a table
 printed in whole 元): a WARN. Anything larger, and any structural problem (a missing table,
-an item that is not there, an amount without a label), is an ERROR.
+an item that is not there, an amount without a label), is an ERROR — unless it rests on the
+parser's doubt (`doubt`: a table typed by one source alone compared with another table, a
+table whose title and content disagree): then it is a WARN that says `could not verify`.
+A false ERROR teaches analysts to ignore the checks.
 """
 
 from __future__ import annotations
@@ -32,6 +35,7 @@ class Comparison:
     unit: str
     step: Decimal = CENT  # the last printed digit of the tables compared, in `unit`
     addends: int = 1  # amounts printed (non-zero) on the expected side
+    doubt: str = ""  # why the parser is unsure of the tables compared ("" when sure)
 
     @property
     def difference(self) -> Decimal:
@@ -43,11 +47,12 @@ class Comparison:
 
     @property
     def severity(self) -> str | None:
-        """None when the identity holds exactly, WARN for a rounding tail, else ERROR."""
+        """None when the identity holds exactly, WARN for a rounding tail or when the
+        parser is unsure of the tables, else ERROR."""
         diff = abs(self.difference)
         if diff == 0:
             return None
-        return WARN if diff <= self.tolerance else ERROR
+        return WARN if diff <= self.tolerance or self.doubt else ERROR
 
     def tolerance_text(self) -> str:
         """The rounding allowance with both of its numbers, e.g. `½ × 0.01 × 3 = 0.015`."""
@@ -76,10 +81,21 @@ class Finding:
 
     @property
     def kind(self) -> str:
-        """`rounding` for a tail within the allowance; else what broke."""
+        """`rounding` for a tail within the allowance, `unverified` where the parser is
+        unsure; else what broke."""
+        if self.rule.startswith(UNVERIFIED):
+            return "unverified"
         if self.severity == WARN and self.difference is not None:
             return "rounding"
         return "structure" if self.difference is None else "mismatch"
+
+
+UNVERIFIED = "could not verify"
+
+
+def unverified(rule: str, doubt: str) -> str:
+    """A rule as a finding states it when the parser's doubt keeps it from being an ERROR."""
+    return f"{UNVERIFIED}: {doubt} — {rule}" if doubt else rule
 
 
 def finding_of(c: Comparison) -> Finding:
@@ -87,7 +103,7 @@ def finding_of(c: Comparison) -> Finding:
         table=c.table,
         row=c.row,
         column=c.column,
-        rule=c.rule,
+        rule=unverified(c.rule, c.doubt if abs(c.difference) > c.tolerance else ""),
         expected=_fmt(c.expected),
         actual=_fmt(c.actual),
         difference=c.difference,
@@ -97,8 +113,12 @@ def finding_of(c: Comparison) -> Finding:
     )
 
 
-def structural(table: str, row: str, column: str, rule: str, expected: str, actual: str):
-    return Finding(table, row, column, rule, expected, actual, None, ERROR)
+def structural(
+    table: str, row: str, column: str, rule: str, expected: str, actual: str, doubt: str = ""
+):
+    """A structural finding (a missing table or item): ERROR, or WARN on the parser's doubt."""
+    severity = WARN if doubt else ERROR
+    return Finding(table, row, column, unverified(rule, doubt), expected, actual, None, severity)
 
 
 @dataclass(frozen=True)
@@ -136,10 +156,12 @@ class CheckOutcome:
             return f"{self.name}: {len(self.comparisons)} comparisons hold"
         errors = sum(f.severity == ERROR for f in self.findings)
         rounding = sum(f.kind == "rounding" for f in self.findings)
-        other = len(self.findings) - errors - rounding
+        unsure = sum(f.kind == "unverified" for f in self.findings)
+        other = len(self.findings) - errors - rounding - unsure
         others = f", {other} other warning(s)" if other else ""
+        unsure_text = f", {unsure} could not be verified" if unsure else ""
         return (
-            f"{self.name}: {errors} error(s), {rounding} rounding warning(s){others} "
+            f"{self.name}: {errors} error(s), {rounding} rounding warning(s){unsure_text}{others} "
             f"in {len(self.comparisons) or len(self.findings)} comparisons"
         )
 

@@ -11,7 +11,8 @@ selecting from these relations (pipelines.warehouse.load). The Dagster asset
   summary line is a cell of its `side`): table key, row and column with their labels,
   subject code, row kind, total flags, amount as printed and in 元, page and cell box;
 - stg_extra_cells: one row per printed value of an extra (non-standard) table, text kept;
-- stg_source_tables: one row per table printed: title, unit, pages, note, rows read;
+- stg_source_tables: one row per table printed: title, unit, pages, note, rows read, and
+  how it was typed (confidence, what decided, the evidence);
 - stg_project_rows: one row per t12 row: a project, a unit subtotal or the 合计 row;
 - stg_narrative_figures: the figures the narrative states, with page and sentence.
 
@@ -83,6 +84,9 @@ RELATIONS: dict[str, dict[str, pa.DataType]] = {
         "pages": _TEXT,
         "note": _TEXT,
         "row_count": _INT,
+        "confidence": _TEXT,
+        "typed_by": _TEXT,
+        "typing_evidence": _TEXT,
     },
     PROJECT_ROWS: {
         "row_index": _INT,
@@ -199,9 +203,12 @@ def stage_document(
                 "note": table.get("note"),
                 "row_count": row_count,
             }
+            | _typing(view.typing_of(key))
         )
+    extra_typings = view.table_typing.get("extra_tables") or []
     for index, extra in enumerate(doc.get("extra_tables") or []):
-        _stage_extra(staged, index, extra, doc_unit, path, view, pages)
+        typing = extra_typings[index] if index < len(extra_typings) else None
+        _stage_extra(staged, index, extra, doc_unit, path, view, pages, typing)
     for index, stated in enumerate(doc.get(NARRATIVE_FIGURES) or []):
         fields = ("topic", "figure", "unit", "page", "sentence")
         staged[NARRATIVE].append({"figure_index": index} | {f: stated[f] for f in fields})
@@ -284,8 +291,20 @@ def _stage_grid(staged: dict, table: dict, key: str, unit: str, path, view) -> i
     return len(rows)
 
 
+def _typing(typing) -> dict:
+    """How a table was typed (`table_typing`), as stg_source_tables columns; null where the
+    document does not say (a truth file, a document parsed before typing)."""
+    typing = typing or {}
+    evidence = "; ".join(typing.get("evidence") or ()) or None
+    return {
+        "confidence": typing.get("confidence"),
+        "typed_by": typing.get("basis"),
+        "typing_evidence": evidence,
+    }
+
+
 def _stage_extra(
-    staged: dict, index: int, extra: dict, doc_unit: str, path, view, pages: dict
+    staged: dict, index: int, extra: dict, doc_unit: str, path, view, pages: dict, typing
 ) -> None:
     """An extra table: its stg_source_tables row (key extra_NN) and every printed value
     (a value that is no amount is kept as printed text, without amount or unit)."""
@@ -304,6 +323,7 @@ def _stage_extra(
             "note": extra.get("note"),
             "row_count": len(rows),
         }
+        | _typing(typing)
     )
     for row_index, row in enumerate(rows):
         label = row.get("label")

@@ -8,5 +8,8 @@ select
     unit,
     cast(string_split(nullif(pages, ''), ',') as integer[]) as pages,
     note,
-    row_count
+    row_count,
+    confidence,
+    typed_by,
+    typing_evidence
 from stg_source_tables
