@@ -36,7 +36,6 @@ from pipelines.cleaning import looks_like_amount, normalise_name, parse_amount
 from pipelines.extraction.pieces import TablePiece
 from pipelines.extraction.table_rows import (
     TableShapeError,
-    body_rows,
     grid_slots,
     has_amount,
     header_count,
@@ -135,15 +134,16 @@ class Content:
 
 
 def read_content(pieces: list[TablePiece]) -> Content:
-    """The content evidence of one table (its pieces in page order)."""
+    """The content evidence of one table: its first page's header and rows say what it
+    holds (the pages after it repeat the header over more of the same rows)."""
     grid = pieces[0].grid
     slots = grid_slots(grid)
     n_header = header_count(slots)
     header = [normalise_name(c.text) for c in grid.cells if c.row < n_header and c.text.strip()]
     leaf = [name for name in leaf_names(grid, n_header) if name]
-    rows, _ = body_rows(pieces)
+    rows = [row for row in slots[n_header:] if any(cell.strip() for cell in row)]
     amount_rows = [row for row in rows if has_amount(row)]
-    if not any(_prints_nonzero(row) for row in amount_rows):
+    if not any(_nonzero(cell.text) for p in pieces for cell in p.grid.cells):
         return Content(None, ("prints no amount but zeros",))
     if sides := _sides(header, rows):
         return _summary(sides, rows)
@@ -157,8 +157,9 @@ def read_content(pieces: list[TablePiece]) -> Content:
     return _uncoded(header, rows, amount_rows)
 
 
-def _prints_nonzero(row: list[str]) -> bool:
-    return any(looks_like_amount(c) and parse_amount(c) != 0 for c in row)
+def _nonzero(text: str) -> bool:
+    """An amount other than zero (a subject code counts too: a coded table has rows)."""
+    return looks_like_amount(text) and parse_amount(text) != 0
 
 
 def _sides(header: list[str], rows: list[list[str]]) -> str | None:
