@@ -2,21 +2,28 @@
 real budgets use — Ministry of Finance, Jiangsu, Shanghai and unknown title wordings, numbered
 titles, department and year in the title, two-line titles, other header wordings, 人员经费 /
 公用经费, 类/款/项 columns, 元 with and without separators, fonts, 13 pt wrapping, orientation,
-order, a foot-of-page title, a three-row 三公 header and a university's four tables.
+order, a foot-of-page title, a three-row 三公 header, a university's four tables, a table
+no reader can type, two tables on a page, columns in another order, a two-page 目录 worded
+otherwise than the titles, a page break after a table's first row and a negative amount.
 
 Each PDF is parsed once and compared cell for cell with its truth, and the document checks
-must find nothing wrong but the tables a variant truthfully omits. The PDFs are rendered by
+must find nothing wrong but the tables a variant truthfully omits; a table printed under a
+title that tells nothing (`expect_untyped`) is kept generic, every amount of it, and
+completeness says it could not verify it. The PDFs are rendered by
 `python -m tests.fixtures.render.templates` (LibreOffice) and committed; the first test only
 compares the committed manifest with the generator's specs, so it needs no LibreOffice.
 """
 
 import json
+from collections import Counter
+from decimal import Decimal
 from functools import cache
 
 import pytest
 
+from pipelines.cleaning import parse_amount
 from pipelines.extraction import extract_document
-from pipelines.quality import ERROR, run_document_checks
+from pipelines.quality import ERROR, WARN, run_document_checks
 from tests.doc_diff import doc_diff
 from tests.fixtures.render.templates import (
     CLASSES,
@@ -105,3 +112,41 @@ def test_checks_find_only_the_tables_left_out(name):
     if missing != expected:
         errors.append(f"not reported missing: {sorted(expected - missing)}")
     assert errors == [], "\n".join(errors[:10])
+
+
+UNTYPED = {name: entry["expect_untyped"] for name, entry in read_manifest().items()
+           if entry.get("expect_untyped")}  # fmt: skip
+
+
+def test_some_variant_prints_an_untypable_table():
+    assert UNTYPED, "no variant has expect_untyped"
+
+
+def _amounts(values) -> Counter:
+    return Counter(Decimal(v) for v in values if v is not None)
+
+
+@pytest.mark.parametrize("name", list(UNTYPED))
+def test_untypable_table_is_kept_and_reported(name):
+    """A table no title word, header or totals tie types is kept in extra_tables with every
+    amount it prints, completeness WARNs that it could not verify it, and nothing is an
+    ERROR (test_checks_find_only_the_tables_left_out)."""
+    extraction = _extracted(name)
+    built = build(BY_NAME[name])
+    findings = run_document_checks(extraction.doc, f"{name}.pdf")["completeness"].findings
+    extra = extraction.doc.get("extra_tables", [])
+    for title, key in zip(UNTYPED[name], BY_NAME[name].untyped, strict=True):
+        warned = [
+            f
+            for f in findings
+            if f.severity == WARN
+            and f.table == f"extra table {title}"
+            and f.rule.startswith("could not verify")
+        ]
+        assert warned, f"no WARN 'could not verify' on extra table {title}: {findings}"
+        kept = [t for t in extra if t.get("title") == title]
+        assert kept, f"no extra table {title}: {[t.get('title') for t in extra]}"
+        printed = _amounts(v for r in built.printed["tables"][key]["rows"] for v in r["values"])
+        read = _amounts(parse_amount(v) for r in kept[0]["rows"] for v in r["values"] if v)
+        lost = printed - read
+        assert not lost, f"amounts of {title} not kept: {sorted(lost.elements())[:10]}"
