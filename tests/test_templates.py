@@ -10,9 +10,11 @@ Each PDF is parsed once and compared cell for cell with its truth, and the docum
 must find nothing wrong but the tables a variant truthfully omits; a table printed under a
 title that tells nothing (`expect_untyped`) is kept generic, every amount of it, and
 completeness says it could not verify it. Every table a 目录 names is in declared_tables,
-and every table of a truth is typed certain or probable (known parser gaps: strict xfail). The PDFs are rendered by
-`python -m tests.fixtures.render.templates` (LibreOffice) and committed; the first test only
-compares the committed manifest with the generator's specs, so it needs no LibreOffice.
+and every table of a truth is typed certain or probable (known parser gaps: strict xfail).
+
+The PDFs are rendered by `python -m tests.fixtures.render.templates` (LibreOffice) and
+committed; the first test only compares the committed manifest with the generator's specs,
+so it needs no LibreOffice.
 """
 
 import json
