@@ -158,32 +158,6 @@ def test_untypable_table_is_kept_and_reported(name):
 
 
 SURE = ("certain", "probable")
-# Known parser gaps (pipelines.extraction), strict: the test fails once the parser is fixed,
-# and the mark goes. The 目录's last entry swallows the first line of the page after it when
-# that page opens with a heading label (概况 / 一、主要职能: contents.contents_listing runs on
-# whenever one of a page's first three lines starts an entry), and 目录 lines with no label
-# (表1, 一、, 1.) are joined into one entry (contents._entries).
-RUNS_ON = "contents_listing runs on into the 概况 page after the 目录: the last entry is lost"
-UNLABELLED = "contents._entries joins 目录 lines without a label into one entry"
-CONTENTS_GAPS = {
-    "mof_song_numbered_above": RUNS_ON,
-    "mof_mono_beside_personnel_split": RUNS_ON,
-    "jiangsu_foot_title_three_row_header": UNLABELLED,
-    "unknown_titles_dept_year_13pt": UNLABELLED,
-    "university_west_song": RUNS_ON,
-    "unknown_titles_kai_beside_foot_title": RUNS_ON,
-    "mof_contents_other_wording": RUNS_ON,
-}
-# table_types.read_content reads a table's content off its first page: a page holding only
-# the 合计 row shows no subject code, so a title-typed t03 / t05 is 'doubtful'.
-TYPING_GAPS = {"mof_first_row_alone": "read_content sees only the 合计 row on the first page"}
-
-
-def _known(names, gaps: dict[str, str]) -> list:
-    return [
-        pytest.param(n, marks=pytest.mark.xfail(strict=True, reason=gaps[n])) if n in gaps else n
-        for n in names
-    ]
 
 
 def _listed_key(line: str) -> str | None:
@@ -194,9 +168,7 @@ def _listed_key(line: str) -> str | None:
     return next(iter(words)) if len(words) == 1 and EXTRA not in words else None
 
 
-@pytest.mark.parametrize(
-    "name", _known([v.name for v in VARIANTS if v.style.contents], CONTENTS_GAPS)
-)
+@pytest.mark.parametrize("name", [v.name for v in VARIANTS if v.style.contents])
 def test_contents_lists_every_table(name):
     """declared_tables holds every standard table the 目录 names, wherever the 目录 runs
     (completeness can only miss what it was told of)."""
@@ -208,7 +180,7 @@ def test_contents_lists_every_table(name):
     assert got == listed, f"declared {sorted(got)}, the 目录 lists {sorted(listed)}"
 
 
-@pytest.mark.parametrize("name", _known(list(BY_NAME), TYPING_GAPS))
+@pytest.mark.parametrize("name", list(BY_NAME))
 def test_tables_are_typed_surely(name):
     """Every table of the truth is typed certain or probable: a doubtful table's findings
     are only WARN 'could not verify'."""

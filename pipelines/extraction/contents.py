@@ -27,12 +27,13 @@ from pipelines.extraction.titles import (
 )
 
 _CONTENTS = re.compile(r"^目录$")
+_PART = re.compile(r"^第[一二三四五六七八九十]+部分")  # 第二部分 2024年部门预算表: a heading
 _ENTRY_START = re.compile(
     r"^(?:第[一二三四五六七八九十]+部分|(?:附表|表)(?:\d+|[一二三四五六七八九十]+)|公开\d+表)"
 )
 _PAGE_REFERENCE = re.compile(r"[.·…_\-—]*(?:\d{1,3})?$")
 _NUMBERED_TITLE = re.compile(r"^(?:附表|表)(\d+)(?!\d)|^公开(\d+)表")
-_CONTINUED_LINES = 3  # a page goes on with the 目录 when an entry starts in its first lines
+_TAIL = 10  # characters: a 目录 page's first line this short ends the entry before it
 _MIN_NUMBERED = 3  # table numbers count as a list once this many tables print one
 
 
@@ -57,8 +58,8 @@ def contents_listing(pages: list[tuple[int, list[str]]]) -> list[Listed]:
         entries = _entries(texts[start + 1 :], [])
         for _, more in pages[index + 1 :]:  # a 目录 running onto the next page
             texts = [t for t in map(normalise_name, more) if t and not PAGE_NUMBER.match(t)]
-            if not any(map(_starts_entry, texts[:_CONTINUED_LINES])):
-                break
+            if not texts or not (_starts_entry(texts[0]) or len(texts[0]) <= _TAIL):
+                break  # the page after the 目录 (its heading is no entry nor an entry's tail)
             entries = _entries(texts, entries)
         source = f"目录 p.{number}"
         return [listed for entry in entries if (listed := _listed(entry, source))]
@@ -67,17 +68,23 @@ def contents_listing(pages: list[tuple[int, list[str]]]) -> list[Listed]:
 
 def _entries(texts: list[str], entries: list[str]) -> list[str]:
     """Contents lines as entries (after `entries`, those of an earlier page): a line
-    starting with a label begins one, any other line continues the entry above
+    starting with a label begins one, and so does any line after a part heading or after an
+    entry that is a whole title already (a 目录 of unnumbered titles); any other line
+    continues the entry above
     (一般公共预算“三公”经费、会议费、培训费支 / 出预算表, also over a page break)."""
     entries = list(entries)
     for text in texts:
         if not text or PAGE_NUMBER.match(text):
             continue
-        if _starts_entry(text) or not entries:
+        if not entries or _starts_entry(text) or _PART.match(entries[-1]) or _is_title(entries[-1]):
             entries.append(text)
         else:
             entries[-1] += text
     return entries
+
+
+def _is_title(entry: str) -> bool:
+    return bool(generic_title(_PAGE_REFERENCE.sub("", entry)))
 
 
 def _starts_entry(text: str) -> bool:

@@ -36,6 +36,7 @@ from pipelines.cleaning import looks_like_amount, normalise_name, parse_amount
 from pipelines.extraction.pieces import TablePiece
 from pipelines.extraction.table_rows import (
     TableShapeError,
+    body_rows,
     grid_slots,
     has_amount,
     header_count,
@@ -49,6 +50,7 @@ from pipelines.extraction.titles import (
     keys_by_words,
     layouts_of_title,
     table_key_for_title,
+    title_body,
 )
 from pipelines.package_data import REFERENCE_ROOT
 
@@ -68,6 +70,7 @@ ECONOMIC_TABLES = frozenset({T06, T10})
 # subjects (经济分类) are 3xx (部门) or 5xx (政府), 类/款 of 3/5 digits.
 _FUNCTION_CODE = re.compile(r"^2\d{2}(?:\d{2}){0,2}$")
 _ECONOMIC_CODE = re.compile(r"^[35]\d{2}(?:\d{2})?$")
+_FEW_ROWS = 3  # body rows on a first page too few to tell: the next page is read too
 _THREE_PUBLIC_ITEMS = 2  # rows naming 三公 items (因公出国, 公务接待 …) that make a 三公 table
 _SIDE_HEADER = {
     "income": re.compile(r"^收入(?:项目)?$"),
@@ -135,13 +138,16 @@ class Content:
 
 def read_content(pieces: list[TablePiece]) -> Content:
     """The content evidence of one table: its first page's header and rows say what it
-    holds (the pages after it repeat the header over more of the same rows)."""
+    holds (the pages after it repeat the header over more of the same rows; the second is
+    read too when the first holds fewer than three)."""
     grid = pieces[0].grid
     slots = grid_slots(grid)
     n_header = header_count(slots)
     header = [normalise_name(c.text) for c in grid.cells if c.row < n_header and c.text.strip()]
     leaf = [name for name in leaf_names(grid, n_header) if name]
     rows = [row for row in slots[n_header:] if any(cell.strip() for cell in row)]
+    if len(rows) < _FEW_ROWS and len(pieces) > 1:  # a first page holding only its 合计 row
+        rows = body_rows(pieces[:2])[0]
     amount_rows = [row for row in rows if has_amount(row)]
     if not any(_nonzero(cell.text) for p in pieces for cell in p.grid.cells):
         return Content(None, ("prints no amount but zeros",))
@@ -154,7 +160,7 @@ def read_content(pieces: list[TablePiece]) -> Content:
         if len(economic) > len(function):
             return _economic(header, economic)
         return _function(header, leaf, function)
-    return _uncoded(header, rows, amount_rows)
+    return _uncoded(header, leaf, rows, amount_rows)
 
 
 def _nonzero(text: str) -> bool:
@@ -230,7 +236,9 @@ def _function(header: list[str], leaf: list[str], codes: list[str]) -> Content:
     return Content(FUNCTION_SPENDING, tuple(evidence))
 
 
-def _uncoded(header: list[str], rows: list[list[str]], amount_rows: list[list[str]]) -> Content:
+def _uncoded(
+    header: list[str], leaf: list[str], rows: list[list[str]], amount_rows: list[list[str]]
+) -> Content:
     if goals := _found("performance_goal", header):
         return Content(frozenset({T12}), (f"header: {_quoted(goals)} of each project",))
     labels = [normalise_name(row[0]) for row in rows if row and row[0].strip()]
@@ -240,9 +248,9 @@ def _uncoded(header: list[str], rows: list[list[str]], amount_rows: list[list[st
         return Content(frozenset({T07}), (f"三公 items: {_quoted(found)}",))
     if classes := _found("economic_class", labels):
         return Content(frozenset({T11}), (f"rows: budget units and {_quoted(classes)}",))
-    if (named := _found("project_label", header)) and (funds := _found("income_source", header)):
-        why = f"header: {_quoted(named)} by {_quoted(funds)}"
-        return Content(frozenset({T12}), (why,))
+    named, funds = _found("project_label", leaf), _found("income_source", leaf)
+    if named and funds and len(amount_rows) > 1:
+        return Content(frozenset({T12}), (f"header: {_quoted(named)} by {_quoted(funds)}",))
     if len(amount_rows) == 1 and all(not c.strip() or looks_like_amount(c) for c in amount_rows[0]):
         if uses := _found("expenditure_use", header):
             return Content(frozenset({T03}), (f"one row of totals by use: {_quoted(uses)}",))
@@ -263,7 +271,8 @@ class TableTyping:
 
     def as_dict(self) -> dict:
         """The `table_typing` extension entry of budget-doc/1 (docs/extraction.md)."""
-        return {
+        printed = {"title": title_body(self.title)} if self.title else {}
+        return printed | {
             "confidence": self.confidence,
             "basis": self.basis,
             "evidence": list(self.evidence),
