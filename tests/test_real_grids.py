@@ -249,7 +249,8 @@ def test_no_control_character_is_read_as_text(code, hyphen, text):
 def test_ruled_table_of_the_narrative_after_the_last_table_is_not_its_continuation(tmp_path):
     """A ruled table in the narrative after the last standard table (重点项目绩效目标:
     项目 / 预算数 / 绩效目标), with no title of its own: its columns do not line up with
-    the project table's, so it is no continuation of it; t12 stays as printed."""
+    the project table's, so it is no continuation of it; t12 stays as printed, and the
+    grid is a table of its own (kept, not dropped)."""
     writer = PdfWriter()
     writer.append(SAMPLE, pages=(0, 25))  # the sample up to its last table page (t12)
     texts = [
@@ -273,8 +274,10 @@ def test_ruled_table_of_the_narrative_after_the_last_table_is_not_its_continuati
     assert extraction.table_pages["t12_projects"] == list(range(18, 26))
     assert (
         "page 26: an untitled grid whose columns differ from t12_projects is not part of it; "
-        "not loaded"
+        "kept as a table of its own"
     ) in extraction.warnings
+    (kept,) = [t for t in extraction.doc["extra_tables"] if t["title"] == "(untitled, p.26)"]
+    assert [row["values"] for row in kept["rows"]] == [["92.12"], ["81.50"]]  # never dropped
 
 
 def test_untitled_page_repeating_the_header_continues_even_with_other_widths(tmp_path):

@@ -52,7 +52,7 @@ from pipelines.extraction.narrative import narrative_extension
 from pipelines.extraction.pdf_pages import PageContent, document_title, open_pdf, read_pages
 from pipelines.extraction.pieces import TablePiece, foot_title, page_pieces
 from pipelines.extraction.readability import BUDGET_TERMS, judge_page
-from pipelines.extraction.table_rows import TableShapeError, continues_table
+from pipelines.extraction.table_rows import TableShapeError, continues_table, has_amount
 from pipelines.extraction.table_types import (
     PROBABLE,
     RANK,
@@ -147,7 +147,7 @@ def read_document(
     unreadable: dict[str, str] = {}  # group -> why a page of it could not be read
     current: str | None = None
     carried: list[str] = []  # a title printed under the previous page's last grid
-    unplaced: list[str] = []  # untitled grids that continue no table
+    unplaced: list[str] = []  # untitled grids that continue no table: tables of their own
     copies = SecondCopies()
     garbled = []
     for page in pages:
@@ -166,14 +166,18 @@ def read_document(
             copies.see_page(page)
         for piece in pieces:
             group = piece.key or (f"{_GENERIC}{piece.title}" if piece.title else None)
-            if group is None and current is not None:
-                if continues_table(piece, groups[current][0]):
-                    group = current
-                else:
-                    unplaced.append(
-                        f"page {page.number}: an untitled grid whose columns "
-                        f"differ from {current} is not part of it; not loaded"
-                    )
+            if group is None and current is not None and continues_table(piece, groups[current][0]):
+                group = current
+            elif group is None and has_amount([c.text for c in piece.grid.cells]):
+                # a table whose title is not printed as text, or a ruled table of the
+                # narrative: its own table, typed by its content, never dropped
+                group = f"{_GENERIC}{_untitled(page.number)}"
+                after = (
+                    f" whose columns differ from {current} is not part of it;" if current else ""
+                )
+                unplaced.append(
+                    f"page {page.number}: an untitled grid{after} kept as a table of its own"
+                )
             current = group
             copies.see_piece(piece, group, page.number)
             if group is not None:
@@ -249,6 +253,11 @@ def _require_text(path: Path, pages: list[PageContent]) -> None:
         if any(page.image_count for page in pages):
             raise BudgetInputError(path, "no text layer: scanned images only (needs OCR)")
         raise BudgetInputError(path, "no text in the PDF")
+
+
+def _untitled(page: int) -> str:
+    """What a table printed without a title is called."""
+    return f"(untitled, p.{page})"
 
 
 def _main_unit(groups: dict[str, list[TablePiece]]) -> str:

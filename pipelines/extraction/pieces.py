@@ -163,6 +163,16 @@ def _wraps_into(first: str, second: str) -> bool:
     return bool(table_key_for_title(joined)) or len(tail) <= _TITLE_TAIL
 
 
+def _title_row(grid: Grid) -> str | None:
+    """The grid's first row when it is one cell across every column that reads as a table
+    title (财政项目支出绩效目标填报表 printed inside the ruled form)."""
+    top = [cell for cell in grid.cells if cell.row == 0]
+    if len(top) == 1 and top[0].col_span == grid.n_cols and grid.n_cols > 1:
+        text = normalise_name(top[0].text)
+        return text if generic_title(text) else None
+    return None
+
+
 def _piece(grid: Grid, above: list[str], below: list[str]) -> TablePiece:
     key = title = None
     candidates = title_candidates(above)
@@ -173,6 +183,9 @@ def _piece(grid: Grid, above: list[str], below: list[str]) -> TablePiece:
             break
     if key is None:  # the title line nearest the grid names a non-standard table
         title = next((normalise_name(t) for t in reversed(candidates) if generic_title(t)), None)
+    if title is None:  # a title printed as the grid's first row, across every column
+        title = _title_row(grid)
+        key = table_key_for_title(title) if title else None
     piece = TablePiece(key=key, grid=grid, title=title, above=above, below=below)
     for line in above:
         compact = normalise_name(line)
