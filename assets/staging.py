@@ -74,7 +74,7 @@ def tables_frame(extraction: Extraction) -> pd.DataFrame:
         rows.append(
             {
                 "table_key": key,
-                "title": TABLE_TITLES.get(key, ""),
+                "title": (typings.get(key) or {}).get("title") or TABLE_TITLES.get(key, ""),
                 "pages": pages_text(extraction.table_pages.get(key)),
                 "rows": count,
                 "unit": (table or {}).get("unit") or doc.get("unit"),

@@ -196,7 +196,7 @@ def stage_document(
         staged[SOURCE_TABLES].append(
             {
                 "table_key": key,
-                "table_title": TABLE_TITLES[key],
+                "table_title": (view.typing_of(key) or {}).get("title") or TABLE_TITLES[key],
                 "kind": key,
                 "unit": unit,
                 "pages": _pages(pages, key),
