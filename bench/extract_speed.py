@@ -2,14 +2,24 @@
 
 Run by hand (not in CI): `python bench/extract_speed.py [PDF ...]`. Every contender
 reads the same file in this one process, best of `--repeat` runs, so the ratios hold
-even when the machine's speed drifts. Our accuracy is checked cell by cell against the
-truth JSON beside the PDF; the baselines only find grids and read cell text (they do
-not produce budget-doc/1), so their time is a lower bound of what they would need.
+even when the machine's speed drifts.
+
+`--against REF` compares this tree's extractor with the one of a git revision instead
+(`python bench/extract_speed.py --against HEAD~3 PDF ...`): both run in child processes of
+the same harness, taking turns `--rounds` times, best time per file of each, so a change's
+cost is measured against its baseline in the same run.
+
+Our accuracy is checked cell by cell against the truth JSON beside the PDF; the
+baselines only find grids and read cell text (they do not produce budget-doc/1), so
+their time is a lower bound of what they would need.
 """
 
 import argparse
 import json
+import os
+import subprocess
 import sys
+import tempfile
 import time
 import warnings
 from pathlib import Path
@@ -61,12 +71,64 @@ def _cells_matching(pdf: Path) -> str:
     return "100% cells equal" if not differences else f"MISMATCH {differences[0]}"
 
 
+# One turn of `--against`: the best seconds of `extract_document` per file, as JSON.
+_TURN = """
+import json, sys, time
+from pathlib import Path
+from pipelines.extraction import extract_document
+best = {}
+for _ in range(int(sys.argv[1])):
+    for pdf in sys.argv[2:]:
+        start = time.perf_counter()
+        extract_document(Path(pdf))
+        best[pdf] = min(best.get(pdf, float("inf")), time.perf_counter() - start)
+print(json.dumps(best))
+"""
+
+
+def _against(ref: str, pdfs: list[Path], rounds: int, repeat: int) -> None:
+    """This tree's extractor against `ref`'s, turn by turn in child processes."""
+    best: dict[str, dict[str, float]] = {"baseline": {}, "this tree": {}}
+    with tempfile.TemporaryDirectory(prefix="extract-baseline-") as tmp:
+        tree = Path(tmp) / "tree"
+        git = ["git", "-C", str(REPO), "worktree"]
+        subprocess.run([*git, "add", "--detach", str(tree), ref], check=True, capture_output=True)
+        try:
+            for _ in range(rounds):
+                for name, root in (("baseline", tree), ("this tree", REPO)):
+                    out = subprocess.run(
+                        [sys.executable, "-c", _TURN, str(repeat), *map(str, pdfs)],
+                        env={**os.environ, "PYTHONPATH": str(root)},
+                        cwd=root,
+                        capture_output=True,
+                        text=True,
+                        check=True,
+                    ).stdout
+                    for pdf, seconds in json.loads(out).items():
+                        best[name][pdf] = min(best[name].get(pdf, float("inf")), seconds)
+        finally:
+            subprocess.run([*git, "remove", "--force", str(tree)], capture_output=True)
+    print(f"| file | pages | {ref} s | this tree s | this tree / {ref} |")
+    print("|---|---|---|---|---|")
+    for pdf in map(str, pdfs):
+        base, ours = best["baseline"][pdf], best["this tree"][pdf]
+        name, pages = Path(pdf).name, _pages(Path(pdf))
+        print(f"| {name} | {pages} | {base:.3f} | {ours:.3f} | {ours / base:.2f} |")
+    base, ours = sum(best["baseline"].values()), sum(best["this tree"].values())
+    print(f"| all | {sum(_pages(p) for p in pdfs)} | {base:.3f} | {ours:.3f} | {ours / base:.2f} |")
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("pdfs", nargs="*", type=Path)
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--against", metavar="REF", help="compare with this git revision")
+    parser.add_argument("--rounds", type=int, default=5, help="turns each with --against")
     args = parser.parse_args()
     pdfs = args.pdfs or [max((REPO / "data" / "samples").glob("*.pdf"), key=_pages)]
+    if args.against:
+        _against(args.against, [p.resolve() for p in pdfs], args.rounds, args.repeat)
+        return 0
     print("| file | pages | contender | s/document | s/page | pages/s | vs ours | accuracy |")
     print("|---|---|---|---|---|---|---|---|")
     for pdf in pdfs:
