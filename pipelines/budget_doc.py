@@ -72,8 +72,21 @@ DEFAULT_LAYOUT = "guangzhou"
 # `document_kind`: a department budget (部门预算, the default, absent from the document) or
 # a unit budget (单位预算) that one budget unit publishes on its own.
 DEPARTMENT_BUDGET, UNIT_BUDGET = "department", "unit"
-# How a document of each kind calls itself (in messages and in partition keys).
-DOCUMENT_KIND_WORDS = {DEPARTMENT_BUDGET: "部门预算", UNIT_BUDGET: "单位预算"}
+# `stage`: the budget (预算, the plan; the default, absent from the document) or the final
+# accounts (决算) published for the same fiscal year once it is over.
+BUDGET_STAGE, FINAL_STAGE = "budget", "final"
+STAGES = (BUDGET_STAGE, FINAL_STAGE)
+# How a document of each kind and stage calls itself (in messages and in partition keys).
+DOCUMENT_WORDS = {
+    (DEPARTMENT_BUDGET, BUDGET_STAGE): "部门预算",
+    (UNIT_BUDGET, BUDGET_STAGE): "单位预算",
+    (DEPARTMENT_BUDGET, FINAL_STAGE): "部门决算",
+    (UNIT_BUDGET, FINAL_STAGE): "单位决算",
+}
+# A budget's words by kind: the kinds there are, and what a budget of each is called.
+DOCUMENT_KIND_WORDS = {
+    kind: words for (kind, stage), words in DOCUMENT_WORDS.items() if stage == BUDGET_STAGE
+}
 
 YUAN_PER_UNIT = {"元": Decimal(1), "万元": Decimal(10000)}
 DEFAULT_UNIT = "万元"  # the main unit of a document that names none
@@ -123,14 +136,19 @@ def parent_code(code: str | None) -> str | None:
     return code[: len(code) - 2]
 
 
-def document_name(department: str, fiscal_year: int, kind: str = DEPARTMENT_BUDGET) -> str:
-    """`上海市普陀区司法局 2026 单位预算` for one line about a document.
+def document_name(
+    department: str, fiscal_year: int, kind: str = DEPARTMENT_BUDGET, stage: str = BUDGET_STAGE
+) -> str:
+    """`上海市普陀区司法局 2026 单位预算`, `西南大学 2023 部门决算` for one line about a document.
 
-    A department budget is named without its kind word, as before unit budgets loaded;
-    a unit budget says so, since the same body and year may also have a department budget.
+    A department budget is named without its words, as before unit budgets and final
+    accounts loaded; any other document says what it is, since the same body and year may
+    also have a department budget.
     """
     name = f"{department} {fiscal_year}"
-    return name if kind == DEPARTMENT_BUDGET else f"{name} {DOCUMENT_KIND_WORDS[kind]}"
+    if (kind, stage) == (DEPARTMENT_BUDGET, BUDGET_STAGE):
+        return name
+    return f"{name} {DOCUMENT_WORDS[kind, stage]}"
 
 
 # -- What a row and an amount are: one rule each, for extraction, checks, staging and loader --
@@ -300,6 +318,7 @@ class BudgetDoc:
     unit: str | None = None  # as stated; `main_unit` is what amounts are in
     layout: str = DEFAULT_LAYOUT
     document_kind: str = DEPARTMENT_BUDGET
+    stage: str = BUDGET_STAGE
     tables: Mapping[str, Table] = field(default_factory=dict)
     extra_tables: tuple[Table, ...] = ()
     narrative_figures: tuple[StatedFigure, ...] = ()
@@ -318,6 +337,7 @@ class BudgetDoc:
             unit=doc.get("unit"),
             layout=doc.get("layout", DEFAULT_LAYOUT),
             document_kind=doc.get("document_kind", DEPARTMENT_BUDGET),
+            stage=doc.get("stage", BUDGET_STAGE),
             tables={key: Table.of(t) for key, t in (doc.get("tables") or {}).items()},
             extra_tables=tuple(Table.of(t) for t in doc.get("extra_tables") or ()),
             narrative_figures=tuple(StatedFigure(**f) for f in doc.get(NARRATIVE_FIGURES) or ()),

@@ -1,11 +1,13 @@
 """Finding budget PDFs and naming their partitions (no Dagster import).
 
 A document's partition key is `"<fiscal_year>|<department>"` for a department budget
-(`2023|广州市人力资源和社会保障数据服务中心`) and `"<fiscal_year>|<department>|单位预算"` for a
-unit budget (`2026|上海市普陀区司法局|单位预算`): one key per document, the year first so keys
-sort and filter by year. A body that publishes both kinds for one year has two partitions,
-so loading one never replaces the other; department keys stay as they were before unit
-budgets loaded, so existing partitions and their runs keep working. `scan_inbox` is the
+(`2023|广州市人力资源和社会保障数据服务中心`) and `"<fiscal_year>|<department>|<words>"` for any
+other document: a unit budget (`2026|上海市普陀区司法局|单位预算`), final accounts
+(`2023|西南大学|部门决算`, `…|单位决算`). One key per document, the year first so keys sort
+and filter by year. A body that publishes several kinds or stages for one year has a
+partition for each, so loading one never replaces another; department budget keys stay as
+they were before unit budgets and final accounts loaded, so existing partitions and their
+runs keep working. `scan_inbox` is the
 sensor's logic as a pure function: which files are new or changed since the cursor (it
 looks, never parses); `documents_in` identifies a folder's files (a run looking for a
 partition's PDF).
@@ -18,7 +20,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from pipelines.budget_doc import DEPARTMENT_BUDGET, DOCUMENT_KIND_WORDS
+from pipelines.budget_doc import BUDGET_STAGE, DEPARTMENT_BUDGET, DOCUMENT_WORDS
 from pipelines.errors import BudgetInputError, NarrativeOnlyError
 from pipelines.extraction.document import DocumentIdentity
 from pipelines.file_hash import file_sha256
@@ -30,8 +32,10 @@ PASSWORD_ENV = "BUDGET_PDF_PASSWORD"
 KEY_SEPARATOR = "|"
 # Characters Dagster's partition selection syntax reserves ("a,b", "[a...b]").
 _RESERVED = str.maketrans({",": "，", "[": "【", "]": "】", KEY_SEPARATOR: "｜"})
-# The last part of a key that is not a department budget's: 单位预算 -> unit.
-_KIND_OF_SUFFIX = {w: k for k, w in DOCUMENT_KIND_WORDS.items() if k != DEPARTMENT_BUDGET}
+# A department budget's key has no third part.
+_UNNAMED = (DEPARTMENT_BUDGET, BUDGET_STAGE)
+# The third part of any other key: 单位预算 -> (unit, budget), 部门决算 -> (department, final).
+_DOCUMENT_OF_SUFFIX = {words: key for key, words in DOCUMENT_WORDS.items() if key != _UNNAMED}
 
 
 def inbox_folder(explicit: str | os.PathLike | None = None) -> Path:
@@ -42,29 +46,31 @@ def inbox_folder(explicit: str | os.PathLike | None = None) -> Path:
 
 
 def partition_key(identity: DocumentIdentity) -> str:
-    """`2023|部门名称` (a department budget) or `2026|单位名称|单位预算` (a unit budget): the
-    partition of one document.
+    """`2023|部门名称` (a department budget), `2026|单位名称|单位预算` (a unit budget),
+    `2023|部门名称|部门决算` (final accounts): the partition of one document.
 
     The department is the name the printed one is filed under
     (data/reference/department_aliases.csv), as in the warehouse, so one body printed
-    under two names has one partition per year and kind, and a reprint replaces, not
-    duplicates.
+    under two names has one partition per year, kind and stage, and a reprint replaces,
+    not duplicates.
     """
     department = canonical_department(identity.department.strip()).translate(_RESERVED)
     key = f"{int(identity.fiscal_year)}{KEY_SEPARATOR}{department}"
-    if identity.kind == DEPARTMENT_BUDGET:
+    document = (identity.kind, identity.stage)
+    if document == _UNNAMED:
         return key
-    return f"{key}{KEY_SEPARATOR}{DOCUMENT_KIND_WORDS[identity.kind]}"
+    return f"{key}{KEY_SEPARATOR}{DOCUMENT_WORDS[document]}"
 
 
-def parse_partition_key(key: str) -> tuple[int, str, str]:
-    """(fiscal_year, department, kind) of a partition key; ValueError for anything else."""
+def parse_partition_key(key: str) -> tuple[int, str, str, str]:
+    """(fiscal_year, department, kind, stage) of a partition key; ValueError for anything
+    else."""
     year, sep, rest = key.partition(KEY_SEPARATOR)
-    department, kind_sep, suffix = rest.partition(KEY_SEPARATOR)
-    kind = _KIND_OF_SUFFIX.get(suffix) if kind_sep else DEPARTMENT_BUDGET
-    if not sep or not year.isdigit() or not department or kind is None:
+    department, words_sep, suffix = rest.partition(KEY_SEPARATOR)
+    document = _DOCUMENT_OF_SUFFIX.get(suffix) if words_sep else _UNNAMED
+    if not sep or not year.isdigit() or not department or document is None:
         raise ValueError(f"not a budget document partition key: {key!r}")
-    return int(year), department, kind
+    return int(year), department, *document
 
 
 def search_pdfs(
@@ -129,6 +135,7 @@ class InboxDocument:
     department: str
     fiscal_year: int
     kind: str
+    stage: str
 
 
 @dataclass(frozen=True)
@@ -213,6 +220,7 @@ def _identified(folder: Path, identify: Identify) -> tuple[list[InboxDocument], 
             identity.department,
             identity.fiscal_year,
             identity.kind,
+            identity.stage,
         )
         previous = chosen.get(document.partition_key)
         if previous is None or stat.st_mtime_ns >= previous[0]:

@@ -46,15 +46,16 @@ def test_partition_keys_round_trip():
         2023,
         "广州市人力资源和社会保障数据服务中心",
         "department",
+        "budget",
     )
     # a unit budget (单位预算) of the same body and year is another partition
     unit = partition_key(DocumentIdentity("上海市普陀区司法局", 2026, "unit"))
     assert unit == "2026|上海市普陀区司法局|单位预算"
     assert partition_key(DocumentIdentity("上海市普陀区司法局", 2026)) == "2026|上海市普陀区司法局"
-    assert parse_partition_key(unit) == (2026, "上海市普陀区司法局", "unit")
+    assert parse_partition_key(unit) == (2026, "上海市普陀区司法局", "unit", "budget")
     # a name holding the separator stays one name, whatever the kind
     odd = partition_key(DocumentIdentity("甲|乙", 2026, "unit"))
-    assert parse_partition_key(odd) == (2026, "甲｜乙", "unit")
+    assert parse_partition_key(odd) == (2026, "甲｜乙", "unit", "budget")
     for bad in ("广州市", "2026|", "2026|上海市普陀区司法局|部门预算", "2026|甲|单位预算|x"):
         with pytest.raises(ValueError, match="not a budget document partition key"):
             parse_partition_key(bad)

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from pipelines.budget_doc import (
     ABSENT,
+    BUDGET_STAGE,
     CELL_BOXES,
     DECLARED_TABLES,
     DEFAULT_LAYOUT,
@@ -72,19 +73,25 @@ _GENERIC = "generic:"  # group-name prefix of tables with no standard twin
 
 @dataclass(frozen=True)
 class DocumentIdentity:
-    """Who published the budget, for which year, and of which kind: the document's natural
-    key. A body may publish both a department budget (部门预算, itself and its units) and
-    a unit budget (单位预算, itself alone) for one year; neither replaces the other."""
+    """Who published the document, for which year, of which kind and stage: the document's
+    natural key. A body may publish both a department budget (部门预算, itself and its
+    units) and a unit budget (单位预算, itself alone) for one year, and the final accounts
+    (决算) of each later; none replaces another."""
 
     department: str
     fiscal_year: int
     kind: str = DEPARTMENT_BUDGET
+    stage: str = BUDGET_STAGE
 
     @classmethod
     def of(cls, doc: dict) -> "DocumentIdentity":
-        """The identity a budget-doc/1 dict states (no `document_kind`: a department's)."""
+        """The identity a budget-doc/1 dict states (no `document_kind`: a department's; no
+        `stage`: a budget)."""
         return cls(
-            doc["department"], int(doc["fiscal_year"]), doc.get("document_kind", DEPARTMENT_BUDGET)
+            doc["department"],
+            int(doc["fiscal_year"]),
+            doc.get("document_kind", DEPARTMENT_BUDGET),
+            doc.get("stage", BUDGET_STAGE),
         )
 
 
