@@ -65,6 +65,10 @@ PUBLISHED_TABLES = {
     "national": TABLE_KEYS[:8],
     "jiangsu": (*(k for k in TABLE_KEYS[:8] if k != "t02_income"), "t13_fiscal_function"),
     "university": ("t01_summary", "t02_income", "t03_expenditure", "t13_fiscal_function"),
+    # final accounts (决算): the Ministry of Finance's nine tables (Shanghai prints them), a
+    # university's four (表1 高等学校收支决算总表 …)
+    "national_final": TABLE_KEYS[:9],
+    "university_final": ("t01_summary", "t02_income", "t03_expenditure", "t13_fiscal_function"),
     UNKNOWN_LAYOUT: (),
 }
 DEFAULT_LAYOUT = "guangzhou"
@@ -98,6 +102,7 @@ NARRATIVE_FIGURES = "narrative_figures"  # extension: the figures the narrative 
 TABLE_PAGES = "table_pages"  # extension: the pages each standard table is on
 TABLE_TYPING = "table_typing"  # extension: how each table was typed, how sure, and why
 DECLARED_TABLES = "declared_tables"  # extension: the tables its 目录 / numbers list
+COLUMN_PARTS = "column_parts"  # extension: columns printed as a 其中 part of the one before
 # How sure `table_typing` is of a table: title and content agree (or content and a totals
 # tie), one of them alone, they disagree; a standard-looking table no key fits; a table
 # beside the standard ones (机关运行经费, 政府采购 …).
@@ -108,7 +113,14 @@ UNTYPED, GENERIC = "untyped", "generic"
 PRINTED, KEPT_GENERIC, TITLE_ONLY, ABSENT = "printed", "kept generic", "title only", "absent"
 # What extraction adds beside the printed tables; the truth files hold the printed figures
 # only, so comparisons leave these out (`printed_content`).
-EXTENSIONS = (CELL_BOXES, NARRATIVE_FIGURES, TABLE_PAGES, TABLE_TYPING, DECLARED_TABLES)
+EXTENSIONS = (
+    CELL_BOXES,
+    NARRATIVE_FIGURES,
+    TABLE_PAGES,
+    TABLE_TYPING,
+    DECLARED_TABLES,
+    COLUMN_PARTS,
+)
 
 
 def printed_content(doc: dict) -> dict:
@@ -196,14 +208,16 @@ CellBox = tuple[int, float, float, float, float]  # page (1-based), x0, top, x1,
 @dataclass(frozen=True)
 class StatedFigure:
     """One figure the narrative states (`narrative_figures`): `figure` as printed (a decimal
-    string, signed for a decrease), in `unit` (元, 万元 or %), on `page` (None for text
-    without pages)."""
+    string, signed for a decrease), in `unit` (元, 万元, % or `sign`: -1, 0, 1), on `page`
+    (None for text without pages); `subject` names what a statement about one of several
+    things is about (a 项's 类/款/项 names, a share's part), else None."""
 
     topic: str
     figure: str
     unit: str
     page: int | None
     sentence: str
+    subject: str | None = None
 
 
 @dataclass(frozen=True)
@@ -326,6 +340,7 @@ class BudgetDoc:
     cell_boxes: Mapping = field(default_factory=dict)  # shaped like tables / extra_tables
     table_typing: Mapping = field(default_factory=dict)  # shaped like tables / extra_tables
     declared_tables: Mapping = field(default_factory=dict)  # what its 目录 / numbers list
+    column_parts: Mapping = field(default_factory=dict)  # table key -> {part: whole column}
 
     @classmethod
     def of(cls, doc: BudgetDoc | Mapping) -> BudgetDoc:
@@ -345,6 +360,7 @@ class BudgetDoc:
             cell_boxes=doc.get(CELL_BOXES) or {},
             table_typing=doc.get(TABLE_TYPING) or {},
             declared_tables=doc.get(DECLARED_TABLES) or {},
+            column_parts=doc.get(COLUMN_PARTS) or {},
         )
 
     def typing_of(self, key: str) -> Mapping | None:

@@ -14,8 +14,7 @@ import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 import pytest
 
-from pipelines.budget_doc import DEPARTMENT_BUDGET, UNIT_BUDGET
-from pipelines.cli import main
+from pipelines.budget_doc import BUDGET_STAGE, DEPARTMENT_BUDGET, FINAL_STAGE, UNIT_BUDGET
 from pipelines.errors import BudgetInputError, NarrativeOnlyError
 from pipelines.extraction import extract_document
 from pipelines.extraction.identity import (
@@ -66,26 +65,27 @@ SKIPPED = {
     "budget table in this file (its tables are published as a separate PDF); nothing to load"
     for year in (2017, 2018, 2019)
 }
-REJECTED = {
-    "sh_putuo_finance_2024_final": "final accounts (决算), not a budget: "
-    "上海市普陀区财政局2024年度部门决算 reports actual figures",
-    "swu_2023_final": "final accounts (决算), not a budget: 西南大学2023年度部门决算 reports "
-    "actual figures",
+# Final accounts (决算): the same department-year's second stage, loaded beside its budget.
+FINAL = {
+    "sh_putuo_finance_2024_final": ("上海市普陀区财政局", 2024, DEPARTMENT_BUDGET),
+    "swu_2023_final": ("西南大学", 2023, DEPARTMENT_BUDGET),
 }
 
 
 def test_every_real_file_has_an_expected_outcome():
-    assert {p.stem for p in REAL.glob("*.pdf")} == set(LOADED) | set(SKIPPED) | set(REJECTED)
+    assert {p.stem for p in REAL.glob("*.pdf")} == set(LOADED) | set(SKIPPED) | set(FINAL)
 
 
-@pytest.mark.parametrize("stem", sorted(LOADED))
-def test_real_budget_identity_and_kind(stem):
+@pytest.mark.parametrize("stem", sorted(LOADED | FINAL))
+def test_real_budget_identity_kind_and_stage(stem):
     doc = extract_document(REAL / f"{stem}.pdf").doc
-    department, year, kind = LOADED[stem]
+    department, year, kind = (LOADED | FINAL)[stem]
     assert (doc["department"], doc["fiscal_year"]) == (department, year)
     # absent for a department budget, so Guangzhou output stays exactly FORMAT.md
     assert doc.get("document_kind", DEPARTMENT_BUDGET) == kind
     assert ("document_kind" in doc) == (kind != DEPARTMENT_BUDGET)
+    # absent for a budget; final accounts (决算) say so
+    assert doc.get("stage", BUDGET_STAGE) == (FINAL_STAGE if stem in FINAL else BUDGET_STAGE)
 
 
 @pytest.mark.parametrize("stem", sorted(SKIPPED))
@@ -93,13 +93,6 @@ def test_real_narrative_companion_is_skipped(stem):
     with pytest.raises(NarrativeOnlyError) as caught:
         extract_document(REAL / f"{stem}.pdf")
     assert caught.value.reason == SKIPPED[stem]
-
-
-@pytest.mark.parametrize("stem", sorted(REJECTED))
-def test_real_final_accounts_are_rejected_in_one_line(stem, capsys):
-    path = REAL / f"{stem}.pdf"
-    assert main(["extract", str(path)]) == 2
-    assert capsys.readouterr().err == f"budget extract: {path}: {REJECTED[stem]}\n"
 
 
 def test_unit_budget_titles_map_to_the_standard_tables():
@@ -198,16 +191,15 @@ def test_unit_budget_narrative_alone_is_skipped_as_a_unit_budget(tmp_path):
         extract_document(path)
 
 
-def test_final_accounts_tables_without_cover_are_rejected(tmp_path):
-    """Pp. 8–13 of the final accounts: only tables titled 收入决算表, 支出决算表 …"""
+def test_final_accounts_tables_without_cover_name_no_department(tmp_path):
+    """Pp. 8–13 of the final accounts: only tables titled 收入决算表, 支出决算表 …, and no page
+    naming who published them: refused with that reason, nothing guessed."""
     path = make_pages(
         REAL / "sh_putuo_finance_2024_final.pdf", tmp_path / "f.pdf", lambda n: 8 <= n <= 13
     )
     with pytest.raises(BudgetInputError) as caught:
         extract_document(path)
-    assert caught.value.reason == (
-        "final accounts (决算), not a budget: 收入决算表 reports actual figures"
-    )
+    assert caught.value.reason.startswith("cannot find the department name")
 
 
 # -- each evidence rule on its own ----------------------------------------------------

@@ -12,7 +12,7 @@ from pipelines.batch import load_batch
 from pipelines.commands.load import file_outcome
 from pipelines.extraction import extract_document
 from pipelines.extraction.narrative import narrative_extension
-from pipelines.quality import check_narrative_consistency
+from pipelines.quality import WARN, check_narrative_consistency
 from pipelines.warehouse.connection import connect
 from tests.narrative_edits import procuratorate_2019_with_wrong_change, with_figure_changed
 
@@ -90,7 +90,8 @@ def test_seed_narrative_agrees_with_its_tables():
     assert [(f.column, f.expected, f.actual) for f in outcome.findings] == SEED_DISAGREEMENTS
     assert len(outcome.comparisons) == 9 + 5  # + the 重点项目 against t12
     assert outcome.description.endswith(
-        "within 0.5 万元; stated with no table counterpart (not an error): income_total_change, "
+        "within 0.5 万元; each share and completion rate its figures' own, to its decimals; "
+        "stated with no table counterpart (not an error): income_total_change, "
         "expenditure_total_change, three_public_total_change, three_public_abroad_change, "
         "three_public_vehicle_purchase_change, three_public_vehicle_operation_change, "
         "three_public_reception_change, admin_operation_change, procurement_total, "
@@ -150,7 +151,10 @@ def test_real_narratives_state_and_agree(stem):
     doc = extract_document(REAL / f"{stem}.pdf").doc
     stated = [(f["topic"], f["figure"], f["page"]) for f in doc["narrative_figures"]]
     assert list(dict.fromkeys(s for s in stated if s in REAL_STATED[stem])) == REAL_STATED[stem]
-    assert check_narrative_consistency(doc).passed
+    outcome = check_narrative_consistency(doc)
+    # what is left is a share printed one unit of its last digit off (shares rounded so a
+    # list adds up to 100%): a rounding WARN, never the publisher's ERROR
+    assert {(f.severity, f.kind, f.column) for f in outcome.findings} <= {(WARN, "rounding", "%")}
 
 
 def test_wrong_three_public_total_in_the_narrative_fails(tmp_path):

@@ -14,6 +14,7 @@ from pipelines.budget_doc import (
     ABSENT,
     BUDGET_STAGE,
     CELL_BOXES,
+    COLUMN_PARTS,
     DECLARED_TABLES,
     DEFAULT_LAYOUT,
     DEPARTMENT_BUDGET,
@@ -42,6 +43,7 @@ from pipelines.extraction.grid import text_lines
 from pipelines.extraction.identity import (
     Evidence,
     document_kind,
+    document_stage,
     file_year_disagreement,
     final_accounts_title,
     find_department,
@@ -53,7 +55,12 @@ from pipelines.extraction.narrative import narrative_extension
 from pipelines.extraction.pdf_pages import PageContent, document_title, open_pdf, read_pages
 from pipelines.extraction.pieces import TablePiece, foot_title, page_pieces
 from pipelines.extraction.readability import BUDGET_TERMS, judge_page
-from pipelines.extraction.table_rows import TableShapeError, continues_table, has_amount
+from pipelines.extraction.table_rows import (
+    TableShapeError,
+    column_parts,
+    continues_table,
+    has_amount,
+)
 from pipelines.extraction.table_types import (
     PROBABLE,
     RANK,
@@ -238,9 +245,7 @@ def _refuse_without_tables(path: Path, pages, garbled: list[str], metadata_title
 
 def _refuse_final_accounts(path: Path, evidence: Evidence) -> None:
     if title := final_accounts_title(evidence):
-        raise BudgetInputError(
-            path, f"final accounts (决算), not a budget: {title} reports actual figures"
-        )
+        raise BudgetInputError(path, f"final accounts (决算) with no table read: {title}")
 
 
 def _no_table_reason(pages: list[PageContent], garbled: list[str]) -> str:
@@ -341,6 +346,7 @@ def _assemble(
     tables: dict[str, dict] = {}
     boxes: dict[str, list | dict] = {}
     typed: dict[str, dict] = {}
+    groups_of: dict[str, list[TablePiece]] = {}  # table key -> its pieces
     extra_tables: list[tuple[dict, list, dict]] = []  # (table, its amounts' boxes, typing)
     for group, pieces in groups.items():
         typing = typings[group]
@@ -365,6 +371,7 @@ def _assemble(
             continue
         tables[key] = _with_unit(table, table_unit, unit)
         typed[key] = typing.as_dict()
+        groups_of[key] = pieces
         if key in TWO_SIDED and has_breakdown(pieces):
             generic, where = build_generic(generic_name, pieces)
             extra = _with_unit(generic, table_unit, unit) | {"kind": key, "pages": pages}
@@ -375,7 +382,6 @@ def _assemble(
         titles=[p.title for p in all_pieces if p.title],
         metadata_title=metadata_title,
     )
-    _refuse_final_accounts(path, evidence)
     identity = _identity(path, evidence)
     doc = {
         "format": FORMAT,
@@ -391,9 +397,14 @@ def _assemble(
         doc["layout"] = layout  # absent for Guangzhou, whose output FORMAT.md fixes
     if identity.kind != DEPARTMENT_BUDGET:
         doc["document_kind"] = identity.kind  # absent for a department's, as in FORMAT.md
+    if identity.stage != BUDGET_STAGE:
+        doc["stage"] = identity.stage  # final accounts (决算); absent for a budget
     doc[CELL_BOXES] = {"tables": {key: boxes[key] for key in doc["tables"]}}
     if extra_tables:
         doc[CELL_BOXES]["extra_tables"] = [where for _, where, _ in extra_tables]
+    parts = {key: column_parts(groups_of[key][0].grid) for key in doc["tables"]}
+    if parts := {key: p for key, p in parts.items() if p}:
+        doc[COLUMN_PARTS] = parts
     doc[TABLE_TYPING] = {"tables": {key: typed[key] for key in doc["tables"]}}
     if extra_tables:
         doc[TABLE_TYPING]["extra_tables"] = [typing for _, _, typing in extra_tables]
@@ -455,7 +466,7 @@ def _identity(path: Path, evidence: Evidence) -> DocumentIdentity:
         )
     if year is None:
         raise BudgetInputError(path, "cannot find the fiscal year")
-    return DocumentIdentity(department, year, document_kind(evidence))
+    return DocumentIdentity(department, year, document_kind(evidence), document_stage(evidence))
 
 
 def identify_document(path: Path | str, password: str | None = None) -> DocumentIdentity:

@@ -14,7 +14,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 
-from pipelines.budget_doc import DEPARTMENT_BUDGET, UNIT_BUDGET
+from pipelines.budget_doc import BUDGET_STAGE, DEPARTMENT_BUDGET, FINAL_STAGE, UNIT_BUDGET
 from pipelines.cleaning import normalise_name
 from pipelines.extraction.titles import UNIT_SCOPE_WORDS, department_in_title, title_body
 
@@ -134,8 +134,8 @@ def final_accounts_title(evidence: Evidence) -> str | None:
     """The cover or first title saying 决算 when the document says 决算 more often than
     预算 (…决算表 vs …预算表), else None.
 
-    Final accounts (部门决算) print the same tables with actual figures; they are
-    no budget, whichever table titles happen to match.
+    Final accounts (部门决算) print the same tables with actual figures: the same tables,
+    another stage of the same department-year (`document_stage`).
     """
     seen: dict[str, list[str]] = {"预算": [], "决算": []}
     for match, text in _cover_matches(evidence.cover):
@@ -146,6 +146,12 @@ def final_accounts_title(evidence: Evidence) -> str | None:
     if len(seen["决算"]) > len(seen["预算"]):
         return seen["决算"][0]
     return None
+
+
+def document_stage(evidence: Evidence) -> str:
+    """Final accounts (决算: actual figures) when the document says so (`final_accounts_title`),
+    else a budget (预算: the plan)."""
+    return FINAL_STAGE if final_accounts_title(evidence) else BUDGET_STAGE
 
 
 def talks_like_budget(evidence: Evidence) -> bool:

@@ -19,7 +19,8 @@ from dataclasses import asdict
 
 from pipelines.budget_doc import NARRATIVE_FIGURES, TABLE_PAGES, StatedFigure
 from pipelines.cleaning import normalise_name
-from pipelines.extraction.page_furniture import PAGE_NUMBER, PRINTED_UNIT
+from pipelines.extraction.page_furniture import HEADING, PAGE_NUMBER, PRINTED_UNIT
+from pipelines.extraction.statements import execution_figures
 
 __all__ = ["NARRATIVE_FIGURES", "TABLE_PAGES", "narrative_extension", "stated_figures"]
 
@@ -76,9 +77,6 @@ _PERCENT = re.compile(r"^,(?P<dir>增长|增幅|增加|下降|降低|降幅|减�
 _DOWN = ("减少", "下降", "降低", "降幅")
 # A sentence ends at 。 or ；, and a heading (一、…, 第三部分…, 2．…) starts a new one.
 _SENTENCE_END = re.compile(r"[。;]")
-_HEADING = re.compile(
-    r"^(?:第[一二三四五六七八九十]+部分|[一二三四五六七八九十]+、|\(?\d+[.．)](?!\d))"
-)
 _TAG = re.compile(r"<[^>]+>")  # text exports keep the HTML of goal cells: <p>…</p>
 _AMOUNT_CELL = re.compile(r"^\d+(?:\.\d+)?$")
 
@@ -100,7 +98,7 @@ def _sentences(pages: Iterable[tuple[int | None, list[str]]]) -> list[tuple[str,
             line = normalise_name(raw)
             if not line or PAGE_NUMBER.match(line):
                 continue
-            heading = _HEADING.match(line)
+            heading = HEADING.match(line)
             if heading:
                 cut()
             start = 0
@@ -171,7 +169,7 @@ def key_project_figures(pages: Iterable[tuple[int | None, list[str]]]) -> list[S
         for raw in lines:
             line = _TAG.sub("", unicodedata.normalize("NFKC", raw or ""))
             cells = [normalise_name(cell) for cell in line.split("\t")]
-            if _HEADING.match(cells[0]) or cells[0].startswith("注:"):
+            if HEADING.match(cells[0]) or cells[0].startswith("注:"):
                 inside = "重点项目" in cells[0]
                 continue
             if not inside or len(cells) < 2:
@@ -189,7 +187,12 @@ def key_project_figures(pages: Iterable[tuple[int | None, list[str]]]) -> list[S
 
 
 def narrative_extension(pages: Iterable[tuple[int | None, list[str]]]) -> list[dict]:
-    """The `narrative_figures` extension of budget-doc/1 (docs/extraction.md)."""
+    """The `narrative_figures` extension of budget-doc/1 (docs/extraction.md): the totals
+    and changes stated, the key projects, and a final account's plan-against-spending
+    statements and shares (`statements`)."""
     pages = list(pages)
-    figures = stated_figures(pages) + key_project_figures(pages)
-    return [asdict(figure) for figure in figures]
+    figures = stated_figures(pages) + key_project_figures(pages) + execution_figures(pages)
+    return [
+        {key: value for key, value in asdict(f).items() if key != "subject" or value}
+        for f in figures
+    ]

@@ -12,3 +12,7 @@ import re
 PAGE_NUMBER = re.compile(r"^[-—–]?\d{1,3}[-—–]?$")
 # A printed unit and the word that names it: 单位:万元, 金额单位:元, 预算数(单位:万元)
 PRINTED_UNIT = re.compile(r"单位:?(万元|元)")
+# A heading line: 第三部分…, 三、…, （三）… or 3. …: it starts a new sentence or statement.
+HEADING = re.compile(
+    r"^(?:第[一二三四五六七八九十]+部分|[一二三四五六七八九十]+、|\(?\d+[.．)](?!\d))"
+)

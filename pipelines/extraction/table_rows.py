@@ -105,11 +105,25 @@ def has_amount(row: list[str], cols: list[int] | None = None) -> bool:
 
 
 def header_count(rows: list[list[str]]) -> int:
-    """Rows above the first amount; in an empty table, above the first blank row."""
-    for i, row in enumerate(rows):
-        if has_amount(row) or (i and not any(cell.strip() for cell in row)):
-            return i
-    return len(rows)
+    """Rows above the first amount (a row left blank under merged header cells is header
+    too); in an empty table, above the first blank row. A row of column numbers (栏次 | 1 |
+    2 …, 决算 tables) is header, whatever its numbers look like."""
+    first_amount = next(
+        (i for i, row in enumerate(rows) if has_amount(row) and not is_column_numbers(row)),
+        None,
+    )
+    if first_amount is not None:
+        return first_amount
+    blank = (i for i, row in enumerate(rows) if i and not any(cell.strip() for cell in row))
+    return next(blank, len(rows))
+
+
+_COLUMN_NUMBERS = {"栏次", "行次"}
+
+
+def is_column_numbers(row: list[str]) -> bool:
+    """The row numbering the columns (栏次 1 2 3): no data, wherever it is printed."""
+    return any(normalise_name(cell) in _COLUMN_NUMBERS for cell in row)
 
 
 def header_cell_texts(rows: list[list[str]]) -> set[str]:
@@ -137,7 +151,9 @@ def body_row_refs(pieces: list[TablePiece]) -> list[tuple[Grid, int]]:
     for piece in pieces[1:]:
         rows = grid_slots(piece.grid, pieces[0].grid)
         skip = 0
-        while skip < len(rows) and _is_repeated_header(rows[skip], header_texts):
+        while skip < len(rows) and (
+            _is_repeated_header(rows[skip], header_texts) or is_column_numbers(rows[skip])
+        ):
             skip += 1
         refs.extend((piece.grid, i) for i in range(skip, len(rows)))
     return [
@@ -166,7 +182,11 @@ def _is_repeated_header(row: list[str], header_texts: set[str]) -> bool:
 def read_layout(grid: Grid, n_header: int | None = None) -> Layout:
     slots = grid_slots(grid)
     n_header = header_count(slots) if n_header is None else n_header
-    leaf = leaf_names(grid, n_header)
+    return layout_of(leaf_names(grid, n_header))
+
+
+def layout_of(leaf: list[str]) -> Layout:
+    """Label columns first (科目编码, 名称 …), then amounts, and a 绩效目标 text column."""
     label_cols, value_cols, names, text_col = [], [], [], None
     for col, name in enumerate(leaf):
         if not value_cols and text_col is None and (not name or LABEL_HEADER.search(name)):
@@ -181,20 +201,23 @@ def read_layout(grid: Grid, n_header: int | None = None) -> Layout:
     return Layout(label_cols, value_cols, names, text_col)
 
 
+def halves(grid: Grid) -> int | None:
+    """Where the second of two side-by-side copies of one header starts (a 决算's basic
+    spending: 人员经费 subjects | 公用经费 subjects, each 类 | 款 | 科目名称 | 决算数), else
+    None."""
+    leaf = leaf_names(grid, header_count(grid_slots(grid)))
+    half = len(leaf) // 2
+    if len(leaf) >= 4 and len(leaf) % 2 == 0 and leaf[:half] == leaf[half:] and any(leaf):
+        return half
+    return None
+
+
 def leaf_names(grid: Grid, n_header: int) -> list[str]:
     """For each grid column, the lowest header cell over it (a merged parent loses). A
     leaf that only says 金额 or 小计 under a group of some of the amount columns is named
     by that group (事业收入 over 金额 | 其中:教育收费 → 事业收入); under a group of all of
     them it keeps its word (一般公共预算支出 over 小计 | 基本支出 | 项目支出 → 小计)."""
-    leaf = [""] * grid.n_cols
-    group: list = [None] * grid.n_cols  # the merged cell right above each leaf
-    below: list = [None] * grid.n_cols
-    for cell in sorted(grid.cells, key=lambda c: c.row + c.row_span):
-        if cell.row >= n_header or not cell.text.strip():
-            continue
-        for col in range(cell.col, cell.col + cell.col_span):
-            group[col], below[col] = below[col], cell
-            leaf[col] = normalise_name(cell.text)
+    leaf, group = _leaves_and_groups(grid, n_header)
     labels = next((i for i, name in enumerate(leaf) if name and not LABEL_HEADER.search(name)), 0)
     return [
         normalise_name(group[col].text)
@@ -206,6 +229,38 @@ def leaf_names(grid: Grid, n_header: int) -> list[str]:
         else name
         for col, name in enumerate(leaf)
     ]
+
+
+def _leaves_and_groups(grid: Grid, n_header: int) -> tuple[list[str], list]:
+    """Each column's lowest header text, and the merged header cell right above it."""
+    leaf = [""] * grid.n_cols
+    group: list = [None] * grid.n_cols
+    below: list = [None] * grid.n_cols
+    for cell in sorted(grid.cells, key=lambda c: c.row + c.row_span):
+        if cell.row >= n_header or not cell.text.strip():
+            continue
+        for col in range(cell.col, cell.col + cell.col_span):
+            group[col], below[col] = below[col], cell
+            leaf[col] = normalise_name(cell.text)
+    return leaf, group
+
+
+def column_parts(grid: Grid) -> dict[str, str]:
+    """The columns printed as a 其中 part of the column before them, by name → that
+    column's name: a group of two leaves, its amount and 其中:… (事业收入 over 金额 |
+    其中:教育收费; 项目支出 over 小计 | 其中:基本建设资金支出). Such a part is in its
+    group's amount already, so no total adds it again. (一般公共预算支出 over 小计 |
+    其中:基本支出 | 项目支出 prints no such part: its 其中 is one of two addends.)"""
+    n_header = header_count(grid_slots(grid))
+    leaf, group = _leaves_and_groups(grid, n_header)
+    names = leaf_names(grid, n_header)
+    parts = {}
+    for col, name in enumerate(leaf):
+        cell = group[col]
+        if SUBTOTAL_PREFIX.match(name) and cell is not None and cell.col_span == 2 and col > 0:
+            if col == cell.col + 1:
+                parts[SUBTOTAL_PREFIX.sub("", name)] = names[col - 1]
+    return parts
 
 
 _AMOUNT_LEAVES = {"金额", "小计"}  # leaf words that say "the amount" and not of what

@@ -29,10 +29,10 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
-from functools import cache
 
-from pipelines.budget_doc import CERTAIN, DOUBTFUL, GENERIC, PROBABLE, TABLE_KEYS, UNTYPED
+from pipelines.budget_doc import CERTAIN, DOUBTFUL, GENERIC, PROBABLE, UNTYPED
 from pipelines.cleaning import looks_like_amount, normalise_name, parse_amount
+from pipelines.extraction.header_words import found, keys_of
 from pipelines.extraction.pieces import TablePiece
 from pipelines.extraction.table_rows import (
     TableShapeError,
@@ -46,16 +46,13 @@ from pipelines.extraction.table_rows import (
 from pipelines.extraction.tables import split_code
 from pipelines.extraction.titles import (
     EXTRA,
-    _read_csv,
     keys_by_words,
     layouts_of_title,
     table_key_for_title,
     title_body,
 )
-from pipelines.package_data import REFERENCE_ROOT
 
 RANK = {CERTAIN: 3, PROBABLE: 2, DOUBTFUL: 1, UNTYPED: 0, GENERIC: 0}
-HEADER_WORDS_FILE = REFERENCE_ROOT / "table_header_words.csv"
 
 T01, T02, T03, T04 = "t01_summary", "t02_income", "t03_expenditure", "t04_fiscal_summary"
 T06, T07, T10 = "t06_gpb_basic_economic", "t07_three_public", "t10_gpb_project_economic"
@@ -80,45 +77,6 @@ _SIDE_TOTAL = {
     "income": re.compile(r"收入(?:总计|合计)$"),
     "expenditure": re.compile(r"支出(?:总计|合计)$"),
 }
-
-
-@dataclass(frozen=True)
-class _HeaderWords:
-    """One line of table_header_words.csv: a meaning, the table it points to, its words."""
-
-    meaning: str
-    key: str | None
-    words: re.Pattern
-
-    def found(self, texts: Iterable[str]) -> list[str]:
-        return [t for t in texts if self.words.search(t)]
-
-
-@cache
-def _header_words() -> dict[str, tuple[_HeaderWords, ...]]:
-    by_meaning: dict[str, tuple[_HeaderWords, ...]] = {}
-    for line in _read_csv(HEADER_WORDS_FILE, ("meaning", "table_key", "words")):
-        key = line["table_key"] or None
-        if key is not None and key not in TABLE_KEYS:
-            raise RuntimeError(f"{HEADER_WORDS_FILE}: {key!r} is no budget-doc table key")
-        words = _HeaderWords(line["meaning"], key, re.compile(line["words"]))
-        by_meaning[line["meaning"]] = (*by_meaning.get(line["meaning"], ()), words)
-    return by_meaning
-
-
-def _found(meaning: str, texts: Iterable[str]) -> list[str]:
-    texts = list(texts)
-    return [t for words in _header_words()[meaning] for t in words.found(texts)]
-
-
-def _keys_of(meaning: str, texts: Iterable[str]) -> dict[str, list[str]]:
-    """The tables a meaning's words point to, each with the texts that say so."""
-    texts = list(texts)
-    out: dict[str, list[str]] = {}
-    for words in _header_words()[meaning]:
-        if found := words.found(texts):
-            out.setdefault(words.key, []).extend(found)
-    return out
 
 
 def _quoted(texts: Iterable[str], limit: int = 3) -> str:
@@ -186,9 +144,9 @@ def _sides(header: list[str], rows: list[list[str]]) -> str | None:
 def _summary(sides: str, rows: list[list[str]]) -> Content:
     """t01 (every income source) or t04 (appropriations only), by its income side's items."""
     items = [normalise_name(row[0]) for row in rows if row and row[0].strip()]
-    if other := _found("non_appropriation_income", items):
+    if other := found("non_appropriation_income", items):
         return Content(frozenset({T01}), (sides, f"income beyond appropriations: {_quoted(other)}"))
-    if _found("appropriation_income", items):
+    if found("appropriation_income", items):
         return Content(frozenset({T04}), (sides, "income: appropriations (拨款) only"))
     return Content(frozenset({T01, T04}), (sides,))
 
@@ -208,7 +166,7 @@ def _codes(grid, rows: list[list[str]]) -> list[str]:
 
 def _economic(header: list[str], codes: list[str]) -> Content:
     evidence = [f"rows: {len(codes)} economic subject codes ({_quoted(codes)})"]
-    if basic := _found("basic_use", header):
+    if basic := found("basic_use", header):
         evidence.append(f"header: {_quoted(basic)} (basic spending)")
         return Content(frozenset({T06}), tuple(evidence))
     return Content(ECONOMIC_TABLES, tuple(evidence))
@@ -216,19 +174,19 @@ def _economic(header: list[str], codes: list[str]) -> Content:
 
 def _function(header: list[str], leaf: list[str], codes: list[str]) -> Content:
     evidence = [f"rows: {len(codes)} function subject codes ({_quoted(codes)})"]
-    uses = _found("expenditure_use", leaf)
-    sources = _found("income_source", leaf)
+    uses = found("expenditure_use", leaf)
+    sources = found("income_source", leaf)
     if not uses:
         if sources:
             evidence.append(f"header: income sources {_quoted(sources)}")
             return Content(frozenset({T02}), tuple(evidence))
         return Content(FUNCTION_TABLES, tuple(evidence))
     evidence.append(f"header: uses {_quoted(uses)}")
-    if all_funds := _found("all_funds_use", leaf):
+    if all_funds := found("all_funds_use", leaf):
         evidence.append(f"header: {_quoted(all_funds)} (spending of every fund)")
         return Content(frozenset({T03}), tuple(evidence))
     spending = [h for h in header if "支出" in h]
-    funds = _keys_of("fund_spending", spending)
+    funds = keys_of("fund_spending", spending)
     if len(funds) == 1:
         ((key, texts),) = funds.items()
         evidence.append(f"header: {_quoted(texts)}")
@@ -239,20 +197,20 @@ def _function(header: list[str], leaf: list[str], codes: list[str]) -> Content:
 def _uncoded(
     header: list[str], leaf: list[str], rows: list[list[str]], amount_rows: list[list[str]]
 ) -> Content:
-    if goals := _found("performance_goal", header):
+    if goals := found("performance_goal", header):
         return Content(frozenset({T12}), (f"header: {_quoted(goals)} of each project",))
     labels = [normalise_name(row[0]) for row in rows if row and row[0].strip()]
-    items = _found("three_public", labels)
-    if _found("three_public", header) or len(set(items)) >= _THREE_PUBLIC_ITEMS:
-        found = _found("three_public", header) + items
-        return Content(frozenset({T07}), (f"三公 items: {_quoted(found)}",))
-    if classes := _found("economic_class", labels):
+    items = found("three_public", labels)
+    if found("three_public", header) or len(set(items)) >= _THREE_PUBLIC_ITEMS:
+        seen = found("three_public", header) + items
+        return Content(frozenset({T07}), (f"三公 items: {_quoted(seen)}",))
+    if classes := found("economic_class", labels):
         return Content(frozenset({T11}), (f"rows: budget units and {_quoted(classes)}",))
-    named, funds = _found("project_label", leaf), _found("income_source", leaf)
+    named, funds = found("project_label", leaf), found("income_source", leaf)
     if named and funds and len(amount_rows) > 1:
         return Content(frozenset({T12}), (f"header: {_quoted(named)} by {_quoted(funds)}",))
     if len(amount_rows) == 1 and all(not c.strip() or looks_like_amount(c) for c in amount_rows[0]):
-        if uses := _found("expenditure_use", header):
+        if uses := found("expenditure_use", header):
             return Content(frozenset({T03}), (f"one row of totals by use: {_quoted(uses)}",))
     return Content(frozenset(), ("no subject codes, sides or items of a standard table",))
 

@@ -19,15 +19,19 @@ from pipelines.budget_doc import CODED, ITEMISED, LABEL_SEPARATOR, PROJECTS, TWO
 from pipelines.cleaning import looks_like_amount, normalise_long_text, normalise_name
 from pipelines.extraction.empty_tables import empty_coded, empty_note
 from pipelines.extraction.grid import Box, Grid
+from pipelines.extraction.header_words import found
 from pipelines.extraction.pieces import TablePiece
 from pipelines.extraction.table_rows import (
     SUBTOTAL_PREFIX,
     Layout,
     TableShapeError,
+    amount_text,
     body_rows,
     grid_slots,
+    halves,
     has_amount,
     header_count,
+    layout_of,
     leaf_names,
     read_layout,
     split_boxes,
@@ -41,6 +45,9 @@ TRANSPOSED_COLUMN = "预算数"  # the one value column of a 三公 table printe
 _BRACKET_CODE = re.compile(r"^\[(\d{3,})\](.*)$")
 _LEADING_CODE = re.compile(r"^(\d{3,})(\D.*)?$")
 _CODE_HEADER = re.compile(r"编码|代码|^[类款项]$")
+# The 类 | 款 | 项 header of code columns, printed in the 合计 row of some 决算 tables
+# (类 款 项 合计): no part of a label.
+_CODE_LEVEL_WORDS = {"类", "款", "项"}
 
 
 def build_table(key: str, pieces: list[TablePiece]) -> tuple[dict, list | dict]:
@@ -57,7 +64,15 @@ def build_table(key: str, pieces: list[TablePiece]) -> tuple[dict, list | dict]:
         rows, boxes = body_rows(pieces)
         if key in CODED and _is_total_row_only(pieces[0].grid, rows):
             return split_boxes(with_precision(_total_row_only(pieces[0].grid, rows, boxes), pieces))
-        layout = read_layout(pieces[0].grid)
+        if key in CODED and (half := halves(pieces[0].grid)):
+            # two lists side by side: the left one, then the right one, each with its total
+            rows = [row[:half] for row in rows] + [row[half:] for row in rows]
+            boxes = [where[:half] for where in boxes] + [where[half:] for where in boxes]
+            layout = layout_of(
+                leaf_names(pieces[0].grid, header_count(grid_slots(pieces[0].grid)))[:half]
+            )
+        else:
+            layout = read_layout(pieces[0].grid)
         if key == PROJECTS:
             table = _projects(rows, boxes, layout)
         elif key in ITEMISED:
@@ -76,7 +91,7 @@ def split_code(label_cells: list[str]) -> tuple[str | None, str]:
     digits first are the code (款 and 项 two digits: some tables print `2` for `02`), the
     other non-empty cells the name (a code header merged over two columns leaves one of
     them blank)."""
-    parts = [text for text in map(normalise_name, label_cells) if text]
+    parts = [t for t in map(normalise_name, label_cells) if t and t not in _CODE_LEVEL_WORDS]
     digits = list(takewhile(str.isdigit, parts))
     if not digits:
         text = "".join(parts)
@@ -97,11 +112,11 @@ def _coded(rows: list[list[str]], boxes: list[list[Box | None]], layout: Layout)
     out: list[dict] = []
     for row, where in zip(rows, boxes, strict=True):
         labels = [row[c] for c in layout.label_cols]
-        if not has_amount(row, layout.value_cols):
+        code, name = split_code(labels)
+        if not has_amount(row, layout.value_cols) and code is None:
             if out:  # a name wrapped onto the next line or page
                 out[-1]["name"] += normalise_name("".join(labels))
             continue
-        code, name = split_code(labels)
         out.append({"code": code, "name": name} | valued(row, where, layout.value_cols))
     return {"columns": layout.value_names, "rows": out}
 
@@ -159,33 +174,60 @@ def _is_transposed(grid: Grid) -> bool:
 
 
 def _transposed(pieces: list[TablePiece]) -> dict:
-    """Header items become rows, the single amount row their one value column.
+    """Header items become rows, the single amount row their value columns.
 
     An item is named by its leaf header; a 小计/合计 leaf by its group; a sub-item at the
     third level that omits its group's subject (购置费 under 公务用车购置及运行费) gets
-    the group's first four characters (公务用车购置费) so it reads on its own.
+    the group's first four characters (公务用车购置费) so it reads on its own. Where every
+    item prints several amounts under leaves saying what they are (a 决算: 预算数 | 决算数
+    under each item), those leaves are the columns; else the one column is 预算数.
     """
     grid = pieces[0].grid
     n_header = header_count(grid_slots(grid))
     rows, boxes = body_rows(pieces)
     if len(rows) != 1:
         raise TableShapeError(f"a transposed 三公 table with {len(rows)} amount rows")
-    out = []
-    for col in range(grid.n_cols):
-        path = [
-            normalise_name(c.text)
-            for c in sorted(grid.cells, key=lambda c: c.row)
-            if c.row < n_header and c.col <= col < c.col + c.col_span and c.text.strip()
-        ]
+    paths = [_header_path(grid, n_header, col) for col in range(grid.n_cols)]
+    leaves = [path[-1] for path in paths if path]
+    amounts_of = bool(leaves) and len(found("amount_of", leaves)) == len(leaves)
+    columns: list[str] = []
+    items: dict[str, dict[str, int]] = {}  # item -> column name -> grid column
+    for col, path in enumerate(paths):
         if not path:
             continue
-        item = path[-1]
-        if item in ("小计", "合计") and len(path) > 1:
-            item = path[-2]
-        elif len(path) > 2 and not item.startswith(path[-2][:4]):
-            item = path[-2][:4] + item
-        out.append({"item": item} | valued(rows[0], boxes[0], [col]))
-    return {"columns": [TRANSPOSED_COLUMN], "rows": out}
+        column = TRANSPOSED_COLUMN
+        if amounts_of and len(path) > 1:
+            column, path = path[-1], path[:-1]
+        columns += [column] if column not in columns else []
+        items.setdefault(_item_name(path), {})[column] = col
+    out = []
+    for item, at in items.items():
+        cols = [at.get(column) for column in columns]
+        values = [amount_text(rows[0][c]) if c is not None else None for c in cols]
+        where = [
+            boxes[0][c] if c is not None and v is not None else None
+            for c, v in zip(cols, values, strict=True)
+        ]
+        out.append({"item": item, "values": values, "boxes": where})
+    return {"columns": columns, "rows": out}
+
+
+def _header_path(grid: Grid, n_header: int, col: int) -> list[str]:
+    """The header texts over a grid column, top to bottom."""
+    return [
+        normalise_name(c.text)
+        for c in sorted(grid.cells, key=lambda c: c.row)
+        if c.row < n_header and c.col <= col < c.col + c.col_span and c.text.strip()
+    ]
+
+
+def _item_name(path: list[str]) -> str:
+    item = path[-1]
+    if item in ("小计", "合计") and len(path) > 1:
+        return path[-2]
+    if len(path) > 2 and not item.startswith(path[-2][:4]):
+        return path[-2][:4] + item
+    return item
 
 
 def build_generic(title: str, pieces: list[TablePiece]) -> tuple[dict, list]:

@@ -14,13 +14,13 @@ content of its grid then confirms or not (`table_types`).
 
 from __future__ import annotations
 
-import csv
 import re
 from dataclasses import dataclass
 from functools import cache
 
 from pipelines.budget_doc import TABLE_KEYS
 from pipelines.cleaning import normalise_name
+from pipelines.extraction.header_words import read_reference
 from pipelines.package_data import REFERENCE_ROOT
 
 GUANGZHOU, SHANGHAI, JIANGSU, NATIONAL = "guangzhou", "shanghai", "jiangsu", "national"
@@ -32,19 +32,11 @@ EXTRA = "extra"  # table_title_words.csv: a known table beside the standard ones
 UNIT_SCOPE_WORDS = ("预算单位", "单位")
 
 
-def _read_csv(path, header: tuple[str, ...]) -> list[dict[str, str]]:
-    with open(path, encoding="utf-8", newline="") as handle:
-        reader = csv.DictReader(handle)
-        if tuple(reader.fieldnames or ()) != header:
-            raise RuntimeError(f"{path}:1: header must be {','.join(header)}")
-        return list(reader)
-
-
 def _aliases_by_layout() -> dict[str, dict[str, str]]:
     """Each layout's spellings (table_titles.csv), each 部门… spelling also under every
     unit scope word."""
     by_layout: dict[str, dict[str, str]] = {}
-    for line in _read_csv(TITLES_FILE, ("table_key", "layout", "title")):
+    for line in read_reference(TITLES_FILE, ("table_key", "layout", "title")):
         key, title = line["table_key"], normalise_name(line["title"])
         if key not in TABLE_KEYS:
             raise RuntimeError(f"{TITLES_FILE}: {key!r} is no budget-doc table key")
@@ -239,7 +231,7 @@ class _WordRule:
 @cache
 def _word_rules() -> tuple[_WordRule, ...]:
     rules = []
-    for line in _read_csv(TITLE_WORDS_FILE, ("table_key", "words", "without")):
+    for line in read_reference(TITLE_WORDS_FILE, ("table_key", "words", "without")):
         key = line["table_key"]
         if key not in TABLE_KEYS and key != EXTRA:
             raise RuntimeError(f"{TITLE_WORDS_FILE}: {key!r} is no budget-doc table key")

@@ -66,8 +66,12 @@ def _side_sums(d: DocAmounts, key: str, side: str, year_total: str, grand_total:
 
 
 # Provinces name the totals of a two-sided table differently: Guangzhou prints
-# 本年收入合计 … 收入总计, Jiangsu 当年收入小计 … 收入合计.
-_GRAND_TOTALS = {"income": ("收入总计", "收入合计"), "expenditure": ("支出总计", "支出合计")}
+# 本年收入合计 … 收入总计, Jiangsu 当年收入小计 … 收入合计, a 决算 本年收入合计 … 总计 (or
+# 合计) on each side.
+_GRAND_TOTALS = {
+    "income": ("收入总计", "收入合计", "总计", "合计"),
+    "expenditure": ("支出总计", "支出合计", "总计", "合计"),
+}
 _YEAR_TOTALS = {
     "income": ("本年收入合计", "当年收入小计"),
     "expenditure": ("本年支出合计", "当年支出小计"),

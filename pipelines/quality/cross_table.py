@@ -11,11 +11,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from pipelines.budget_doc import PROJECTS, BudgetDoc, Row, is_total_label
+from pipelines.budget_doc import BUDGET_STAGE, PROJECTS, BudgetDoc, Row, is_total_label
+from pipelines.cleaning import format_amount
 from pipelines.extraction.titles import HEADING_LABEL
-from pipelines.quality.amounts import DocAmounts, addends_of
+from pipelines.quality.amounts import DocAmounts, addends_of, amount
 from pipelines.quality.balance import find_item, grand_total_name, side_items, year_total_name
-from pipelines.quality.hierarchy import column_sums
+from pipelines.quality.hierarchy import column_sums, sections
 from pipelines.quality.outcome import ZERO, CheckOutcome, Comparison, Evidence, Finding, structural
 
 T01, T02, T03, T04 = "t01_summary", "t02_income", "t03_expenditure", "t04_fiscal_summary"
@@ -26,12 +27,18 @@ T13 = "t13_fiscal_function"
 
 
 def _total_row(doc: BudgetDoc, key: str) -> Row | None:
-    """The table's 合计 row; a table that prints no amount at all totals zero."""
+    """The table's 合计 row; a table that prints no amount at all totals zero, and one that
+    prints a total per section (a 决算's 人员经费合计 and 公用经费合计) totals their sum."""
     table = doc.table(key)
     if table is None:
         return None
     if table.has_rows and not table.prints_amounts():  # empty: blank 合计 row, or no row
         return Row(values=("0.00",) * len(table.columns), name="合计")
+    parts = sections(table.rows)
+    if len(parts) > 1:
+        width = len(table.columns)
+        sums = (sum((amount(total.value(j)) for total, _ in parts), ZERO) for j in range(width))
+        return Row(values=tuple(map(format_amount, sums)), name="合计")
     return next((r for r in table.rows if r.is_total), None)
 
 
@@ -57,13 +64,19 @@ def _side_item(doc: BudgetDoc, key: str, side: str, name: str):
 def _side_matching(doc: BudgetDoc, key: str, word: str) -> list[str] | None:
     """Income items of a two-sided table that are a fund (一、一般公共预算, 1.财政拨款收入),
     totals excluded: the item starts with the fund's name once its number is set aside
-    (使用非财政拨款结余 is no 财政拨款, 其中:一般公共预算 no item of its own)."""
+    (使用非财政拨款结余 is no 财政拨款, 其中:一般公共预算 no item of its own), above the
+    year's total where one is printed (a 决算's 年初结转和结余 lists the funds again)."""
     table = doc.table(key)
     if table is None:
         return None
+    items = side_items(table, "income")
+    year_total = year_total_name(table, "income")
+    names = [i.item for i in items]
+    if year_total in names:  # this year's income only, not a carry-over's own fund lines
+        items = items[: names.index(year_total)]
     return [
         i.amount
-        for i in side_items(table, "income")
+        for i in items
         if HEADING_LABEL.sub("", i.item).startswith(word) and not is_total_label(i.item)
     ]
 
@@ -139,6 +152,21 @@ def grand_total(table: str, side: str, label: str) -> Figure:
     return Figure(table, label, read)
 
 
+def income_total(table: str) -> Figure:
+    """What t02's total column covers on t01's income side: this year's income when t02
+    says so (本年收入合计, a 决算), else 收入总计 (a budget's t02 spans its carry-overs)."""
+
+    def read(doc: BudgetDoc):
+        summary = doc.tables[table]
+        name = grand_total_name(summary, "income")
+        if doc.tables[T02].columns[:1] and doc.tables[T02].columns[0].startswith("本年"):
+            name = year_total_name(summary, "income") or name
+        amount = _side_item(doc, table, "income", name)
+        return None if amount is None else [amount]
+
+    return Figure(table, "收入合计", read)
+
+
 def spending_total(table: str) -> Figure:
     """What t03's 合计 covers on t01's expenditure side: 支出总计 when t03 prints the
     carry-over (a 结转下年 column, Guangzhou, Jiangsu), else 本年支出合计 (a university's
@@ -191,14 +219,20 @@ class Identity:
     applies: Callable[[BudgetDoc], bool] = lambda doc: True
 
 
+def _plan(doc: BudgetDoc) -> bool:
+    """A budget spends what it receives this year; final accounts also spend carry-overs
+    (年初结转和结余), so a fund's income and spending need not agree."""
+    return doc.stage == BUDGET_STAGE
+
+
 FUNDS = ((T05, "一般公共预算"), (T08, "政府性基金预算"), (T09, "国有资本经营预算"))
 BASIC, PROJECT = "基本支出", "项目支出"
 
 IDENTITIES = (
-    Identity("t02 合计 = t01 收入总计", grand_total(T01, "income", "收入总计"), total(T02, "合计")),
+    Identity("t02 合计 = t01 收入合计", income_total(T01), total(T02, "合计")),
     Identity("t03 合计 = t01 支出合计", spending_total(T01), total(T03, "合计")),
     *(
-        Identity(f"{table[:3]} 合计 = t04 收入 {fund}", fund_income(T04, fund), total(table))
+        Identity(f"{table[:3]} 合计 = t04 收入 {fund}", fund_income(T04, fund), total(table), _plan)
         for table, fund in FUNDS
     ),
     Identity(
@@ -212,7 +246,7 @@ IDENTITIES = (
     Identity("Σ t12 projects (一般公共预算) = t10 合计", total(T10), projects()),
     Identity("t12 合计 = t03 合计 项目支出", total(T03, PROJECT, "合计 项目支出"), total(PROJECTS)),
     Identity("t11 合计 = t03 合计 基本支出", total(T03, BASIC, "合计 基本支出"), total(T11)),
-    Identity("t13 合计 = t01 收入 财政拨款", fund_income(T01, "财政拨款"), total(T13)),
+    Identity("t13 合计 = t01 收入 财政拨款", fund_income(T01, "财政拨款"), total(T13), _plan),
 )  # fmt: skip
 
 

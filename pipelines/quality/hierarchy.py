@@ -42,13 +42,33 @@ def grouped_rows(rows: Sequence[Row], label: Callable[[Row], str], units: set[st
 def _repeated_rows(rows: Sequence[Row]) -> dict[str, list[int]]:
     """Subject codes (and 合计) a table prints more than once → their row numbers. A table
     prints each code once; a repeat means two tables were read as one (a title at the foot
-    of a page glues the next table on)."""
+    of a page glues the next table on). A 合计 printed at the top and again at the foot with
+    the same amounts is one total printed twice."""
     at: dict[str, list[int]] = {}
     for i, r in enumerate(rows):
         label = r.code or (r.name if r.is_total else None)
         if label:
             at.setdefault(label, []).append(i + 1)
-    return {label: numbers for label, numbers in at.items() if len(numbers) > 1}
+    return {
+        label: numbers
+        for label, numbers in at.items()
+        if len(numbers) > 1
+        and (rows[numbers[0] - 1].code or len({rows[n - 1].values for n in numbers}) > 1)
+    }
+
+
+def sections(rows: Sequence[Row]) -> list[tuple[Row, list[Row]]]:
+    """Each total row with the rows it sums. One total (or one printed at the top and the
+    foot) sums the whole table; several (a 决算's 人员经费合计 … 公用经费合计, each under its
+    own list) each sum their own section: the rows after it when the table opens with a
+    total, else the rows since the total before."""
+    totals = [i for i, r in enumerate(rows) if r.is_total]
+    if len({rows[i].values for i in totals}) <= 1:
+        return [(rows[totals[0]], list(rows))] if totals else []
+    bounds = totals + [len(rows)] if totals[0] == 0 else [-1] + totals
+    if totals[0] == 0:
+        return [(rows[a], list(rows[a + 1 : b])) for a, b in zip(bounds, bounds[1:], strict=False)]
+    return [(rows[b], list(rows[a + 1 : b])) for a, b in zip(bounds, bounds[1:], strict=False)]
 
 
 def _coded_hierarchy(d: DocAmounts, key: str, table: Table, repeated: dict[str, list[int]]):
@@ -61,10 +81,10 @@ def _coded_hierarchy(d: DocAmounts, key: str, table: Table, repeated: dict[str, 
         parent = parent_code(r.code)
         if parent:
             children.setdefault(parent, []).append(r)
-    total = next((r for r in rows if r.is_total), None)
-    top = [r for r in coded if subject_level(r.code) == 1]
-    if total is not None and top and total.name not in repeated:
-        yield from column_sums(d, key, columns, total, top, "合计 = Σ 类")
+    for total, members in sections(rows):
+        top = [r for r in members if subject_level(r.code) == 1]
+        if top and total.name not in repeated:
+            yield from column_sums(d, key, columns, total, top, "合计 = Σ 类")
     for r in coded:
         kids = children.get(r.code)
         if kids and r.code not in repeated:

@@ -15,16 +15,17 @@ from decimal import Decimal
 from pipelines.budget_doc import PROJECTS, YUAN_PER_UNIT, BudgetDoc, StatedFigure, Table
 from pipelines.extraction.titles import HEADING_LABEL
 from pipelines.quality.amounts import amount
-from pipelines.quality.outcome import ERROR, WARN, CheckOutcome, Comparison, Finding, unverified
+from pipelines.quality.execution import TOPICS as EXECUTION_TOPICS
+from pipelines.quality.execution import execution_checks
+from pipelines.quality.outcome import WARN, CheckOutcome, Finding, unverified
+from pipelines.quality.stated import TOLERANCE_TEXT, TOLERANCE_WAN, stated_against_table
 
-TOLERANCE_WAN = Decimal("0.5")
 _WAN = YUAN_PER_UNIT["万元"]
-TOLERANCE_TEXT = f"{TOLERANCE_WAN} 万元"
 
 # The summary tables' grand totals, most inclusive first (Guangzhou, Shanghai: 总计; Jiangsu: 合计).
 _GRAND = {
-    "income": ("收入总计", "收入合计", "本年收入合计"),
-    "expenditure": ("支出总计", "支出合计", "本年支出合计"),
+    "income": ("收入总计", "收入合计", "总计", "合计", "本年收入合计"),
+    "expenditure": ("支出总计", "支出合计", "总计", "合计", "本年支出合计"),
 }
 # This year's totals, before carry-overs (本年收入合计; Jiangsu: 当年收入小计).
 _YEAR = {
@@ -155,41 +156,6 @@ class StatedTables:
         return {i.item: self._yuan(table, i.amount) for i in table.side(side) if i.item in totals}
 
 
-def _pages(pages: tuple[int, ...]) -> str:
-    return ",".join(str(p) for p in pages) or "?"
-
-
-def stated_against_table(
-    figure: StatedFigure,
-    table: str,
-    row: str,
-    table_yuan: Decimal,
-    table_pages: tuple[int, ...],
-    rule: str,
-) -> tuple[Comparison, Finding | None]:
-    """One stated figure against the amount a table (or the warehouse) gives, in 万元."""
-    stated = Decimal(figure.figure) * YUAN_PER_UNIT[figure.unit] / _WAN
-    expected = table_yuan / _WAN
-    comparison = Comparison(table, row, figure.topic, rule, expected, stated, "万元", Decimal(1), 1)
-    if abs(stated - expected) <= TOLERANCE_WAN:
-        return comparison, None
-    finding = Finding(
-        table=table,
-        row=row,
-        column=figure.topic,
-        rule=f"{rule}: narrative p.{figure.page or '?'} states "
-        f"{figure.figure}{figure.unit} (「{figure.sentence}」); "
-        f"table p.{_pages(table_pages)}",
-        expected=str(expected.normalize()),
-        actual=str(stated.normalize()),
-        difference=stated - expected,
-        severity=ERROR,
-        unit="万元",
-        tolerance=TOLERANCE_TEXT,
-    )
-    return comparison, finding
-
-
 def _unless_unsure(tables: StatedTables, figure: StatedFigure, table: str, finding: Finding):
     """A WARN `could not verify` instead of an ERROR when the table is one the parser is
     unsure of, or the sentence's figure is another total the same table prints (收入预算
@@ -216,7 +182,7 @@ def check_narrative_consistency(doc: BudgetDoc | dict) -> CheckOutcome:
     tables = StatedTables(doc)
     comparisons, findings, unmatched = [], [], []
     for figure in tables.doc.narrative_figures:
-        if figure.unit == "%":
+        if figure.unit == "%" or figure.topic in EXECUTION_TOPICS:
             continue
         found = tables.counterpart(figure.topic, figure.sentence)
         if found is None:
@@ -229,6 +195,9 @@ def check_narrative_consistency(doc: BudgetDoc | dict) -> CheckOutcome:
         comparisons.append(comparison)
         if finding:
             findings.append(_unless_unsure(tables, figure, table, finding))
+    stated, broke = execution_checks(tables.doc)  # a final account's statements and shares
+    comparisons += stated
+    findings += broke
     no_table = (
         f"; stated with no table counterpart (not an error): {', '.join(dict.fromkeys(unmatched))}"
         if unmatched
@@ -237,7 +206,8 @@ def check_narrative_consistency(doc: BudgetDoc | dict) -> CheckOutcome:
     return CheckOutcome(
         "narrative_consistency",
         f"each figure the narrative states equals its table figure, units converted, within "
-        f"{TOLERANCE_TEXT}{no_table}",
+        f"{TOLERANCE_TEXT}; each share and completion rate its figures' own, to its decimals"
+        f"{no_table}",
         tuple(comparisons),
         tuple(findings),
     )

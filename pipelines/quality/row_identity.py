@@ -1,4 +1,6 @@
-"""Row identity: in every row, a total column equals the sum of the leaf columns it spans."""
+"""Row identity: in every row, a total column equals the sum of the leaf columns it spans
+(a column printed as a 其中 part of the one before it, `column_parts`, is in that one
+already)."""
 
 from __future__ import annotations
 
@@ -36,7 +38,9 @@ def check_row_identity(doc: BudgetDoc | dict) -> CheckOutcome:
     found = Evidence()
     for key, table in d.tables((*CODED, *ITEMISED, PROJECTS)):
         columns = table.columns
+        parts = d.doc.column_parts.get(key) or {}
         for total, leaves in column_identities(columns):
+            leaves = [k for k in leaves if columns[k] not in parts]  # in its whole already
             rule = f"{columns[total]} = " + " + ".join(columns[k] for k in leaves)
             for i, row in enumerate(table.rows):
                 c = d.compare(
