@@ -103,6 +103,7 @@ TABLE_PAGES = "table_pages"  # extension: the pages each standard table is on
 TABLE_TYPING = "table_typing"  # extension: how each table was typed, how sure, and why
 DECLARED_TABLES = "declared_tables"  # extension: the tables its 目录 / numbers list
 COLUMN_PARTS = "column_parts"  # extension: columns printed as a 其中 part of the one before
+DISAGREEING_HEADINGS = "disagreeing_headings"  # extension: headings naming another year/body
 # How sure `table_typing` is of a table: title and content agree (or content and a totals
 # tie), one of them alone, they disagree; a standard-looking table no key fits; a table
 # beside the standard ones (机关运行经费, 政府采购 …).
@@ -120,6 +121,7 @@ EXTENSIONS = (
     TABLE_TYPING,
     DECLARED_TABLES,
     COLUMN_PARTS,
+    DISAGREEING_HEADINGS,
 )
 
 
@@ -341,6 +343,7 @@ class BudgetDoc:
     table_typing: Mapping = field(default_factory=dict)  # shaped like tables / extra_tables
     declared_tables: Mapping = field(default_factory=dict)  # what its 目录 / numbers list
     column_parts: Mapping = field(default_factory=dict)  # table key -> {part: whole column}
+    disagreeing_headings: tuple[Mapping, ...] = ()  # headings naming another year or body
 
     @classmethod
     def of(cls, doc: BudgetDoc | Mapping) -> BudgetDoc:
@@ -361,6 +364,7 @@ class BudgetDoc:
             table_typing=doc.get(TABLE_TYPING) or {},
             declared_tables=doc.get(DECLARED_TABLES) or {},
             column_parts=doc.get(COLUMN_PARTS) or {},
+            disagreeing_headings=tuple(doc.get(DISAGREEING_HEADINGS) or ()),
         )
 
     def typing_of(self, key: str) -> Mapping | None:

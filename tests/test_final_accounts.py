@@ -18,6 +18,7 @@ import pytest
 
 from pipelines.budget_doc import CERTAIN, FINAL_STAGE, TABLE_TYPING
 from pipelines.extraction import extract_document
+from pipelines.extraction.identity import disagreeing_headings
 from pipelines.quality import ERROR, WARN, run_document_checks
 
 REAL = Path(__file__).resolve().parents[1].parent / "shared" / "real"
@@ -197,3 +198,23 @@ def test_a_share_one_unit_off_is_a_rounding_warning_not_an_error(swu):
     (finding,) = outcome.findings
     assert (finding.row, finding.expected, finding.actual, finding.severity) == (
         "科学技术支出", "0.55", "0.56", WARN)  # fmt: skip
+
+
+def test_a_heading_naming_another_year_or_body_is_a_warning():
+    """A 说明 heading copied from last year's document, a title naming another body."""
+    pages = [(21, ["第三部分上海市普陀区财政局2023年度部门决算情况说明", "与2023年度相比，…"])]
+    titles = [(6, "上海市普陀区商务委员会收入支出决算总表"), (8, "收入决算表")]
+    found = disagreeing_headings(pages, titles, "上海市普陀区财政局", 2024)
+    assert found == [
+        {"page": 21, "text": "第三部分上海市普陀区财政局2023年度部门决算情况说明", "year": 2023},
+        {"page": 6, "text": "上海市普陀区商务委员会收入支出决算总表",
+         "department": "上海市普陀区商务委员会"},
+    ]  # fmt: skip
+    doc = {"department": "上海市普陀区财政局", "fiscal_year": 2024, "unit": "万元",
+           "layout": "unknown", "tables": {}, "disagreeing_headings": found}  # fmt: skip
+    findings = run_document_checks(doc)["completeness"].findings
+    assert [(f.row, f.column, f.expected, f.actual, f.severity) for f in findings] == [
+        ("第三部分上海市普陀区财政局2023年度部门决算情况说明", "p.21", "2024", "2023", WARN),
+        ("上海市普陀区商务委员会收入支出决算总表", "p.6", "上海市普陀区财政局",
+         "上海市普陀区商务委员会", WARN),
+    ]  # fmt: skip

@@ -18,6 +18,7 @@ from pipelines.budget_doc import (
     DECLARED_TABLES,
     DEFAULT_LAYOUT,
     DEPARTMENT_BUDGET,
+    DISAGREEING_HEADINGS,
     DOCUMENT_KIND_WORDS,
     FORMAT,
     KEPT_GENERIC,
@@ -42,6 +43,7 @@ from pipelines.extraction.copies import SecondCopies
 from pipelines.extraction.grid import text_lines
 from pipelines.extraction.identity import (
     Evidence,
+    disagreeing_headings,
     document_kind,
     document_stage,
     file_year_disagreement,
@@ -218,6 +220,10 @@ def read_document(
         extraction.doc[TABLE_PAGES] = extraction.table_pages
     if disagreement := file_year_disagreement(path.name, extraction.doc["fiscal_year"]):
         extraction.warnings.append(str(disagreement))
+    titles = [(pieces[0].grid.page, pieces[0].title) for pieces in groups.values()]
+    department, year = extraction.doc["department"], extraction.doc["fiscal_year"]
+    if headings := disagreeing_headings(page_text, [t for t in titles if t[1]], department, year):
+        extraction.doc[DISAGREEING_HEADINGS] = headings
     tables = [
         TableReading(_group_title(group, pieces), pieces, typings[group])
         for group, pieces in groups.items()

@@ -282,3 +282,31 @@ def file_year_disagreement(source_name: str, fiscal_year) -> YearDisagreement | 
     if not years or not fiscal_year or str(fiscal_year) in years:
         return None
     return YearDisagreement("/".join(dict.fromkeys(years)), str(fiscal_year))
+
+
+_PART_HEADING = re.compile(r"^第[一二三四五六七八九十]+部分")
+
+
+def disagreeing_headings(
+    pages: Iterable[tuple[int, list[str]]],
+    titles: Iterable[tuple[int, str]],
+    department: str,
+    fiscal_year: int,
+) -> list[dict]:
+    """Part headings (第三部分 2024年度部门决算情况说明) and table titles that name another
+    year, and titles that name another department, than the document's own: `{"page",
+    "text", "year" or "department"}` each. A copy-pasted heading from last year's document
+    is worth a look; the document's identity is taken from all of its evidence, so it stays
+    as found."""
+    out = []
+    headings = [(page, line) for page, lines in pages for line in map(normalise_name, lines)]
+    headings = [(page, line) for page, line in headings if _PART_HEADING.match(line)]
+    for page, text in [*headings, *((page, normalise_name(t)) for page, t in titles)]:
+        for year in dict.fromkeys(_years_in([text])):
+            if year != fiscal_year:
+                out.append({"page": page, "text": text, "year": year})
+    for page, title in titles:
+        named = department_in_title(title)
+        if named and named not in department and department not in named:
+            out.append({"page": page, "text": normalise_name(title), "department": named})
+    return out

@@ -109,6 +109,19 @@ def _untyped_tables(doc: BudgetDoc) -> Iterable[Finding]:
             )  # fmt: skip
 
 
+def _disagreeing_headings(doc: BudgetDoc) -> Iterable[Finding]:
+    """A heading or title naming another year or department than the document's: WARN (a
+    heading copied from another document, or a misread name: worth a look, not a failure)."""
+    for heading in doc.disagreeing_headings:
+        what = "year" if "year" in heading else "department"
+        own = doc.fiscal_year if what == "year" else doc.department
+        yield Finding(
+            "document", heading.get("text", ""), f"p.{heading.get('page', '?')}",
+            f"a heading or title names the document's own {what}", str(own),
+            str(heading.get(what)), None, WARN,
+        )  # fmt: skip
+
+
 def _template(doc: BudgetDoc) -> str:
     """`template: national — 9 of 9 printed tables typed`: information, never a finding."""
     typings = doc.table_typing.get("extra_tables") or ()
@@ -158,6 +171,7 @@ def check_completeness(doc: BudgetDoc | dict) -> CheckOutcome:
                     )
                 )
     findings.extend(_untyped_tables(doc))
+    findings.extend(_disagreeing_headings(doc))
     findings.extend(_unlabelled_amounts(doc))
     return CheckOutcome(
         "completeness",
