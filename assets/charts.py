@@ -53,14 +53,13 @@ def three_public_trend_chart(years: list[tuple[int, Decimal]], this_year: int) -
     return "\n".join(lines)
 
 
-def document_charts(con, department: str, year: int, kind: str) -> dict:
+def document_charts(con, department: str, year: int, kind: str, stage: str) -> dict:
     """The two charts of one written document, as metadata of its staged materialisation."""
-    document = {"department": department, "fiscal_year": year, "document_kind": kind}
-    split = con.execute(read_sql("charts/function_split"), document).fetchall()
-    trend = con.execute(
-        read_sql("charts/three_public_trend"),
-        {"department": department, "document_kind": kind},
+    of_its_kind = {"department": department, "document_kind": kind, "stage": stage}
+    split = con.execute(
+        read_sql("charts/function_split"), of_its_kind | {"fiscal_year": year}
     ).fetchall()
+    trend = con.execute(read_sql("charts/three_public_trend"), of_its_kind).fetchall()
     return {
         "function_split": dg.MetadataValue.md(function_split_chart(split)),
         "three_public_trend": dg.MetadataValue.md(three_public_trend_chart(trend, year)),

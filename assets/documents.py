@@ -99,7 +99,7 @@ class BatchEvents:
             RAW_PDF_KEY: raw_metadata(result),
             STAGED: tables_metadata(extraction)
             | document_charts(
-                self.con, report.department, report.fiscal_year, report.document_kind
+                self.con, report.department, report.fiscal_year, report.document_kind, report.stage
             ),
             dg.AssetKey("stg_budget_cells"): cells_metadata(extraction, cells)
             | load_metadata(result.report, cells),
@@ -112,7 +112,9 @@ class BatchEvents:
                 self.emit(check_evaluation(STAGED, outcome, key, staged))
         for later, outcome in result.rechecked:  # the following year, judged again
             later_key = partition_key(
-                DocumentIdentity(later.department, later.fiscal_year, later.document_kind)
+                DocumentIdentity(
+                    later.department, later.fiscal_year, later.document_kind, later.stage
+                )
             )
             judged = latest_materialization(self.instance, STAGED, partition=later_key)
             self.emit(check_evaluation(STAGED, outcome, later_key, judged))

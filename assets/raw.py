@@ -1,4 +1,5 @@
-"""Raw layer: the published budget PDF of one partition (department × fiscal year × kind).
+"""Raw layer: the published budget PDF of one partition (department × fiscal year × kind ×
+stage).
 
 The file is hashed, never parsed here: its identity (the partition key) comes from the
 batch service's one parse. A partition launched without a file (a backfill from the UI, the
@@ -20,8 +21,8 @@ RAW_PDF_KEY = dg.AssetKey("raw_budget_pdf")
 
 RAW_SPEC = document_asset_spec(
     RAW_PDF_KEY,
-    description="One published budget PDF (部门预算公开) per department, fiscal year and kind "
-    "(部门预算 or 单位预算), as received.",
+    description="One published budget PDF (部门预算公开) per department, fiscal year, kind "
+    "(部门 or 单位) and stage (预算 or 决算), as received.",
     group_name="raw",
     kinds={"pdf"},
 )
@@ -38,6 +39,7 @@ def raw_metadata(result: DocumentResult) -> dict:
         "department": identity.department,
         "fiscal_year": identity.fiscal_year,
         "document_kind": identity.kind,
+        "stage": identity.stage,
     }
 
 

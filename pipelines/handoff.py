@@ -57,6 +57,7 @@ DOCUMENT_FIELDS = (
     "printed_department",
     "fiscal_year",
     "document_kind",
+    "stage",
     "sha256",
     "source_file",
     "page_count",

@@ -310,7 +310,7 @@ def test_three_public_trend_follows_one_body_across_its_names(real):
     con, _ = real
     rows = con.execute(read_sql("analyses/three_public_trend")).fetchall()
     party = [r for r in rows if r[0] == PARTY and r[2] == "three_public_total"]
-    trend = [(year, amount, before, change) for _, year, _, amount, before, change, _ in party]
+    trend = [(year, amount, before, change) for _, year, _, amount, before, change, *_ in party]
     assert trend == [
         (2017, Decimal("509.20"), None, None),
         (2018, Decimal("508.20"), 2017, Decimal("-1.00")),
@@ -444,8 +444,8 @@ def test_an_alias_that_would_merge_two_loaded_documents_is_refused(tmp_path, ref
         connect(path)
     assert str(raised.value) == (
         f"{reference}: 乙办公厅 and 甲办公厅 would both be 乙办公厅 2017 (/inbox/b.pdf, "
-        "/inbox/a.pdf); one department × year × kind is one document: drop the alias line "
-        "or keep one of the files"
+        "/inbox/a.pdf); one department × year × kind × stage is one document: drop the alias "
+        "line or keep one of the files"
     )
     ro = duckdb.connect(str(path), read_only=True)
     assert ro.execute("select count(*) from ref_department_alias").fetchone() == (1,)

@@ -204,7 +204,8 @@ def test_csv_has_chinese_headers_and_amounts_with_their_own_digits(warehouse, tm
     assert (
         summary[0]
         == (
-            "部门 预算年度 表代码 收支方向 项目 是否合计 金额（元） 金额（万元） 预算类型 来源页码"
+            "部门 预算年度 表代码 收支方向 项目 是否合计 金额（元） 金额（万元） 预算类型 预决算 "
+            "来源页码"
         ).split()
     )
     truth = _summary_truth()
@@ -399,7 +400,7 @@ def test_each_document_preview_charts_its_function_split_and_three_public_trend(
     try:
         for i, doc in enumerate([seed, next_year]):
             load_document(con, make_extraction(doc, name=f"{i}.pdf"))
-        charts = document_charts(con, SEED_DEPARTMENT, 2023, "department")
+        charts = document_charts(con, SEED_DEPARTMENT, 2023, "department", "budget")
     finally:
         con.close()
     split = charts["function_split"].value.splitlines()

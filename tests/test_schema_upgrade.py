@@ -127,6 +127,7 @@ def test_writable_open_upgrades_in_place_losing_nothing(release1):
     assert columns["dim_document"][len(old_columns["dim_document"]) :] == [
         ("document_kind", "VARCHAR"),
         ("printed_department", "VARCHAR"),
+        ("stage", "VARCHAR"),
     ]
     # Every fact table gains its rows' provenance; release 1 recorded none, so old rows
     # hold NULL there (a reload of the PDF fills it).
@@ -139,19 +140,20 @@ def test_writable_open_upgrades_in_place_losing_nothing(release1):
     # Every old document is a department budget, its printed name kept; the 2017 party
     # office is filed under the name data/reference gives it.
     assert con.execute(
-        "select dim_department.department, printed_department, document_kind, fiscal_year "
-        "from dim_document join dim_department using (department_id) order by fiscal_year"
+        "select dim_department.department, printed_department, document_kind, stage, "
+        "fiscal_year from dim_document join dim_department using (department_id) "
+        "order by fiscal_year"
     ).fetchall() == [
-        (PARTY, PARTY_PRINTED, "department", 2017),
-        (GZ, GZ, "department", 2023),
+        (PARTY, PARTY_PRINTED, "department", "budget", 2017),
+        (GZ, GZ, "department", "budget", 2023),
     ]
     assert con.execute("select department from dim_department order by 1").fetchall() == [
         (PARTY,),
         (GZ,),
     ]
     assert con.execute(
-        "select department, count(*) from dq_check_result group by 1 order by 1"
-    ).fetchall() == [(PARTY, 6), (GZ, 6)]
+        "select department, stage, count(*) from dq_check_result group by all order by 1"
+    ).fetchall() == [(PARTY, "budget", 6), (GZ, "budget", 6)]
     # The views answer with this release's columns.
     assert con.execute(
         "select sum(amount_wan) from v_three_public "
@@ -205,7 +207,7 @@ def _unique_keys(con, table: str) -> list[list[str]]:
     ]
 
 
-def test_rebuilt_dim_document_keeps_every_row_and_is_keyed_by_kind(release1, tmp_path):
+def test_rebuilt_dim_document_keeps_every_row_and_is_keyed_by_kind_and_stage(release1, tmp_path):
     old = duckdb.connect(str(release1), read_only=True)
     before = old.execute(f"select {DOCUMENT_COLUMNS} from dim_document order by 1").fetchall()
     old.close()
@@ -217,7 +219,7 @@ def test_rebuilt_dim_document_keeps_every_row_and_is_keyed_by_kind(release1, tmp
     fresh = connect(tmp_path / "fresh.duckdb")
     for warehouse in (con, fresh):
         assert _unique_keys(warehouse, "dim_document") == [
-            ["department_id", "fiscal_year", "document_kind"]
+            ["department_id", "fiscal_year", "document_kind", "stage"]
         ]
     assert con.execute("select distinct document_kind from fact_dq_check").fetchall() == [
         ("department",)
@@ -230,6 +232,18 @@ def test_rebuilt_dim_document_keeps_every_row_and_is_keyed_by_kind(release1, tmp
         "group by all order by 1",
         [GZ],
     ).fetchall() == [("department", 22), ("unit", 22)]
+    # and its final accounts (决算) are a third document, replacing neither
+    final = load_document(con, make_extraction({**read_doc(), "stage": "final"}))
+    assert final.action == "inserted"
+    assert con.execute(
+        "select document_kind, stage, count(*) from v_project_budget where department = ? "
+        "group by all order by 1, 2",
+        [GZ],
+    ).fetchall() == [
+        ("department", "budget", 22),
+        ("department", "final", 22),
+        ("unit", "budget", 22),
+    ]
 
 
 def _warehouse_at(release1, version: int) -> None:
@@ -276,6 +290,45 @@ def test_version_2_check_rows_of_a_unit_budget_take_its_kind(release1):
         (2,),
         (LATEST_VERSION,),
     ]
+
+
+def test_a_version_7_warehouse_gains_the_stage_losing_nothing(release1):
+    """The release before final accounts loaded: every document and check row it holds is a
+    budget's; the upgrade keeps each (document_ids too) and a 决算 then loads beside them.
+    (Departments aside: the reference sync after the upgrade re-files the party office.)"""
+    _warehouse_at(release1, 7)
+    documents = f"select {DOCUMENT_COLUMNS}, document_kind, printed_department"
+    checks = (
+        "select fiscal_year, sha256, check_name, severity, passed, detail, checked_at, "
+        "document_kind, loaded_at"
+    )
+    old = duckdb.connect(str(release1), read_only=True)
+    counts = table_counts(old)
+    old_documents = old.execute(f"{documents} from dim_document order by 1").fetchall()
+    old_checks = old.execute(f"{checks} from fact_dq_check order by all").fetchall()
+    old.close()
+    con = connect(release1)
+    assert con.execute("select max(version) from schema_version").fetchone() == (LATEST_VERSION,)
+    new_counts = table_counts(con)
+    assert {table: new_counts[table] for table in RELEASE_1_TABLES} == {
+        table: counts[table] for table in RELEASE_1_TABLES
+    }
+    assert con.execute(f"{documents}, stage from dim_document order by 1").fetchall() == [
+        (*row, "budget") for row in old_documents
+    ]
+    assert con.execute(f"{checks}, stage from fact_dq_check order by all").fetchall() == [
+        (*row, "budget") for row in old_checks
+    ]
+    assert _unique_keys(con, "dim_document") == [
+        ["department_id", "fiscal_year", "document_kind", "stage"]
+    ]
+    final = load_document(con, make_extraction({**read_doc(), "stage": "final"}))
+    assert (final.action, final.stage) == ("inserted", "final")
+    assert con.execute(
+        "select fiscal_year, stage from dim_document join dim_department using (department_id) "
+        "where department = ? order by all",
+        [GZ],
+    ).fetchall() == [(2023, "budget"), (2023, "final")]
 
 
 def test_a_failed_upgrade_leaves_release1_as_it_was(release1, monkeypatch):

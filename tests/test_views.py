@@ -18,10 +18,10 @@ from tests.warehouse_helpers import (
 )
 
 # The public interface: every v_ view leads with the document's department and year, gives
-# money in 元 and 万元, and ends with the document's kind and the page a figure is on.
+# money in 元 and 万元, and ends with the document's kind and stage and the page a figure is on.
 _DOCUMENT = ("department", "fiscal_year")
 _MONEY = ("amount_yuan", "amount_wan")
-_WHERE = ("document_kind", "source_page")
+_WHERE = ("document_kind", "stage", "source_page")
 _SUBJECT = ("code", "name", "level", "expenditure_type")
 VIEW_COLUMNS = {
     "v_expenditure_by_function": [*_DOCUMENT, *_SUBJECT, *_MONEY, "source_table", *_WHERE],
@@ -36,6 +36,41 @@ VIEW_COLUMNS = {
     ],
     "v_three_public": [*_DOCUMENT, "item", "fund_source", *_MONEY, "category", *_WHERE],
     "v_budget_summary": [*_DOCUMENT, "table_key", "side", "item", "is_total", *_MONEY, *_WHERE],
+    "v_table_total": [
+        *_DOCUMENT,
+        "table_key",
+        "table_title",
+        "fund",
+        "column_name",
+        "is_total_column",
+        *_MONEY,
+        *_WHERE,
+    ],
+    "v_other_table": [
+        *_DOCUMENT,
+        "table_index",
+        "table_title",
+        "row_index",
+        "row_label",
+        "column_index",
+        "column_name",
+        "is_total_row",
+        "is_total_column",
+        "printed_value",
+        *_MONEY,
+        *_WHERE,
+    ],
+    "v_year_over_year": [
+        *_DOCUMENT,
+        "category_level",
+        "category",
+        "this_year_wan",
+        "last_year_wan",
+        "change_wan",
+        "change_pct",
+        "document_kind",
+        "stage",
+    ],
     "dq_check_result": [
         *_DOCUMENT,
         "check_name",
@@ -43,6 +78,7 @@ VIEW_COLUMNS = {
         "passed",
         "detail",
         "document_kind",
+        "stage",
         "sha256",
         "loaded_at",
     ],

@@ -357,7 +357,7 @@ def test_record_check_results_replaces_a_documents_rows(tmp_path):
     rows = con.execute(
         "select * from dq_check_result where department = ? order by check_name", [key[0]]
     ).fetchall()
-    edition = ("department", ext.sha256, loaded_at)  # the edition checked, and its load
+    edition = ("department", "budget", ext.sha256, loaded_at)  # the edition checked, its load
     assert rows == [
         (*key, "t03_total", "ERROR", True, "", *edition),
         (*key, "t06_rounding", "WARN", False, "合计 3387.21 vs 3387.22", *edition),

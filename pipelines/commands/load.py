@@ -55,7 +55,9 @@ def file_outcome(result: DocumentResult) -> FileOutcome:
         return FileOutcome(path, status, line, parsed.key)
     if report is None and result.committed:  # the write raised after its commit
         identity = parsed.identity
-        where = document_name(identity.department, identity.fiscal_year, identity.kind)
+        where = document_name(
+            identity.department, identity.fiscal_year, identity.kind, identity.stage
+        )
         line = f"loaded: {where} from {path} (committed; the warehouse then said {result.error})"
         return FileOutcome(path, "loaded", line, parsed.key)
     if report is None:
@@ -63,7 +65,7 @@ def file_outcome(result: DocumentResult) -> FileOutcome:
         if result.committed is None:
             reason += " (whether it was committed is unknown: check with budget query)"
         return FileOutcome(path, "failed", f"failed: {path}: {reason}", parsed.key)
-    where = document_name(report.department, report.fiscal_year, report.document_kind)
+    where = document_name(report.department, report.fiscal_year, report.document_kind, report.stage)
     if report.department != report.printed_department:  # data/reference/department_aliases.csv
         where += f" (printed {report.printed_department})"
     rows = report.fact_rows

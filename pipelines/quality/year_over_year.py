@@ -1,5 +1,7 @@
 """Year over year: each change vs last year the narrative states (比上年增加/减少) equals this
-year's printed total minus the previous year's, both read from the warehouse.
+year's printed total minus the previous year's, both read from the warehouse: the previous
+year's document of the same department, kind and stage (final accounts, 决算, against last
+year's final accounts, never against a budget).
 
 A writer check: it runs inside the document's load transaction (pipelines.batch.write_rows),
 where this year's rows are already written, so a budget loaded from a PDF and one published
@@ -24,6 +26,7 @@ class StoredDocument:
     department: str
     fiscal_year: int
     document_kind: str
+    stage: str
 
 
 def _document_of_year(con, document, fiscal_year: int) -> StoredDocument | None:
@@ -33,15 +36,19 @@ def _document_of_year(con, document, fiscal_year: int) -> StoredDocument | None:
             "department": document.department,
             "fiscal_year": fiscal_year,
             "document_kind": document.document_kind,
+            "stage": document.stage,
         },
     ).fetchone()
     if found is None:
         return None
-    return StoredDocument(found[0], document.department, fiscal_year, document.document_kind)
+    return StoredDocument(
+        found[0], document.department, fiscal_year, document.document_kind, document.stage
+    )
 
 
 def following_year(con, document) -> StoredDocument | None:
-    """The same department's loaded document of the same kind one year later, if any."""
+    """The same department's loaded document of the same kind and stage one year later, if
+    any."""
     return _document_of_year(con, document, document.fiscal_year + 1)
 
 
@@ -83,8 +90,8 @@ def warehouse_document(con, document_id: int) -> BudgetDoc:
 
 def check_year_over_year(con, report) -> CheckOutcome:
     """Each stated change vs last year = this year's total − the previous year's in the
-    warehouse (same department and kind), within 0.5 万元. `report`: a LoadReport or a
-    StoredDocument (document_id, department, fiscal_year, document_kind)."""
+    warehouse (same department, kind and stage), within 0.5 万元. `report`: a LoadReport or a
+    StoredDocument (document_id, department, fiscal_year, document_kind, stage)."""
     name = "year_over_year"
     description = (
         f"the stated change vs last year (比上年增加/减少) equals this year's total minus last "

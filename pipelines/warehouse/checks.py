@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 import duckdb
 import pandas as pd
 
-from pipelines.budget_doc import DEPARTMENT_BUDGET, DOCUMENT_KIND_WORDS
+from pipelines.budget_doc import BUDGET_STAGE, DEPARTMENT_BUDGET, DOCUMENT_KIND_WORDS, STAGES
 from pipelines.warehouse.sql_files import read_sql
 
 SEVERITIES = ("ERROR", "WARN")
@@ -30,12 +30,13 @@ def record_check_results(
     results: Iterable[Mapping | object],
     *,
     document_kind: str = DEPARTMENT_BUDGET,
+    stage: str = BUDGET_STAGE,
     sha256: str | None = None,
     checked_at: datetime | None = None,
     in_open_transaction: bool = False,
 ) -> int:
-    """Replace the check rows of one document (department × fiscal_year × document_kind)
-    in one transaction.
+    """Replace the check rows of one document (department × fiscal_year × document_kind ×
+    stage) in one transaction.
 
     Args:
         con: a writable warehouse connection (`pipelines.warehouse.connection.connect`).
@@ -46,6 +47,8 @@ def record_check_results(
             `detail` (str, may be empty). Check names must be unique within the call.
         document_kind: 'department' (部门预算) or 'unit' (单位预算), as in dim_document; a
             body's two kinds of one year keep their own check rows.
+        stage: 'budget' (预算) or 'final' (决算), as in dim_document; a budget and the final
+            accounts of one year keep their own check rows.
         sha256: the edition the checks ran on; defaults to the loaded document's sha256
             (None when the document is not loaded yet: checks may run before the load).
             Each row also gets that edition's dim_document.loaded_at (NULL when the
@@ -54,15 +57,17 @@ def record_check_results(
         in_open_transaction: write inside the caller's open transaction instead of one of
             its own (the batch service commits a document and its checks together).
 
-    Every previous row of that department × fiscal_year × kind is deleted and the given
-    results inserted, atomically; an empty `results` clears the document's checks. Returns
-    the number of rows written. Raises ValueError for a malformed result or an unknown
-    kind (nothing written).
+    Every previous row of that department × fiscal_year × kind × stage is deleted and the
+    given results inserted, atomically; an empty `results` clears the document's checks.
+    Returns the number of rows written. Raises ValueError for a malformed result or an
+    unknown kind or stage (nothing written).
     `load_document` never touches these rows.
     """
     if document_kind not in DOCUMENT_KIND_WORDS:
         kinds = ", ".join(DOCUMENT_KIND_WORDS)
         raise ValueError(f"document_kind {document_kind!r} is not one of {kinds}")
+    if stage not in STAGES:
+        raise ValueError(f"stage {stage!r} is not one of {', '.join(STAGES)}")
     checked_at = checked_at or datetime.now(UTC).replace(tzinfo=None)
     rows = []
     seen: set[str] = set()
@@ -88,6 +93,7 @@ def record_check_results(
                 "detail": "" if item.get("detail") is None else str(item["detail"]),
                 "checked_at": checked_at.isoformat(sep=" "),
                 "document_kind": document_kind,
+                "stage": stage,
             }
         )
 
@@ -95,6 +101,7 @@ def record_check_results(
         "department": department,
         "fiscal_year": int(fiscal_year),
         "document_kind": document_kind,
+        "stage": stage,
     }
     if in_open_transaction:
         _replace_rows(con, key, rows, sha256)

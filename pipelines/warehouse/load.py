@@ -2,16 +2,17 @@
 
 `document_rows` stages the document (pipelines.warehouse.staging: one pass over budget-doc/1,
 before any transaction, so a bad document fails before the warehouse is touched);
-`load_rows` replaces the department × fiscal-year × kind document in one transaction: a
-reader sees the previous edition or the new one, never a mix. Inside it the staging
+`load_rows` replaces the department × fiscal-year × kind × stage document in one transaction:
+a reader sees the previous edition or the new one, never a mix. Inside it the staging
 relations and the table vocabulary (pipelines.warehouse.vocabulary) are registered on the
 connection and every file of sql/marts/ — one per dimension and fact table, named after it,
 run in file-name order (dimensions before facts) — inserts its rows by selecting from them.
 
 The kind keeps a body's department budget (部门预算) and its own unit budget (单位预算) of one
-year apart: both are published, and neither is an edition of the other. The department is
-the name the printed one is filed under (data/reference/department_aliases.csv, copied into
-ref_department_alias), so a body printed under two names has one document per year and kind.
+year apart, and the stage each budget (预算) and its final accounts (决算): all are published,
+and none is an edition of another. The department is the name the printed one is filed under
+(data/reference/department_aliases.csv, copied into ref_department_alias), so a body printed
+under two names has one document per year, kind and stage.
 Every printed non-null cell becomes one fact row (totals included, flagged `is_total_row` /
 `is_total_column`); the public views leave the totals out. Amounts stay exact: Decimal text
 in staging, DuckDB DECIMAL in the relations the marts read, never float.
@@ -27,9 +28,11 @@ from typing import TYPE_CHECKING, TypedDict, Unpack
 import duckdb
 
 from pipelines.budget_doc import (
+    BUDGET_STAGE,
     DEPARTMENT_BUDGET,
     DOCUMENT_KIND_WORDS,
     FORMAT,
+    STAGES,
     SUMMARY_SIDES,
     TABLE_KEYS,
     document_name,
@@ -84,6 +87,7 @@ class LoadReport:
     warnings: list[str] = field(default_factory=list)
     printed_department: str = ""  # as the document prints it
     document_kind: str = DEPARTMENT_BUDGET
+    stage: str = BUDGET_STAGE
 
     @property
     def fact_rows(self) -> int:
@@ -96,7 +100,7 @@ class LoadReport:
 
     @property
     def message(self) -> str:
-        key = document_name(self.department, self.fiscal_year, self.document_kind)
+        key = document_name(self.department, self.fiscal_year, self.document_kind, self.stage)
         if self.action == "replaced":
             return (
                 f"{key}: replaced edition {self.replaced_sha256[:12]} "
@@ -107,7 +111,7 @@ class LoadReport:
         return f"{key}: {verb} {self.sha256[:12]} ({self.source_file}), {self.fact_rows} fact rows"
 
 
-def _validate(extraction: Extraction) -> tuple[str, int, str]:
+def _validate(extraction: Extraction) -> tuple[str, int, str, str]:
     doc = extraction.doc
     if not isinstance(doc, dict):
         raise BudgetInputError(extraction.path, "document is not a JSON object")
@@ -125,9 +129,14 @@ def _validate(extraction: Extraction) -> tuple[str, int, str]:
         raise BudgetInputError(
             extraction.path, f"document_kind {kind!r} is not one of {', '.join(DOCUMENT_KINDS)}"
         )
+    stage = doc.get("stage", BUDGET_STAGE)
+    if stage not in STAGES:
+        raise BudgetInputError(
+            extraction.path, f"stage {stage!r} is not one of {', '.join(STAGES)}"
+        )
     if not extraction.sha256:
         raise BudgetInputError(extraction.path, "extraction has no sha256")
-    return department, year, kind
+    return department, year, kind, stage
 
 
 @dataclass
@@ -140,6 +149,7 @@ class DocumentRows:
     printed_department: str
     fiscal_year: int
     document_kind: str
+    stage: str
     sha256: str
     source_file: str
     page_count: int | None
@@ -153,10 +163,10 @@ def document_rows(extraction: Extraction) -> DocumentRows:
     """Stage one extraction for `load_rows`.
 
     Raises BudgetInputError for a document that cannot be loaded (no department or year,
-    unknown document_kind or unit, an amount that is not a two-decimal number, more values
-    than columns).
+    unknown document_kind, stage or unit, an amount that is not a two-decimal number, more
+    values than columns).
     """
-    printed, year, kind = _validate(extraction)
+    printed, year, kind, stage = _validate(extraction)
     doc = extraction.doc
     relations, warnings = stage_document(
         doc, extraction.path, getattr(extraction, "table_pages", None)
@@ -165,6 +175,7 @@ def document_rows(extraction: Extraction) -> DocumentRows:
         printed_department=printed,
         fiscal_year=year,
         document_kind=kind,
+        stage=stage,
         sha256=extraction.sha256,
         source_file=str(extraction.path),
         page_count=extraction.page_count,
@@ -185,8 +196,8 @@ class LoadOptions(TypedDict, total=False):
 def load_document(
     con: duckdb.DuckDBPyConnection, extraction: Extraction, **options: Unpack[LoadOptions]
 ) -> LoadReport:
-    """Replace the document's department × fiscal-year × kind rows with this extraction,
-    atomically: `load_rows` of `document_rows(extraction)`, with the same options.
+    """Replace the document's department × fiscal-year × kind × stage rows with this
+    extraction, atomically: `load_rows` of `document_rows(extraction)`, with the same options.
 
     Raises BudgetInputError for a document that cannot be loaded (see `document_rows`).
     """
@@ -232,18 +243,20 @@ def load_rows(
     loaded_at: datetime | None = None,
     before_commit: Callable[[duckdb.DuckDBPyConnection, LoadReport], None] | None = None,
 ) -> LoadReport:
-    """Replace the document's department × fiscal-year × kind rows with these, atomically.
+    """Replace the document's department × fiscal-year × kind × stage rows with these,
+    atomically.
 
-    The previous edition (same filed department, year and kind, or the same file by sha256
-    under any name) is deleted from every fact table, dim_project, dim_source_table and
-    dim_document, and the new rows inserted, in one transaction; any error rolls back and
+    The previous edition (same filed department, year, kind and stage, or the same file by
+    sha256 under any name) is deleted from every fact table, dim_project, dim_source_table
+    and dim_document, and the new rows inserted, in one transaction; any error rolls back and
     re-raises. Shared dimensions (subjects, fund sources, expenditure types) only grow.
     Data-quality results (fact_dq_check) are left alone: see `record_check_results`.
     `before_commit(con, report)` runs inside the transaction once the rows are in (the batch
     service checks integrity and writes the check rows there, so a document and its check
     results commit together).
     """
-    printed, year, kind = document.printed_department, document.fiscal_year, document.document_kind
+    printed, year = document.printed_department, document.fiscal_year
+    kind, stage = document.document_kind, document.stage
     loaded_at = loaded_at or datetime.now(UTC).replace(tzinfo=None)
     con.begin()
     try:
@@ -260,6 +273,7 @@ def load_rows(
                 "department_id": department_id,
                 "fiscal_year": year,
                 "document_kind": kind,
+                "stage": stage,
                 "sha256": document.sha256,
             },
         ).fetchall()
@@ -279,6 +293,7 @@ def load_rows(
                 "loaded_at": loaded_at,
                 "document_kind": kind,
                 "printed_department": printed,
+                "stage": stage,
             },
         ).fetchone()
         rows = {"dim_document": 1} | _insert_marts(con, document, document_id)
@@ -293,13 +308,14 @@ def load_rows(
             warnings=list(document.warnings),
             printed_department=printed,
             document_kind=kind,
+            stage=stage,
         )
-        this = (department, year, kind, document.sha256)
-        other = [r for r in replaced if tuple(r[1:5]) != this]  # another edition or name
+        this = (department, year, kind, stage, document.sha256)
+        other = [r for r in replaced if tuple(r[1:6]) != this]  # another edition or name
         if other:
             report.action = "replaced"
-            report.replaced_sha256 = other[0][4]
-            report.replaced_source_file = other[0][5]
+            report.replaced_sha256 = other[0][5]
+            report.replaced_source_file = other[0][6]
         elif replaced:
             report.action = "reloaded"
         if before_commit is not None:

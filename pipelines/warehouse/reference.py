@@ -148,7 +148,7 @@ def sync_reference(con: duckdb.DuckDBPyConnection, folder: str | os.PathLike | N
     canonical name (its check rows follow), and departments left without a document whose
     name is now an alias are dropped (the name stays in ref_department_alias and in
     dim_document.printed_department). Raises ReferenceDataError, changing nothing, when the
-    mapping would file two loaded documents under one department, year and kind.
+    mapping would file two loaded documents under one department, year, kind and stage.
     """
     aliases = sorted(read_department_aliases(folder).items())
     categories = read_three_public_categories(folder)
@@ -164,12 +164,12 @@ def sync_reference(con: duckdb.DuckDBPyConnection, folder: str | os.PathLike | N
         _replace(con, "ref_three_public_category", ["position", "pattern", "category"], categories)
         merged = con.execute(read_sql("reference/select_merged_documents")).fetchall()
         if merged:
-            department, year, kind, printed, files = merged[0]
+            department, year, kind, stage, printed, files = merged[0]
             raise ReferenceDataError(
                 f"{reference_folder(folder) / ALIASES_FILE}: {' and '.join(printed)} would both "
-                f"be {document_name(department, year, kind)} ({', '.join(files)}); one "
-                "department × year × kind is one document: drop the alias line or keep one "
-                "of the files"
+                f"be {document_name(department, year, kind, stage)} ({', '.join(files)}); one "
+                "department × year × kind × stage is one document: drop the alias line or keep "
+                "one of the files"
             )
         for statement in (
             "insert_canonical_departments",

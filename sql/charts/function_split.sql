@@ -9,5 +9,6 @@ where
     and department = $department
     and fiscal_year = $fiscal_year
     and document_kind = $document_kind
+    and stage = $stage
 group by code
 order by code

@@ -1,4 +1,5 @@
--- one department's “三公” total in 万元 for every fiscal year loaded (budgets of one kind)
+-- one department's “三公” total in 万元 for every fiscal year loaded (documents of one kind
+-- and stage)
 select
     fiscal_year,
     wan(sum(amount_yuan)) as amount_wan
@@ -7,5 +8,6 @@ where
     category = 'three_public_total'
     and department = $department
     and document_kind = $document_kind
+    and stage = $stage
 group by fiscal_year
 order by fiscal_year

@@ -5,4 +5,5 @@ set severity = $severity, passed = $passed, detail = $detail, checked_at = $chec
 where department = $department
     and fiscal_year = $fiscal_year
     and document_kind = $document_kind
+    and stage = $stage
     and check_name = 'year_over_year'

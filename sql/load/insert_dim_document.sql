@@ -1,9 +1,9 @@
 insert into dim_document (
     document_id, department_id, fiscal_year, source_file, sha256, page_count, unit, format,
-    loaded_at, document_kind, printed_department
+    loaded_at, document_kind, printed_department, stage
 )
 values (
     nextval('seq_document_id'), $department_id, $fiscal_year, $source_file, $sha256,
-    $page_count, $unit, $format, $loaded_at, $document_kind, $printed_department
+    $page_count, $unit, $format, $loaded_at, $document_kind, $printed_department, $stage
 )
 returning document_id

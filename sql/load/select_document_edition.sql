@@ -7,3 +7,4 @@ inner join dim_department on dim_department.department_id = dim_document.departm
 where dim_department.department = $department
     and dim_document.fiscal_year = $fiscal_year
     and dim_document.document_kind = $document_kind
+    and dim_document.stage = $stage

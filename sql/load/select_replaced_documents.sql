@@ -1,9 +1,11 @@
--- the loaded edition(s) a new document replaces: same department, year and kind, or same file
+-- the loaded edition(s) a new document replaces: same department, year, kind and stage, or
+-- same file
 select
     dim_document.document_id,
     dim_department.department,
     dim_document.fiscal_year,
     dim_document.document_kind,
+    dim_document.stage,
     dim_document.sha256,
     dim_document.source_file
 from dim_document
@@ -12,6 +14,7 @@ where (
     dim_document.department_id = $department_id
     and dim_document.fiscal_year = $fiscal_year
     and dim_document.document_kind = $document_kind
+    and dim_document.stage = $stage
 )
 or dim_document.sha256 = $sha256
 order by dim_document.document_id

@@ -1,6 +1,6 @@
--- one row per loaded document: department × fiscal year × kind (the current edition only);
--- a body's department budget (部门预算) and its own unit budget (单位预算) of one year are
--- two documents
+-- one row per loaded document: department × fiscal year × kind × stage (the current edition
+-- only); a body's department budget (部门预算), its own unit budget (单位预算) and the final
+-- accounts (决算) of each for one year are separate documents
 create table if not exists dim_document (
     document_id integer primary key,
     department_id integer not null,
@@ -13,5 +13,6 @@ create table if not exists dim_document (
     loaded_at timestamp not null,
     document_kind varchar not null default 'department',
     printed_department varchar,
-    unique (department_id, fiscal_year, document_kind)
+    stage varchar not null default 'budget',
+    unique (department_id, fiscal_year, document_kind, stage)
 )

@@ -1,5 +1,5 @@
--- one row per data-quality check and document (department × fiscal year × kind), latest run
--- only; sha256 and loaded_at name the edition it judged
+-- one row per data-quality check and document (department × fiscal year × kind × stage),
+-- latest run only; sha256 and loaded_at name the edition it judged
 create table if not exists fact_dq_check (
     department varchar not null,
     fiscal_year integer not null,
@@ -10,5 +10,6 @@ create table if not exists fact_dq_check (
     detail varchar not null,
     checked_at timestamp not null,
     document_kind varchar not null default 'department',
-    loaded_at timestamp
+    loaded_at timestamp,
+    stage varchar not null default 'budget'
 )

@@ -11,9 +11,10 @@ select
     lines.amount_yuan,
     wan(lines.amount_yuan) as amount_wan,
     documents.document_kind,
+    documents.stage,
     lines.source_page
 from fact_summary_line as lines
 inner join document_keys() as documents on documents.document_id = lines.document_id
 order by
-    documents.department, documents.fiscal_year, documents.document_kind, lines.table_key,
-    lines.side, lines.line_index
+    documents.department, documents.fiscal_year, documents.document_kind, documents.stage,
+    lines.table_key, lines.side, lines.line_index

@@ -11,6 +11,7 @@ select
     cells.amount_yuan,
     wan(cells.amount_yuan) as amount_wan,
     documents.document_kind,
+    documents.stage,
     cells.source_page
 from fact_economic_expenditure as cells
 inner join document_keys() as documents on documents.document_id = cells.document_id
@@ -20,5 +21,5 @@ left join dim_economic_subject
 where not cells.is_total_row
     and not cells.is_total_column
 order by
-    documents.department, documents.fiscal_year, documents.document_kind, cells.table_key,
-    cells.row_index, cells.column_index
+    documents.department, documents.fiscal_year, documents.document_kind, documents.stage,
+    cells.table_key, cells.row_index, cells.column_index

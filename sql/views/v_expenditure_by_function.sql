@@ -81,6 +81,7 @@ select
     wan(cells.amount_yuan) as amount_wan,
     cells.source_table,
     documents.document_kind,
+    documents.stage,
     cells.source_page
 from cells
 inner join chosen
@@ -88,5 +89,5 @@ inner join chosen
     and chosen.source_table = cells.source_table
 inner join document_keys() as documents on documents.document_id = cells.document_id
 order by
-    documents.department, documents.fiscal_year, documents.document_kind, cells.row_index,
-    cells.column_index
+    documents.department, documents.fiscal_year, documents.document_kind, documents.stage,
+    cells.row_index, cells.column_index

@@ -18,9 +18,10 @@ select
     cells.amount_yuan,
     wan(cells.amount_yuan) as amount_wan,
     documents.document_kind,
+    documents.stage,
     cells.source_page
 from fact_generic_cell as cells
 inner join document_keys() as documents on documents.document_id = cells.document_id
 order by
-    documents.department, documents.fiscal_year, documents.document_kind, cells.table_index,
-    cells.row_index, cells.column_index
+    documents.department, documents.fiscal_year, documents.document_kind, documents.stage,
+    cells.table_index, cells.row_index, cells.column_index

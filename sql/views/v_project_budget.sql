@@ -33,10 +33,11 @@ select
     cells.amount_yuan,
     wan(cells.amount_yuan) as amount_wan,
     documents.document_kind,
+    documents.stage,
     cells.source_page
 from cells
 inner join projects on projects.project_id = cells.project_id
 inner join document_keys() as documents on documents.document_id = cells.document_id
 order by
-    documents.department, documents.fiscal_year, documents.document_kind, projects.row_index,
-    cells.column_index
+    documents.department, documents.fiscal_year, documents.document_kind, documents.stage,
+    projects.row_index, cells.column_index

@@ -53,6 +53,7 @@ select
     totals.amount_yuan,
     wan(totals.amount_yuan) as amount_wan,
     documents.document_kind,
+    documents.stage,
     totals.source_page
 from totals
 inner join dim_source_table as tables
@@ -60,5 +61,5 @@ inner join dim_source_table as tables
     and tables.table_key = totals.table_key
 inner join document_keys() as documents on documents.document_id = totals.document_id
 order by
-    documents.department, documents.fiscal_year, documents.document_kind, totals.table_key,
-    totals.column_index
+    documents.department, documents.fiscal_year, documents.document_kind, documents.stage,
+    totals.table_key, totals.column_index

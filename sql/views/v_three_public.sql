@@ -44,9 +44,10 @@ select
     wan(categorised.amount_yuan) as amount_wan,
     categorised.category,
     documents.document_kind,
+    documents.stage,
     categorised.source_page
 from categorised
 inner join document_keys() as documents on documents.document_id = categorised.document_id
 order by
-    documents.department, documents.fiscal_year, documents.document_kind,
+    documents.department, documents.fiscal_year, documents.document_kind, documents.stage,
     categorised.row_index, categorised.column_index

@@ -1,12 +1,15 @@
--- this year against the previous year, per department × kind × category: each function class
--- (类, level-1 subject of v_expenditure_by_function) and each 三公 category (v_three_public);
--- a class is matched with last year's by its code, whatever name it was printed with; last
--- year, change and % are null while the previous year is not loaded
+-- this year against the previous year, per department × kind × stage × category: each
+-- function class (类, level-1 subject of v_expenditure_by_function) and each 三公 category
+-- (v_three_public); a budget is compared with last year's budget, final accounts (决算) with
+-- last year's final accounts; a class is matched with last year's by its code, whatever name
+-- it was printed with; last year, change and % are null while the previous year is not
+-- loaded
 create or replace view v_year_over_year as
 with totals as (
     select
         department,
         document_kind,
+        stage,
         fiscal_year,
         'function_class' as category_level,
         code as category_key,
@@ -14,11 +17,12 @@ with totals as (
         sum(amount_yuan) as amount_yuan
     from v_expenditure_by_function
     where level = 1
-    group by department, document_kind, fiscal_year, code
+    group by department, document_kind, stage, fiscal_year, code
     union all
     select
         department,
         document_kind,
+        stage,
         fiscal_year,
         'three_public' as category_level,
         category as category_key,
@@ -26,7 +30,7 @@ with totals as (
         sum(amount_yuan) as amount_yuan
     from v_three_public
     where category is not null
-    group by department, document_kind, fiscal_year, category
+    group by department, document_kind, stage, fiscal_year, category
 )
 
 select
@@ -44,14 +48,16 @@ select
                 as decimal(12, 2)
             )
     end as change_pct,
-    this_year.document_kind
+    this_year.document_kind,
+    this_year.stage
 from totals as this_year
 left join totals as last_year
     on last_year.department = this_year.department
     and last_year.document_kind = this_year.document_kind
+    and last_year.stage = this_year.stage
     and last_year.category_level = this_year.category_level
     and last_year.category_key = this_year.category_key
     and last_year.fiscal_year = this_year.fiscal_year - 1
 order by
-    this_year.department, this_year.document_kind, this_year.category_level,
+    this_year.department, this_year.document_kind, this_year.stage, this_year.category_level,
     this_year.category, this_year.fiscal_year

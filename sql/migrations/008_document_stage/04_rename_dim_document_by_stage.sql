@@ -1,0 +1,1 @@
+alter table dim_document_by_stage rename to dim_document
