@@ -1,0 +1,459 @@
+"""A department's budget (预算) and its final accounts (决算) of one fiscal year are two
+documents: two partitions, two dim_document rows, two sets of facts and check results, every
+view row saying which stage it is; reloading either replaces only itself, and year over year
+compares final accounts with last year's final accounts, never with a budget.
+
+The final accounts are made by rule from a truth JSON, not by editing a PDF: the same tables
+with `"stage": "final"` and a few amounts changed, so the two documents differ.
+"""
+
+import copy
+import dataclasses
+import io
+import shutil
+from decimal import Decimal
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from pipelines.batch import check_rows, write_rows
+from pipelines.budget_doc import (
+    BUDGET_STAGE,
+    DEPARTMENT_BUDGET,
+    FINAL_STAGE,
+    UNIT_BUDGET,
+    BudgetDoc,
+    document_name,
+)
+from pipelines.commands.load import load_paths
+from pipelines.errors import BudgetInputError
+from pipelines.extraction import document as document_module
+from pipelines.extraction.document import DocumentIdentity, Extraction
+from pipelines.handoff import read_handoff, write_handoff
+from pipelines.inbox import parse_partition_key, partition_key
+from pipelines.warehouse.checks import record_check_results
+from pipelines.warehouse.load import document_rows, expected_fact_rows, load_document
+from pipelines.warehouse.sql_files import read_sql, sql_names
+from tests.warehouse_helpers import SAMPLES, make_extraction, read_doc, warehouse
+
+SEED = SAMPLES / "gz_hrss_data_center_2023.json"
+GZ = "广州市人力资源和社会保障数据服务中心"
+FINAL_KEY = f"2023|{GZ}|部门决算"
+# What the final accounts print otherwise than the budget, in 万元 (t01's grand totals and
+# the 三公 total move by as much; the subject tables stay as budgeted).
+FINAL_EXTRA = Decimal("400.00")
+THREE_PUBLIC_EXTRA = Decimal("2.50")
+# One statement per fact table: (stage, rows), to compare both documents' facts.
+FACTS_BY_STAGE = """
+select dim_document.stage, count(*) from (
+    select document_id from fact_summary_line
+    union all select document_id from fact_income_by_function
+    union all select document_id from fact_expenditure_by_function
+    union all select document_id from fact_economic_expenditure
+    union all select document_id from fact_three_public
+    union all select document_id from fact_basic_by_unit
+    union all select document_id from fact_project_fund
+    union all select document_id from fact_generic_cell
+) as facts
+inner join dim_document using (document_id)
+group by all
+order by 1
+"""
+INCOME_TOTAL = (
+    "select stage, amount_wan from v_budget_summary "
+    "where table_key = 't01_summary' and item = '收入总计' order by all"
+)
+
+
+def _moved(text: str, by: Decimal) -> str:
+    return str(Decimal(text) + by)
+
+
+def budget(fiscal_year: int = 2023) -> dict:
+    """The seed's truth as the budget of `fiscal_year`, with one extra table (for
+    v_other_table)."""
+    doc = copy.deepcopy(read_doc(SEED))
+    doc["fiscal_year"] = fiscal_year
+    doc["extra_tables"] = [
+        {
+            "title": "机关运行经费预算表",
+            "columns": ["金额"],
+            "rows": [{"label": "合计", "values": ["1.00"]}],
+        }
+    ]
+    return doc
+
+
+def final_accounts(fiscal_year: int = 2023, extra: Decimal = FINAL_EXTRA) -> dict:
+    """The same tables published as final accounts: `stage` final, t01's income and spending
+    `extra` 万元 over the budget (收入总计 and 一、预算拨款, 支出总计 and its first line) and
+    the “三公” total THREE_PUBLIC_EXTRA over it (合计 and 一般公共预算)."""
+    doc = budget(fiscal_year)
+    doc["stage"] = FINAL_STAGE
+    summary = doc["tables"]["t01_summary"]
+    for side, total in (("income", "收入总计"), ("expenditure", "支出总计")):
+        lines = summary[side]
+        for line in (lines[0], next(line for line in lines if line["item"] == total)):
+            line["amount"] = _moved(line["amount"], extra)
+    three_public = doc["tables"]["t07_three_public"]
+    row = next(row for row in three_public["rows"] if row["item"] == "“三公”经费")
+    row["values"][:2] = [_moved(v, THREE_PUBLIC_EXTRA) for v in row["values"][:2]]
+    doc["extra_tables"][0]["rows"][0]["values"] = ["2.00"]
+    return doc
+
+
+def _documents(con) -> list[tuple]:
+    return con.execute(
+        "select dim_department.department, fiscal_year, document_kind, stage, document_id, "
+        "sha256 from dim_document join dim_department using (department_id) order by all"
+    ).fetchall()
+
+
+# --- naming and partition keys ------------------------------------------------------
+
+
+def test_a_document_says_its_stage_in_its_name_a_department_budget_as_before():
+    assert document_name("西南大学", 2023) == "西南大学 2023"
+    assert document_name("西南大学", 2023, DEPARTMENT_BUDGET, BUDGET_STAGE) == "西南大学 2023"
+    assert (
+        document_name("西南大学", 2023, DEPARTMENT_BUDGET, FINAL_STAGE) == "西南大学 2023 部门决算"
+    )
+    assert document_name("甲", 2026, UNIT_BUDGET) == "甲 2026 单位预算"
+    assert document_name("甲", 2026, UNIT_BUDGET, FINAL_STAGE) == "甲 2026 单位决算"
+
+
+def test_the_identity_reads_the_stage_absent_is_a_budget():
+    final, plan = final_accounts(), budget()
+    assert DocumentIdentity.of(final) == DocumentIdentity(GZ, 2023, DEPARTMENT_BUDGET, FINAL_STAGE)
+    assert DocumentIdentity.of(plan) == DocumentIdentity(GZ, 2023)
+    assert (BudgetDoc.of(final).stage, BudgetDoc.of(plan).stage) == (FINAL_STAGE, BUDGET_STAGE)
+
+
+@pytest.mark.parametrize(
+    ("kind", "stage", "suffix"),
+    [
+        (DEPARTMENT_BUDGET, BUDGET_STAGE, ""),
+        (UNIT_BUDGET, BUDGET_STAGE, "|单位预算"),
+        (DEPARTMENT_BUDGET, FINAL_STAGE, "|部门决算"),
+        (UNIT_BUDGET, FINAL_STAGE, "|单位决算"),
+    ],
+)
+def test_partition_keys_round_trip_every_kind_and_stage(kind, stage, suffix):
+    key = partition_key(DocumentIdentity("西南大学", 2023, kind, stage))
+    assert key == f"2023|西南大学{suffix}"
+    assert parse_partition_key(key) == (2023, "西南大学", kind, stage)
+    odd = partition_key(DocumentIdentity("甲|乙", 2023, kind, stage))
+    assert parse_partition_key(odd) == (2023, "甲｜乙", kind, stage)
+
+
+@pytest.mark.parametrize(
+    "bad", ["2023|西南大学|决算", "2023|西南大学|部门预算", "2023|甲|部门决算|x"]
+)
+def test_a_key_with_an_unknown_third_part_is_refused(bad):
+    with pytest.raises(ValueError, match="not a budget document partition key"):
+        parse_partition_key(bad)
+
+
+# --- the warehouse ------------------------------------------------------------------
+
+
+def test_a_budget_and_its_final_accounts_are_two_documents(tmp_path):
+    con = warehouse(tmp_path)
+    plan = load_document(con, make_extraction(budget(), "budget.pdf"))
+    final = load_document(con, make_extraction(final_accounts(), "final.pdf"))
+    assert (plan.action, final.action) == ("inserted", "inserted")
+    assert (plan.stage, final.stage) == (BUDGET_STAGE, FINAL_STAGE)
+    assert plan.message.startswith(f"{GZ} 2023: loaded ")
+    assert final.message.startswith(f"{GZ} 2023 部门决算: loaded ")
+    assert [d[:5] for d in _documents(con)] == [
+        (GZ, 2023, "department", "budget", plan.document_id),
+        (GZ, 2023, "department", "final", final.document_id),
+    ]
+    facts = expected_fact_rows(budget())
+    assert con.execute(FACTS_BY_STAGE).fetchall() == [("budget", facts), ("final", facts)]
+    assert con.execute(INCOME_TOTAL).fetchall() == [
+        ("budget", Decimal("13004.92")),
+        ("final", Decimal("13004.92") + FINAL_EXTRA),
+    ]
+
+
+def test_loading_the_final_accounts_first_leaves_room_for_the_budget(tmp_path):
+    con = warehouse(tmp_path)
+    load_document(con, make_extraction(final_accounts(), "final.pdf"))
+    plan = load_document(con, make_extraction(budget(), "budget.pdf"))
+    assert plan.action == "inserted"
+    assert [d[3] for d in _documents(con)] == ["budget", "final"]
+
+
+def test_reloading_the_final_accounts_replaces_only_them(tmp_path):
+    con = warehouse(tmp_path)
+    plan = make_extraction(budget(), "budget.pdf")
+    final = make_extraction(final_accounts(), "final.pdf")
+    load_document(con, plan)
+    load_document(con, final)
+    for extraction in (plan, final):
+        doc = extraction.doc
+        record_check_results(
+            con,
+            GZ,
+            2023,
+            [{"check_name": "balance", "severity": "ERROR", "passed": True, "detail": ""}],
+            stage=doc.get("stage", BUDGET_STAGE),
+            sha256=extraction.sha256,
+        )
+    budget_before = [d for d in _documents(con) if d[3] == "budget"]
+
+    # a new edition of the final accounts replaces the final accounts and nothing else
+    edition = make_extraction(final_accounts(extra=Decimal("500.00")), "final_v2.pdf")
+    report = load_document(con, edition)
+    assert (report.action, report.replaced_sha256) == ("replaced", final.sha256)
+    assert report.message.startswith(f"{GZ} 2023 部门决算: replaced edition ")
+    documents = _documents(con)
+    assert [d for d in documents if d[3] == "budget"] == budget_before
+    assert [d[3:] for d in documents if d[3] == "final"] == [
+        ("final", report.document_id, edition.sha256)
+    ]
+    facts = expected_fact_rows(budget())
+    assert con.execute(FACTS_BY_STAGE).fetchall() == [("budget", facts), ("final", facts)]
+    assert con.execute(INCOME_TOTAL).fetchall() == [
+        ("budget", Decimal("13004.92")),
+        ("final", Decimal("13504.92")),
+    ]
+    # each document keeps its own check rows; clearing the final accounts' leaves the budget's
+    assert con.execute("select stage, sha256 from dq_check_result order by all").fetchall() == [
+        ("budget", plan.sha256),
+        ("final", final.sha256),
+    ]
+    record_check_results(con, GZ, 2023, [], stage=FINAL_STAGE)
+    assert con.execute("select stage from dq_check_result").fetchall() == [("budget",)]
+
+    # the budget again: the same edition, reloaded; the final accounts untouched
+    final_now = [d for d in _documents(con) if d[3] == "final"]
+    assert load_document(con, plan).action == "reloaded"
+    assert [d for d in _documents(con) if d[3] == "final"] == final_now
+
+
+def test_an_unknown_stage_is_refused(tmp_path):
+    con = warehouse(tmp_path)
+    with pytest.raises(BudgetInputError, match="stage 'draft' is not one of budget, final"):
+        load_document(con, make_extraction({**budget(), "stage": "draft"}))
+    with pytest.raises(ValueError, match="stage 'draft' is not one of budget, final"):
+        record_check_results(con, GZ, 2023, [], stage="draft")
+    assert _documents(con) == []
+
+
+@pytest.fixture
+def both_stages(tmp_path):
+    """A warehouse holding the 2023 budget and final accounts, each written by the batch
+    service's writer with its writer checks and check rows."""
+    con = warehouse(tmp_path)
+    reports = {}
+    for doc, name in ((budget(), "budget.pdf"), (final_accounts(), "final.pdf")):
+        reports[doc.get("stage", BUDGET_STAGE)], _, _ = write_rows(
+            con, document_rows(make_extraction(doc, name)), []
+        )
+    return con, reports
+
+
+@pytest.mark.parametrize("view", [name.removeprefix("views/") for name in sql_names("views")])
+def test_every_view_row_carries_its_documents_stage(both_stages, view):
+    con, _ = both_stages
+    columns = [d[0] for d in con.execute(f"select * from {view} limit 0").description]
+    assert columns.index("stage") == columns.index("document_kind") + 1
+    rows = dict(
+        con.execute(f"select stage, count(*) from {view} group by all order by all").fetchall()
+    )
+    # the final accounts print every table the budget prints: as many rows of each
+    assert set(rows) == {"budget", "final"} and rows["budget"] == rows["final"] > 0, rows
+
+
+def test_the_views_give_each_stage_its_own_figures(both_stages):
+    con, _ = both_stages
+    assert con.execute(INCOME_TOTAL).fetchall() == [
+        ("budget", Decimal("13004.92")),
+        ("final", Decimal("13004.92") + FINAL_EXTRA),
+    ]
+    assert con.execute(
+        "select stage, sum(amount_wan) from v_three_public "
+        "where category = 'three_public_total' group by all order by all"
+    ).fetchall() == [("budget", Decimal("32.80")), ("final", Decimal("32.80") + THREE_PUBLIC_EXTRA)]
+    assert con.execute(
+        "select stage, printed_value from v_other_table order by all"
+    ).fetchall() == [("budget", "1.00"), ("final", "2.00")]
+    assert con.execute(
+        "select stage, check_name from dq_check_result order by all"
+    ).fetchall() == [
+        (stage, check) for stage in ("budget", "final")
+        for check in ("referential_integrity", "year_over_year")
+    ]  # fmt: skip
+
+
+def test_a_final_accounts_hand_off_keeps_its_stage(tmp_path):
+    document = document_rows(make_extraction(final_accounts(), "final.pdf"))
+    path = write_handoff(document, [], tmp_path / "handoff")
+    back, _ = read_handoff(duckdb.connect(), path)
+    assert (back.stage, back.document_kind) == (FINAL_STAGE, DEPARTMENT_BUDGET)
+    assert back == dataclasses.replace(document, relations=back.relations)
+
+
+# --- year over year ---------------------------------------------------------------
+
+
+def _stating(doc: dict, income_change: str) -> dict:
+    """`doc` whose narrative states its income total changed by `income_change` 万元."""
+    doc["narrative_figures"] = [
+        {
+            "topic": "income_total_change",
+            "figure": income_change,
+            "unit": "万元",
+            "page": 3,
+            "sentence": f"收入总计比上年增加{income_change}万元。",
+        }
+    ]
+    return doc
+
+
+def test_year_over_year_compares_final_accounts_with_last_years_final_accounts(tmp_path):
+    """2022: budget 13004.92 万元, final accounts 13105.17; 2023: budget 13004.92 (stated
+    change 0: against the 2022 budget), final accounts 13404.92 (stated change 299.75:
+    against the 2022 final accounts; against the 2022 budget it would be 400)."""
+    con = warehouse(tmp_path)
+
+    def write(doc: dict, name: str):
+        report, checks, rechecked = write_rows(con, document_rows(make_extraction(doc, name)), [])
+        return report, checks["year_over_year"], rechecked
+
+    _, first, _ = write(_stating(final_accounts(2023), "299.75"), "final_2023.pdf")
+    assert first.passed and first.description.endswith("no previous year in the warehouse")
+    _, plan, _ = write(_stating(budget(2023), "0"), "budget_2023.pdf")
+    assert plan.description.endswith("no previous year in the warehouse")
+
+    # the 2022 budget judges the 2023 budget again, never the 2023 final accounts
+    report, _, rechecked = write(budget(2022), "budget_2022.pdf")
+    ((later, outcome),) = rechecked
+    assert (later.fiscal_year, later.stage) == (2023, BUDGET_STAGE)
+    assert outcome.passed
+    assert [(c.column, c.expected) for c in outcome.comparisons] == [
+        ("income_total_change", Decimal("0"))
+    ]
+
+    # the 2022 final accounts judge the 2023 final accounts: 13404.92 − 13105.17
+    report, _, rechecked = write(final_accounts(2022, Decimal("100.25")), "final_2022.pdf")
+    ((later, final_outcome),) = rechecked
+    assert (later.fiscal_year, later.stage) == (2023, FINAL_STAGE)
+    assert final_outcome.passed
+    assert [(c.column, c.expected) for c in final_outcome.comparisons] == [
+        ("income_total_change", Decimal("299.75"))
+    ]
+    # each stored result is the one judged again, kept apart by stage
+    assert con.execute(
+        "select stage, passed, detail from dq_check_result "
+        "where fiscal_year = 2023 and check_name = 'year_over_year' order by all"
+    ).fetchall() == [
+        ("budget", True, check_rows({"year_over_year": outcome})[0]["detail"]),
+        ("final", True, check_rows({"year_over_year": final_outcome})[0]["detail"]),
+    ]
+
+    # loaded again, the final accounts are judged against the 2022 final accounts only
+    _, again, _ = write(_stating(final_accounts(2023), "299.75"), "final_2023.pdf")
+    assert again.passed and [c.expected for c in again.comparisons] == [Decimal("299.75")]
+    _, wrong, _ = write(_stating(final_accounts(2023), "399.75"), "final_2023_v2.pdf")
+    assert [(f.column, f.expected, f.actual) for f in wrong.findings] == [
+        ("income_total_change", "299.75", "399.75")
+    ]
+
+
+def test_v_year_over_year_pairs_a_stage_with_its_own_previous_year(tmp_path):
+    con = warehouse(tmp_path)
+    for doc, name in (
+        (budget(2022), "b22.pdf"),
+        (final_accounts(2022, Decimal("100.25")), "f22.pdf"),
+        (budget(2023), "b23.pdf"),
+        (final_accounts(2023), "f23.pdf"),
+    ):
+        load_document(con, make_extraction(doc, name))
+    rows = con.execute(
+        "select fiscal_year, stage, this_year_wan, last_year_wan, change_wan "
+        "from v_year_over_year where category = 'three_public_total' order by all"
+    ).fetchall()
+    three_public = Decimal("32.80")
+    final = three_public + THREE_PUBLIC_EXTRA
+    assert rows == [
+        (2022, "budget", three_public, None, None),
+        (2022, "final", final, None, None),
+        (2023, "budget", three_public, three_public, Decimal("0")),
+        (2023, "final", final, final, Decimal("0")),
+    ]
+    # the analyses compare alike, and say which stage each row is
+    trend = con.execute(read_sql("analyses/three_public_trend")).fetchall()
+    assert [(r[1], r[-1], r[4]) for r in trend if r[2] == "three_public_total"] == [
+        (2022, "budget", None),
+        (2023, "budget", 2022),
+        (2022, "final", None),
+        (2023, "final", 2022),
+    ]
+
+
+# --- through the batch service ------------------------------------------------------
+
+
+def _as_final_accounts(extraction: Extraction, path: Path) -> Extraction:
+    """The sample's extraction published as its final accounts (the rule of final_accounts:
+    `stage` final, t01's totals moved), read from another file."""
+    doc = copy.deepcopy(extraction.doc)
+    doc["stage"] = FINAL_STAGE
+    for side, total in (("income", "收入总计"), ("expenditure", "支出总计")):
+        lines = doc["tables"]["t01_summary"][side]
+        for line in (lines[0], next(line for line in lines if line["item"] == total)):
+            line["amount"] = _moved(line["amount"], FINAL_EXTRA)
+    return dataclasses.replace(extraction, doc=doc, path=path, warnings=[])
+
+
+def test_budget_load_gives_the_final_accounts_their_partition_and_line(tmp_path, monkeypatch):
+    """Through `budget load` and the batch service (in this process, so the patch applies):
+    two partitions, two lines, two documents, each with its check rows."""
+    plan_pdf = tmp_path / "gz_hrss_data_center_2023.pdf"
+    shutil.copy(SAMPLES / plan_pdf.name, plan_pdf)
+    final_pdf = tmp_path / "gz_hrss_data_center_2023_final.pdf"
+    final_pdf.write_bytes(plan_pdf.read_bytes() + b"\n% the final accounts' file\n")
+    extract = document_module.extract_document
+
+    def extract_as_published(path, password=None, limits=None):
+        extraction = extract(path, password, limits)
+        if Path(path).name == final_pdf.name:
+            return _as_final_accounts(extraction, Path(path))
+        return extraction
+
+    monkeypatch.setattr("pipelines.batch.extract_document", extract_as_published)
+    store = str(tmp_path / "warehouse.duckdb")
+    out = io.StringIO()
+    outcomes = load_paths([str(plan_pdf), str(final_pdf)], warehouse=store, out=out, workers=1)
+    assert [(o.status, o.partition_key) for o in outcomes] == [
+        ("loaded", f"2023|{GZ}"),
+        ("loaded", FINAL_KEY),
+    ]
+    lines = out.getvalue().splitlines()
+    assert lines[0].startswith(f"loaded: {GZ} 2023, ")
+    assert lines[1].startswith(f"loaded: {GZ} 2023 部门决算, ")
+
+    again = load_paths([str(final_pdf)], warehouse=store, out=io.StringIO(), workers=1)
+    assert [(o.status, o.partition_key) for o in again] == [("reloaded", FINAL_KEY)]
+    assert again[0].line.startswith(f"reloaded: {GZ} 2023 部门决算, ")
+
+    con = duckdb.connect(store, read_only=True)
+    try:
+        assert [d[:4] for d in _documents(con)] == [
+            (GZ, 2023, "department", "budget"),
+            (GZ, 2023, "department", "final"),
+        ]
+        checks = con.execute(
+            "select stage, count(*) from dq_check_result group by all order by 1"
+        ).fetchall()
+        assert checks[0][1] == checks[1][1] and [c[0] for c in checks] == ["budget", "final"]
+        assert con.execute(INCOME_TOTAL).fetchall() == [
+            ("budget", Decimal("13004.92")),
+            ("final", Decimal("13004.92") + FINAL_EXTRA),
+        ]
+    finally:
+        con.close()
