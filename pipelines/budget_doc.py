@@ -31,6 +31,8 @@ CODED = (
     "t10_gpb_project_economic",
     "t13_fiscal_function",
 )
+# The appropriation spending by function: 一般公共预算 (t05), else 财政拨款 (t13).
+SPENDING_TABLES = ("t05_gpb_function", "t13_fiscal_function")
 # Tables keyed by an item text: {"columns": [...], "rows": [{item, values}]}
 ITEMISED = ("t07_three_public", "t11_basic_by_unit")
 PROJECTS = "t12_projects"  # rows: {name, values, performance_goal}
@@ -321,6 +323,20 @@ class Table:
     def side(self, name: str) -> tuple[Line, ...]:
         return self.sides.get(name, ())
 
+    def row_of_subject(self, subject: str) -> Row | None:
+        """The 项 a statement names: by its code (`2050202`), or by the names of its 类,
+        款 and 项 (`一般公共服务支出/财政事务/行政运行`)."""
+        if subject.isdigit():
+            return next((r for r in self.rows if r.code == subject), None)
+        names = subject.split("/")
+        by_code = {r.code: r for r in self.rows if r.code}
+        for row in self.rows:
+            if row.code and len(row.code) == 7 and row.name == names[-1]:
+                chain = [by_code.get(row.code[:3]), by_code.get(row.code[:5]), row]
+                if [r.name if r else None for r in chain] == names:
+                    return row
+        return None
+
     def prints_amounts(self) -> bool:
         return any(v is not None for row in self.rows for v in row.values)
 
@@ -422,6 +438,19 @@ class BudgetDoc:
     def rows(self, key: str) -> tuple[Row, ...]:
         table = self.tables.get(key)
         return table.rows if table is not None else ()
+
+    def spending_key(self) -> str | None:
+        """The appropriation spending by function the document prints: 一般公共预算 (t05),
+        else a university's 财政拨款 (t13); what a 决算's statements about a 项 refer to."""
+        return next((k for k in SPENDING_TABLES if k in self.tables), None)
+
+    def item_code(self, topic: str, subject: str | None) -> str | None:
+        """The function code of the 项 a stated figure is about (`item_…` topics), else None."""
+        if not subject or not topic.startswith("item_"):
+            return None
+        key = self.spending_key()
+        row = self.tables[key].row_of_subject(subject) if key else None
+        return row.code if row is not None else (subject if subject.isdigit() else None)
 
     def unit_of(self, table: Table | None) -> str:
         """The unit a table's amounts are printed in."""

@@ -211,11 +211,14 @@ def test_upgrade_fills_loaded_at_of_check_rows_of_the_loaded_edition(tmp_path, d
     record_check_results(con, doc["department"], doc["fiscal_year"], rows)
     record_check_results(con, "别的部门", 2023, rows, sha256="f" * 64)
     # back to version 3: no loaded_at column, no table typing columns (version 7), no check
-    # row stage (version 8, which rebuilds dim_document whatever columns it has)
+    # row stage (version 8, which rebuilds dim_document whatever columns it has), no stated
+    # figure's subject (version 9)
     con.execute("alter table fact_dq_check drop column loaded_at")
     con.execute("alter table fact_dq_check drop column stage")
     for column in ("confidence", "typed_by", "typing_evidence"):
         con.execute(f"alter table dim_source_table drop column {column}")
+    for column in ("subject", "code"):
+        con.execute(f"alter table fact_narrative_figure drop column {column}")
     con.execute("drop view dq_check_result")
     con.execute("update schema_version set version = 3")
     con.close()

@@ -13,6 +13,7 @@ import copy
 from decimal import Decimal
 from pathlib import Path
 
+import duckdb
 import pypdf
 import pytest
 
@@ -218,3 +219,65 @@ def test_a_heading_naming_another_year_or_body_is_a_warning():
         ("上海市普陀区商务委员会收入支出决算总表", "p.6", "上海市普陀区财政局",
          "上海市普陀区商务委员会", WARN),
     ]  # fmt: skip
+
+
+# -- plan against spending, through the views ---------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def warehouse(tmp_path_factory):
+    from pipelines.cli import main
+
+    path = tmp_path_factory.mktemp("final") / "w.duckdb"
+    pdfs = [PUTUO, SWU, REAL / "swu_2023_budget.pdf"]
+    assert main(["load", *map(str, pdfs), "--warehouse", str(path)]) == 0
+    con = duckdb.connect(str(path), read_only=True)
+    yield con
+    con.close()
+
+
+def test_the_final_accounts_totals_come_back_through_the_views(warehouse):
+    summary = warehouse.execute(
+        "select side, item, amount_wan from v_budget_summary where stage = 'final' "
+        "and department = '上海市普陀区财政局' and is_total order by all"
+    ).fetchall()
+    assert {(side, item): wan for side, item, wan in summary} == {
+        ("expenditure", "本年支出合计"): Decimal("2940.05"),
+        ("expenditure", "总计"): Decimal("2995.39"),
+        ("income", "本年收入合计"): Decimal("2946.25"),
+        ("income", "总计"): Decimal("2995.39"),
+    }
+    spending = warehouse.execute(
+        "select column_name, amount_wan from v_table_total where stage = 'final' "
+        "and department = '上海市普陀区财政局' and table_key = 't05_gpb_function' order by all"
+    ).fetchall()
+    assert dict(spending) == {
+        "合计": Decimal("2940.05"), "基本支出": Decimal("2336.91"), "项目支出": Decimal("603.14")
+    }  # fmt: skip
+
+
+def test_budget_vs_actual(warehouse):
+    rows = {
+        (department, measure, code): (budget, actual, pct, source)
+        for department, measure, code, budget, actual, pct, source in warehouse.execute(
+            "select department, measure, code, budget_yuan, actual_yuan, execution_pct, "
+            "budget_source from v_budget_vs_actual"
+        ).fetchall()
+    }
+    wan = Decimal(10000)
+    # stated in the 决算's 说明 (p21): 年初预算 2993.92, 支出决算 2940.05, 完成 98.20%
+    assert rows["上海市普陀区财政局", "gp_appropriation_total", None] == (
+        Decimal("2993.92") * wan, Decimal("2940.05") * wan, Decimal("98.20"),
+        "final accounts statement")  # fmt: skip
+    # each per-项 statement (p22): 行政运行 年初预算 1560.05, 支出决算 1511.89
+    assert rows["上海市普陀区财政局", "function_item", "2010601"][:2] == (
+        Decimal("1560.05") * wan, Decimal("1511.89") * wan)  # fmt: skip
+    stated = [k for k, v in rows.items() if k[1] == "function_item" and v[3] and k[0] != "西南大学"]
+    assert len(stated) == 11
+    # its 三公 table (p18): 预算数 0.95, 决算数 blank
+    assert rows["上海市普陀区财政局", "three_public_three_public_total", None] == (
+        Decimal("0.95") * wan, Decimal("0"), Decimal("0"), "final accounts table")  # fmt: skip
+    # the university's 预算 (p7) against its 决算 (p9): 468,779.07 against 457,676.75
+    assert rows["西南大学", "expenditure_total", None][:2] == (
+        Decimal("468779.07") * wan, Decimal("457676.75") * wan)  # fmt: skip
+    assert rows["西南大学", "expenditure_total", None][3] == "budget document"

@@ -214,7 +214,8 @@ def test_wrong_stated_change_fails_year_over_year(tmp_path):
     pdf = procuratorate_2019_with_wrong_change(REAL, tmp_path)
     con, _ = _load(tmp_path, "js_procuratorate_2018")
     (result,) = load_batch([pdf], con, workers=1)
-    assert result.checks["narrative_consistency"].passed  # the tables are as published
+    # the tables are as published (a share one unit of its last digit off is a rounding WARN)
+    assert result.checks["narrative_consistency"].severity != "ERROR"
     outcome = result.checks["year_over_year"]
     assert [(f.column, f.expected, f.actual) for f in outcome.findings] == [
         ("income_total_change", "2214.39", "2314.39"),

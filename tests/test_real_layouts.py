@@ -108,8 +108,9 @@ def test_transposed_three_public_lands_as_items(stem):
     assert any(item.startswith("公务用车购置") and "运行" not in item for item in items)
 
 
-# What `budget load ../shared/real` must do with each file: its status, and for a loaded
-# budget the department it is filed under, its year and its published income total
+# What `budget load ../shared/real` must do with each file: its status (`final`: loaded as
+# final accounts, 决算), and for a loaded document the department it is filed under, its
+# year and its published income total
 # (收入合计 / 收入总计 of the 收支预算总表, unit as printed), read off the pages
 # (../shared/real/README.md; js_party_office_2018_tables p3; sh_putuo_justice_2026_unit p8).
 REAL_OUTCOMES = {
@@ -131,7 +132,7 @@ REAL_OUTCOMES = {
         "收入总计",
         "371514655.00",
     ),
-    "sh_putuo_finance_2024_final": ("rejected", "final accounts (决算), not a budget"),
+    "sh_putuo_finance_2024_final": ("final", "上海市普陀区财政局", 2024, "总计", "2995.39"),
     "sh_putuo_justice_2026_unit": ("loaded", "上海市普陀区司法局", 2026, "收入总计", "86959408.34"),
     "sh_putuo_wanli_2023": (
         "loaded",
@@ -148,7 +149,7 @@ REAL_OUTCOMES = {
         "156211123.00",
     ),
     "swu_2023_budget": ("loaded", "西南大学", 2023, "收入总计", "557259.13"),
-    "swu_2023_final": ("rejected", "final accounts (决算), not a budget"),
+    "swu_2023_final": ("final", "西南大学", 2023, "合计", "569496.54"),
 }
 # The ERROR findings a correct load reports because the published PDF disagrees with
 # itself: sh_putuo_justice_2026_unit prints 2040601 行政运行's 项目支出 as 64,840,547.00 (the
@@ -162,7 +163,16 @@ PUBLISHED_ERRORS = [
     # parts 14.33 + 8,201.15 + 0.50 + 1,430.03 = 9,646.01, so 20502 普通教育's 520,603.91
     # (which its own row and 205 agree with) is not the sum of its 项, 520,603.41.
     ("西南大学", 2023, "hierarchy", "t02_income", "20502 普通教育", "收入合计"),
-]
+    # sh_putuo_finance_2024_final p21 (说明 四): 财政拨款收入支出总计 stated 0.3 万元, table 四
+    # (p12–14) prints 2961.68; (说明 五): 一般公共服务支出 2106.66 stated as 71.73% of 2940.05,
+    # which is 71.65%
+    ("上海市普陀区财政局", 2024, "narrative_consistency", "t04_fiscal_summary", "总计",
+     "fiscal_income_total"),
+    ("上海市普陀区财政局", 2024, "narrative_consistency", "narrative", "一般公共服务支出", "%"),
+]  # fmt: skip
+
+
+_LOADED = {"loaded": "budget", "final": "final"}  # the status of a loaded file → its stage
 
 
 def test_every_real_pdf_gets_its_outcome_totals_and_no_parser_error(tmp_path, capsys):
@@ -174,7 +184,7 @@ def test_every_real_pdf_gets_its_outcome_totals_and_no_parser_error(tmp_path, ca
     from pipelines.cli import main
 
     warehouse = tmp_path / "real.duckdb"
-    assert main(["load", str(REAL), "--warehouse", str(warehouse)]) == 1  # the 决算 file
+    assert main(["load", str(REAL), "--warehouse", str(warehouse)]) == 0
     lines = capsys.readouterr().out.splitlines()
     assert sorted(p.stem for p in REAL.glob("*.pdf")) == sorted(REAL_OUTCOMES)
     lines_of = {
@@ -182,29 +192,35 @@ def test_every_real_pdf_gets_its_outcome_totals_and_no_parser_error(tmp_path, ca
     }
     for stem, (status, *want) in REAL_OUTCOMES.items():
         line = lines_of[stem]
-        assert line.startswith(f"{status}: "), line
-        if status == "loaded":  # the department it is filed under, and its year
-            assert line.startswith(f"loaded: {want[0]} {want[1]}"), line
+        if status in _LOADED:  # the department it is filed under, its year and stage
+            named = f"{want[0]} {want[1]}" + (" 部门决算" if status == "final" else "")
+            assert line.startswith(f"loaded: {named}"), line
         else:
-            assert want[0] in line, line
+            assert line.startswith(f"{status}: ") and want[0] in line, line
     assert "2017 (printed 中国共产党江苏省委员会办公厅)" in lines_of["js_party_office_2017_tables"]
     assert "上海市普陀区司法局 2026 单位预算, " in lines_of["sh_putuo_justice_2026_unit"]
     con = duckdb.connect(str(warehouse), read_only=True)
     documents = con.execute(
-        "select department, fiscal_year from dim_document "
+        "select department, fiscal_year, stage from dim_document "
         "join dim_department using (department_id) order by all"
     ).fetchall()
-    loaded = [want for status, *want in REAL_OUTCOMES.values() if status == "loaded"]
-    assert documents == sorted((department, year) for department, year, *_ in loaded)
+    loaded = [
+        (department, year, _LOADED[status])
+        for status, department, year, *_ in (v for v in REAL_OUTCOMES.values() if len(v) > 2)
+        if status in _LOADED
+    ]
+    assert documents == sorted(loaded)
     for stem, (status, department, *rest) in REAL_OUTCOMES.items():
-        if status != "loaded":
+        if status not in _LOADED:
             continue
         year, label, amount = rest
-        unit = YUAN_PER_UNIT["元" if stem.startswith("sh_") else "万元"]  # README: as printed
+        unit = YUAN_PER_UNIT[
+            "元" if stem.startswith("sh_putuo_") and status == "loaded" else "万元"
+        ]
         printed = con.execute(
             "select amount_yuan from v_budget_summary where department = ? and fiscal_year = ? "
-            "and table_key = 't01_summary' and side = 'income' and item = ?",
-            [department, year, label],
+            "and stage = ? and table_key = 't01_summary' and side = 'income' and item = ?",
+            [department, year, _LOADED[status], label],
         ).fetchall()
         assert printed == [(Decimal(amount) * unit,)], (stem, label)
     errors = con.execute(

@@ -264,6 +264,9 @@ def test_every_view_row_carries_its_documents_stage(both_stages, view):
     rows = dict(
         con.execute(f"select stage, count(*) from {view} group by all order by all").fetchall()
     )
+    if view == "v_budget_vs_actual":  # each row pairs a final account with its budget
+        assert set(rows) == {"final"} and rows["final"] > 0, rows
+        return
     # the final accounts print every table the budget prints: as many rows of each
     assert set(rows) == {"budget", "final"} and rows["budget"] == rows["final"] > 0, rows
 

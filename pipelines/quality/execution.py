@@ -17,6 +17,7 @@ from collections.abc import Iterable
 from decimal import ROUND_HALF_UP, Decimal
 
 from pipelines.budget_doc import (
+    SPENDING_TABLES,
     YUAN_PER_UNIT,
     BudgetDoc,
     Row,
@@ -36,13 +37,10 @@ TOPICS = frozenset(
 )
 _HUNDRED = Decimal(100)
 _WAN = YUAN_PER_UNIT["万元"]
-# The spending table a statement's figure is printed in: 一般公共预算财政拨款 (t05), else a
-# university's 财政拨款 table (t13).
-_SPENDING = ("t05_gpb_function", "t13_fiscal_function")
 _THREE_PUBLIC = "t07_three_public"
 # Tables whose total a share's whole may be: the spending (t03), the 一般公共预算 and the
 # 财政拨款 spending by function (t05, t13).
-_SHARED = ("t03_expenditure", *_SPENDING)
+_SHARED = ("t03_expenditure", *SPENDING_TABLES)
 
 
 def execution_checks(doc: BudgetDoc) -> tuple[list[Comparison], list[Finding]]:
@@ -187,27 +185,13 @@ def _printed(doc: BudgetDoc, kind: str, subject: str | None, column: str):
         row = next((r for r in table.rows if "三公" in (r.item or "")), None) if table else None
         j = table.columns.index(column) if table and column in table.columns else 0
         return _found(doc, _THREE_PUBLIC, table, row, j)
-    key = next((k for k in _SPENDING if doc.table(k) is not None), None)
+    key = doc.spending_key()
     if key is None or kind not in ("gp_appropriation", "item"):
         return None
     table = doc.table(key)
     if kind == "gp_appropriation":
         return _found(doc, key, table, next((r for r in table.rows if r.is_total), None), 0)
-    return _found(doc, key, table, _item_row(table, subject or ""), 0)
-
-
-def _item_row(table: Table, subject: str) -> Row | None:
-    """The 项 a statement names: by its code, or by the names of its 类, 款 and 项."""
-    if subject.isdigit():
-        return next((r for r in table.rows if r.code == subject), None)
-    names = subject.split("/")
-    by_code = {r.code: r for r in table.rows if r.code}
-    for row in table.rows:
-        if row.code and len(row.code) == 7 and row.name == names[-1]:
-            chain = [by_code.get(row.code[:3]), by_code.get(row.code[:5]), row]
-            if [r.name if r else None for r in chain] == names:
-                return row
-    return None
+    return _found(doc, key, table, table.row_of_subject(subject or ""), 0)
 
 
 def _found(doc: BudgetDoc, key: str, table: Table | None, row: Row | None, j: int):

@@ -14,7 +14,8 @@ selecting from these relations (pipelines.warehouse.load). The Dagster asset
 - stg_source_tables: one row per table printed: title, unit, pages, note, rows read, and
   how it was typed (confidence, what decided, the evidence);
 - stg_project_rows: one row per t12 row: a project, a unit subtotal or the 合计 row;
-- stg_narrative_figures: the figures the narrative states, with page and sentence.
+- stg_narrative_figures: the figures the narrative states, with page and sentence (and what
+  a statement about one subject is about: its name, and the function code of a 项).
 
 A relation is a list of plain records, amounts as exact text, so the Parquet hand-off
 (pipelines.handoff) stores it as it is; `staged_table` gives it its declared types (DECIMAL
@@ -97,6 +98,8 @@ RELATIONS: dict[str, dict[str, pa.DataType]] = {
     NARRATIVE: {
         "figure_index": _INT,
         "topic": _TEXT,
+        "subject": _TEXT,
+        "code": _TEXT,
         "figure": pa.decimal128(20, 4),
         "unit": _TEXT,
         "page": _INT,
@@ -211,7 +214,12 @@ def stage_document(
         _stage_extra(staged, index, extra, doc_unit, path, view, pages, typing)
     for index, stated in enumerate(doc.get(NARRATIVE_FIGURES) or []):
         fields = ("topic", "figure", "unit", "page", "sentence")
-        staged[NARRATIVE].append({"figure_index": index} | {f: stated[f] for f in fields})
+        subject = stated.get("subject")
+        code = view.item_code(stated["topic"], subject)
+        staged[NARRATIVE].append(
+            {"figure_index": index, "subject": subject, "code": code}
+            | {f: stated[f] for f in fields}
+        )
     return staged, warnings
 
 
