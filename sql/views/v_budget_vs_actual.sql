@@ -6,7 +6,8 @@
 -- (budget_source 'budget document'), else what the final account states itself ('final
 -- accounts statement': its 说明; 'final accounts table': its 三公 table's 预算数); a 三公
 -- 决算数 printed blank is 0 (the final account reports no such spending);
--- execution_pct = actual ÷ budget × 100 (2 places), null when the budget is 0 or unknown;
+-- execution_pct = actual ÷ budget × 100 (2 places, exact), null when the budget is 0 or
+-- unknown;
 -- budget_page / actual_page: the pages the two figures are printed on; stage: the final
 -- account's (every row pairs one)
 create or replace view v_budget_vs_actual as
@@ -193,7 +194,11 @@ select
     cast(actual_yuan as decimal(22, 2)) as actual_yuan,
     cast(actual_yuan - budget_yuan as decimal(22, 2)) as difference_yuan,
     case
-        when budget_yuan <> 0 then cast(round(actual_yuan / budget_yuan * 100, 2) as decimal(9, 2))
+        -- in whole fen, half away from zero: exact (DuckDB divides DECIMALs as DOUBLE)
+        when budget_yuan <> 0 then sign(actual_yuan) * sign(budget_yuan) * cast(
+            (cast(abs(actual_yuan) * 100 as hugeint) * 20000 + cast(abs(budget_yuan) * 100 as hugeint))
+            // (2 * cast(abs(budget_yuan) * 100 as hugeint)) as decimal(18, 0)
+        ) * 0.01
     end as execution_pct,
     budget_source,
     budget_page,
