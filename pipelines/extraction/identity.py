@@ -5,8 +5,8 @@ tables, a cover, a table title that begins with the name, a running header, only
 narrative's own sentences, or the PDF's metadata title. Each place is one rule below,
 ranked by how authoritative it is: the first rule that finds anything decides, and its
 most frequent answer wins, so one odd line (a wrapped 部门名称：江苏省人大) cannot outvote
-ten. The same wording says whether the document is a department budget, a unit budget
-(单位预算) or no budget at all (决算, final accounts).
+ten. The same wording says whether the document is a department's or one unit's (单位预算)
+and whether it is the budget (预算, the plan) or the final accounts (决算, the actuals).
 """
 
 import re
