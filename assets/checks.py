@@ -2,8 +2,9 @@
 completeness. Each is a named, partitioned asset check on `stg_budget_tables`, evaluated by
 `pipelines.quality` in the batch service's worker (once per document); a rounding tail
 (≤ ½ × the last printed digit × the number of addends) fails as WARN, anything else as
-ERROR. `referential_integrity` is checked inside each document's load transaction and
-recorded per batch on each fact table (assets/warehouse.py).
+ERROR. `year_over_year` and `final_vs_budget` are judged by the writer against another
+loaded document; `referential_integrity` is checked inside each document's load transaction
+and recorded per batch on each fact table (assets/warehouse.py).
 """
 
 import warnings
@@ -50,12 +51,20 @@ DOCUMENT_CHECK_SPECS = [
     partitioned_check_spec(name, STAGED, (check.__doc__ or name).strip().splitlines()[0])
     for name, check in quality.DOCUMENT_CHECKS.items()
 ]
-# Checked in the writer, against the previous year in the warehouse (pipelines.batch).
-YEAR_OVER_YEAR_SPEC = partitioned_check_spec(
-    "year_over_year",
-    STAGED,
-    "the stated change vs last year equals this year's total minus last year's (±0.5 万元)",
-)
+# Checked in the writer, against another document in the warehouse (pipelines.batch): the
+# previous year, and a final account's budget.
+WRITER_DOCUMENT_CHECK_SPECS = [
+    partitioned_check_spec(
+        "year_over_year",
+        STAGED,
+        "the stated change vs last year equals this year's total minus last year's (±0.5 万元)",
+    ),
+    partitioned_check_spec(
+        "final_vs_budget",
+        STAGED,
+        "the 年初预算 a final account (决算) states equals its loaded budget's (±0.5 万元)",
+    ),
+]
 
 
 def latest_materialization(

@@ -8,9 +8,10 @@ checks each PDF once, one DuckDB connection writes each document in one transact
 
 What it records is sized for the event log, whose cost is per event (SQLite: a write to the
 run's file and one to the index per asset event): per document, its partition of the three
-document assets (raw PDF, staged tables, staged cells) and its seven checks (six document
-checks and year_over_year), 10 events; per batch, one materialisation of each warehouse
-table and view and one referential-integrity evaluation per fact table (docs/pipeline.md).
+document assets (raw PDF, staged tables, staged cells) and its eight checks (six document
+checks, year_over_year and final_vs_budget), 11 events; per batch, one materialisation of
+each warehouse table and view and one referential-integrity evaluation per fact table
+(docs/pipeline.md).
 The views are recreated once per batch.
 """
 
@@ -24,7 +25,7 @@ from pydantic import Field
 from assets.charts import document_charts
 from assets.checks import (
     DOCUMENT_CHECK_SPECS,
-    YEAR_OVER_YEAR_SPEC,
+    WRITER_DOCUMENT_CHECK_SPECS,
     check_evaluation,
     latest_materialization,
 )
@@ -110,7 +111,7 @@ class BatchEvents:
         for name, outcome in result.checks.items():
             if name != "referential_integrity":  # a warehouse check: once per batch
                 self.emit(check_evaluation(STAGED, outcome, key, staged))
-        for later, outcome in result.rechecked:  # the following year, judged again
+        for later, outcome in result.rechecked:  # a loaded document judged again
             later_key = partition_key(
                 DocumentIdentity(
                     later.department, later.fiscal_year, later.document_kind, later.stage
@@ -169,7 +170,7 @@ def _requested(context: dg.AssetExecutionContext, config: BatchConfig, inbox: Bu
 @dg.multi_asset(
     name="load_budget_documents",
     specs=[RAW_SPEC, *STAGING_SPECS, *WAREHOUSE_SPECS, *VIEW_SPECS],
-    check_specs=[*DOCUMENT_CHECK_SPECS, YEAR_OVER_YEAR_SPEC, *RI_CHECK_SPECS],
+    check_specs=[*DOCUMENT_CHECK_SPECS, *WRITER_DOCUMENT_CHECK_SPECS, *RI_CHECK_SPECS],
     backfill_policy=dg.BackfillPolicy.single_run(),
     pool=WAREHOUSE_POOL,
     can_subset=True,

@@ -49,7 +49,7 @@ from pipelines.warehouse.load import DocumentRows, LoadReport, document_rows, lo
 from pipelines.warehouse.sql_files import read_sql
 
 # Checks that need the warehouse: run by the writer inside each document's load transaction.
-WRITER_CHECKS = ("referential_integrity", "year_over_year")
+WRITER_CHECKS = ("referential_integrity", "year_over_year", "final_vs_budget")
 # Worker processes are recycled after this many documents, so a leak in a PDF library
 # cannot grow a long batch's memory.
 DOCUMENTS_PER_WORKER = 200
@@ -87,8 +87,9 @@ class DocumentResult:
     committed: bool | None = False  # with `error`: written all the same (None: unknown)
     # the staging relations written (stg_budget_cells for the Dagster record: staged once)
     staged: dict[str, list[dict]] = field(default_factory=dict)
-    # the following year's document, already loaded, judged year over year again against
-    # this one (its stored year_over_year row replaced in the same transaction)
+    # documents already loaded that are set against this one, judged again: the following
+    # year (year_over_year), a budget's final accounts (final_vs_budget); each stored row
+    # replaced in the same transaction
     rechecked: tuple[tuple[StoredDocument, quality.CheckOutcome], ...] = ()
 
     @property
@@ -193,11 +194,12 @@ def write_rows(
     loaded_at: datetime | None = None,
 ) -> tuple[LoadReport, dict[str, quality.CheckOutcome], tuple]:
     """Replace one flattened document's rows, run the writer checks over the warehouse
-    (WRITER_CHECKS: referential integrity, year over year) and write its check rows
-    (`document_checks` then the writer ones) in ONE transaction; the writer of both parsed
-    PDFs and Parquet hand-off files (pipelines.handoff). The following year, if loaded
-    already, is judged year over year again in the same transaction. Returns the report,
-    the writer checks and the following year's new result (DocumentResult.rechecked)."""
+    (WRITER_CHECKS: referential integrity, year over year, final against budget) and write
+    its check rows (`document_checks` then the writer ones) in ONE transaction; the writer of
+    both parsed PDFs and Parquet hand-off files (pipelines.handoff). The loaded documents set
+    against this one (the following year; a budget's final accounts) are judged again in the
+    same transaction. Returns the report, the writer checks and those documents' new results
+    (DocumentResult.rechecked)."""
     writer_checks: dict[str, quality.CheckOutcome] = {}
     rechecked: list[tuple[StoredDocument, quality.CheckOutcome]] = []
 
@@ -206,6 +208,7 @@ def write_rows(
             con, report.document_id
         )
         writer_checks["year_over_year"] = quality.check_year_over_year(con, report)
+        writer_checks["final_vs_budget"] = quality.check_final_vs_budget(con, report)
         record_check_results(
             con,
             report.department,
@@ -217,26 +220,37 @@ def write_rows(
             checked_at=datetime.now(UTC).replace(tzinfo=None),
             in_open_transaction=True,
         )
-        if later := quality.following_year(con, report):
-            outcome = quality.check_year_over_year(con, later)
-            (row,) = check_rows({"year_over_year": outcome})
-            con.execute(
-                read_sql("checks/update_year_over_year"),
-                {
-                    "department": later.department,
-                    "fiscal_year": later.fiscal_year,
-                    "document_kind": later.document_kind,
-                    "stage": later.stage,
-                    "severity": row["severity"],
-                    "passed": row["passed"],
-                    "detail": row["detail"],
-                    "checked_at": datetime.now(UTC).replace(tzinfo=None),
-                },
-            )
-            rechecked.append((later, outcome))
+        judged_again = (
+            (quality.following_year(con, report), quality.check_year_over_year),
+            (quality.final_of_budget(con, report), quality.check_final_vs_budget),
+        )
+        for later, check in judged_again:
+            if later is not None:
+                rechecked.append((later, _judge_again(con, later, check)))
 
     report = load_rows(con, document, loaded_at=loaded_at, before_commit=check_in_warehouse)
     return report, writer_checks, tuple(rechecked)
+
+
+def _judge_again(con: duckdb.DuckDBPyConnection, stored: StoredDocument, check):
+    """Run a writer check again on a loaded document and replace its stored row."""
+    outcome = check(con, stored)
+    (row,) = check_rows({outcome.name: outcome})
+    con.execute(
+        read_sql("checks/update_writer_check"),
+        {
+            "department": stored.department,
+            "fiscal_year": stored.fiscal_year,
+            "document_kind": stored.document_kind,
+            "stage": stored.stage,
+            "check_name": outcome.name,
+            "severity": row["severity"],
+            "passed": row["passed"],
+            "detail": row["detail"],
+            "checked_at": datetime.now(UTC).replace(tzinfo=None),
+        },
+    )
+    return outcome
 
 
 # Errors of the warehouse file itself (disk full, read-only, damaged), not of one document:

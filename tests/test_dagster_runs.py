@@ -26,6 +26,8 @@ FIXTURES = ROOT / "tests" / "fixtures"
 SEED = SAMPLES / "gz_hrss_data_center_2023.pdf"
 REAL = ROOT.parent / "shared" / "real"
 DOCUMENT_CHECKS = set(quality.DOCUMENT_CHECKS)
+# judged by the writer against another loaded document, recorded on the document's partition
+WRITER_DOCUMENT_CHECKS = {"year_over_year", "final_vs_budget"}
 
 PDFS = sorted(SAMPLES.glob("*.pdf")) + [
     FIXTURES / "broken_balance.pdf",
@@ -119,7 +121,7 @@ def test_run_succeeds_and_checks_agree_with_the_truth(runs, pdf):
             for finding in expected[name].findings:
                 assert f"| {finding.severity} | {finding.table} |" in offending
     assert set(evaluations) == {
-        ("stg_budget_tables", name) for name in DOCUMENT_CHECKS | {"year_over_year"}
+        ("stg_budget_tables", name) for name in DOCUMENT_CHECKS | WRITER_DOCUMENT_CHECKS
     }
     integrity = [e for (_, name), e in _evaluations(result, None).items()]
     assert {e.check_name for e in integrity} == {"referential_integrity"}
@@ -130,8 +132,8 @@ def test_run_succeeds_and_checks_agree_with_the_truth(runs, pdf):
 
 
 def test_events_per_document_and_per_batch(runs):
-    """The event log's cost is per event: a batch run writes 3 materialisations and 7 check
-    results per document (the document checks and year_over_year), and each warehouse
+    """The event log's cost is per event: a batch run writes 3 materialisations and 8 check
+    results per document (the document checks, year_over_year, final_vs_budget), and each warehouse
     table and view once, each fact table's referential integrity once."""
     _, result = runs["results"]["gz_hrss_data_center_2023"]
     documents = len(PDFS) - 1  # the first run's
@@ -139,7 +141,7 @@ def test_events_per_document_and_per_batch(runs):
     counts = Counter(r.event_log_entry.dagster_event_type for r in events)
     batch = len(_batch_assets())
     assert counts[dg.DagsterEventType.ASSET_MATERIALIZATION] == 3 * documents + batch
-    per_document = len(DOCUMENT_CHECKS) + 1
+    per_document = len(DOCUMENT_CHECKS) + len(WRITER_DOCUMENT_CHECKS)
     assert counts[dg.DagsterEventType.ASSET_CHECK_EVALUATION] == per_document * documents + len(
         RI_CHECKED
     )
@@ -183,8 +185,10 @@ def test_warehouse_holds_each_document_once_with_its_check_results(runs):
             "select department, fiscal_year, check_name, severity, passed from dq_check_result"
         ).fetchall()
     assert documents == len(keys)
-    assert len(checks) == len(keys) * 8
-    assert {c[2] for c in checks} == DOCUMENT_CHECKS | {"referential_integrity", "year_over_year"}
+    assert len(checks) == len(keys) * 9
+    assert {c[2] for c in checks} == DOCUMENT_CHECKS | WRITER_DOCUMENT_CHECKS | {
+        "referential_integrity"
+    }
     assert ("广州市人力资源和社会保障数据服务中心", 2023, "balance", "WARN", False) in checks
     # broken_hierarchy was loaded last: its edition replaced broken_balance's, checks too
     failing = {(c[0], c[2], c[3]) for c in checks if not c[4] and c[3] == "ERROR"}
@@ -258,7 +262,7 @@ def test_single_run_backfill_of_many_partitions(runs):
         loaded = _materialized(result, key)
         assert loaded["stg_budget_cells"]["load/action"].value == "reloaded", key
         assert set(loaded) == DOCUMENT_ASSETS
-        assert len(_evaluations(result, key)) == len(DOCUMENT_CHECKS) + 1  # + year_over_year
+        assert len(_evaluations(result, key)) == len(DOCUMENT_CHECKS) + len(WRITER_DOCUMENT_CHECKS)
     assert set(_materialized(result, None)) == _batch_assets()
     assert len(_evaluations(result, None)) == len(RI_CHECKED)  # one per fact table
     # Planned events: one per partition of the document assets only, one per batch asset.

@@ -23,6 +23,7 @@ DOCUMENT_CHECKS = {
     "completeness",
     "narrative_consistency",
     "year_over_year",  # judged by the writer, but of the document: one per partition too
+    "final_vs_budget",  # likewise
 }
 
 

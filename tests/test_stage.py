@@ -32,6 +32,7 @@ from pipelines.extraction import document as document_module
 from pipelines.extraction.document import DocumentIdentity, Extraction
 from pipelines.handoff import read_handoff, write_handoff
 from pipelines.inbox import parse_partition_key, partition_key
+from pipelines.quality.year_over_year import judged_again_text
 from pipelines.warehouse.checks import record_check_results
 from pipelines.warehouse.load import document_rows, expected_fact_rows, load_document
 from pipelines.warehouse.sql_files import read_sql, sql_names
@@ -288,7 +289,7 @@ def test_the_views_give_each_stage_its_own_figures(both_stages):
         "select stage, check_name from dq_check_result order by all"
     ).fetchall() == [
         (stage, check) for stage in ("budget", "final")
-        for check in ("referential_integrity", "year_over_year")
+        for check in ("final_vs_budget", "referential_integrity", "year_over_year")
     ]  # fmt: skip
 
 
@@ -365,6 +366,72 @@ def test_year_over_year_compares_final_accounts_with_last_years_final_accounts(t
     assert [(f.column, f.expected, f.actual) for f in wrong.findings] == [
         ("income_total_change", "299.75", "399.75")
     ]
+
+
+# --- a final account's stated 年初预算 against its budget ------------------------------
+
+ITEM = "社会保障和就业支出/人力资源和社会保障管理事务/{}"
+
+
+def _stating_budgets(doc: dict, overall: str, business: str) -> dict:
+    """`doc` whose 说明 states the 一般公共预算财政拨款 年初预算 `overall` 万元, 综合业务管理's
+    `business`, 信息化建设's 2391.89 (as the seed's t05 prints) and a 项 its tables lack."""
+    statements = [
+        ("gp_appropriation_budget", overall, None),
+        ("item_budget", business, ITEM.format("综合业务管理")),
+        ("item_budget", "2391.89", ITEM.format("信息化建设")),
+        ("item_budget", "5.00", ITEM.format("就业补助")),
+    ]
+    doc["narrative_figures"] = [
+        {
+            "topic": topic,
+            "figure": figure,
+            "unit": "万元",
+            "page": 4,
+            "sentence": f"年初预算为{figure}万元。",
+            "subject": subject,
+        }
+        for topic, figure, subject in statements
+    ]
+    return doc
+
+
+def test_a_final_accounts_stated_budget_is_set_against_the_loaded_budget(tmp_path):
+    """The seed's t05 prints 合计 13004.92, 2080104 综合业务管理 9465.18, 2080108 信息化建设
+    2391.89: a 决算 stating 9400.00 for 综合业务管理 disagrees with the budget (a WARN naming
+    both figures and pages: two publications disagree, neither is the parser's to blame); the
+    budget loaded after the 决算 judges it again; a 项 not in the 决算's tables is left out."""
+    con = warehouse(tmp_path)
+
+    def write(doc: dict, name: str):
+        report, checks, rechecked = write_rows(con, document_rows(make_extraction(doc, name)), [])
+        return checks["final_vs_budget"], rechecked
+
+    alone, _ = write(_stating_budgets(final_accounts(), "13004.92", "9400.00"), "final.pdf")
+    assert alone.passed and alone.description.endswith("no budget of that year in the warehouse")
+
+    plan, rechecked = write(budget(), "budget.pdf")
+    assert plan.passed and plan.description.endswith("its final accounts are set against it")
+    ((final, outcome),) = rechecked
+    assert (final.fiscal_year, final.stage) == (2023, FINAL_STAGE)
+    assert [(c.row, c.expected, c.actual) for c in outcome.comparisons] == [
+        ("合计", Decimal("13004.92"), Decimal("13004.92")),
+        (f"2080104 {ITEM.format('综合业务管理')}", Decimal("9465.18"), Decimal("9400.00")),
+        (f"2080108 {ITEM.format('信息化建设')}", Decimal("2391.89"), Decimal("2391.89")),
+    ]
+    (finding,) = outcome.findings
+    assert (finding.severity, finding.kind, finding.expected, finding.actual) == (
+        "WARN", "unverified", "9465.18", "9400",
+    )  # fmt: skip
+    assert "narrative p.4 states 9400万元" in finding.rule and "table p." in finding.rule
+    assert judged_again_text(rechecked) == " — 2023 决算 final_vs_budget judged again: WARN"
+    assert con.execute(
+        "select severity, passed from dq_check_result "
+        "where stage = 'final' and check_name = 'final_vs_budget'"
+    ).fetchall() == [("WARN", False)]
+
+    corrected, _ = write(_stating_budgets(final_accounts(), "13004.92", "9465.18"), "final_2.pdf")
+    assert corrected.passed and len(corrected.comparisons) == 3
 
 
 def test_v_year_over_year_pairs_a_stage_with_its_own_previous_year(tmp_path):

@@ -273,7 +273,7 @@ def test_check_partitions_show_each_documents_outcome(ui, browser, check):
     checks = sorted(
         k.name for k in defs.resolve_asset_graph().asset_check_keys if k.asset_key == STAGED
     )
-    assert checks == sorted([*GOOD.outcomes, "year_over_year"])  # that one: in the writer
+    assert checks == sorted([*GOOD.outcomes, "year_over_year", "final_vs_budget"])  # the writer's
     browser.open(f"{ui.url}/assets/stg_budget_tables?view=checks&checkDetail={check}")
     browser.wait_for_text(f"Checks ({len(checks)})", *checks, "About")
     browser.click_text("Partitions", nth=-1)  # the check's tab, not the asset's

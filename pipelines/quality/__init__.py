@@ -5,7 +5,8 @@ returns a `CheckOutcome`: every comparison it made and the `Finding`s that did n
 (`outcome.py`: the result model and the rounding rule). One module per rule:
 `completeness`, `balance`, `hierarchy`, `row_identity`, `cross_table` (its identities are
 data), `narrative` (stated figures against the tables), and the writer's checks over the
-warehouse, run inside the load transaction: `referential_integrity` and `year_over_year`.
+warehouse, run inside the load transaction: `referential_integrity`, `year_over_year` and
+`final_vs_budget`.
 `amounts` reads the amounts for all of them; what a total row or a project is, `budget_doc`
 decides. No Dagster import here: the asset checks in `assets/checks.py` and the tests call
 these functions directly.
@@ -22,6 +23,7 @@ from pipelines.quality.amounts import printed_steps
 from pipelines.quality.balance import check_balance
 from pipelines.quality.completeness import check_completeness
 from pipelines.quality.cross_table import check_cross_table
+from pipelines.quality.final_vs_budget import check_final_vs_budget, final_of_budget
 from pipelines.quality.hierarchy import check_hierarchy
 from pipelines.quality.narrative import check_narrative_consistency
 from pipelines.quality.outcome import (
@@ -46,12 +48,14 @@ __all__ = [
     "check_balance",
     "check_completeness",
     "check_cross_table",
+    "check_final_vs_budget",
     "check_hierarchy",
     "check_narrative_consistency",
     "check_referential_integrity",
     "check_row_identity",
     "check_year_over_year",
     "column_identities",
+    "final_of_budget",
     "following_year",
     "printed_steps",
     "rounding_tolerance",

@@ -56,7 +56,7 @@ class Comparison:
 
     def tolerance_text(self) -> str:
         """The rounding allowance with both of its numbers, e.g. `½ × 0.01 × 3 = 0.015`."""
-        return f"½ × {_plain(self.step)} × {max(self.addends, 1)} = {_plain(self.tolerance)}"
+        return f"½ × {plain(self.step)} × {max(self.addends, 1)} = {plain(self.tolerance)}"
 
 
 def rounding_tolerance(step: Decimal, addends: int) -> Decimal:
@@ -170,7 +170,7 @@ def _fmt(value: Decimal) -> str:
     return str(value.quantize(CENT)) if value == value.quantize(CENT) else str(value)
 
 
-def _plain(value: Decimal) -> str:
+def plain(value: Decimal) -> str:
     """A Decimal without trailing zeros or exponent: 0.015, 1, 100."""
     return format(value.normalize(), "f")
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from pipelines.budget_doc import YUAN_PER_UNIT, StatedFigure
-from pipelines.quality.outcome import ERROR, Comparison, Finding
+from pipelines.quality.outcome import ERROR, Comparison, Finding, plain
 
 TOLERANCE_WAN = Decimal("0.5")
 TOLERANCE_TEXT = f"{TOLERANCE_WAN} 万元"
@@ -42,8 +42,8 @@ def stated_against_table(
         rule=f"{rule}: narrative p.{figure.page or '?'} states "
         f"{figure.figure}{figure.unit} (「{figure.sentence}」); "
         f"table p.{_pages(table_pages)}",
-        expected=str(expected.normalize()),
-        actual=str(stated.normalize()),
+        expected=plain(expected),
+        actual=plain(stated),  # 9400, not 9.4E+3
         difference=stated - expected,
         severity=ERROR,
         unit="万元",

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from pipelines.budget_doc import NARRATIVE_FIGURES, TABLE_PAGES, BudgetDoc
+from pipelines.budget_doc import FINAL_STAGE, NARRATIVE_FIGURES, TABLE_PAGES, BudgetDoc
 from pipelines.quality.narrative import TOLERANCE_TEXT, StatedTables, stated_against_table, wan_text
 from pipelines.quality.outcome import CheckOutcome
 from pipelines.warehouse.sql_files import read_sql
@@ -29,27 +29,30 @@ class StoredDocument:
     stage: str
 
 
-def _document_of_year(con, document, fiscal_year: int) -> StoredDocument | None:
+def document_of_year(
+    con, document, fiscal_year: int, stage: str | None = None
+) -> StoredDocument | None:
+    """The same department's loaded document of the same kind for `fiscal_year`, of the
+    document's own stage unless `stage` says another (final accounts against their budget)."""
+    stage = stage or document.stage
     found = con.execute(
         read_sql("checks/select_document_of_year"),
         {
             "department": document.department,
             "fiscal_year": fiscal_year,
             "document_kind": document.document_kind,
-            "stage": document.stage,
+            "stage": stage,
         },
     ).fetchone()
     if found is None:
         return None
-    return StoredDocument(
-        found[0], document.department, fiscal_year, document.document_kind, document.stage
-    )
+    return StoredDocument(found[0], document.department, fiscal_year, document.document_kind, stage)
 
 
 def following_year(con, document) -> StoredDocument | None:
     """The same department's loaded document of the same kind and stage one year later, if
     any."""
-    return _document_of_year(con, document, document.fiscal_year + 1)
+    return document_of_year(con, document, document.fiscal_year + 1)
 
 
 def warehouse_document(con, document_id: int) -> BudgetDoc:
@@ -97,7 +100,7 @@ def check_year_over_year(con, report) -> CheckOutcome:
         f"the stated change vs last year (比上年增加/减少) equals this year's total minus last "
         f"year's, within {TOLERANCE_TEXT}"
     )
-    previous = _document_of_year(con, report, report.fiscal_year - 1)
+    previous = document_of_year(con, report, report.fiscal_year - 1)
     if previous is None:
         return CheckOutcome(name, f"{description}; no previous year in the warehouse")
     doc = warehouse_document(con, report.document_id)
@@ -128,10 +131,15 @@ def check_year_over_year(con, report) -> CheckOutcome:
 
 
 def judged_again_text(rechecked: tuple[tuple[StoredDocument, CheckOutcome], ...]) -> str:
-    """What a status line adds for each following year judged again:
-    ` — 2019 year_over_year judged again: ERROR` ('' for none)."""
+    """What a status line adds for each loaded document judged again (the following year;
+    a budget's final accounts): ` — 2019 year_over_year judged again: ERROR`,
+    ` — 2023 决算 final_vs_budget judged again: passed` ('' for none)."""
     return "".join(
-        f" — {later.fiscal_year} year_over_year judged again: "
+        f" — {later.fiscal_year}{_stage_words(later)} {outcome.name} judged again: "
         + (outcome.severity or "passed")  # a severity only when something failed
         for later, outcome in rechecked
     )
+
+
+def _stage_words(document: StoredDocument) -> str:
+    return " 决算" if document.stage == FINAL_STAGE else ""
