@@ -20,7 +20,7 @@ import duckdb
 import pytest
 
 from pipelines import quality
-from pipelines.batch import check_rows
+from pipelines.batch import WRITER_CHECKS, check_rows
 from pipelines.budget_doc import DEPARTMENT_BUDGET, UNIT_BUDGET
 from pipelines.commands.load import load_paths
 from pipelines.extraction import document as document_module
@@ -30,6 +30,7 @@ from pipelines.warehouse.checks import record_check_results
 from pipelines.warehouse.load import expected_fact_rows, load_document
 from tests.warehouse_helpers import REPO_ROOT, warehouse
 
+CHECKS_PER_DOCUMENT = len(quality.DOCUMENT_CHECKS) + len(WRITER_CHECKS)
 UNIT_PDF = REPO_ROOT.parent / "shared" / "real" / "sh_putuo_justice_2026_unit.pdf"
 JUSTICE = "上海市普陀区司法局"
 UNIT_KEY = "2026|上海市普陀区司法局|单位预算"
@@ -223,7 +224,7 @@ def test_budget_load_gives_each_kind_its_partition_and_line(tmp_path, monkeypatc
         ]
         assert con.execute(
             "select document_kind, count(*) from dq_check_result group by all order by 1"
-        ).fetchall() == [("department", 8), ("unit", 8)]
+        ).fetchall() == [("department", CHECKS_PER_DOCUMENT), ("unit", CHECKS_PER_DOCUMENT)]
         facts = expected_fact_rows(extract(unit_pdf).doc)
         assert con.execute(FACTS_BY_KIND).fetchall() == [("department", facts), ("unit", facts)]
     finally:
