@@ -178,6 +178,32 @@ def test_a_stated_basic_spending_that_is_not_the_tables(putuo):
     assert ("narrative_consistency", "t03_expenditure", "合计", "2336.91", "2363.91") in errors
 
 
+@pytest.mark.parametrize(
+    ("topic", "row", "printed"),
+    [
+        ("gp_basic", "人员经费合计 + 公用经费合计", "2336.91"),
+        ("gp_basic_personnel", "人员经费合计", "2152.26"),
+        ("gp_basic_public", "公用经费合计", "184.65"),
+    ],
+)
+def test_the_basic_spending_section_against_the_basic_spending_table(putuo, topic, row, printed):
+    """说明 六 (p23): 一般公共预算财政拨款基本支出2336.91万元。其中：人员经费2152.26万元…；公用
+    经费184.65万元 — held to table 六 (p16–17, its two lists side by side): stated as printed
+    it holds, stated otherwise it is an ERROR with both figures and both pages."""
+    holds = run_document_checks(putuo)["narrative_consistency"]
+    (comparison,) = [c for c in holds.comparisons if c.column == topic]
+    assert (comparison.table, comparison.row, comparison.expected, comparison.actual) == (
+        "t06_gpb_basic_economic", row, Decimal(printed), Decimal(printed),
+    )  # fmt: skip
+    wrong = run_document_checks(_restated(putuo, topic, "1000.00"))["narrative_consistency"]
+    (finding,) = [f for f in wrong.findings if f.column == topic]
+    assert (finding.severity, finding.row, finding.expected, finding.actual) == (
+        ERROR, row, printed, "1000",
+    )  # fmt: skip
+    assert "narrative p.23 states 1000.00万元" in finding.rule
+    assert "table p.16" in finding.rule
+
+
 def test_a_table_the_contents_lists_and_the_body_lacks(tmp_path, putuo):
     """The real file without its 三公 table's page (p18): the 目录 still lists it."""
     reader, writer = pypdf.PdfReader(str(PUTUO)), pypdf.PdfWriter()

@@ -16,7 +16,9 @@ where the statement is about one spending subject): `<s>_budget` (年初预算),
 Z%), `<s>_direction` (-1 决算数小于预算数, 0 持平/相同, 1 大于; unit `sign`) for `<s>` one of
 `gp_appropriation` (一般公共预算财政拨款支出), `three_public` (“三公”经费), `item` (a 项,
 `subject` its 类/款/项 names) or `execution` (anything else, `subject` as printed); and
-`share` (the %, `subject` the part) with `share_part` and `share_whole` (the amounts).
+`share` (the %, `subject` the part) with `share_part` and `share_whole` (the amounts);
+`gp_basic` (一般公共预算财政拨款基本支出) with its parts `gp_basic_personnel` (人员经费) and
+`gp_basic_public` (公用经费).
 Text is read as the narrative reader reads it: NFKC without whitespace (numbers split over
 lines or spaced join up), lines joined over page breaks, page numbers dropped.
 """
@@ -48,6 +50,12 @@ _SUBJECTS = (("gp_appropriation", "一般公共预算财政拨款支出"), ("thr
 _AMOUNT = re.compile(
     rf"([^,;:。()%\d]{{0,30}}?)(?:\((?:类|款|项)\))?{_N}万元(?:,占(?:[^,;:。%\d]{{1,10}}?)?{_N}%)?"
 )
+# 一般公共预算财政拨款基本支出2336.91万元。其中：人员经费2152.26万元，主要包括：…；公用经费
+# 184.65万元: the basic spending and its two parts, stated in that sentence or the next
+_BASIC = re.compile(rf"一般公共预算(?:财政拨款)?基本支出(?:决算|预算)?数?为?{_N}万元")
+_BASIC_PARTS = re.compile(rf"(人员经费|公用经费)(?:决算|预算)?数?为?{_N}万元")
+_BASIC_TOPICS = {"人员经费": "gp_basic_personnel", "公用经费": "gp_basic_public"}
+_PART_SENTENCES = 4  # the statement itself and the three after it
 # 1.小学教育（2050202），2023年度决算数为7,970.38万元: a 项's spending, by its code
 _ITEM_ACTUAL = re.compile(
     rf"([^,;:。()\d]{{2,30}})\((\d{{3,7}})\),?(?:\d{{4}}年度?)?决算数?为{_N}万元"
@@ -99,7 +107,29 @@ def execution_figures(pages: Iterable[tuple[int | None, list[str]]]) -> list[Sta
         sentence = text[start : text.find("。", match.end()) + 1 or len(text)]
         figure, page = _plain(match.group(3)), where[match.start(3)]
         out.append(StatedFigure("item_actual", figure, "万元", page, sentence, match.group(2)))
-    return out + _shares(text, where)
+    return out + _basic_spending(text, where) + _shares(text, where)
+
+
+def _basic_spending(text: str, where: list) -> list[StatedFigure]:
+    """`一般公共预算财政拨款基本支出 X 万元` (`gp_basic`) and the first 人员经费 / 公用经费 the
+    next sentences break it into (`gp_basic_personnel`, `gp_basic_public`; each may end
+    its own list of contents: `其中：(一)人员经费…。主要包括：…。(二)公用经费…`)."""
+    out: list[StatedFigure] = []
+    for match in _BASIC.finditer(text):
+        start = text.rfind("。", 0, match.start()) + 1
+        stops = [m.end() for m in re.finditer("。", text[match.end() :])][:_PART_SENTENCES]
+        end = match.end() + stops[-1] if stops else len(text)
+        page = where[match.start(1)]
+        figure = _plain(match.group(1))
+        out.append(StatedFigure("gp_basic", figure, "万元", page, text[start:end]))
+        seen = set()
+        for part in _BASIC_PARTS.finditer(text, match.end(), end):
+            topic = _BASIC_TOPICS[part.group(1)]
+            if topic not in seen:
+                seen.add(topic)
+                figure, page = _plain(part.group(2)), where[part.start(2)]
+                out.append(StatedFigure(topic, figure, "万元", page, text[start:end]))
+    return out
 
 
 def _subject(text: str, at: int, items: list[tuple[int, str]]) -> tuple[str, str | None]:

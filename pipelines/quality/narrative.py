@@ -17,6 +17,7 @@ from pipelines.extraction.titles import HEADING_LABEL
 from pipelines.quality.amounts import amount
 from pipelines.quality.execution import TOPICS as EXECUTION_TOPICS
 from pipelines.quality.execution import execution_checks
+from pipelines.quality.hierarchy import sections
 from pipelines.quality.outcome import WARN, CheckOutcome, Finding, unverified
 from pipelines.quality.stated import TOLERANCE_TEXT, TOLERANCE_WAN, stated_against_table
 
@@ -48,6 +49,14 @@ _SUMMARY_TOPICS = {
 # side, and the 合计 of the 财政拨款 spending table.
 _FISCAL_INCOME_LINE = "财政拨款"
 _FISCAL_SPENDING_TABLE = "t13_fiscal_function"
+# 一般公共预算(财政拨款)基本支出 and its parts: the basic spending table's total, or the total
+# of its 人员经费 / 公用经费 list (a 决算 prints the two side by side, each with its 合计).
+_BASIC_TABLE = "t06_gpb_basic_economic"
+_BASIC_SECTIONS = {
+    "gp_basic": None,
+    "gp_basic_personnel": "人员经费",
+    "gp_basic_public": "公用经费",
+}
 
 
 def _words(*wanted: str, without: tuple[str, ...] = ()) -> Callable[[str], bool]:
@@ -107,6 +116,8 @@ class StatedTables:
             row = next((r for r in rows if _THREE_PUBLIC_ROWS[topic](r.item)), None)
             if row is not None and row.values:
                 return key, row.item, self._yuan(table, row.values[0]), self._pages(key)
+        if topic in _BASIC_SECTIONS:
+            return self._basic_spending(topic)
         if topic in _TITLED_TOTALS:
             for extra in self.doc.extra_tables:
                 if _TITLED_TOTALS[topic] in extra.title and extra.rows:
@@ -115,6 +126,23 @@ class StatedTables:
                         yuan = self._yuan(extra, row.values[0])
                         return extra.title, "合计", yuan, extra.pages
         return None
+
+    def _basic_spending(self, topic: str) -> Found | None:
+        """The 一般公共预算基本支出 table's total (a 决算's 人员经费合计 + 公用经费合计, each
+        under its own list), or the total of the part the topic names."""
+        table = self.doc.table(_BASIC_TABLE)
+        parts = sections(table.rows) if table is not None else []
+        if not parts or not all(total.values for total, _ in parts):
+            return None
+        pages = self._pages(_BASIC_TABLE)
+        words = _BASIC_SECTIONS[topic]
+        if words is None:
+            yuan = sum((self._yuan(table, total.values[0]) for total, _ in parts), Decimal(0))
+            return _BASIC_TABLE, " + ".join(total.title for total, _ in parts), yuan, pages
+        total = next((total for total, _ in parts if words in total.title), None)
+        if total is None:  # the table prints no such part: nothing to compare with
+            return None
+        return _BASIC_TABLE, total.title, self._yuan(table, total.values[0]), pages
 
     def _fiscal_without_summary(self, topic: str) -> Found | None:
         if topic == "fiscal_income_total":
