@@ -151,6 +151,23 @@ def test_a_stated_total_that_contradicts_its_table(putuo):
     assert "narrative p.21 states 2904.05万元" in finding.rule and "table p.15" in finding.rule
 
 
+@pytest.mark.parametrize(
+    ("topic", "table", "row", "printed"),
+    [
+        ("income_total", "t01_summary", "总计", "2995.39"),  # 收入支出总计2995.39万元
+        ("expenditure_year_total", "t01_summary", "本年支出合计", "2940.05"),
+    ],
+)
+def test_a_stated_grand_total_that_contradicts_the_summary(putuo, topic, table, row, printed):
+    """说明 一 and 三 (p21) state 收入支出总计 and 本年支出合计 as table 一 prints them."""
+    holds = run_document_checks(putuo)["narrative_consistency"]
+    (comparison,) = [c for c in holds.comparisons if c.column == topic]
+    assert (comparison.table, comparison.row, comparison.expected) == (table, row, Decimal(printed))
+    assert comparison.actual == Decimal(printed)
+    errors = _errors(_restated(putuo, topic, "2959.39"))
+    assert ("narrative_consistency", table, row, printed, "2959.39") in errors
+
+
 def test_greater_where_the_figures_say_smaller(putuo):
     subject = "一般公共服务支出/财政事务/行政运行"  # 年初预算 1560.05, 支出决算 1511.89
     errors = _errors(_restated(putuo, "item_direction", "1", subject))

@@ -44,9 +44,15 @@ _SUBJECTS: tuple[tuple[tuple[str, ...], str], ...] = (
         ("fiscal_income_total", "fiscal_expenditure_total"),
         r"财政拨款(?:收入、支出|收、支|收支)总?预算",
     ),
-    # this year's income or spending alone (本年收入预算), not the totals with carry-overs
-    (("income_year_total",), r"本年度?收入预算"),
-    (("expenditure_year_total",), r"本年度?支出预算"),
+    # a final account's (决算) totals: 收入支出总计 (the grand totals, carry-overs included)
+    (
+        ("income_total", "expenditure_total"),
+        _QUALIFIED + r"(?:收入、支出|收入支出|收、支|收支)总计",
+    ),
+    # this year's income or spending alone (本年收入预算, a 决算's 本年收入合计), not the totals
+    # with carry-overs
+    (("income_year_total",), r"本年度?收入(?:预算|合计)"),
+    (("expenditure_year_total",), r"本年度?支出(?:预算|合计)"),
     (("income_total",), _QUALIFIED + r"收入预算"),
     (("expenditure_total",), _QUALIFIED + r"支出预算"),
     (("fiscal_income_total",), r"财政拨款收入"),
