@@ -15,8 +15,9 @@ from __future__ import annotations
 from dataclasses import replace
 from decimal import Decimal
 
-from pipelines.budget_doc import BUDGET_STAGE, FINAL_STAGE, YUAN_PER_UNIT, StatedFigure
-from pipelines.quality.outcome import WARN, CheckOutcome, unverified
+from pipelines.budget_doc import BUDGET_STAGE, FINAL_STAGE, StatedFigure
+from pipelines.quality.narrative import wan_text
+from pipelines.quality.outcome import WARN, CheckOutcome, plain, unverified
 from pipelines.quality.stated import TOLERANCE_TEXT, stated_against_table
 from pipelines.quality.year_over_year import StoredDocument, document_of_year
 from pipelines.warehouse.sql_files import read_sql
@@ -65,15 +66,15 @@ def check_final_vs_budget(con, report) -> CheckOutcome:
         code,
         budget_yuan,
         budget_page,
-        printed,
+        in_t05,
     ) in rows:
-        if not printed or (topic == "item_budget" and code is None):
+        if not in_t05 or (topic == "item_budget" and code is None):
             continue  # nothing to set it against: no t05 in the budget, a 项 not found
-        stated = StatedFigure(topic, format(figure.normalize(), "f"), unit, page, sentence, subject)
+        stated = StatedFigure(topic, plain(figure), unit, page, sentence, subject)
         row = "合计" if topic == "gp_appropriation_budget" else f"{code} {subject or ''}".strip()
         planned = budget_yuan if budget_yuan is not None else Decimal(0)  # no row: nothing planned
         year = report.fiscal_year
-        printed = f"{_wan(planned)} 万元" if budget_yuan is not None else "no such row"
+        printed = f"{wan_text(planned)} 万元" if budget_yuan is not None else "no such row"
         rule = f"年初预算 stated by the {year} 决算 = the {year} 预算's t05 {row} ({printed})"
         pages = (budget_page,) if budget_page else ()
         comparison, finding = stated_against_table(stated, _T05, row, planned, pages, rule)
@@ -81,7 +82,3 @@ def check_final_vs_budget(con, report) -> CheckOutcome:
         if finding:
             findings.append(replace(finding, severity=WARN, rule=unverified(finding.rule, _DOUBT)))
     return CheckOutcome(NAME, description, tuple(comparisons), tuple(findings))
-
-
-def _wan(yuan: Decimal) -> str:
-    return format((yuan / YUAN_PER_UNIT["万元"]).quantize(Decimal("0.01")), "f")

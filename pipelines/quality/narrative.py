@@ -18,7 +18,7 @@ from pipelines.quality.amounts import amount
 from pipelines.quality.execution import TOPICS as EXECUTION_TOPICS
 from pipelines.quality.execution import execution_checks
 from pipelines.quality.hierarchy import sections
-from pipelines.quality.outcome import WARN, CheckOutcome, Finding, unverified
+from pipelines.quality.outcome import WARN, CheckOutcome, Finding, plain, unverified
 from pipelines.quality.stated import TOLERANCE_TEXT, TOLERANCE_WAN, stated_against_table
 
 _WAN = YUAN_PER_UNIT["万元"]
@@ -242,4 +242,4 @@ def check_narrative_consistency(doc: BudgetDoc | dict) -> CheckOutcome:
 
 
 def wan_text(yuan: Decimal) -> str:
-    return format((yuan / _WAN).normalize(), "f")
+    return plain(yuan / _WAN)

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from pipelines.budget_doc import FINAL_STAGE, NARRATIVE_FIGURES, TABLE_PAGES, BudgetDoc
 from pipelines.quality.narrative import TOLERANCE_TEXT, StatedTables, stated_against_table, wan_text
-from pipelines.quality.outcome import CheckOutcome
+from pipelines.quality.outcome import CheckOutcome, plain
 from pipelines.warehouse.sql_files import read_sql
 
 
@@ -80,7 +80,7 @@ def warehouse_document(con, document_id: int) -> BudgetDoc:
             NARRATIVE_FIGURES: [
                 {
                     "topic": topic,
-                    "figure": format(figure.normalize(), "f"),  # as stated: 2214.39, not 2214.3900
+                    "figure": plain(figure),  # as stated: 2214.39, not 2214.3900
                     "unit": unit,
                     "page": page,
                     "sentence": text,
