@@ -28,7 +28,7 @@ from pipelines.extraction.document import DocumentIdentity, Extraction, extract_
 from pipelines.inbox import partition_key
 from pipelines.warehouse.checks import record_check_results
 from pipelines.warehouse.load import expected_fact_rows, load_document
-from tests.warehouse_helpers import REPO_ROOT, warehouse
+from tests.warehouse_helpers import REPO_ROOT, facts_by, warehouse
 
 CHECKS_PER_DOCUMENT = len(quality.DOCUMENT_CHECKS) + len(WRITER_CHECKS)
 UNIT_PDF = REPO_ROOT.parent / "shared" / "real" / "sh_putuo_justice_2026_unit.pdf"
@@ -37,22 +37,8 @@ UNIT_KEY = "2026|上海市普陀区司法局|单位预算"
 DEPARTMENT_KEY = "2026|上海市普陀区司法局"
 INCOME_TOTAL = Decimal("86959408.34")  # p8 收入总计, 元, read off the page
 THREE_PUBLIC = Decimal("10.71")  # p20 “三公”经费预算数 合计, 万元, read off the page
-# One statement per fact table: (document_kind, rows), to compare both documents' facts.
-FACTS_BY_KIND = """
-select dim_document.document_kind, count(*) from (
-    select document_id from fact_summary_line
-    union all select document_id from fact_income_by_function
-    union all select document_id from fact_expenditure_by_function
-    union all select document_id from fact_economic_expenditure
-    union all select document_id from fact_three_public
-    union all select document_id from fact_basic_by_unit
-    union all select document_id from fact_project_fund
-    union all select document_id from fact_generic_cell
-) as facts
-inner join dim_document using (document_id)
-group by all
-order by 1
-"""
+# (document_kind, rows of the table facts), to compare both documents' facts.
+FACTS_BY_KIND = facts_by("document_kind")
 
 
 def department_twin(unit: Extraction, path: Path | None = None) -> Extraction:

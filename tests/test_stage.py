@@ -36,7 +36,7 @@ from pipelines.quality.year_over_year import judged_again_text
 from pipelines.warehouse.checks import record_check_results
 from pipelines.warehouse.load import document_rows, expected_fact_rows, load_document
 from pipelines.warehouse.sql_files import read_sql, sql_names
-from tests.warehouse_helpers import SAMPLES, make_extraction, read_doc, warehouse
+from tests.warehouse_helpers import SAMPLES, facts_by, make_extraction, read_doc, warehouse
 
 SEED = SAMPLES / "gz_hrss_data_center_2023.json"
 GZ = "广州市人力资源和社会保障数据服务中心"
@@ -45,22 +45,8 @@ FINAL_KEY = f"2023|{GZ}|部门决算"
 # the 三公 total move by as much; the subject tables stay as budgeted).
 FINAL_EXTRA = Decimal("400.00")
 THREE_PUBLIC_EXTRA = Decimal("2.50")
-# One statement per fact table: (stage, rows), to compare both documents' facts.
-FACTS_BY_STAGE = """
-select dim_document.stage, count(*) from (
-    select document_id from fact_summary_line
-    union all select document_id from fact_income_by_function
-    union all select document_id from fact_expenditure_by_function
-    union all select document_id from fact_economic_expenditure
-    union all select document_id from fact_three_public
-    union all select document_id from fact_basic_by_unit
-    union all select document_id from fact_project_fund
-    union all select document_id from fact_generic_cell
-) as facts
-inner join dim_document using (document_id)
-group by all
-order by 1
-"""
+# (stage, rows of the table facts), to compare both documents' facts.
+FACTS_BY_STAGE = facts_by("stage")
 INCOME_TOTAL = (
     "select stage, amount_wan from v_budget_summary "
     "where table_key = 't01_summary' and item = '收入总计' order by all"

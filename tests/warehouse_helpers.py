@@ -58,6 +58,21 @@ def loaded(tmp_path: Path, *docs: dict):
     return con
 
 
+def facts_by(column: str) -> str:
+    """SQL counting the rows of every table fact (not the stated figures or checks) per
+    value of a dim_document `column` (document_kind, stage): two documents compared."""
+    facts = (
+        "fact_summary_line", "fact_income_by_function", "fact_expenditure_by_function",
+        "fact_economic_expenditure", "fact_three_public", "fact_basic_by_unit",
+        "fact_project_fund", "fact_generic_cell",
+    )  # fmt: skip
+    rows = "\n    union all ".join(f"select document_id from {table}" for table in facts)
+    return (
+        f"select dim_document.{column}, count(*) from (\n    {rows}\n) as facts\n"
+        "inner join dim_document using (document_id)\ngroup by all\norder by 1"
+    )
+
+
 def factor(doc: dict, table_key: str) -> Decimal:
     """Yuan per printed unit of one table (its own unit, else the document's)."""
     table = doc["tables"][table_key]
