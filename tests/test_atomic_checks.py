@@ -24,9 +24,11 @@ from pipelines import batch, quality
 from pipelines.warehouse.checks import record_check_results
 from pipelines.warehouse.connection import connect
 from pipelines.warehouse.load import load_document
+from tests.inputs import REPO
 from tests.warehouse_helpers import make_extraction, read_doc
 
-REPO = Path(__file__).resolve().parents[1]
+pytestmark = pytest.mark.slow
+
 CHECKS_PER_DOCUMENT = len(quality.DOCUMENT_CHECKS) + len(batch.WRITER_CHECKS)
 
 

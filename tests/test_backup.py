@@ -11,9 +11,9 @@ from pipelines.cli import main
 from pipelines.warehouse.connection import connect
 from pipelines.warehouse.load import load_document
 from pipelines.warehouse.migrations import LATEST_VERSION
+from tests.inputs import REPO
 from tests.warehouse_helpers import base_tables, loaded, make_extraction, read_doc, truth_paths
 
-REPO = Path(__file__).resolve().parents[1]
 SAMPLE_PDF = REPO / "data" / "samples" / "gz_hrss_data_center_2023.pdf"
 RECOVERY = "restore a backup with `budget restore BACKUP_DIR --warehouse"
 

@@ -27,11 +27,11 @@ from pipelines.quality import ERROR, check_completeness
 from pipelines.rejects import REASON_SUFFIX, reject_file, reject_settled, rejected_folder
 from pipelines.warehouse.connection import connect
 from pipelines.warehouse.load import expected_fact_rows, load_document
+from tests.inputs import REPO, extracted
 from tests.pdf_objects import pdf_from_objects
 
 pypdf = pytest.importorskip("pypdf")
 
-REPO = Path(__file__).resolve().parents[1]
 SAMPLE = REPO / "data" / "samples" / "gz_hrss_data_center_2023.pdf"
 PASSWORD = "s3cret-用户"
 DROPPED_TABLE = "t07_three_public"
@@ -224,7 +224,7 @@ def bad_files(tmp_path_factory) -> dict[str, Path]:
 
 @pytest.fixture(scope="module")
 def original():
-    return extract_document(SAMPLE)
+    return extracted(SAMPLE)
 
 
 def budget(*args: str, cwd: Path) -> subprocess.CompletedProcess:
@@ -309,7 +309,7 @@ def test_truncation_at_any_length_is_refused_cleanly(tmp_path):
             assert "\n" not in exc.reason
             continue
         # pdfium repairs a file cut after its last page: then it must be the whole budget.
-        assert extraction.doc == extract_document(SAMPLE).doc, share
+        assert extraction.doc == extracted(SAMPLE).doc, share
 
 
 # -- garbled text is never loaded under wrong names ----------------------------------

@@ -16,10 +16,10 @@ from pipelines.commands.load import load_paths
 from pipelines.definitions import all_assets
 from pipelines.resources import BudgetInbox, DuckDBWarehouse
 from pipelines.warehouse.connection import connect
+from tests.inputs import SAMPLE_PDFS
 from tests.test_concurrent_loads import snapshot
 
-SAMPLES = sorted((Path(__file__).resolve().parents[1] / "data" / "samples").glob("*.pdf"))
-SEED = SAMPLES[1]  # gz_hrss_data_center_2023.pdf
+SEED = SAMPLE_PDFS[1]  # gz_hrss_data_center_2023.pdf
 
 
 @pytest.fixture
@@ -61,10 +61,10 @@ def _once_each(parses: Counter, checks: Counter, files: list[Path]) -> None:
 
 def test_budget_load_parses_each_pdf_once_and_runs_each_check_once(tmp_path, counted, monkeypatch):
     monkeypatch.delenv("DAGSTER_HOME", raising=False)
-    outcomes = load_paths([str(p) for p in SAMPLES], warehouse=str(tmp_path / "w.duckdb"),
+    outcomes = load_paths([str(p) for p in SAMPLE_PDFS], warehouse=str(tmp_path / "w.duckdb"),
                           out=io.StringIO())  # fmt: skip
-    assert [o.status for o in outcomes] == ["loaded"] * len(SAMPLES)
-    _once_each(*counted, SAMPLES)
+    assert [o.status for o in outcomes] == ["loaded"] * len(SAMPLE_PDFS)
+    _once_each(*counted, SAMPLE_PDFS)
 
 
 def test_a_dagster_batch_run_parses_each_pdf_once_and_runs_each_check_once(tmp_path, counted):
@@ -77,15 +77,17 @@ def test_a_dagster_batch_run_parses_each_pdf_once_and_runs_each_check_once(tmp_p
                 "inbox": BudgetInbox(folder=str(tmp_path)),
             },
             run_config={
-                "ops": {"load_budget_documents": {"config": {"paths": [str(p) for p in SAMPLES]}}}
+                "ops": {
+                    "load_budget_documents": {"config": {"paths": [str(p) for p in SAMPLE_PDFS]}}
+                }
             },
         )
         assert result.success
         events = result.get_asset_materialization_events()
         keys = {e.partition for e in events if e.partition is not None}  # None: the tables
-        assert len(keys) == len(SAMPLES)
+        assert len(keys) == len(SAMPLE_PDFS)
         assert sorted(instance.get_dynamic_partitions("budget_document")) == sorted(keys)
-    _once_each(*counted, SAMPLES)
+    _once_each(*counted, SAMPLE_PDFS)
 
 
 def test_a_pool_of_workers_writes_what_one_process_writes(tmp_path):
@@ -93,9 +95,9 @@ def test_a_pool_of_workers_writes_what_one_process_writes(tmp_path):
     for workers in (1, 2):
         con = connect(tmp_path / f"w{workers}.duckdb")
         try:
-            results = list(batch.load_batch(SAMPLES, con, workers=workers))
-            assert [r.status for r in results] == ["loaded"] * len(SAMPLES)
-            assert [r.parsed.path for r in results] == SAMPLES  # input order kept
+            results = list(batch.load_batch(SAMPLE_PDFS, con, workers=workers))
+            assert [r.status for r in results] == ["loaded"] * len(SAMPLE_PDFS)
+            assert [r.parsed.path for r in results] == SAMPLE_PDFS  # input order kept
             warehouses.append(snapshot(con))
         finally:
             con.close()

@@ -5,7 +5,6 @@ import copy
 import hashlib
 import json
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
 
@@ -21,8 +20,8 @@ from pipelines.extraction.document import extract_document
 from pipelines.extraction.titles import TABLE_TITLES, table_key_for_title
 from pipelines.file_hash import file_sha256
 from pipelines.warehouse.vocabulary import vocabulary
+from tests.inputs import SAMPLES, extracted
 
-SAMPLES = Path(__file__).resolve().parents[1] / "data" / "samples"
 HRSS = SAMPLES / "gz_hrss_data_center_2023"
 
 
@@ -64,7 +63,7 @@ def test_reads_fields_sides_rows_and_notes_as_printed(hrss):
 
 
 def test_reads_the_extensions_of_an_extracted_document():
-    extraction = extract_document(HRSS.with_suffix(".pdf"))
+    extraction = extracted(HRSS.with_suffix(".pdf"))
     doc = BudgetDoc.of(extraction.doc)
     assert doc.table_pages == {k: tuple(v) for k, v in extraction.table_pages.items()}
     assert doc.narrative_figures and doc.narrative_figures[0].topic == "income_total"

@@ -13,12 +13,13 @@ from pathlib import Path
 
 import pytest
 
-from pipelines.extraction.document import extract_document
 from pipelines.warehouse import load as load_module
 from pipelines.warehouse.connection import connect
 from pipelines.warehouse.load import load_document
+from tests.inputs import REPO, extracted
 
-REPO = Path(__file__).resolve().parents[1]
+pytestmark = pytest.mark.slow
+
 SAMPLE = REPO / "data" / "samples" / "gz_hrss_data_center_2023.pdf"
 
 
@@ -49,7 +50,7 @@ def snapshot(con, with_views: bool = False) -> dict[str, list[tuple]]:
 
 @pytest.fixture(scope="module")
 def extraction():
-    return extract_document(SAMPLE)
+    return extracted(SAMPLE)
 
 
 @pytest.fixture(scope="module")

@@ -2,7 +2,7 @@
 department aliases, document kinds.
 
 Figures marked "read off the page" were read from the printed PDFs by hand
-(/work/shared/real/README.md, tests/real_expectations.json, or the page named beside them),
+(../shared/real/README.md, tests/real_expectations.json, or the page named beside them),
 never from the extractor.
 
 Over 400 lines: every province's hand-read figures are kept in one place.
@@ -17,7 +17,6 @@ import pytest
 
 from pipelines.budget_doc import TOTAL_COLUMNS, YUAN_PER_UNIT
 from pipelines.errors import BudgetInputError
-from pipelines.extraction import extract_document
 from pipelines.extraction.document import DocumentIdentity
 from pipelines.inbox import partition_key
 from pipelines.warehouse.connection import connect
@@ -30,8 +29,8 @@ from pipelines.warehouse.reference import (
 )
 from pipelines.warehouse.sql_files import read_sql
 from pipelines.warehouse.staging import is_total_label
+from tests.inputs import REAL, REPO, extracted
 from tests.warehouse_helpers import (
-    REPO_ROOT,
     loaded,
     make_extraction,
     read_doc,
@@ -40,8 +39,7 @@ from tests.warehouse_helpers import (
     warehouse,
 )
 
-REAL = REPO_ROOT.parent / "shared" / "real"
-REFERENCE = REPO_ROOT / "data" / "reference"
+REFERENCE = REPO / "data" / "reference"
 PARTY_PRINTED = "中国共产党江苏省委员会办公厅"
 PARTY = "中共江苏省委办公厅"
 
@@ -85,7 +83,7 @@ def real(tmp_path_factory):
     con = connect(tmp_path_factory.mktemp("real") / "real.duckdb")
     docs = {}
     for stem in REAL_STEMS:
-        extraction = extract_document(REAL / f"{stem}.pdf")
+        extraction = extracted(REAL / f"{stem}.pdf")
         load_document(con, extraction)
         docs[stem] = extraction.doc
     yield con, docs
@@ -146,6 +144,7 @@ def _assert_class_rows_add_up(con, doc: dict) -> str:
     return source
 
 
+@pytest.mark.real
 @pytest.mark.parametrize("stem", REAL_STEMS)
 def test_every_real_budget_is_in_the_function_view_from_its_fullest_table(real, stem):
     con, docs = real
@@ -161,6 +160,7 @@ def test_every_real_budget_is_in_the_function_view_from_its_fullest_table(real, 
     ).fetchone() == (Decimal(want_total) * factor,)
 
 
+@pytest.mark.real
 def test_the_function_view_covers_every_loaded_document(real):
     con, _ = real
     documents = con.execute(
@@ -250,6 +250,7 @@ def _categories(con, department: str, year: int) -> dict[str, Decimal]:
     )
 
 
+@pytest.mark.real
 @pytest.mark.parametrize("stem", REAL_STEMS)
 def test_real_three_public_total_is_the_printed_one(real, stem):
     con, docs = real
@@ -277,9 +278,10 @@ def test_sample_three_public_categories(tmp_path, path):
     }
 
 
+@pytest.mark.real
 def test_vehicle_total_is_purchase_plus_operation_where_printed(real, tmp_path):
     con, _ = real
-    samples = loaded(tmp_path, *(read_doc(p) for p in truth_paths()[1:]))
+    samples = loaded(tmp_path, *(read_doc(p) for p in truth_paths()))
     query = (
         "select department, fiscal_year, category, sum(amount_yuan) from v_three_public "
         "where category like 'vehicle_%' group by all"
@@ -306,6 +308,7 @@ def test_vehicle_total_is_purchase_plus_operation_where_printed(real, tmp_path):
         )
 
 
+@pytest.mark.real
 def test_three_public_trend_follows_one_body_across_its_names(real):
     con, _ = real
     rows = con.execute(read_sql("analyses/three_public_trend")).fetchall()
@@ -349,6 +352,7 @@ def test_a_reprint_under_the_other_name_replaces(tmp_path):
     ]
 
 
+@pytest.mark.real
 def test_budget_load_files_both_names_under_one_partition_name(tmp_path, capsys):
     """Through the Dagster graph: partition, checks and reporting views all use the filed
     name, so the 2017 and 2018 budgets of the same office line up."""
@@ -519,6 +523,7 @@ OTHER_TABLE_TOTALS = {
 }
 
 
+@pytest.mark.real
 @pytest.mark.parametrize("stem", sorted(OTHER_TABLE_TOTALS))
 def test_other_tables_are_a_view_with_their_printed_totals(real, stem):
     """v_other_table: the tables beside the standard twelve, cell for cell, as printed."""

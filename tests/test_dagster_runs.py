@@ -18,13 +18,10 @@ from pipelines.definitions import all_assets, defs
 from pipelines.extraction.document import DocumentIdentity
 from pipelines.inbox import partition_key
 from pipelines.resources import BudgetInbox, DuckDBWarehouse
+from tests.inputs import FIXTURES, REAL, REPO, SAMPLES
 from tests.narrative_edits import procuratorate_2019_with_wrong_change
 
-ROOT = Path(__file__).resolve().parents[1]
-SAMPLES = ROOT / "data" / "samples"
-FIXTURES = ROOT / "tests" / "fixtures"
 SEED = SAMPLES / "gz_hrss_data_center_2023.pdf"
-REAL = ROOT.parent / "shared" / "real"
 DOCUMENT_CHECKS = set(quality.DOCUMENT_CHECKS)
 # judged by the writer against another loaded document, recorded on the document's partition
 WRITER_DOCUMENT_CHECKS = {"year_over_year", "final_vs_budget"}
@@ -33,10 +30,7 @@ PDFS = sorted(SAMPLES.glob("*.pdf")) + [
     FIXTURES / "broken_balance.pdf",
     FIXTURES / "broken_hierarchy.pdf",
 ]
-pytestmark = pytest.mark.skipif(
-    not all(p.exists() for p in PDFS) or not SEED.exists(), reason="fixture PDFs not generated"
-)
-
+pytestmark = pytest.mark.slow
 
 RESOURCES_OF = lambda warehouse, inbox: {  # noqa: E731
     "warehouse": DuckDBWarehouse(path=str(warehouse)),
@@ -219,6 +213,7 @@ def test_reloading_a_document_materialises_only_its_partition(runs):
         assert con.execute("select count(*) from dim_document").fetchone()[0] == len(PDFS) - 1
 
 
+@pytest.mark.real
 def test_an_earlier_year_loaded_later_reports_the_later_year_again(tmp_path):
     """A run loading 2018 after 2019 records 2019's year_over_year again on 2019's
     partition, judging that partition's last staged materialisation."""
@@ -326,7 +321,7 @@ def test_budget_load_prints_one_line_per_file_and_fails_on_a_bad_one(tmp_path):
     proc = subprocess.run(
         [sys.executable, "-m", "pipelines.cli", "load", str(SEED), str(bad),
          str(tmp_path / "missing.pdf"), "--warehouse", str(tmp_path / "w.duckdb")],
-        cwd=ROOT, capture_output=True, text=True, timeout=120,
+        cwd=REPO, capture_output=True, text=True, timeout=120,
         env=env,
     )  # fmt: skip
     lines = proc.stdout.strip().splitlines()
@@ -340,7 +335,7 @@ def test_budget_load_prints_one_line_per_file_and_fails_on_a_bad_one(tmp_path):
     again = subprocess.run(
         [sys.executable, "-m", "pipelines.cli", "load", str(SEED),
          "--warehouse", str(tmp_path / "w.duckdb")],
-        cwd=ROOT, capture_output=True, text=True, timeout=120,
+        cwd=REPO, capture_output=True, text=True, timeout=120,
         env=env,
     )  # fmt: skip
     assert again.returncode == 0, again.stderr

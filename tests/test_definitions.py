@@ -13,8 +13,8 @@ from assets.warehouse import TABLE_DEPS
 from pipelines.definitions import defs
 from pipelines.partitions import budget_document_partitions
 from pipelines.warehouse.sql_files import read_sql, sql_names
+from tests.inputs import REPO
 
-ROOT = Path(__file__).resolve().parents[1]
 DOCUMENT_CHECKS = {
     "balance",
     "hierarchy",
@@ -111,15 +111,15 @@ def test_job_sensor_schedule_resolve():
 
 
 def test_instance_config_limits_the_warehouse_pool_to_one():
-    config = yaml.safe_load((ROOT / "dagster.yaml").read_text(encoding="utf-8"))
+    config = yaml.safe_load((REPO / "dagster.yaml").read_text(encoding="utf-8"))
     assert config["concurrency"]["pools"]["default_limit"] == 1
 
 
 def test_no_dg_or_dagster_tool_tables_in_pyproject():
-    pyproject = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    pyproject = tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))
     assert "dg" not in pyproject.get("tool", {})
     assert "dagster" not in pyproject.get("tool", {})
-    workspace = yaml.safe_load((ROOT / "workspace.yaml").read_text(encoding="utf-8"))
+    workspace = yaml.safe_load((REPO / "workspace.yaml").read_text(encoding="utf-8"))
     assert workspace["load_from"] == [
         {"python_module": {"module_name": "pipelines.definitions", "location_name": "budget_etl"}}
     ]
@@ -127,11 +127,11 @@ def test_no_dg_or_dagster_tool_tables_in_pyproject():
 
 def test_dagster_definitions_validate_through_the_workspace(tmp_path):
     env = {**os.environ, "DAGSTER_HOME": str(tmp_path)}
-    (tmp_path / "dagster.yaml").write_text((ROOT / "dagster.yaml").read_text(encoding="utf-8"))
+    (tmp_path / "dagster.yaml").write_text((REPO / "dagster.yaml").read_text(encoding="utf-8"))
     dagster = Path(sys.executable).with_name("dagster")
     proc = subprocess.run(
         [str(dagster), "definitions", "validate", "-w", "workspace.yaml"],
-        cwd=ROOT,
+        cwd=REPO,
         env=env,
         capture_output=True,
         text=True,

@@ -24,14 +24,15 @@ from pipelines.batch import WRITER_CHECKS, check_rows
 from pipelines.budget_doc import DEPARTMENT_BUDGET, UNIT_BUDGET
 from pipelines.commands.load import load_paths
 from pipelines.extraction import document as document_module
-from pipelines.extraction.document import DocumentIdentity, Extraction, extract_document
+from pipelines.extraction.document import DocumentIdentity, Extraction
 from pipelines.inbox import partition_key
 from pipelines.warehouse.checks import record_check_results
 from pipelines.warehouse.load import expected_fact_rows, load_document
-from tests.warehouse_helpers import REPO_ROOT, facts_by, warehouse
+from tests.inputs import REAL, extracted
+from tests.warehouse_helpers import facts_by, warehouse
 
 CHECKS_PER_DOCUMENT = len(quality.DOCUMENT_CHECKS) + len(WRITER_CHECKS)
-UNIT_PDF = REPO_ROOT.parent / "shared" / "real" / "sh_putuo_justice_2026_unit.pdf"
+UNIT_PDF = REAL / "sh_putuo_justice_2026_unit.pdf"
 JUSTICE = "上海市普陀区司法局"
 UNIT_KEY = "2026|上海市普陀区司法局|单位预算"
 DEPARTMENT_KEY = "2026|上海市普陀区司法局"
@@ -52,7 +53,7 @@ def department_twin(unit: Extraction, path: Path | None = None) -> Extraction:
 
 @pytest.fixture(scope="module")
 def unit() -> Extraction:
-    extraction = extract_document(UNIT_PDF)
+    extraction = extracted(UNIT_PDF)
     assert extraction.doc["document_kind"] == UNIT_BUDGET
     return extraction
 
@@ -71,6 +72,7 @@ def _record_checks(con, extraction: Extraction, kind: str) -> None:
     )
 
 
+@pytest.mark.real
 def test_identity_and_partition_key_carry_the_kind(unit):
     twin = department_twin(unit)
     assert DocumentIdentity.of(unit.doc) == DocumentIdentity(JUSTICE, 2026, UNIT_BUDGET)
@@ -79,6 +81,7 @@ def test_identity_and_partition_key_carry_the_kind(unit):
     assert partition_key(DocumentIdentity.of(twin.doc)) == DEPARTMENT_KEY
 
 
+@pytest.mark.real
 def test_a_unit_and_a_department_budget_of_one_year_are_two_documents(tmp_path, unit):
     twin = department_twin(unit)
     con = warehouse(tmp_path)
@@ -129,6 +132,7 @@ def test_a_unit_and_a_department_budget_of_one_year_are_two_documents(tmp_path, 
     ).fetchall() == [("department", basic), ("unit", basic)]
 
 
+@pytest.mark.real
 def test_reloading_either_kind_replaces_only_itself(tmp_path, unit):
     twin = department_twin(unit)
     con = warehouse(tmp_path)
@@ -168,6 +172,7 @@ def test_check_results_refuse_an_unknown_kind(tmp_path):
         record_check_results(con, JUSTICE, 2026, [], document_kind="branch")
 
 
+@pytest.mark.real
 def test_budget_load_gives_each_kind_its_partition_and_line(tmp_path, monkeypatch):
     """Through the batch service (in this process, so the patch applies): two partitions,
     two lines, two documents."""

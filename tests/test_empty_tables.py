@@ -6,18 +6,15 @@ it (p15); later years and Shanghai use 此表为空, 本部门无相关收支项
 tests put each wording under a hand-built grid.
 """
 
-from pathlib import Path
-
 import pytest
 
 from pipelines import quality
-from pipelines.extraction import extract_document
 from pipelines.extraction.empty_tables import BLANK_TOTAL_NOTE
 from pipelines.extraction.grid import Cell, Grid
 from pipelines.extraction.pieces import TablePiece
 from pipelines.extraction.tables import build_table
+from tests.inputs import REAL, extracted
 
-REAL = Path(__file__).resolve().parents[2] / "shared" / "real"
 GOV_FUND = "t08_gov_fund"
 
 
@@ -27,6 +24,7 @@ def _completeness_on(doc: dict, key: str) -> list[tuple]:
     ]
 
 
+@pytest.mark.real
 @pytest.mark.parametrize(
     ("stem", "note"),
     [
@@ -42,7 +40,7 @@ def _completeness_on(doc: dict, key: str) -> list[tuple]:
     ],
 )
 def test_real_empty_gov_fund_tables_say_they_are_empty(stem, note):
-    doc = extract_document(REAL / f"{stem}.pdf").doc
+    doc = extracted(REAL / f"{stem}.pdf").doc
     table = doc["tables"][GOV_FUND]
     assert table["note"] == note
     assert [(r["name"], r["values"]) for r in table["rows"]] == [
@@ -51,9 +49,10 @@ def test_real_empty_gov_fund_tables_say_they_are_empty(stem, note):
     assert _completeness_on(doc, GOV_FUND) == []
 
 
+@pytest.mark.real
 def test_a_table_that_says_it_is_empty_but_prints_figures_keeps_them():
     """Wanli 2024 p31 prints 47.91 万元 of 三公 under a copied 故本表为空表 note."""
-    t07 = extract_document(REAL / "sh_putuo_wanli_2024.pdf").doc["tables"]["t07_three_public"]
+    t07 = extracted(REAL / "sh_putuo_wanli_2024.pdf").doc["tables"]["t07_three_public"]
     assert t07["note"].endswith("故本表为空表。")
     assert t07["rows"][0]["values"] == ["47.91"]
 

@@ -8,8 +8,8 @@ import pytest
 from pipelines.budget_doc import printed_content
 from pipelines.extraction import extract_document
 from tests.doc_diff import doc_diff
+from tests.inputs import REPO
 
-REPO = Path(__file__).resolve().parents[1]
 FIXTURES = sorted(
     pdf
     for folder in (REPO / "data" / "samples", REPO / "tests" / "fixtures")

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import copy
 from decimal import Decimal
-from pathlib import Path
 
 import duckdb
 import pypdf
@@ -21,23 +20,21 @@ from pipelines.budget_doc import CERTAIN, FINAL_STAGE, TABLE_TYPING
 from pipelines.extraction import extract_document
 from pipelines.extraction.identity import disagreeing_headings
 from pipelines.quality import ERROR, WARN, run_document_checks
+from tests.inputs import REAL, extracted
 
-REAL = Path(__file__).resolve().parents[1].parent / "shared" / "real"
 PUTUO = REAL / "sh_putuo_finance_2024_final.pdf"
 SWU = REAL / "swu_2023_final.pdf"
-pytestmark = pytest.mark.skipif(
-    not PUTUO.exists() or not SWU.exists(), reason=f"{REAL} (the real final accounts) is absent"
-)
+pytestmark = pytest.mark.real
 
 
 @pytest.fixture(scope="module")
 def putuo() -> dict:
-    return extract_document(PUTUO).doc
+    return extracted(PUTUO).doc
 
 
 @pytest.fixture(scope="module")
 def swu() -> dict:
-    return extract_document(SWU).doc
+    return extracted(SWU).doc
 
 
 def _line(table: dict, side: str, item: str) -> str:

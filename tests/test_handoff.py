@@ -24,12 +24,10 @@ from pipelines.errors import BudgetInputError
 from pipelines.resources import WAREHOUSE_POOL, BudgetInbox, DuckDBWarehouse
 from pipelines.warehouse.connection import connect
 from pipelines.warehouse.load import document_rows, expected_fact_rows
+from tests.inputs import REAL, SAMPLE_PDFS, SAMPLES
 from tests.narrative_edits import procuratorate_2019_with_wrong_change
 from tests.test_concurrent_loads import snapshot
 from tests.warehouse_helpers import make_extraction, read_doc
-
-SAMPLE_DIR = Path(__file__).resolve().parents[1] / "data" / "samples"
-SAMPLES = sorted(SAMPLE_DIR.glob("*.pdf"))
 
 
 def everything(con) -> dict[str, list[tuple]]:
@@ -41,7 +39,7 @@ def everything(con) -> dict[str, list[tuple]]:
 def handed_off(tmp_path_factory) -> Path:
     """The four samples parsed once and handed off (the folder is kept pristine: copy it)."""
     folder = tmp_path_factory.mktemp("handoff") / "shared"
-    results = list(handoff.handoff_batch(SAMPLES, folder, workers=2))
+    results = list(handoff.handoff_batch(SAMPLE_PDFS, folder, workers=2))
     assert [r.path.name for r in results] == [
         f"{r.parsed.extraction.sha256}.parquet" for r in results
     ]
@@ -52,8 +50,8 @@ def handed_off(tmp_path_factory) -> Path:
 def loaded(tmp_path_factory) -> dict:
     """What `budget load data/samples` writes."""
     path = tmp_path_factory.mktemp("load") / "w.duckdb"
-    outcomes = load_paths([str(SAMPLE_DIR)], warehouse=str(path), out=io.StringIO())
-    assert [o.status for o in outcomes] == ["loaded"] * len(SAMPLES)
+    outcomes = load_paths([str(SAMPLES)], warehouse=str(path), out=io.StringIO())
+    assert [o.status for o in outcomes] == ["loaded"] * len(SAMPLE_PDFS)
     con = connect(path)
     try:
         return everything(con)
@@ -127,12 +125,12 @@ def test_publishing_the_samples_writes_what_budget_load_writes(handed_off, loade
     con = connect(tmp_path / "w.duckdb")
     try:
         lines = [r.line for r in handoff.publish_folder(con, folder)]
-        assert len(lines) == len(SAMPLES)
+        assert len(lines) == len(SAMPLE_PDFS)
         assert all(line.startswith("published: ") and " loaded " in line for line in lines)
         assert everything(con) == loaded
         checks = con.execute("select count(*), count(distinct check_name) from fact_dq_check")
         per_document = len(quality.DOCUMENT_CHECKS) + len(batch.WRITER_CHECKS)
-        assert checks.fetchone() == (len(SAMPLES) * per_document, per_document)
+        assert checks.fetchone() == (len(SAMPLE_PDFS) * per_document, per_document)
     finally:
         con.close()
     assert sorted(p.name for p in (folder / handoff.PUBLISHED).iterdir()) == sorted(
@@ -152,10 +150,10 @@ def test_publishing_twice_changes_nothing(handed_off, loaded, tmp_path):
         for published in (folder / handoff.PUBLISHED).iterdir():  # the same files again
             shutil.copy(published, folder / published.name)
         again = list(handoff.publish_folder(con, folder))
-        assert [r.report.action for r in again] == ["reloaded"] * len(SAMPLES)
+        assert [r.report.action for r in again] == ["reloaded"] * len(SAMPLE_PDFS)
         assert everything(con) == once == loaded
         (documents,) = con.execute("select count(*) from dim_document").fetchone()
-        assert documents == len(SAMPLES)
+        assert documents == len(SAMPLE_PDFS)
     finally:
         con.close()
 
@@ -199,14 +197,14 @@ def test_a_truncated_hand_off_file_is_one_line_and_the_others_publish(handed_off
     finally:
         con.close()
     rejected = [r for r in results if r.report is None]
-    assert len(rejected) == 1 and documents == len(SAMPLES) - 1
+    assert len(rejected) == 1 and documents == len(SAMPLE_PDFS) - 1
     (line,) = [r.line for r in rejected]
     assert "\n" not in line
     assert line.startswith(f"rejected: {damaged}: not a readable Parquet file (")
     assert line.endswith(f"(moved to {folder / handoff.REJECTED / damaged.name})")
     assert (folder / handoff.REJECTED / damaged.name).read_bytes() == data[: len(data) // 2]
     assert (folder / handoff.REJECTED / f"{damaged.name}.reason.txt").is_file()
-    assert len(list((folder / handoff.PUBLISHED).iterdir())) == len(SAMPLES) - 1
+    assert len(list((folder / handoff.PUBLISHED).iterdir())) == len(SAMPLE_PDFS) - 1
 
 
 def test_a_publish_stopped_mid_way_leaves_whole_documents_and_the_rest_pending(
@@ -230,7 +228,7 @@ def test_a_publish_stopped_mid_way_leaves_whole_documents_and_the_rest_pending(
         (documents,) = con.execute("select count(*) from dim_document").fetchone()
         (checked,) = con.execute("select count(distinct sha256) from fact_dq_check").fetchone()
         assert documents == checked == 2
-        assert len(handoff.pending_files(folder)) == len(SAMPLES) - 2
+        assert len(handoff.pending_files(folder)) == len(SAMPLE_PDFS) - 2
         monkeypatch.undo()
         list(handoff.publish_folder(con, folder))  # the next publish finishes the job
         assert everything(con) == loaded
@@ -242,7 +240,7 @@ def test_a_batch_hands_off_a_bad_file_as_one_line_and_the_others(tmp_path):
     bad = tmp_path / "not_a_budget.pdf"
     bad.write_bytes(b"%PDF-1.4 nothing here")
     doc = read_doc()
-    results = list(handoff.handoff_batch([bad, SAMPLES[1]], tmp_path / "shared", workers=1))
+    results = list(handoff.handoff_batch([bad, SAMPLE_PDFS[1]], tmp_path / "shared", workers=1))
     assert results[0].path is None and results[0].line.startswith(f"rejected: {bad}: ")
     assert results[1].path is not None
     document, checks = handoff.read_handoff(duckdb.connect(), results[1].path)
@@ -275,7 +273,7 @@ def test_the_cluster_assets_hand_off_on_any_host_and_publish_in_the_warehouse_po
             [publish.budget_handoff],
             instance=instance,
             resources=resources,
-            run_config={"ops": {"budget_handoff": {"config": {"paths": [str(SAMPLES[1])]}}}},
+            run_config={"ops": {"budget_handoff": {"config": {"paths": [str(SAMPLE_PDFS[1])]}}}},
         )
         assert handed.success
         published = dg.materialize(
@@ -292,15 +290,15 @@ def test_the_cluster_assets_hand_off_on_any_host_and_publish_in_the_warehouse_po
     assert (tmp_path / "shared" / handoff.PUBLISHED / f"{sha256}.parquet").is_file()
 
 
+@pytest.mark.real
 def test_publishing_an_earlier_year_after_a_later_one_judges_the_later_again(tmp_path):
     """As `budget load`: the 2019 published first has no previous year; publishing 2018
     then judges 2019 again (its stated change printed 2314.39 instead of 2214.39)."""
-    real = SAMPLE_DIR.parents[2] / "shared" / "real"
-    later = procuratorate_2019_with_wrong_change(real, tmp_path)
+    later = procuratorate_2019_with_wrong_change(REAL, tmp_path)
     folder = tmp_path / "shared"
     con = connect(tmp_path / "w.duckdb")
     lines = []
-    for pdf in (later, real / "js_procuratorate_2018.pdf"):
+    for pdf in (later, REAL / "js_procuratorate_2018.pdf"):
         list(handoff.handoff_batch([pdf], folder, workers=1))
         lines += [published.line for published in handoff.publish_folder(con, folder)]
     assert "judged again" not in lines[0]

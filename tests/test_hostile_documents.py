@@ -23,10 +23,10 @@ from pipelines.extraction.document import extract_document
 from pipelines.extraction.identity import file_year_disagreement
 from pipelines.quality import WARN, run_document_checks
 from pipelines.warehouse.connection import connect
+from tests.inputs import SAMPLES, extracted
 
 pypdf = pytest.importorskip("pypdf")
 
-SAMPLES = Path(__file__).resolve().parents[1] / "data" / "samples"
 EDU = SAMPLES / "gz_edu_bureau_2024.pdf"  # 广州市示范区教育局 2024, 22 pages
 WATER = SAMPLES / "gz_water_works_2025.pdf"  # 广州市水务工程建设中心 2025, 22 pages
 
@@ -96,7 +96,7 @@ def test_two_budgets_in_one_file_are_refused_naming_both(tmp_path):
 def test_a_table_continued_under_its_repeated_title_is_one_table():
     """Guangzhou repeats a table's title and header on each of its pages (t01 on pages 4
     and 5, t12 on 18–20): a continuation, not a second copy."""
-    extraction = extract_document(EDU)
+    extraction = extracted(EDU)
     assert extraction.table_pages["t01_summary"] == [4, 5]
     assert extraction.table_pages["t12_projects"] == [18, 19, 20]
 
@@ -122,7 +122,7 @@ def test_a_file_named_for_another_year_loads_as_its_pages_say_with_a_warning(tmp
 
 
 def test_the_sample_under_its_own_name_has_no_year_finding():
-    outcome = run_document_checks(extract_document(EDU).doc, EDU.name)["completeness"]
+    outcome = run_document_checks(extracted(EDU).doc, EDU.name)["completeness"]
     assert outcome.passed
 
 

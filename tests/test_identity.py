@@ -33,11 +33,10 @@ from pipelines.extraction.titles import (
     layout_of_title,
     table_key_for_title,
 )
+from tests.inputs import REAL, extracted
 
 pypdf = pytest.importorskip("pypdf")
 
-REPO = Path(__file__).resolve().parents[1]
-REAL = REPO.parent / "shared" / "real"
 
 _PROCURATORATE = "江苏省人民检察院"
 _NPC = "江苏省人大常委会办公厅"
@@ -72,13 +71,15 @@ FINAL = {
 }
 
 
+@pytest.mark.real
 def test_every_real_file_has_an_expected_outcome():
     assert {p.stem for p in REAL.glob("*.pdf")} == set(LOADED) | set(SKIPPED) | set(FINAL)
 
 
+@pytest.mark.real
 @pytest.mark.parametrize("stem", sorted(LOADED | FINAL))
 def test_real_budget_identity_kind_and_stage(stem):
-    doc = extract_document(REAL / f"{stem}.pdf").doc
+    doc = extracted(REAL / f"{stem}.pdf").doc
     department, year, kind = (LOADED | FINAL)[stem]
     assert (doc["department"], doc["fiscal_year"]) == (department, year)
     # absent for a department budget, so Guangzhou output stays exactly FORMAT.md
@@ -88,6 +89,7 @@ def test_real_budget_identity_kind_and_stage(stem):
     assert doc.get("stage", BUDGET_STAGE) == (FINAL_STAGE if stem in FINAL else BUDGET_STAGE)
 
 
+@pytest.mark.real
 @pytest.mark.parametrize("stem", sorted(SKIPPED))
 def test_real_narrative_companion_is_skipped(stem):
     with pytest.raises(NarrativeOnlyError) as caught:
@@ -95,9 +97,10 @@ def test_real_narrative_companion_is_skipped(stem):
     assert caught.value.reason == SKIPPED[stem]
 
 
+@pytest.mark.real
 def test_unit_budget_titles_map_to_the_standard_tables():
     """预算单位财务收支预算总表 … (p8–p20) land where 部门财务收支预算总表 … would."""
-    extraction = extract_document(REAL / "sh_putuo_justice_2026_unit.pdf")
+    extraction = extracted(REAL / "sh_putuo_justice_2026_unit.pdf")
     doc = extraction.doc
     assert doc["layout"] == SHANGHAI
     typed = {
@@ -168,6 +171,7 @@ def make_pages(source: Path, path: Path, keep) -> Path:
     return path
 
 
+@pytest.mark.real
 def test_image_cover_companion_is_skipped_from_its_narrative(tmp_path):
     path = make_image_cover_companion(tmp_path / "companion.pdf")
     pdf = pdfium.PdfDocument(path)
@@ -180,6 +184,7 @@ def test_image_cover_companion_is_skipped_from_its_narrative(tmp_path):
     assert caught.value.reason == SKIPPED["js_party_office_2019_text"]
 
 
+@pytest.mark.real
 def test_unit_budget_narrative_alone_is_skipped_as_a_unit_budget(tmp_path):
     """Pp. 1–7 of the unit budget: cover (上海市普陀区2026年区级单位预算 / 预算单位：…),
     contents and narrative, no table. The narrative compares with 2025 more often than
@@ -191,6 +196,7 @@ def test_unit_budget_narrative_alone_is_skipped_as_a_unit_budget(tmp_path):
         extract_document(path)
 
 
+@pytest.mark.real
 def test_final_accounts_tables_without_cover_name_no_department(tmp_path):
     """Pp. 8–13 of the final accounts: only tables titled 收入决算表, 支出决算表 …, and no page
     naming who published them: refused with that reason, nothing guessed."""

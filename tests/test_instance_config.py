@@ -17,8 +17,7 @@ from assets import documents
 from pipelines import batch
 from pipelines.definitions import all_assets
 from pipelines.resources import BudgetInbox, DuckDBWarehouse
-
-REPO = Path(__file__).resolve().parents[1]
+from tests.inputs import REPO
 
 
 @pytest.fixture

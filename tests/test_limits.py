@@ -20,10 +20,10 @@ from pipelines.cli import main
 from pipelines.commands.load import load_paths
 from pipelines.limits import ParseLimits
 from pipelines.warehouse.connection import connect
+from tests.inputs import SAMPLES
 from tests.pdf_objects import pdf_from_objects
 from tests.warehouse_helpers import documents_held
 
-SAMPLES = Path(__file__).resolve().parents[1] / "data" / "samples"
 GOOD = SAMPLES / "gz_hrss_data_center_2023.pdf"
 OTHER = SAMPLES / "gz_edu_bureau_2024.pdf"
 KILLED_NAME = "killed_mid_parse.pdf"

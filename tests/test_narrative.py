@@ -4,7 +4,6 @@ fact_narrative_figure and compared year on year in v_year_over_year."""
 
 import json
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
 
@@ -14,12 +13,8 @@ from pipelines.extraction import extract_document
 from pipelines.extraction.narrative import narrative_extension
 from pipelines.quality import WARN, check_narrative_consistency
 from pipelines.warehouse.connection import connect
+from tests.inputs import REAL, REPO, SAMPLES, SEED, extracted
 from tests.narrative_edits import procuratorate_2019_with_wrong_change, with_figure_changed
-
-REPO = Path(__file__).resolve().parents[1]
-SEED = REPO.parent / "shared" / "seed"
-REAL = REPO.parent / "shared" / "real"
-SAMPLES = REPO / "data" / "samples"
 
 
 def _figures(figures: list[dict]) -> list[tuple]:
@@ -35,6 +30,7 @@ def _seed_doc() -> dict:
     return doc
 
 
+@pytest.mark.real
 def test_seed_narrative_figures_all_extracted():
     assert _figures(_seed_doc()["narrative_figures"]) == [
         ("income_total", "13004.92", "万元"),
@@ -85,6 +81,7 @@ def test_seed_narrative_figures_all_extracted():
 SEED_DISAGREEMENTS: list[tuple[str, str, str]] = []
 
 
+@pytest.mark.real
 def test_seed_narrative_agrees_with_its_tables():
     outcome = check_narrative_consistency(_seed_doc())
     assert [(f.column, f.expected, f.actual) for f in outcome.findings] == SEED_DISAGREEMENTS
@@ -109,7 +106,7 @@ def test_seed_narrative_agrees_with_its_tables():
     ],
 )
 def test_sample_narratives(slug, page, income, three_public, unit):
-    doc = extract_document(SAMPLES / f"{slug}.pdf").doc
+    doc = extracted(SAMPLES / f"{slug}.pdf").doc
     assert [(f["topic"], f["figure"], f["unit"], f["page"]) for f in doc["narrative_figures"]] == [
         ("income_total", income, unit, page),
         ("expenditure_total", income, unit, page),
@@ -146,9 +143,10 @@ REAL_STATED = {
 }  # fmt: skip
 
 
+@pytest.mark.real
 @pytest.mark.parametrize("stem", sorted(REAL_STATED))
 def test_real_narratives_state_and_agree(stem):
-    doc = extract_document(REAL / f"{stem}.pdf").doc
+    doc = extracted(REAL / f"{stem}.pdf").doc
     stated = [(f["topic"], f["figure"], f["page"]) for f in doc["narrative_figures"]]
     assert list(dict.fromkeys(s for s in stated if s in REAL_STATED[stem])) == REAL_STATED[stem]
     outcome = check_narrative_consistency(doc)
@@ -179,6 +177,7 @@ def _load(tmp_path, *stems):
     return con, results
 
 
+@pytest.mark.real
 def test_year_over_year_holds_on_real_consecutive_years(tmp_path):
     con, (first, second) = _load(tmp_path, "sh_putuo_wanli_2023", "sh_putuo_wanli_2024")
     assert first.checks["year_over_year"].passed
@@ -210,6 +209,7 @@ def test_year_over_year_holds_on_real_consecutive_years(tmp_path):
     ]
 
 
+@pytest.mark.real
 def test_wrong_stated_change_fails_year_over_year(tmp_path):
     pdf = procuratorate_2019_with_wrong_change(REAL, tmp_path)
     con, _ = _load(tmp_path, "js_procuratorate_2018")
@@ -226,6 +226,7 @@ def test_wrong_stated_change_fails_year_over_year(tmp_path):
     assert "states 2314.39万元" in rule and "与上年相比收、支预算总计各增加2314.39万元" in rule
 
 
+@pytest.mark.real
 def test_an_earlier_year_loaded_later_judges_the_later_year_again(tmp_path):
     """2019 loaded first has no previous year; loading 2018 afterwards judges 2019 again in
     the same transaction and replaces its stored result (the edition it judges is kept)."""

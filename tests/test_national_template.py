@@ -11,11 +11,11 @@ import pytest
 
 from pipelines.batch import load_batch
 from pipelines.budget_doc import PUBLISHED_TABLES
-from pipelines.extraction import extract_document
 from pipelines.extraction.titles import department_in_title, layout_of_title, table_key_for_title
 from pipelines.quality import check_completeness
 from pipelines.warehouse.connection import connect
 from tests.fixtures.render.xlsx_layout import NATIONAL_TITLES
+from tests.inputs import extracted
 
 FIXTURE = Path(__file__).resolve().parent / "fixtures" / "national_template_2024.pdf"
 TABLE_NUMBER = {key: n for n, key in enumerate(NATIONAL_TITLES, start=1)}
@@ -55,7 +55,7 @@ def test_unit_budgets_and_quote_styles_of_the_template():
 
 
 def test_a_template_budget_loads_with_every_check_passing(tmp_path):
-    extraction = extract_document(FIXTURE)
+    extraction = extracted(FIXTURE)
     assert extraction.doc["layout"] == "national"
     assert set(extraction.table_pages) == set(NATIONAL_TITLES)  # all nine printed
     assert set(PUBLISHED_TABLES["national"]) == set(NATIONAL_TITLES) - {"t09_state_capital"}

@@ -7,9 +7,8 @@ package folder must be added there; this test says so before a wheel install bre
 """
 
 import tomllib
-from pathlib import Path
 
-REPO = Path(__file__).resolve().parents[1]
+from tests.inputs import REPO
 
 
 def _setuptools() -> dict:

@@ -20,10 +20,9 @@ from pipelines.extraction import extract_document
 from pipelines.warehouse.connection import connect
 from pipelines.warehouse.load import DOCUMENT_TABLES, expected_fact_rows, load_document
 from pipelines.warehouse.staging import PROVENANCE_COLUMNS
-from tests.warehouse_helpers import REPO_ROOT, make_extraction, read_doc
+from tests.inputs import REAL, SAMPLE_PDFS, extracted
+from tests.warehouse_helpers import make_extraction, read_doc
 
-SAMPLES = sorted((REPO_ROOT / "data" / "samples").glob("*.pdf"))
-REAL = REPO_ROOT.parent / "shared" / "real"
 REAL_PDFS = [
     REAL / name
     for name in (
@@ -33,7 +32,7 @@ REAL_PDFS = [
         "sh_putuo_justice_2026_unit.pdf",  # a unit budget
     )
 ]
-PDFS = SAMPLES + REAL_PDFS
+PDFS = SAMPLE_PDFS + REAL_PDFS
 # The printed cells of the tables (a narrative figure's provenance is its page and sentence).
 FACT_TABLES = [t for t in DOCUMENT_TABLES if t.startswith("fact_") and t != "fact_narrative_figure"]
 PROVENANCE = ", ".join(PROVENANCE_COLUMNS)
@@ -51,7 +50,7 @@ FACTS_SQL = " union all ".join(
 @pytest.fixture(scope="module")
 def warehouse(tmp_path_factory):
     """The samples and the real PDFs, extracted and loaded; (connection, extractions)."""
-    assert len(SAMPLES) == 4 and all(p.is_file() for p in REAL_PDFS)
+    assert len(SAMPLE_PDFS) == 4 and all(p.is_file() for p in REAL_PDFS)
     con = connect(tmp_path_factory.mktemp("provenance") / "budget.duckdb")
     extractions = {}
     for pdf in PDFS:
@@ -81,6 +80,7 @@ def _printed_at(page, box: tuple[Decimal, ...]) -> str:
     return inside.extract_text()
 
 
+@pytest.mark.real
 def test_every_fact_row_has_a_page_and_a_box_inside_that_page(warehouse):
     con, extractions = warehouse
     facts = _facts(con)
@@ -93,6 +93,7 @@ def test_every_fact_row_has_a_page_and_a_box_inside_that_page(warehouse):
         assert 0 <= x0 < x1 and 0 <= top < bottom, where
 
 
+@pytest.mark.real
 @pytest.mark.parametrize("pdf", PDFS, ids=lambda p: p.stem)
 def test_random_facts_are_printed_at_their_box(warehouse, pdf):
     """A fixed-seed sample of the document's facts, each cropped out of its page by
@@ -112,6 +113,7 @@ def test_random_facts_are_printed_at_their_box(warehouse, pdf):
             )
 
 
+@pytest.mark.real
 def test_views_give_the_page_of_their_fact(warehouse):
     """Each 三公 view row is a fact printed on that page; every view row has its page."""
     con, _ = warehouse
@@ -151,13 +153,13 @@ def test_a_document_without_boxes_loads_with_null_provenance(tmp_path):
 
 
 def test_a_malformed_box_is_refused_naming_file_and_cell(tmp_path):
-    extraction = extract_document(SAMPLES[0])
+    extraction = extracted(SAMPLE_PDFS[0])
     line = extraction.doc[CELL_BOXES]["tables"]["t01_summary"]["income"]
     line[0] = [0, 1.0, 2.0, 3.0, 4.0]  # no page 0
     con = connect(tmp_path / "budget.duckdb")
     with pytest.raises(BudgetInputError) as raised:
         load_document(con, extraction)
-    assert raised.value.path == Path(SAMPLES[0])
+    assert raised.value.path == Path(SAMPLE_PDFS[0])
     assert raised.value.reason == (
         "t01_summary income line 0: cell box [0, 1.0, 2.0, 3.0, 4.0] is not "
         "[page, x0, top, x1, bottom]"
@@ -165,10 +167,11 @@ def test_a_malformed_box_is_refused_naming_file_and_cell(tmp_path):
     assert con.execute("select count(*) from dim_document").fetchone() == (0,)
 
 
+@pytest.mark.real
 def test_materialisation_metadata_gives_every_tables_pages():
     """stg_budget_tables' metadata: each table's pages, the extra tables' too."""
-    sample = tables_metadata(extract_document(SAMPLES[1]))
-    assert SAMPLES[1].name == "gz_hrss_data_center_2023.pdf"
+    sample = tables_metadata(extracted(SAMPLE_PDFS[1]))
+    assert SAMPLE_PDFS[1].name == "gz_hrss_data_center_2023.pdf"
     assert sample["table_pages"].data == {
         "t01_summary": [4, 5],
         "t02_income": [6],
@@ -183,7 +186,7 @@ def test_materialisation_metadata_gives_every_tables_pages():
         "t11_basic_by_unit": [17],
         "t12_projects": [18, 19, 20, 21, 22, 23, 24, 25],
     }
-    extraction = extract_document(REAL / "sh_putuo_wanli_2024.pdf")
+    extraction = extracted(REAL / "sh_putuo_wanli_2024.pdf")
     real = tables_metadata(extraction)
     extras = {k: v for k, v in real["table_pages"].data.items() if k.startswith("extra_")}
     assert extras == {"extra_00 部门财政拨款收支预算总表": [21]}

@@ -6,23 +6,19 @@ Over 400 lines: one section per rule, each perturbing the same seed truth.
 import copy
 import json
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
 
 from pipelines import quality
 from pipelines.budget_doc import PUBLISHED_TABLES, BudgetDoc
 from pipelines.quality.markdown import findings_markdown
-
-SEED = Path("/work/shared/seed/gz_hrss_data_center_2023.json")
-SAMPLES = Path(__file__).resolve().parents[1] / "data" / "samples"
+from tests.inputs import FIXTURES, SAMPLES
+from tests.warehouse_helpers import read_doc
 
 
 @pytest.fixture(scope="module")
 def seed_doc() -> dict:
-    if not SEED.exists():  # pragma: no cover - the seed ships beside the repo
-        pytest.skip("seed truth not available")
-    return json.loads(SEED.read_text(encoding="utf-8"))
+    return read_doc()
 
 
 @pytest.fixture
@@ -351,7 +347,7 @@ def test_a_blanked_label_in_each_kind_of_table_is_an_error(doc):
 
 
 def test_no_truth_has_an_unlabelled_amount():
-    for truth in [SEED, *_sample_truths()]:
+    for truth in _sample_truths():
         doc = json.loads(truth.read_text(encoding="utf-8"))
         assert not _unlabelled(quality.check_completeness(doc)), truth.name
 
@@ -379,10 +375,7 @@ def test_sample_truths_have_no_errors(truth):
 
 # -- the broken fixtures' truth: each fails exactly where it was broken --------------------
 
-FIXTURES = Path(__file__).resolve().parent / "fixtures"
 
-
-@pytest.mark.skipif(not (FIXTURES / "broken_balance.json").exists(), reason="no fixture")
 def test_broken_balance_truth_fails_balance_on_t01():
     doc = json.loads((FIXTURES / "broken_balance.json").read_text(encoding="utf-8"))
     outcomes = quality.run_document_checks(doc)
@@ -394,7 +387,6 @@ def test_broken_balance_truth_fails_balance_on_t01():
     assert outcomes["hierarchy"].passed and outcomes["row_identity"].passed
 
 
-@pytest.mark.skipif(not (FIXTURES / "broken_hierarchy.json").exists(), reason="no fixture")
 def test_broken_hierarchy_truth_fails_hierarchy_on_t03_class_201():
     doc = json.loads((FIXTURES / "broken_hierarchy.json").read_text(encoding="utf-8"))
     outcomes = quality.run_document_checks(doc)

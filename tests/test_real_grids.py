@@ -6,7 +6,6 @@ province's Word or Excel export draws its rulings the same way.
 """
 
 import json
-from pathlib import Path
 
 import pytest
 from pypdf import PdfWriter
@@ -24,20 +23,19 @@ from pipelines.extraction.grid import find_grids
 from pipelines.extraction.pdf_pages import _char_text, _merge_collinear, open_pdf, read_pages
 from pipelines.extraction.pieces import page_pieces
 from pipelines.extraction.table_rows import continues_table
+from tests.inputs import REAL, REPO, extracted
 
-REPO = Path(__file__).resolve().parents[1]
-REAL = REPO.parent / "shared" / "real"
 SAMPLE = REPO / "data" / "samples" / "gz_hrss_data_center_2023.pdf"
 
 
 @pytest.fixture(scope="module")
 def npc_2017() -> dict:
-    return extract_document(REAL / "js_npc_2017.pdf").doc
+    return extracted(REAL / "js_npc_2017.pdf").doc
 
 
 @pytest.fixture(scope="module")
 def npc_2018() -> dict:
-    return extract_document(REAL / "js_npc_2018.pdf").doc
+    return extracted(REAL / "js_npc_2018.pdf").doc
 
 
 def _side(table: dict, side: str) -> list[tuple[str, str | None]]:
@@ -52,6 +50,7 @@ def test_border_drawn_in_two_segments_a_fraction_apart_is_one_line():
     assert [(round(y0, 1), round(y1, 1)) for _, y0, _, y1 in merged] == [(88.5, 581.4)]
 
 
+@pytest.mark.real
 def test_column_rule_split_at_the_header_keeps_its_body_cells_apart(npc_2017):
     """js_npc_2017 p7 (收支预算总表): the rule between the function 金额 and the use
     项目名称 columns was lost below the header, which read `10,528.33一、基本支出` as one
@@ -65,6 +64,7 @@ def test_column_rule_split_at_the_header_keeps_its_body_cells_apart(npc_2017):
     ]
 
 
+@pytest.mark.real
 def test_right_border_split_between_two_tables_keeps_the_last_column(npc_2018):
     """js_npc_2018 p10: the page's two tables share their right border's x; the upper
     table's segment hid the lower one's, and 财政拨款收支预算总表 lost its 金额 column."""
@@ -86,6 +86,7 @@ def _extra(doc: dict, title: str) -> dict:
     return next(t for t in doc["extra_tables"] if t["title"] == title)
 
 
+@pytest.mark.real
 def test_title_at_the_foot_of_a_page_names_the_grid_on_the_next(npc_2017):
     """js_npc_2017 p12 ends with the title 财政拨款基本支出预算表 (and its 部门/单位 line)
     under the 财政拨款收支预算总表 grid; the grid is on p13. It was glued onto t04,
@@ -98,6 +99,7 @@ def test_title_at_the_foot_of_a_page_names_the_grid_on_the_next(npc_2017):
     assert basic["rows"][-1] == {"label": "30312/提租补贴", "values": ["1018.01"]}
 
 
+@pytest.mark.real
 def test_foot_title_without_unit_line_starts_a_table_not_a_continuation(npc_2017):
     """js_npc_2017 p18: t06 ends, then the title 一般公共预算机关运行经费支出预算表 alone
     at the foot; p19 prints the 部门 line and the grid, whose column count equals t06's.
@@ -115,6 +117,7 @@ def test_foot_title_without_unit_line_starts_a_table_not_a_continuation(npc_2017
     assert running["rows"][-1] == {"label": "31002/办公设备购置", "values": ["59.00"]}
 
 
+@pytest.mark.real
 def test_summary_row_split_by_a_page_break_is_one_item(npc_2017):
     """A two-sided table whose row the page break split (label filling its cell at the
     foot of one page, the rest on the next page's first row, no amount there): one
@@ -130,9 +133,10 @@ def test_summary_row_split_by_a_page_break_is_one_item(npc_2017):
     assert not any(item in ("业支出", "小计") for item, _ in _side(t01, "expenditure"))
 
 
+@pytest.mark.real
 def test_summary_item_split_by_a_page_break_without_amounts_is_one_item():
     """js_procuratorate_2018 p13 ends `十七、国土海洋气象等支`, p14 starts `出`."""
-    t01 = extract_document(REAL / "js_procuratorate_2018.pdf").doc["tables"]["t01_summary"]
+    t01 = extracted(REAL / "js_procuratorate_2018.pdf").doc["tables"]["t01_summary"]
     items = [item for item, _ in _side(t01, "expenditure")]
     assert items[16:19] == [
         "十七、国土海洋气象等支出",

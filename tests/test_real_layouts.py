@@ -6,16 +6,14 @@ by hand (docs/real_layouts.md), not produced by the extractor.
 
 import json
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
 
 from pipelines.budget_doc import PUBLISHED_TABLES, TABLE_KEYS, YUAN_PER_UNIT
 from pipelines.errors import NarrativeOnlyError
 from pipelines.extraction import extract_document
+from tests.inputs import REAL, REPO, extracted
 
-REPO = Path(__file__).resolve().parents[1]
-REAL = REPO.parent / "shared" / "real"
 EXPECTED = json.loads((REPO / "tests" / "real_expectations.json").read_text(encoding="utf-8"))
 
 # The real files with ruled tables and the layout each is printed in. What each province
@@ -51,9 +49,10 @@ def _income_total(doc: dict) -> tuple[str, str]:
     raise AssertionError("no income total in t01")
 
 
+@pytest.mark.real
 @pytest.mark.parametrize("stem", sorted(TABLE_FILES))
 def test_real_pdf_identity_tables_and_income_total(stem):
-    extraction = extract_document(REAL / f"{stem}.pdf")
+    extraction = extracted(REAL / f"{stem}.pdf")
     doc, want = extraction.doc, EXPECTED[stem]
     assert (doc["department"], doc["fiscal_year"], doc["unit"]) == (
         want["department"],
@@ -68,21 +67,24 @@ def test_real_pdf_identity_tables_and_income_total(stem):
     assert doc["extra_tables"], "non-standard tables must be kept as generic tables"
 
 
+@pytest.mark.real
 def test_jiangsu_readme_totals():
     totals = {
-        year: _income_total(extract_document(REAL / f"js_procuratorate_{year}.pdf").doc)[1]
+        year: _income_total(extracted(REAL / f"js_procuratorate_{year}.pdf").doc)[1]
         for year in (2017, 2018, 2019)
     }
     assert totals == {2017: "17996.68", 2018: "21955.35", 2019: "24169.74"}
 
 
+@pytest.mark.real
 def test_shanghai_split_codes_are_joined_and_padded():
-    doc = extract_document(REAL / "sh_putuo_wanli_2024.pdf").doc
+    doc = extracted(REAL / "sh_putuo_wanli_2024.pdf").doc
     codes = [row["code"] for row in doc["tables"]["t06_gpb_basic_economic"]["rows"]]
     assert "30102" in codes and "30107" in codes  # printed `301 | 2` and `301 | 7`
     assert all(code is None or len(code) in (3, 5) for code in codes)
 
 
+@pytest.mark.real
 def test_narrative_only_pdf_is_recognised_as_a_companion():
     with pytest.raises(NarrativeOnlyError, match="narrative only: 江苏省委办公厅 2019"):
         extract_document(REAL / "js_party_office_2019_text.pdf")
@@ -96,10 +98,11 @@ def _three_public_expected(stem: str) -> dict:
     )
 
 
+@pytest.mark.real
 @pytest.mark.parametrize("stem", sorted(TABLE_FILES))
 def test_transposed_three_public_lands_as_items(stem):
     """三公 printed as one row under a header of items becomes t07 item rows, in order."""
-    table = extract_document(REAL / f"{stem}.pdf").doc["tables"]["t07_three_public"]
+    table = extracted(REAL / f"{stem}.pdf").doc["tables"]["t07_three_public"]
     want = _three_public_expected(stem)["total_row"]["values"]
     assert table["columns"] == ["预算数"]
     assert [row["values"][0] for row in table["rows"]] == want
@@ -175,6 +178,7 @@ PUBLISHED_ERRORS = [
 _LOADED = {"loaded": "budget", "final": "final"}  # the status of a loaded file → its stage
 
 
+@pytest.mark.real
 def test_every_real_pdf_gets_its_outcome_totals_and_no_parser_error(tmp_path, capsys):
     """`budget load ../shared/real`: each file loaded, skipped or rejected as it should be;
     each loaded budget's published income total comes back through v_budget_summary; the
@@ -248,6 +252,7 @@ def _subject_tables_expected() -> list[tuple[str, str, dict]]:
     ]
 
 
+@pytest.mark.real
 @pytest.mark.parametrize(
     ("stem", "key", "want"),
     _subject_tables_expected(),
@@ -256,7 +261,7 @@ def _subject_tables_expected() -> list[tuple[str, str, dict]]:
 def test_real_subject_table_columns_and_total_row(stem, key, want):
     """Leaf columns and the printed 合计 row, cell for cell as read off the page (an
     empty table's blank 合计 cells are null)."""
-    table = extract_document(REAL / f"{stem}.pdf").doc["tables"][key]
+    table = extracted(REAL / f"{stem}.pdf").doc["tables"][key]
     assert table["columns"] == want["columns"]
     totals = [row["values"] for row in table["rows"] if row["name"] == "合计"]
     assert totals == [want["total_row"]["values"]]

@@ -6,9 +6,7 @@ document whose 三公 table is printed in 万元, and as a property over random 
 """
 
 import copy
-import json
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
 from hypothesis import given
@@ -16,24 +14,20 @@ from hypothesis import strategies as st
 
 from pipelines import quality
 from pipelines.cleaning import printed_decimals
-from pipelines.extraction import extract_document
 from pipelines.quality.markdown import findings_markdown
-
-REPO = Path(__file__).resolve().parents[1]
-SEED_SAMPLE = REPO / "data" / "samples" / "gz_hrss_data_center_2023"
-SEED_TRUTH = REPO.parent / "shared" / "seed" / "gz_hrss_data_center_2023.json"
-REAL = REPO.parent / "shared" / "real"
+from tests.inputs import HRSS_PDF, REAL, extracted
+from tests.warehouse_helpers import read_doc
 
 
 @pytest.fixture(scope="module")
 def seed() -> dict:
-    return json.loads(SEED_TRUTH.read_text(encoding="utf-8"))
+    return read_doc()
 
 
 @pytest.fixture(scope="module")
 def wanli() -> dict:
     """A real Shanghai street-office budget: every table in whole 元, 三公 in 万元."""
-    return extract_document(REAL / "sh_putuo_wanli_2024.pdf").doc
+    return extracted(REAL / "sh_putuo_wanli_2024.pdf").doc
 
 
 def _findings(outcome: quality.CheckOutcome) -> set[tuple]:
@@ -63,6 +57,7 @@ def test_tolerance_is_half_the_last_digit_per_addend(step, addends, tolerance):
     assert quality.rounding_tolerance(Decimal(step), addends) == Decimal(tolerance)
 
 
+@pytest.mark.real
 def test_last_printed_digit_is_read_off_the_amounts(seed, wanli):
     assert quality.printed_steps(seed) == {"万元": Decimal("0.01")}
     # Shanghai prints 元 without cents; its 三公 table (47.91 万元) has two decimals.
@@ -90,7 +85,7 @@ def test_seed_tails_state_their_tolerance(seed):
 
 def test_the_rendered_seed_pdf_keeps_exactly_the_seed_tails(seed):
     """The same findings from the PDF as from the truth: nothing but rounding WARNs."""
-    doc = extract_document(SEED_SAMPLE.with_suffix(".pdf")).doc
+    doc = extracted(HRSS_PDF).doc
     from_pdf = {n: _findings(o) for n, o in quality.run_document_checks(doc).items()}
     from_truth = {n: _findings(o) for n, o in quality.run_document_checks(seed).items()}
     assert from_pdf == from_truth
@@ -132,6 +127,7 @@ def test_two_printed_totals_of_one_figure_must_agree_exactly(seed, spend, severi
     assert quality.check_balance(doc).headline[0].severity == severity
 
 
+@pytest.mark.real
 def test_one_yuan_in_a_whole_yuan_table_is_a_rounding_tail(wanli):
     """201 一般公共服务支出 is printed 1 元 above its six 款 (合计 and 项目支出 alike)."""
     assert quality.check_hierarchy(wanli).passed
@@ -156,6 +152,7 @@ def test_one_yuan_in_a_whole_yuan_table_is_a_rounding_tail(wanli):
     assert quality.check_row_identity(doc).passed
 
 
+@pytest.mark.real
 def test_more_than_half_a_yuan_per_addend_is_an_error(wanli):
     doc = copy.deepcopy(wanli)
     for column in ("合计", "项目支出"):
@@ -246,9 +243,10 @@ def test_printed_decimals_reads_only_cells_that_show_their_precision(printed, de
 def justice() -> dict:
     """A real Shanghai unit budget printed with cents, except a few whole-元 cells
     (p11 t03 合计 基本支出 `22,118,861` where its rows add up to 22,118,861.34)."""
-    return extract_document(REAL / "sh_putuo_justice_2026_unit.pdf").doc
+    return extracted(REAL / "sh_putuo_justice_2026_unit.pdf").doc
 
 
+@pytest.mark.real
 def test_a_table_with_whole_yuan_cells_records_them_and_its_tails_are_warnings(justice):
     t03 = justice["tables"]["t03_expenditure"]
     assert t03["printed_decimals"] == 0

@@ -20,9 +20,10 @@ from pipelines.warehouse import migrations
 from pipelines.warehouse.connection import connect
 from pipelines.warehouse.load import load_document
 from pipelines.warehouse.migrations import LATEST_VERSION, SchemaVersionError
-from tests.warehouse_helpers import REPO_ROOT, make_extraction, read_doc, table_counts
+from tests.inputs import REPO
+from tests.warehouse_helpers import make_extraction, read_doc, table_counts
 
-RELEASE_1 = REPO_ROOT / "tests" / "fixtures" / "warehouse_release1.duckdb.gz"
+RELEASE_1 = REPO / "tests" / "fixtures" / "warehouse_release1.duckdb.gz"
 RELEASE_1_TABLES = (
     "dim_department",
     "dim_document",

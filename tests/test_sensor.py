@@ -13,15 +13,11 @@ from pipelines.extraction.document import DocumentIdentity
 from pipelines.inbox import parse_partition_key, partition_key, scan_inbox
 from pipelines.resources import BudgetInbox
 from pipelines.sensors import budget_inbox_sensor
+from tests.inputs import SAMPLES
 
-SAMPLES = Path(__file__).resolve().parents[1] / "data" / "samples"
 SEED_PDF = SAMPLES / "gz_hrss_data_center_2023.pdf"
 OTHER_PDF = SAMPLES / "gz_edu_bureau_2024.pdf"
 SEED_KEY = "2023|广州市人力资源和社会保障数据服务中心"
-
-pytestmark = pytest.mark.skipif(
-    not (SEED_PDF.exists() and OTHER_PDF.exists()), reason="sample PDFs not generated yet"
-)
 
 
 def _config(request) -> dict:

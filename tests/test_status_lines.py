@@ -14,9 +14,9 @@ from pipelines.cli import main
 from pipelines.commands.load import load_paths
 from pipelines.errors import WarehouseError
 from pipelines.warehouse.connection import connect
+from tests.inputs import SAMPLES
 from tests.warehouse_helpers import documents_held
 
-SAMPLES = Path(__file__).resolve().parents[1] / "data" / "samples"
 GOOD = SAMPLES / "gz_hrss_data_center_2023.pdf"
 OTHER = SAMPLES / "gz_edu_bureau_2024.pdf"
 GOOD_NAME = "广州市人力资源和社会保障数据服务中心"

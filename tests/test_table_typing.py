@@ -11,7 +11,6 @@ from __future__ import annotations
 import copy
 import json
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
 
@@ -27,7 +26,6 @@ from pipelines.budget_doc import (
     UNTYPED,
 )
 from pipelines.cli import main
-from pipelines.extraction import extract_document
 from pipelines.extraction.pieces import title_candidates
 from pipelines.extraction.table_types import TableTyping, settle
 from pipelines.extraction.tables import split_code
@@ -42,12 +40,10 @@ from pipelines.quality.completeness import check_completeness
 from pipelines.quality.cross_table import check_cross_table
 from pipelines.warehouse.connection import connect
 from pipelines.warehouse.load import load_document
+from tests.inputs import REAL, REPO, extracted
 
-REPO = Path(__file__).resolve().parents[1]
-REAL = REPO.parent / "shared" / "real"
 SWU = REAL / "swu_2023_budget.pdf"
 BROKEN_BALANCE = REPO / "tests" / "fixtures" / "broken_balance.json"
-needs_real = pytest.mark.skipif(not SWU.exists(), reason=f"{SWU} (a real budget) is absent")
 
 
 @pytest.mark.parametrize(
@@ -267,9 +263,9 @@ def test_a_table_that_could_not_be_typed_is_a_warn_naming_it_and_is_kept():
 # -- a university under the Ministry of Education (a template no title list knew) ----------
 
 
-@needs_real
+@pytest.mark.real
 def test_the_university_budget_is_typed_by_title_and_content_alike():
-    doc = extract_document(SWU).doc
+    doc = extracted(SWU).doc
     assert doc["layout"] == "university"
     typing = doc[TABLE_TYPING]["tables"]
     assert {key: t["confidence"] for key, t in typing.items()} == {
@@ -287,9 +283,9 @@ def test_the_university_budget_is_typed_by_title_and_content_alike():
     ]  # fmt: skip
 
 
-@needs_real
+@pytest.mark.real
 def test_the_university_budget_balances_by_meaning_and_its_narrative_agrees():
-    outcomes = run_document_checks(extract_document(SWU).doc, SWU.name)
+    outcomes = run_document_checks(extracted(SWU).doc, SWU.name)
     balance = {(c.row, c.expected, c.actual) for c in outcomes["balance"].comparisons}
     # p7: 收入总计 = 本年收入合计 + 使用非财政拨款结余 + 上年结转 (unnumbered lines)
     assert ("income: 收入总计", Decimal("557259.13"), Decimal("557259.13")) in balance
@@ -317,9 +313,9 @@ def test_the_university_budget_balances_by_meaning_and_its_narrative_agrees():
     assert errors == [("hierarchy", "t02_income", "20502 普通教育", "收入合计")]
 
 
-@needs_real
+@pytest.mark.real
 def test_the_university_budgets_published_totals_come_back_through_the_views(tmp_path):
-    extraction = extract_document(SWU)
+    extraction = extracted(SWU)
     con = connect(tmp_path / "w.duckdb")
     try:
         load_document(con, extraction)
@@ -356,11 +352,11 @@ def test_the_university_budgets_published_totals_come_back_through_the_views(tmp
     assert {by for *_, by in typed} == {"title and content agree"}
 
 
-@needs_real
+@pytest.mark.real
 def test_a_template_difference_listed_in_the_contents_is_not_a_missing_table():
     """Jiangsu's 目录 lists 收入预算总表; its grid lists fund sources, not subjects, so it is
     kept generic — the template's own shape (its layout prints no t02), not a finding."""
-    extraction = extract_document(REAL / "js_npc_2017.pdf")
+    extraction = extracted(REAL / "js_npc_2017.pdf")
     listed = extraction.doc[DECLARED_TABLES]
     assert listed["source"] == "目录 p.1"
     printed = {entry["key"]: entry["printed"] for entry in listed["tables"]}
@@ -372,7 +368,7 @@ def test_a_template_difference_listed_in_the_contents_is_not_a_missing_table():
 # -- budget inspect -------------------------------------------------------------------------
 
 
-@needs_real
+@pytest.mark.real
 def test_inspect_draws_a_real_page_and_names_every_tables_type_and_evidence(tmp_path, capsys):
     from PIL import Image
 
@@ -409,9 +405,9 @@ def test_inspect_refuses_a_page_without_a_table_in_one_line(tmp_path, capsys):
     assert capsys.readouterr().err == (f"budget inspect: {sample}: no page 1 with a ruled table\n")
 
 
-@needs_real
+@pytest.mark.real
 def test_the_staging_assets_metadata_says_how_each_table_was_typed():
-    metadata = tables_metadata(extract_document(SWU))
+    metadata = tables_metadata(extracted(SWU))
     typing = metadata["table_typing"].value
     assert "| t13_fiscal_function | certain | title and content agree |" in typing
     assert "| extra_00 236中央高校教育教学改革专项绩效目标表 | generic |" in typing
@@ -419,7 +415,7 @@ def test_the_staging_assets_metadata_says_how_each_table_was_typed():
 
 
 def test_the_sample_tables_are_all_certain():
-    doc = extract_document(REPO / "data" / "samples" / "gz_hrss_data_center_2023.pdf").doc
+    doc = extracted(REPO / "data" / "samples" / "gz_hrss_data_center_2023.pdf").doc
     confidences = {t["confidence"] for t in doc[TABLE_TYPING]["tables"].values()}
     assert confidences == {CERTAIN}
     assert copy.deepcopy(doc[DECLARED_TABLES])["source"] == "目录 p.2"

@@ -12,10 +12,11 @@ from pipelines.extraction import extract_document
 from pipelines.extraction.document import file_sha256
 from pipelines.warehouse.connection import connect
 from pipelines.warehouse.load import load_document
-from tests.warehouse_helpers import REPO_ROOT, make_extraction, read_doc
+from tests.inputs import REAL, REPO
+from tests.warehouse_helpers import make_extraction, read_doc
 
-SAMPLE = REPO_ROOT / "data" / "samples" / "gz_hrss_data_center_2023.pdf"
-ROTATED = REPO_ROOT.parent / "shared" / "real" / "js_party_office_2019_tables.pdf"
+SAMPLE = REPO / "data" / "samples" / "gz_hrss_data_center_2023.pdf"
+ROTATED = REAL / "js_party_office_2019_tables.pdf"
 # The documented way to trace a 三公 figure (docs/warehouse.md, Tracing).
 THREE_PUBLIC = """
 select fact.document_id, fact.source_page, fact.box_x0, fact.box_top, fact.box_x1,
@@ -58,6 +59,7 @@ def trace(capsys, warehouse, sql, *options):
     return code, out, err
 
 
+@pytest.mark.real
 def test_prints_file_page_box_and_the_printed_text(capsys, warehouse_file, pdfs):
     code, out, err = trace(
         capsys,
@@ -75,6 +77,7 @@ def test_prints_file_page_box_and_the_printed_text(capsys, warehouse_file, pdfs)
     )
 
 
+@pytest.mark.real
 def test_every_traced_fact_reads_as_its_amount_on_rotated_pages_too(capsys, warehouse_file):
     code, out, err = trace(
         capsys, warehouse_file, THREE_PUBLIC.format(where="true"), "--format", "json"
@@ -94,6 +97,7 @@ def test_every_traced_fact_reads_as_its_amount_on_rotated_pages_too(capsys, ware
     assert three_public["box"] == ["275.25", "288.96", "368.37", "325.68"]
 
 
+@pytest.mark.real
 def test_the_documented_query_gives_the_same_places(capsys, warehouse_file):
     sql = THREE_PUBLIC.format(where="true")
     code, out, _ = trace(capsys, warehouse_file, sql, "--format", "json")
@@ -104,6 +108,7 @@ def test_the_documented_query_gives_the_same_places(capsys, warehouse_file):
     assert traced == [(r["source_page"], [r[c] for c in columns]) for r in rows]
 
 
+@pytest.mark.real
 def test_a_figure_the_page_does_not_print_is_flagged(capsys, warehouse_file):
     sql = ONE_FIGURE.replace("fact.printed_amount,", "fact.printed_amount + 1 as printed_amount,")
     code, out, _ = trace(capsys, warehouse_file, sql)
@@ -111,6 +116,7 @@ def test_a_figure_the_page_does_not_print_is_flagged(capsys, warehouse_file):
     assert "   cannot trace: the page prints '32.80' there, not printed_amount 33.80\n" in out
 
 
+@pytest.mark.real
 def test_rows_without_the_provenance_columns_are_refused_in_one_line(capsys, warehouse_file):
     code, out, err = trace(capsys, warehouse_file, "select * from v_three_public")
     assert (code, out) == (1, "")
@@ -121,6 +127,7 @@ def test_rows_without_the_provenance_columns_are_refused_in_one_line(capsys, war
     )
 
 
+@pytest.mark.real
 def test_the_sql_runs_locked_down_as_budget_query(capsys, warehouse_file, tmp_path):
     outside = tmp_path / "out.csv"
     code, out, err = trace(capsys, warehouse_file, f"copy dim_document to '{outside}'")

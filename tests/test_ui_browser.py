@@ -34,12 +34,14 @@ from pipelines.extraction.narrative import NARRATIVE_FIGURES, TABLE_PAGES
 from pipelines.inbox import INBOX_ENV, file_sha256, partition_key
 from pipelines.warehouse.connection import WAREHOUSE_ENV
 from tests.headless_chromium import HeadlessChromium, stop_process_group
+from tests.inputs import REPO
 from tests.webserver_helpers import WORKSPACE_STATE, free_port, graphql, locations_loaded
 
-ROOT = Path(__file__).resolve().parents[1]
-DOCS = ROOT / "docs"
-GOOD_PDF = ROOT / "data" / "samples" / "gz_water_works_2025.pdf"  # every check passes
-BROKEN_PDF = ROOT / "tests" / "fixtures" / "broken_hierarchy.pdf"  # t03 类 201 printed +10.00
+pytestmark = pytest.mark.ui
+
+DOCS = REPO / "docs"
+GOOD_PDF = REPO / "data" / "samples" / "gz_water_works_2025.pdf"  # every check passes
+BROKEN_PDF = REPO / "tests" / "fixtures" / "broken_hierarchy.pdf"  # t03 类 201 printed +10.00
 STAGED = dg.AssetKey("stg_budget_tables")
 CHROMIUM = shutil.which("chromium")
 RUNS_TIMEOUT = 240  # one sensor run of one budget takes ~60 s; the two run side by side
@@ -66,6 +68,7 @@ RUNS_STATE = (
 }
 """
 )
+
 DONE = {"SUCCESS", "FAILURE", "CANCELED"}
 
 
@@ -102,7 +105,7 @@ class DagsterDev:
         home, inbox = tmp / "dagster_home", tmp / "inbox"
         home.mkdir()
         inbox.mkdir()
-        shutil.copy(ROOT / "dagster.yaml", home / "dagster.yaml")  # the writer pool
+        shutil.copy(REPO / "dagster.yaml", home / "dagster.yaml")  # the writer pool
         self.inbox_files = {}
         for pdf in pdfs:  # in the inbox before the daemon starts: its first tick sees them
             self.inbox_files[pdf] = inbox / pdf.name
@@ -124,7 +127,7 @@ class DagsterDev:
                 str(Path(sys.executable).with_name("dagster")),
                 *("dev", "-w", "workspace.yaml", "-h", "127.0.0.1", "-p", str(self.port)),
             ],
-            cwd=ROOT,
+            cwd=REPO,
             env=env,
             stdout=self._log,
             stderr=subprocess.STDOUT,

@@ -12,9 +12,10 @@ from pathlib import Path
 import pytest
 
 from pipelines.definitions import defs
+from tests.inputs import REPO
 from tests.webserver_helpers import WORKSPACE_STATE, free_port, graphql, locations_loaded
 
-ROOT = Path(__file__).resolve().parents[1]
+pytestmark = pytest.mark.ui
 
 QUERY = (
     "{"
@@ -46,13 +47,13 @@ def test_webserver_serves_every_asset_and_check(tmp_path):
     webserver = Path(sys.executable).with_name("dagster-webserver")
     if not webserver.exists():
         pytest.skip("dagster-webserver not installed")
-    shutil.copy(ROOT / "dagster.yaml", tmp_path / "dagster.yaml")
+    shutil.copy(REPO / "dagster.yaml", tmp_path / "dagster.yaml")
     port = free_port()
     env = {**os.environ, "DAGSTER_HOME": str(tmp_path)}
     log = (tmp_path / "webserver.log").open("w")
     proc = subprocess.Popen(
         [str(webserver), "-w", "workspace.yaml", "-h", "127.0.0.1", "-p", str(port)],
-        cwd=ROOT,
+        cwd=REPO,
         env=env,
         stdout=log,
         stderr=subprocess.STDOUT,

@@ -16,8 +16,9 @@ from pathlib import Path
 
 import duckdb
 
-REPO_ROOT = Path(__file__).resolve().parents[1]
-SNAPSHOT = REPO_ROOT / "tests" / "fixtures" / "sample_warehouse"
+from tests.inputs import REPO
+
+SNAPSHOT = REPO / "tests" / "fixtures" / "sample_warehouse"
 # when the load ran, and the fingerprint of the view text: not the warehouse's content
 VOLATILE = {"loaded_at", "checked_at", "upgraded_at", "views_sha256"}
 
@@ -29,7 +30,7 @@ def load_samples(warehouse: Path) -> None:
     subprocess.run(
         [str(Path(sys.executable).parent / "budget"), "load", "data/samples"]
         + ["--warehouse", str(warehouse)],
-        cwd=REPO_ROOT,
+        cwd=REPO,
         check=True,
         capture_output=True,
     )

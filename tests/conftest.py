@@ -1,0 +1,20 @@
+"""Markers and the guard that lets a clone without ../shared pass: a test marked `real`
+is skipped, naming the absent folder, before any fixture of it runs."""
+
+import pytest
+
+from tests.inputs import shared_absent
+
+
+def pytest_configure(config):
+    for line in (
+        "real: reads ../shared (the real PDFs, the seed's truth); skipped when it is absent",
+        "ui: drives the Dagster webserver (and Chromium for the browser test)",
+        "slow: runs whole loads in subprocesses or Dagster runs (seconds each)",
+    ):
+        config.addinivalue_line("markers", line)
+
+
+def pytest_runtest_setup(item):
+    if item.get_closest_marker("real") and (why := shared_absent()):
+        pytest.skip(why)
