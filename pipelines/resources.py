@@ -21,6 +21,7 @@ from pipelines.warehouse.connection import (
     warehouse_path,
 )
 from pipelines.warehouse.migrations import require_current
+from pipelines.warehouse.storage import OPEN_CONFIG
 
 # Every step that opens the warehouse runs in this pool; dagster.yaml limits it to 1.
 WAREHOUSE_POOL = "duckdb_warehouse"
@@ -70,7 +71,7 @@ class DuckDBWarehouse(dg.ConfigurableResource):
             except duckdb.IOException as exc:
                 if not is_lock_held(str(exc)):
                     raise
-                config = {"access_mode": "READ_ONLY"} if read_only else {}
+                config = OPEN_CONFIG | ({"access_mode": "READ_ONLY"} if read_only else {})
                 waiting = DuckDBResource(database=str(path), connection_config=config)
                 with reporting_damage(path):
                     con = stack.enter_context(waiting.get_connection())

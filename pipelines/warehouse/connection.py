@@ -9,6 +9,7 @@ import duckdb
 
 from pipelines.warehouse.migrations import require_current, upgrade
 from pipelines.warehouse.reference import sync_reference
+from pipelines.warehouse.storage import OPEN_CONFIG
 
 DEFAULT_WAREHOUSE = Path("data/warehouse/budget.duckdb")
 WAREHOUSE_ENV = "BUDGET_WAREHOUSE"
@@ -72,9 +73,11 @@ def reporting_damage(path: str | os.PathLike) -> Iterator[None]:
 def open_database(
     path: str | os.PathLike, read_only: bool = False, config: dict | None = None
 ) -> duckdb.DuckDBPyConnection:
-    """`duckdb.connect`, a damaged file raised as WarehouseDamagedError (one line)."""
+    """`duckdb.connect`, a damaged file raised as WarehouseDamagedError (one line). A new
+    file is written in the storage version every DuckDB client since 1.0 reads; every open
+    passes the same setting, so two opens of one file in a process share one database."""
     with reporting_damage(path):
-        return duckdb.connect(str(path), read_only=read_only, config=config or {})
+        return duckdb.connect(str(path), read_only=read_only, config=OPEN_CONFIG | (config or {}))
 
 
 def warehouse_path(explicit: str | os.PathLike | None = None) -> Path:
