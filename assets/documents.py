@@ -207,7 +207,8 @@ def _load_batch_step(context, config: BatchConfig, warehouse, inbox):
     files, expected, missing = _requested(context, config, inbox)
     problems = [f"{key}: no PDF for this partition" for key in missing]
     progress = Progress(len(files))
-    warehouse.migrate()
+    if (step := warehouse.migrate()).rewrite is not None:
+        context.log.info(step.line)
     with warehouse.get_connection() as con:
         events = BatchEvents(con, warehouse.resolved_path(), context.log_event, context.instance)
         for result in load_batch(

@@ -93,7 +93,8 @@ def published_budget_documents(
     context: dg.AssetExecutionContext, warehouse: DuckDBWarehouse, handoff: HandoffFolder
 ) -> dg.MaterializeResult:
     published, rejected = 0, []
-    warehouse.migrate()
+    if (step := warehouse.migrate()).rewrite is not None:
+        context.log.info(step.line)
     with warehouse.get_connection() as con:
         started = time.monotonic()
         try:

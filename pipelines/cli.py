@@ -91,7 +91,9 @@ def _build_parser() -> argparse.ArgumentParser:
     backup.add_argument("--warehouse")
 
     migrate = sub.add_parser(
-        "migrate", help="bring the warehouse's tables, views and reference data up to date"
+        "migrate",
+        help="bring the warehouse's tables, views and reference data up to date, in a file "
+        "every DuckDB client since 1.0 reads",
     )
     migrate.add_argument("--warehouse")
 

@@ -14,13 +14,15 @@ from pydantic import Field
 
 from pipelines.inbox import PASSWORD_ENV, inbox_folder
 from pipelines.warehouse.connection import (
-    apply_schema,
+    SchemaStep,
     is_lock_held,
     open_database,
     reporting_damage,
+    take_schema_step,
     warehouse_path,
 )
 from pipelines.warehouse.migrations import require_current
+from pipelines.warehouse.storage import OPEN_CONFIG
 
 # Every step that opens the warehouse runs in this pool; dagster.yaml limits it to 1.
 WAREHOUSE_POOL = "duckdb_warehouse"
@@ -53,12 +55,14 @@ class DuckDBWarehouse(dg.ConfigurableResource):
                 require_current(con, path)
             yield con
 
-    def migrate(self) -> bool:
+    def migrate(self) -> SchemaStep:
         """The schema step: bring tables, views and reference data up to this release's
-        (`pipelines.warehouse.migrations`); True if anything changed."""
+        (`pipelines.warehouse.migrations`) and a file DuckDB 1.x cannot read into a storage
+        version it can (`pipelines.warehouse.storage`); what it did, in one line."""
         path = self.resolved_path()
+        created = not path.exists()
         with self._opened(path, read_only=False) as con, reporting_damage(path):
-            return apply_schema(con, path)
+            return take_schema_step(con, path, created)
 
     @contextmanager
     def _opened(self, path: Path, read_only: bool) -> Iterator[duckdb.DuckDBPyConnection]:
@@ -70,7 +74,7 @@ class DuckDBWarehouse(dg.ConfigurableResource):
             except duckdb.IOException as exc:
                 if not is_lock_held(str(exc)):
                     raise
-                config = {"access_mode": "READ_ONLY"} if read_only else {}
+                config = OPEN_CONFIG | ({"access_mode": "READ_ONLY"} if read_only else {})
                 waiting = DuckDBResource(database=str(path), connection_config=config)
                 with reporting_damage(path):
                     con = stack.enter_context(waiting.get_connection())

@@ -50,6 +50,7 @@ PROVENANCE_COLUMNS = [
     ("box_x1", "DECIMAL(8,2)"),
     ("box_bottom", "DECIMAL(8,2)"),
 ]
+STORAGE = "storage v1.0.0 (read by DuckDB 1.0 and later)"
 GZ = "广州市人力资源和社会保障数据服务中心"
 PARTY_PRINTED = "中国共产党江苏省委员会办公厅"
 PARTY = "中共江苏省委办公厅"
@@ -383,8 +384,9 @@ def test_a_new_warehouse_is_the_release1_warehouse_upgraded(release1, tmp_path):
     """sql/schema creates a new warehouse as this release has it, running no migration; the
     migrations bring an old one to exactly the same tables. Editing sql/schema without a
     migration (or the reverse) fails here."""
-    upgraded = connect(release1)
-    fresh = connect(tmp_path / "fresh.duckdb")
+    connect(release1).close()
+    connect(tmp_path / "fresh.duckdb").close()  # both read back from disk (a view's text too)
+    upgraded, fresh = connect(release1, True), connect(tmp_path / "fresh.duckdb", True)
     assert fresh.execute("select version from schema_version").fetchall() == [(LATEST_VERSION,)]
     new, old = _catalog(fresh), _catalog(upgraded)
     for what in CATALOG:
@@ -458,8 +460,8 @@ def test_budget_migrate_says_what_it_did(tmp_path, capsys):
     out, err = capsys.readouterr()
     assert (out.splitlines(), err) == (
         [
-            f"{path}: created at schema version {LATEST_VERSION}",
-            f"{path}: already at schema version {LATEST_VERSION}",
+            f"{path}: created at schema version {LATEST_VERSION}, {STORAGE}",
+            f"{path}: already at schema version {LATEST_VERSION}, {STORAGE}: left as it was",
         ],
         "",
     )

@@ -5,9 +5,11 @@ import json
 from decimal import Decimal
 from pathlib import Path
 
+import duckdb
+
 from pipelines.budget_doc import FORMAT, TOTAL_COLUMNS, YUAN_PER_UNIT
 from pipelines.extraction.document import Extraction
-from pipelines.warehouse.connection import connect
+from pipelines.warehouse.connection import apply_schema, connect
 from pipelines.warehouse.load import load_document
 from pipelines.warehouse.sql_files import read_sql
 from tests.inputs import SAMPLES
@@ -57,6 +59,20 @@ def loaded(tmp_path: Path, *docs: dict):
     for doc in docs:
         load_document(con, make_extraction(doc))
     return con
+
+
+def duckdb2_only_warehouse(path: Path, *docs: dict) -> Path:
+    """A warehouse as releases before the storage setting wrote it: a plain `duckdb.connect`
+    (DuckDB 2's own storage version, which DuckDB 1.x refuses), this release's schema,
+    `docs` loaded."""
+    con = duckdb.connect(str(path))
+    try:
+        apply_schema(con, path)
+        for doc in docs:
+            load_document(con, make_extraction(doc))
+    finally:
+        con.close()
+    return path
 
 
 def facts_by(column: str) -> str:

@@ -27,6 +27,7 @@ from pipelines.inbox import search_pdfs
 from pipelines.limits import ParseLimits
 from pipelines.quality.year_over_year import judged_again_text
 from pipelines.rejects import reject_file
+from pipelines.warehouse.storage import StorageRewriteError
 
 
 @dataclass
@@ -152,13 +153,20 @@ def load_paths(
     store = resources.DuckDBWarehouse(path=warehouse)
     with ExitStack() as stack:
         try:
-            store.migrate()
+            step = store.migrate()
+            if step.rewrite is not None:  # a file of an earlier release, read by DuckDB 2 only
+                line = printable(f"rewritten: {step.path} {step.rewrite.text}")
+                print(line, file=out, flush=True)
             con = stack.enter_context(store.get_connection())
         except duckdb.IOException as exc:  # DuckDB: one writer process
             return outcomes + _held(files, exc, out)
         except duckdb.Error as exc:  # not a DuckDB file, or a damaged one
             message = str(exc).strip().splitlines()[0]
             raise WarehouseError(f"{type(exc).__name__}: {message}") from exc
+        except StorageRewriteError as exc:  # its copy was not the warehouse: file unchanged
+            raise WarehouseError(exc.reason) from exc
+        except OSError as exc:  # the folder or the disk (the rewrite writes a whole copy)
+            raise WarehouseError(f"{type(exc).__name__}: {exc}") from exc
         recorder = _recorder(con, store.resolved_path())
         if recorder is not None:
             stack.callback(recorder.instance.dispose)

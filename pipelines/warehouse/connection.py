@@ -1,14 +1,24 @@
-"""Where the warehouse lives, how to open it, and the explicit schema step (`apply_schema`)."""
+"""Where the warehouse lives, how to open it, and the explicit schema step (`apply_schema`,
+then `rewrite_storage` for a file in a storage version older DuckDB clients cannot read)."""
 
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
 
-from pipelines.warehouse.migrations import require_current, upgrade
+from pipelines.warehouse.migrations import LATEST_VERSION, require_current, upgrade
 from pipelines.warehouse.reference import sync_reference
+from pipelines.warehouse.storage import (
+    OPEN_CONFIG,
+    READERS,
+    STORAGE_VERSION,
+    Rewrite,
+    rewrite_storage,
+    storage_version,
+)
 
 DEFAULT_WAREHOUSE = Path("data/warehouse/budget.duckdb")
 WAREHOUSE_ENV = "BUDGET_WAREHOUSE"
@@ -72,9 +82,11 @@ def reporting_damage(path: str | os.PathLike) -> Iterator[None]:
 def open_database(
     path: str | os.PathLike, read_only: bool = False, config: dict | None = None
 ) -> duckdb.DuckDBPyConnection:
-    """`duckdb.connect`, a damaged file raised as WarehouseDamagedError (one line)."""
+    """`duckdb.connect`, a damaged file raised as WarehouseDamagedError (one line). A new
+    file is written in the storage version every DuckDB client since 1.0 reads; every open
+    passes the same setting, so two opens of one file in a process share one database."""
     with reporting_damage(path):
-        return duckdb.connect(str(path), read_only=read_only, config=config or {})
+        return duckdb.connect(str(path), read_only=read_only, config=OPEN_CONFIG | (config or {}))
 
 
 def warehouse_path(explicit: str | os.PathLike | None = None) -> Path:
@@ -96,9 +108,38 @@ def apply_schema(con: duckdb.DuckDBPyConnection, where: str | os.PathLike = "war
     return upgraded
 
 
+@dataclass(frozen=True)
+class SchemaStep:
+    """What the schema step did to a warehouse file, said in one line (`budget migrate`)."""
+
+    path: Path
+    created: bool  # a new file, created at the latest schema version
+    upgraded: bool  # tables, views or reference data changed
+    rewrite: Rewrite | None  # the file rewritten into STORAGE_VERSION
+    storage: str  # the storage version the file is in now
+
+    @property
+    def line(self) -> str:
+        done = "created at" if self.created else "upgraded to" if self.upgraded else "already at"
+        line = f"{self.path}: {done} schema version {LATEST_VERSION}"
+        if self.rewrite is not None:
+            return f"{line}; rewritten {self.rewrite.text}"
+        line += f", storage {self.storage} (read by {READERS})"
+        return line if self.created or self.upgraded else line + ": left as it was"
+
+
+def take_schema_step(con: duckdb.DuckDBPyConnection, path: Path, created: bool) -> SchemaStep:
+    """`apply_schema`, then `rewrite_storage`, on the writable `con` (the only connection
+    to `path` in this process: after a rewrite it still reads the file replaced)."""
+    upgraded = apply_schema(con, path)
+    rewrite = rewrite_storage(con, path)
+    storage = STORAGE_VERSION if rewrite else storage_version(con) or STORAGE_VERSION
+    return SchemaStep(path, created, upgraded, rewrite, storage)
+
+
 def connect(path: str | os.PathLike, read_only: bool = False) -> duckdb.DuckDBPyConnection:
     """Open the warehouse in one call, for scripts, tests and one-shot commands: a writable
-    open creates parent folders and takes the schema step (`apply_schema`) first. The
+    open creates parent folders and takes the schema step (`take_schema_step`) first. The
     Dagster resource (`pipelines.resources.DuckDBWarehouse`) opens without it.
 
     A read-only open never changes anything: DuckDB refuses a missing file, and a warehouse
@@ -109,14 +150,19 @@ def connect(path: str | os.PathLike, read_only: bool = False) -> duckdb.DuckDBPy
     path = Path(path)
     if not read_only:
         path.parent.mkdir(parents=True, exist_ok=True)
+    created = not path.exists()
     con = open_database(path, read_only=read_only)
+    rewritten = None
     try:
         with reporting_damage(path):
             if read_only:
                 require_current(con, path)
             else:
-                apply_schema(con, path)
+                rewritten = take_schema_step(con, path, created).rewrite
     except BaseException:
         con.close()
         raise
-    return con
+    if rewritten is None:
+        return con
+    con.close()  # it still reads the file the rewrite replaced
+    return open_database(path)
