@@ -10,7 +10,7 @@ def pytest_configure(config):
     for line in (
         "real: reads ../shared (the real PDFs, the seed's truth); skipped when it is absent",
         "ui: drives the Dagster webserver (and Chromium for the browser test)",
-        "slow: runs whole loads in subprocesses or Dagster runs (seconds each)",
+        "slow: whole loads in subprocesses, Dagster runs, a venv of an old DuckDB (seconds each)",
     ):
         config.addinivalue_line("markers", line)
 

@@ -22,9 +22,8 @@ from pipelines.commands.export import public_views
 from pipelines.warehouse.connection import connect
 from pipelines.warehouse.migrations import LATEST_VERSION
 from pipelines.warehouse.storage import STORAGE_VERSION, storage_version
+from tests.inputs import REAL, REPO, SAMPLES
 from tests.warehouse_helpers import (
-    REPO_ROOT,
-    SAMPLES,
     base_tables,
     duckdb2_only_warehouse,
     read_doc,
@@ -35,9 +34,8 @@ from tests.warehouse_helpers import (
 pytestmark = pytest.mark.slow
 
 OLD_DUCKDB = "1.1.3"
-ROWS_SCRIPT = REPO_ROOT / "tests" / "duckdb_rows.py"
+ROWS_SCRIPT = REPO / "tests" / "duckdb_rows.py"
 # A final account and its budget: v_budget_vs_actual and v_other_table have rows only with them.
-REAL = REPO_ROOT.parent / "shared" / "real"
 REAL_PAIR = [REAL / "swu_2023_final.pdf", REAL / "swu_2023_budget.pdf"]
 
 

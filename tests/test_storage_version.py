@@ -24,9 +24,8 @@ from pipelines.warehouse.storage import (
     rewrite_path,
     storage_version,
 )
+from tests.inputs import REPO, SAMPLES
 from tests.warehouse_helpers import (
-    REPO_ROOT,
-    SAMPLES,
     duckdb2_only_warehouse,
     read_doc,
     table_counts,
@@ -118,7 +117,7 @@ def test_a_crash_during_the_rewrite_leaves_the_old_file_intact(duckdb2_file, cra
         [sys.executable, "-c", "import os, signal\nfrom pipelines.warehouse import storage\n"
          f"{crash}\nfrom pipelines.cli import main\n"
          f"main(['migrate', '--warehouse', {str(duckdb2_file)!r}])"],
-        cwd=REPO_ROOT, capture_output=True, text=True, timeout=120,
+        cwd=REPO, capture_output=True, text=True, timeout=120,
     )  # fmt: skip
     assert child.returncode == -signal.SIGKILL, child.stderr
     assert rewrite_path(duckdb2_file).exists()  # it died with the copy half done
