@@ -28,6 +28,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
+from pipelines import settings
 from pipelines.batch import (
     ParsedDocument,
     check_rows,
@@ -42,8 +43,6 @@ from pipelines.warehouse.load import DocumentRows, LoadReport, document_rows
 from pipelines.warehouse.sql_files import read_sql
 from pipelines.warehouse.staging import RELATIONS
 
-HANDOFF_ENV = "BUDGET_HANDOFF"
-DEFAULT_HANDOFF = Path("data/handoff")
 SUFFIX = ".parquet"
 PUBLISHED = "published"  # subfolder: files already in the warehouse
 REJECTED = "rejected"  # subfolder: files that cannot be published, each with a .reason.txt
@@ -70,9 +69,7 @@ AMOUNT_COLUMNS = ("printed_amount", "amount_yuan")  # cast to DECIMAL in the fil
 
 def handoff_folder(explicit: str | os.PathLike | None = None) -> Path:
     """`explicit` if given, else `$BUDGET_HANDOFF`, else data/handoff."""
-    if explicit:
-        return Path(explicit)
-    return Path(os.environ.get(HANDOFF_ENV) or DEFAULT_HANDOFF)
+    return settings.HANDOFF.path(explicit)
 
 
 def _typed(records: list[dict]) -> pd.DataFrame:

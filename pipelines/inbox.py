@@ -20,15 +20,13 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+from pipelines import settings
 from pipelines.budget_doc import BUDGET_STAGE, DEPARTMENT_BUDGET, DOCUMENT_WORDS
 from pipelines.errors import BudgetInputError, NarrativeOnlyError
 from pipelines.extraction.document import DocumentIdentity
 from pipelines.file_hash import file_sha256
 from pipelines.warehouse.reference import canonical_department
 
-DEFAULT_INBOX = Path("data/inbox")
-INBOX_ENV = "BUDGET_INBOX"
-PASSWORD_ENV = "BUDGET_PDF_PASSWORD"
 KEY_SEPARATOR = "|"
 # Characters Dagster's partition selection syntax reserves ("a,b", "[a...b]").
 _RESERVED = str.maketrans({",": "，", "[": "【", "]": "】", KEY_SEPARATOR: "｜"})
@@ -40,9 +38,7 @@ _DOCUMENT_OF_SUFFIX = {words: key for key, words in DOCUMENT_WORDS.items() if ke
 
 def inbox_folder(explicit: str | os.PathLike | None = None) -> Path:
     """`explicit` if given, else `$BUDGET_INBOX`, else data/inbox."""
-    if explicit:
-        return Path(explicit)
-    return Path(os.environ.get(INBOX_ENV) or DEFAULT_INBOX)
+    return settings.INBOX.path(explicit)
 
 
 def partition_key(identity: DocumentIdentity) -> str:

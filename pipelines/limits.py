@@ -10,20 +10,20 @@ environment variable or by `budget load` flags.
 
 from __future__ import annotations
 
-import os
 import re
 import zlib
 from dataclasses import dataclass, fields
 from pathlib import Path
 
+from pipelines import settings
 from pipelines.errors import LimitExceededError, SettingError
 
-_ENV = {
-    "max_pages": "BUDGET_MAX_PAGES",
-    "max_segments_per_page": "BUDGET_MAX_SEGMENTS",
-    "max_decoded_bytes": "BUDGET_MAX_DECODED_BYTES",
-    "max_seconds": "BUDGET_MAX_SECONDS",
-    "max_memory_bytes": "BUDGET_MAX_MEMORY_BYTES",
+_SETTING = {
+    "max_pages": settings.MAX_PAGES,
+    "max_segments_per_page": settings.MAX_SEGMENTS,
+    "max_decoded_bytes": settings.MAX_DECODED_BYTES,
+    "max_seconds": settings.MAX_SECONDS,
+    "max_memory_bytes": settings.MAX_MEMORY_BYTES,
 }
 # A stream's data starts after the `stream` keyword and its end of line (not `endstream`).
 _STREAM_START = re.compile(rb"(?<!end)stream\r?\n")
@@ -45,9 +45,9 @@ class ParseLimits:
         """The defaults, then $BUDGET_MAX_* variables, then `overrides` that are not None."""
         values = {}
         for f in fields(cls):
-            raw = os.environ.get(_ENV[f.name])
-            if raw:
-                values[f.name] = _setting(_ENV[f.name], raw, type(getattr(cls, f.name)))
+            setting = _SETTING[f.name]
+            if raw := setting.value():
+                values[f.name] = _setting(setting.env, raw, type(getattr(cls, f.name)))
             if overrides.get(f.name) is not None:
                 values[f.name] = overrides[f.name]
         return cls(**values)

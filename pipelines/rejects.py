@@ -23,21 +23,16 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
+from pipelines import settings
 from pipelines.file_hash import file_sha256
 
-REJECTED_ENV = "BUDGET_REJECTED"
 REASON_SUFFIX = ".reason.txt"
 
 
 def rejected_folder(inbox: str | os.PathLike, explicit: str | os.PathLike | None = None) -> Path:
     """`explicit` if given, else `$BUDGET_REJECTED`, else `rejected/` beside the inbox
     (data/inbox -> data/rejected)."""
-    if explicit:
-        return Path(explicit)
-    from_env = os.environ.get(REJECTED_ENV)
-    if from_env:
-        return Path(from_env)
-    return Path(inbox).resolve().parent / "rejected"
+    return settings.REJECTED.path(explicit) or Path(inbox).resolve().parent / "rejected"
 
 
 @dataclass(frozen=True)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
 from pathlib import Path
@@ -12,7 +11,8 @@ import duckdb
 from dagster_duckdb import DuckDBResource
 from pydantic import Field
 
-from pipelines.inbox import PASSWORD_ENV, inbox_folder
+from pipelines import settings
+from pipelines.inbox import inbox_folder
 from pipelines.warehouse.connection import (
     SchemaStep,
     is_lock_held,
@@ -94,4 +94,4 @@ class BudgetInbox(dg.ConfigurableResource):
         return inbox_folder(self.folder)
 
     def resolved_password(self) -> str | None:
-        return self.password or os.environ.get(PASSWORD_ENV) or None
+        return settings.PDF_PASSWORD.value(self.password) or None

@@ -15,6 +15,7 @@ from decimal import Decimal
 import duckdb
 import pytest
 
+from pipelines import settings
 from pipelines.budget_doc import TOTAL_COLUMNS, YUAN_PER_UNIT
 from pipelines.errors import BudgetInputError
 from pipelines.extraction.document import DocumentIdentity
@@ -22,7 +23,6 @@ from pipelines.inbox import partition_key
 from pipelines.warehouse.connection import connect
 from pipelines.warehouse.load import load_document
 from pipelines.warehouse.reference import (
-    REFERENCE_ENV,
     ReferenceDataError,
     read_department_aliases,
     read_three_public_categories,
@@ -384,7 +384,7 @@ def reference(tmp_path, monkeypatch):
     folder.mkdir()
     for csv_file in REFERENCE.glob("*.csv"):
         (folder / csv_file.name).write_bytes(csv_file.read_bytes())
-    monkeypatch.setenv(REFERENCE_ENV, str(folder))
+    monkeypatch.setenv(settings.REFERENCE.env, str(folder))
     return folder / "department_aliases.csv"
 
 

@@ -322,12 +322,15 @@ def test_no_warehouse_and_an_unwritable_folder_are_one_line(warehouse, tmp_path,
 
 
 def test_parquet_export_materialises_in_process(warehouse, tmp_path):
-    result = dg.materialize(
-        [parquet_export],
-        instance=dg.DagsterInstance.ephemeral(),
-        resources={"warehouse": DuckDBWarehouse(path=str(warehouse))},
-        run_config={"ops": {"parquet_export": {"config": {"folder": str(tmp_path)}}}},
-    )
+    # Entered, so Dagster's definitions state storage is this live instance's, never one a
+    # previous test left behind.
+    with dg.instance_for_test() as instance:
+        result = dg.materialize(
+            [parquet_export],
+            instance=instance,
+            resources={"warehouse": DuckDBWarehouse(path=str(warehouse))},
+            run_config={"ops": {"parquet_export": {"config": {"folder": str(tmp_path)}}}},
+        )
     assert result.success
     (materialization,) = result.asset_materializations_for_node("parquet_export")
     (rows,) = duckdb.sql(f"select count(*) from '{tmp_path}/*.parquet'").fetchall()[0]

@@ -25,14 +25,12 @@ from pathlib import Path
 import dagster as dg
 import pytest
 
-from pipelines import quality
+from pipelines import quality, settings
 from pipelines.budget_doc import PUBLISHED_TABLES
-from pipelines.commands.export import EXPORT_ENV
 from pipelines.definitions import defs
 from pipelines.extraction.document import DocumentIdentity, extract_document
 from pipelines.extraction.narrative import NARRATIVE_FIGURES, TABLE_PAGES
-from pipelines.inbox import INBOX_ENV, file_sha256, partition_key
-from pipelines.warehouse.connection import WAREHOUSE_ENV
+from pipelines.inbox import file_sha256, partition_key
 from tests.headless_chromium import HeadlessChromium, stop_process_group
 from tests.inputs import REPO
 from tests.webserver_helpers import WORKSPACE_STATE, free_port, graphql, locations_loaded
@@ -118,9 +116,9 @@ class DagsterDev:
         env = {
             **os.environ,
             "DAGSTER_HOME": str(home),
-            INBOX_ENV: str(inbox),
-            WAREHOUSE_ENV: str(self.warehouse),
-            EXPORT_ENV: str(tmp / "export"),  # parquet_export runs after the loads
+            settings.INBOX.env: str(inbox),
+            settings.WAREHOUSE.env: str(self.warehouse),
+            settings.EXPORT.env: str(tmp / "export"),  # parquet_export runs after the loads
         }
         self.process = subprocess.Popen(
             [

@@ -9,6 +9,7 @@ import re
 from collections import Counter
 from datetime import datetime
 from decimal import Decimal
+from pathlib import Path
 
 import duckdb
 import pytest
@@ -17,10 +18,11 @@ from hypothesis import strategies as st
 
 from pipelines.budget_doc import TABLE_KEYS, YUAN_PER_UNIT
 from pipelines.errors import BudgetInputError
+from pipelines.settings import WAREHOUSE
 from pipelines.warehouse import load as load_module
 from pipelines.warehouse import sql_files
 from pipelines.warehouse.checks import record_check_results
-from pipelines.warehouse.connection import DEFAULT_WAREHOUSE, apply_schema, connect, warehouse_path
+from pipelines.warehouse.connection import apply_schema, connect, warehouse_path
 from pipelines.warehouse.load import expected_fact_rows, load_document
 from pipelines.warehouse.vocabulary import vocabulary
 from tests.warehouse_helpers import (
@@ -388,7 +390,7 @@ def test_record_check_results_refuses_bad_results_and_keeps_old_ones(tmp_path):
 
 def test_warehouse_path_resolution(monkeypatch, tmp_path):
     monkeypatch.delenv("BUDGET_WAREHOUSE", raising=False)
-    assert warehouse_path(None) == DEFAULT_WAREHOUSE
+    assert warehouse_path(None) == Path(WAREHOUSE.default)
     monkeypatch.setenv("BUDGET_WAREHOUSE", str(tmp_path / "env.duckdb"))
     assert warehouse_path(None) == tmp_path / "env.duckdb"
     assert warehouse_path(str(tmp_path / "flag.duckdb")) == tmp_path / "flag.duckdb"

@@ -23,6 +23,7 @@ from pathlib import Path
 
 import duckdb
 
+from pipelines import settings
 from pipelines.commands import fail
 from pipelines.warehouse.comments import chinese_name, relation_columns
 from pipelines.warehouse.connection import WarehouseDamagedError, connect, warehouse_path
@@ -31,8 +32,6 @@ from pipelines.warehouse.sql_files import read_sql, sql_names
 
 FORMATS = ("parquet", "csv", "xlsx")
 WORKBOOK = "budget_views.xlsx"
-EXPORT_ENV = "BUDGET_EXPORT"
-DEFAULT_EXPORT = Path("data/export")
 # The filters a view takes when it has the column.
 FILTER_COLUMNS = ("fiscal_year", "department")
 _SCALE = re.compile(r"^DECIMAL\(\d+,\s*(\d+)\)$")
@@ -51,9 +50,7 @@ class ExportedView:
 
 def export_folder(explicit: str | os.PathLike | None = None) -> Path:
     """`explicit` if given, else `$BUDGET_EXPORT`, else data/export."""
-    if explicit:
-        return Path(explicit)
-    return Path(os.environ.get(EXPORT_ENV) or DEFAULT_EXPORT)
+    return settings.EXPORT.path(explicit)
 
 
 def public_views() -> list[str]:

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import duckdb
 
+from pipelines import settings
 from pipelines.warehouse.migrations import LATEST_VERSION, require_current, upgrade
 from pipelines.warehouse.reference import sync_reference
 from pipelines.warehouse.storage import (
@@ -19,9 +20,6 @@ from pipelines.warehouse.storage import (
     rewrite_storage,
     storage_version,
 )
-
-DEFAULT_WAREHOUSE = Path("data/warehouse/budget.duckdb")
-WAREHOUSE_ENV = "BUDGET_WAREHOUSE"
 
 # What DuckDB says of a file it cannot read as a database (not of one another process holds).
 _DAMAGED_SIGNS = (
@@ -91,12 +89,7 @@ def open_database(
 
 def warehouse_path(explicit: str | os.PathLike | None = None) -> Path:
     """`--warehouse FILE` if given, else `$BUDGET_WAREHOUSE`, else data/warehouse/budget.duckdb."""
-    if explicit:
-        return Path(explicit)
-    from_env = os.environ.get(WAREHOUSE_ENV)
-    if from_env:
-        return Path(from_env)
-    return DEFAULT_WAREHOUSE
+    return settings.WAREHOUSE.path(explicit)
 
 
 def apply_schema(con: duckdb.DuckDBPyConnection, where: str | os.PathLike = "warehouse") -> bool:

@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
+from pipelines import settings
 from pipelines.budget_doc import document_name
 from pipelines.package_data import REFERENCE_ROOT
 from pipelines.warehouse.sql_files import read_sql
@@ -33,8 +34,6 @@ from pipelines.warehouse.sql_files import read_sql
 if TYPE_CHECKING:
     import duckdb
 
-REFERENCE_ENV = "BUDGET_REFERENCE"
-DEFAULT_REFERENCE = REFERENCE_ROOT
 ALIASES_FILE = "department_aliases.csv"
 CATEGORIES_FILE = "three_public_categories.csv"
 THREE_PUBLIC_CATEGORIES = (
@@ -56,9 +55,7 @@ class ReferenceDataError(ValueError):
 
 def reference_folder(explicit: str | os.PathLike | None = None) -> Path:
     """`explicit` if given, else `$BUDGET_REFERENCE`, else the repository's data/reference."""
-    if explicit:
-        return Path(explicit)
-    return Path(os.environ.get(REFERENCE_ENV) or DEFAULT_REFERENCE)
+    return settings.REFERENCE.path(explicit) or REFERENCE_ROOT
 
 
 def _rows(path: Path, columns: tuple[str, str]) -> list[tuple[int, str, str]]:

@@ -1,0 +1,68 @@
+"""Every setting the CLI and the Dagster assets read, in one place.
+
+A setting is an explicit value (a `budget` flag, a resource's config field), else its
+environment variable, else its default. Reading them here rather than in each module keeps
+one list (`SETTINGS`, the table in docs/pipeline.md) of what can be set, and one rule for how
+an empty variable counts (as unset).
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class Setting:
+    """One setting: its environment variable, its default ("" for none) and what it sets."""
+
+    env: str
+    default: str
+    about: str
+
+    def value(self, explicit: object = None) -> str:
+        """`explicit` if given, else the variable if set and not empty, else the default."""
+        if explicit not in (None, ""):
+            return str(explicit)
+        return os.environ.get(self.env) or self.default
+
+    def path(self, explicit: str | os.PathLike | None = None) -> Path | None:
+        """The value as a path (None when neither given, set nor defaulted)."""
+        value = self.value(explicit)
+        return Path(value) if value else None
+
+
+WAREHOUSE = Setting("BUDGET_WAREHOUSE", "data/warehouse/budget.duckdb", "the warehouse file")
+INBOX = Setting("BUDGET_INBOX", "data/inbox", "the folder the sensor watches for PDFs")
+PDF_PASSWORD = Setting("BUDGET_PDF_PASSWORD", "", "the user password of encrypted PDFs")
+REJECTED = Setting(
+    "BUDGET_REJECTED", "", "where refused files are moved (default: rejected/ beside the inbox)"
+)
+HANDOFF = Setting("BUDGET_HANDOFF", "data/handoff", "the hand-off folder parsing hosts write")
+EXPORT = Setting("BUDGET_EXPORT", "data/export", "where the export asset writes the views")
+REFERENCE = Setting(
+    "BUDGET_REFERENCE", "", "your own copy of data/reference (default: the installed one)"
+)
+MAX_PAGES = Setting("BUDGET_MAX_PAGES", "", "pages one PDF may have (0: no limit)")
+MAX_SEGMENTS = Setting("BUDGET_MAX_SEGMENTS", "", "drawing segments one page may have")
+MAX_DECODED_BYTES = Setting(
+    "BUDGET_MAX_DECODED_BYTES", "", "bytes one PDF's streams may inflate to"
+)
+MAX_SECONDS = Setting("BUDGET_MAX_SECONDS", "", "seconds one parse may take")
+MAX_MEMORY_BYTES = Setting("BUDGET_MAX_MEMORY_BYTES", "", "memory one parse may take")
+
+SETTINGS = (
+    WAREHOUSE,
+    INBOX,
+    PDF_PASSWORD,
+    REJECTED,
+    HANDOFF,
+    EXPORT,
+    REFERENCE,
+    MAX_PAGES,
+    MAX_SEGMENTS,
+    MAX_DECODED_BYTES,
+    MAX_SECONDS,
+    MAX_MEMORY_BYTES,
+)
