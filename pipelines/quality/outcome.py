@@ -66,7 +66,13 @@ def rounding_tolerance(step: Decimal, addends: int) -> Decimal:
 
 @dataclass(frozen=True)
 class Finding:
-    """A row that breaks a rule: the evidence shown in the UI and stored in dq_check_result."""
+    """A row that breaks a rule: the evidence stored in dq_finding and shown in the UI.
+
+    `expected` / `actual` are the figures as the finding states them (words for a structural
+    finding: `missing`); a finding that compared figures also keeps them exact
+    (`expected_value`, `actual_value`, `tolerance_value`, with `difference` = actual −
+    expected), so a reader can ask "by how much" in SQL. `page`: the page of the document's
+    PDF that prints the row (None when unknown; `pipelines.quality.pages`)."""
 
     table: str
     row: str
@@ -78,6 +84,10 @@ class Finding:
     severity: str
     unit: str = ""
     tolerance: str = ""  # the rounding allowance the difference was held to
+    expected_value: Decimal | None = None
+    actual_value: Decimal | None = None
+    tolerance_value: Decimal | None = None
+    page: int | None = None
 
     @property
     def kind(self) -> str:
@@ -110,15 +120,26 @@ def finding_of(c: Comparison) -> Finding:
         severity=c.severity or WARN,
         unit=c.unit,
         tolerance=c.tolerance_text(),
+        expected_value=c.expected,
+        actual_value=c.actual,
+        tolerance_value=c.tolerance,
     )
 
 
 def structural(
-    table: str, row: str, column: str, rule: str, expected: str, actual: str, doubt: str = ""
+    table: str,
+    row: str,
+    column: str,
+    rule: str,
+    expected: str,
+    actual: str,
+    doubt: str = "",
+    page: int | None = None,
 ):
     """A structural finding (a missing table or item): ERROR, or WARN on the parser's doubt."""
     severity = WARN if doubt else ERROR
-    return Finding(table, row, column, unverified(rule, doubt), expected, actual, None, severity)
+    rule = unverified(rule, doubt)
+    return Finding(table, row, column, rule, expected, actual, None, severity, page=page)
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,104 @@
+"""Findings as data: each offending row a check reports keeps its figures exact and the page
+of the PDF printing it (pipelines.quality.pages), so the warehouse can hold it as a row.
+
+The broken fixture is broken where its truth file says (tests/fixtures/broken_hierarchy.json:
+t03 201 一般公共服务支出 printed 10.00 over its 款, on p7); the real 司法局 2026 unit budget
+prints 2040601 行政运行's 项目支出 as the whole 项目支出 total (tests/test_real_layouts.py,
+PUBLISHED_ERRORS), read here off pages 11 and 14.
+"""
+
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from pipelines import quality
+from pipelines.extraction import extract_document
+
+REPO = Path(__file__).resolve().parents[1]
+FIXTURES = REPO / "tests" / "fixtures"
+SAMPLES = REPO / "data" / "samples"
+JUSTICE = REPO.parent / "shared" / "real" / "sh_putuo_justice_2026_unit.pdf"
+
+
+def _findings(path: Path) -> list[tuple[str, quality.Finding]]:
+    outcomes = quality.run_document_checks(extract_document(path).doc, path.name)
+    return [(name, f) for name, outcome in outcomes.items() for f in outcome.findings]
+
+
+@pytest.fixture(scope="module")
+def broken() -> list[tuple[str, quality.Finding]]:
+    return _findings(FIXTURES / "broken_hierarchy.pdf")
+
+
+@pytest.fixture(scope="module")
+def justice() -> list[tuple[str, quality.Finding]]:
+    if not JUSTICE.is_file():
+        pytest.skip("../shared/real absent")
+    return _findings(JUSTICE)
+
+
+def test_a_finding_that_compared_figures_keeps_them_exact(broken):
+    """201 一般公共服务支出 prints 4273.74 (合计) where its 款 add up to 4263.74, on p7."""
+    rows = [
+        (name, f.table, f.row, f.column, f.expected_value, f.actual_value, f.difference, f.page)
+        for name, f in broken
+    ]
+    assert rows == [
+        ("hierarchy", "t03_expenditure", "合计", "合计",
+         Decimal("4656.27"), Decimal("4646.27"), Decimal("-10.00"), 7),
+        ("hierarchy", "t03_expenditure", "合计", "基本支出",
+         Decimal("1617.77"), Decimal("1607.77"), Decimal("-10.00"), 7),
+        ("hierarchy", "t03_expenditure", "201 一般公共服务支出", "合计",
+         Decimal("4263.74"), Decimal("4273.74"), Decimal("10.00"), 7),
+        ("hierarchy", "t03_expenditure", "201 一般公共服务支出", "基本支出",
+         Decimal("1225.24"), Decimal("1235.24"), Decimal("10.00"), 7),
+    ]  # fmt: skip
+    for _, f in broken:
+        assert f.difference == f.actual_value - f.expected_value
+        assert (f.expected, f.actual) == (str(f.expected_value), str(f.actual_value))
+        assert f.tolerance_value == Decimal("0.005") * (4 if f.row == "合计" else 1)
+
+
+@pytest.mark.parametrize("sample", sorted(SAMPLES.glob("*.pdf")), ids=lambda p: p.stem)
+def test_every_finding_of_the_samples_is_exact_or_structural_and_on_its_page(sample):
+    """The samples' rounding tails: each with both figures, its allowance and its page."""
+    for name, f in _findings(sample):
+        assert f.difference is not None, (name, f)
+        assert f.difference == f.actual_value - f.expected_value
+        assert abs(f.difference) <= f.tolerance_value and f.severity == quality.WARN
+        assert f.tolerance.endswith(f" = {quality.outcome.plain(f.tolerance_value)}")
+        assert isinstance(f.page, int), (name, f)
+
+
+def test_the_justice_bureaus_published_errors_name_their_pages(justice):
+    """p11 (支出预算总表, t03) and p14 (一般公共预算支出功能分类预算表, t05) print
+    `204 06 01 行政运行 14,348,853.34 14,348,853.34 64,840,547.00`: 合计 misses
+    基本支出 + 项目支出 = 79,189,400.34; and 204 06 司法's 项目支出 64,840,547.00 is not the
+    sum of its 项 (64,840,547 + 21,703,947 + 1,242,900 + 1,160,000 + 2,278,800 +
+    38,454,900 = 129,681,094)."""
+    errors = [
+        (name, f.table, f.page, f.row, f.column, f.expected_value, f.actual_value, f.difference)
+        for name, f in justice
+        if f.severity == quality.ERROR
+    ]
+    assert sorted(errors) == sorted(
+        [
+            ("hierarchy", table, page, "20406 司法", "项目支出",
+             Decimal("129681094.00"), Decimal("64840547.00"), Decimal("-64840547.00"))
+            for table, page in (("t03_expenditure", 11), ("t05_gpb_function", 14))
+        ] + [
+            ("row_identity", table, page, "2040601 行政运行", "合计",
+             Decimal("79189400.34"), Decimal("14348853.34"), Decimal("-64840547.00"))
+            for table, page in (("t03_expenditure", 11), ("t05_gpb_function", 14))
+        ]
+    )  # fmt: skip
+
+
+def test_a_document_without_cell_boxes_gets_no_page_made_up():
+    """The truth file has no cell boxes: no page is made up for its findings."""
+    import json
+
+    doc = json.loads((FIXTURES / "broken_hierarchy.json").read_text(encoding="utf-8"))
+    findings = [f for o in quality.run_document_checks(doc).values() for f in o.findings]
+    assert findings and {f.page for f in findings} == {None}
