@@ -156,7 +156,7 @@ def parse_document(
 
 
 def check_rows(outcomes: dict[str, quality.CheckOutcome]) -> list[dict]:
-    """Check outcomes as fact_dq_check rows (severity: the failure's, else ERROR)."""
+    """Check outcomes as fact_dq_check rows (severity: the failure's, None when passed)."""
     rows = []
     for name, outcome in outcomes.items():
         detail = outcome.summary()
@@ -165,7 +165,7 @@ def check_rows(outcomes: dict[str, quality.CheckOutcome]) -> list[dict]:
         rows.append(
             {
                 "check_name": name,
-                "severity": outcome.severity or quality.ERROR,
+                "severity": outcome.severity,
                 "passed": outcome.passed,
                 "detail": detail,
             }

@@ -358,8 +358,8 @@ def test_record_check_results_replaces_a_documents_rows(tmp_path):
         "select * from dq_check_result where department = ? order by check_name", [key[0]]
     ).fetchall()
     edition = ("department", "budget", ext.sha256, loaded_at)  # the edition checked, its load
-    assert rows == [
-        (*key, "t03_total", "ERROR", True, "", *edition),
+    assert rows == [  # a passed check has no severity, whatever it said
+        (*key, "t03_total", None, True, "", *edition),
         (*key, "t06_rounding", "WARN", False, "合计 3387.21 vs 3387.22", *edition),
     ]
     assert con.execute(
@@ -378,7 +378,9 @@ def test_record_check_results_refuses_bad_results_and_keeps_old_ones(tmp_path):
     con = warehouse(tmp_path)
     record_check_results(con, "部门", 2023, [Result("a", "WARN", True, "")])
     with pytest.raises(ValueError, match="severity"):
-        record_check_results(con, "部门", 2023, [Result("b", "INFO", True, "")])
+        record_check_results(con, "部门", 2023, [Result("b", "INFO", False, "")])
+    with pytest.raises(ValueError, match="severity None not ERROR/WARN"):
+        record_check_results(con, "部门", 2023, [{"check_name": "b", "passed": False}])
     with pytest.raises(ValueError, match="twice"):
         record_check_results(con, "部门", 2023, [Result("b", "WARN", True, "")] * 2)
     assert con.execute("select check_name from dq_check_result").fetchall() == [("a",)]

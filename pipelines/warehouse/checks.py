@@ -43,8 +43,9 @@ def record_check_results(
         department: the document's department, exactly as in budget-doc/1 `department`.
         fiscal_year: the document's fiscal year.
         results: dicts or dataclass instances, each with
-            `check_name` (str), `severity` ('ERROR' or 'WARN'), `passed` (bool) and
-            `detail` (str, may be empty). Check names must be unique within the call.
+            `check_name` (str), `passed` (bool), `severity` ('ERROR' or 'WARN': how a
+            failed check failed; a passed check is stored without one, whatever it says)
+            and `detail` (str, may be empty). Check names must be unique within the call.
         document_kind: 'department' (部门预算) or 'unit' (单位预算), as in dim_document; a
             body's two kinds of one year keep their own check rows.
         stage: 'budget' (预算) or 'final' (决算), as in dim_document; a budget and the final
@@ -73,16 +74,16 @@ def record_check_results(
     seen: set[str] = set()
     for result in results:
         item = _as_dict(result)
-        missing = {"check_name", "severity", "passed"} - item.keys()
+        missing = {"check_name", "passed"} - item.keys()
         if missing:
             raise ValueError(f"check result without {', '.join(sorted(missing))}: {item!r}")
         name = str(item["check_name"])
         if name in seen:
             raise ValueError(f"check {name!r} given twice")
         seen.add(name)
-        severity = str(item["severity"]).upper()
-        if severity not in SEVERITIES:
-            raise ValueError(f"check {name!r}: severity {item['severity']!r} not ERROR/WARN")
+        severity = None if item["passed"] else str(item.get("severity")).upper()
+        if severity not in (None, *SEVERITIES):
+            raise ValueError(f"check {name!r}: severity {item.get('severity')!r} not ERROR/WARN")
         rows.append(
             {
                 "department": department,
