@@ -48,6 +48,7 @@ TABLE_DEPS: dict[str, list[str]] = {
     "fact_generic_cell": ["dim_document"],
     "fact_narrative_figure": ["dim_document", "stg_budget_tables"],
     "fact_dq_check": ["stg_budget_tables", "dim_document"],
+    "fact_dq_finding": ["fact_dq_check"],
 }
 
 _COMMENT = re.compile(r"^--\s*(.+)$")
@@ -69,7 +70,12 @@ def _schema_descriptions() -> dict[str, str]:
 
 WAREHOUSE_TABLES = tuple(TABLE_DEPS)
 _DESCRIPTIONS = _schema_descriptions()
-RI_CHECKED = tuple(t for t in WAREHOUSE_TABLES if t.startswith("fact_") and t != "fact_dq_check")
+# The facts of a document's rows (the check results are keyed by department, not document_id).
+RI_CHECKED = tuple(
+    t
+    for t in WAREHOUSE_TABLES
+    if t.startswith("fact_") and t not in ("fact_dq_check", "fact_dq_finding")
+)
 
 
 def batch_asset_spec(key, **spec) -> dg.AssetSpec:
@@ -127,7 +133,11 @@ class LoadedDocument:
     @classmethod
     def of(cls, result: DocumentResult) -> "LoadedDocument":
         report = result.report
-        rows = report.rows | {"dim_department": 1, "fact_dq_check": len(result.checks)}
+        rows = report.rows | {
+            "dim_department": 1,
+            "fact_dq_check": len(result.checks),
+            "fact_dq_finding": sum(len(o.findings) for o in result.checks.values()),
+        }
         return cls(
             result.parsed.key,
             report.action,

@@ -102,3 +102,148 @@ def test_a_document_without_cell_boxes_gets_no_page_made_up():
     doc = json.loads((FIXTURES / "broken_hierarchy.json").read_text(encoding="utf-8"))
     findings = [f for o in quality.run_document_checks(doc).values() for f in o.findings]
     assert findings and {f.page for f in findings} == {None}
+
+
+# -- in the warehouse: dq_finding ----------------------------------------------------------
+
+COLUMNS = (
+    "check_name, finding_index, severity, finding_kind, table_key, row_label, column_name, "
+    "rule, expected, actual, difference, tolerance, expected_text, actual_text, "
+    "tolerance_text, unit, page"
+)
+
+
+def _as_rows(name: str, outcome: quality.CheckOutcome) -> list[tuple]:
+    """A check outcome's findings as dq_finding would hold them, read off the Finding."""
+    return [
+        (name, i, f.severity, f.kind, f.table, f.row, f.column, f.rule,
+         f.expected_value, f.actual_value, f.difference, f.tolerance_value,
+         f.expected, f.actual, f.tolerance or None, f.unit or None, f.page)
+        for i, f in enumerate(outcome.findings)
+    ]  # fmt: skip
+
+
+def _load(paths: list[Path], warehouse: Path) -> None:
+    import io
+
+    from pipelines.commands.load import load_paths
+
+    outcomes = load_paths([str(p) for p in paths], warehouse=str(warehouse), out=io.StringIO())
+    assert all(o.ok for o in outcomes), [o.line for o in outcomes]
+
+
+@pytest.fixture(scope="module")
+def loaded(tmp_path_factory) -> Path:
+    """The broken fixture, the seed's sample and (when present) the real 司法局 2026 unit
+    budget, loaded with `budget load`'s own code."""
+    warehouse = tmp_path_factory.mktemp("findings") / "w.duckdb"
+    pdfs = [FIXTURES / "broken_hierarchy.pdf", SAMPLES / "gz_hrss_data_center_2023.pdf"]
+    _load(pdfs + ([JUSTICE] if JUSTICE.is_file() else []), warehouse)
+    return warehouse
+
+
+def _read(warehouse: Path, sql: str, params=None) -> list[tuple]:
+    from pipelines.warehouse.connection import connect
+
+    con = connect(warehouse, read_only=True)
+    try:
+        return con.execute(sql, params or []).fetchall()
+    finally:
+        con.close()
+
+
+@pytest.mark.parametrize(
+    "pdf", [FIXTURES / "broken_hierarchy.pdf", SAMPLES / "gz_hrss_data_center_2023.pdf"],
+    ids=lambda p: p.stem,
+)  # fmt: skip
+def test_dq_finding_holds_what_the_checks_found_cell_for_cell(loaded, pdf):
+    """Every finding of the product's own checks, in order, each cell as the outcome holds
+    it: the figures as exact Decimals, the page of the row."""
+    doc = extract_document(pdf).doc
+    outcomes = quality.run_document_checks(doc, pdf.name)
+    want = sorted(row for name, outcome in outcomes.items() for row in _as_rows(name, outcome))
+    got = _read(
+        loaded,
+        f"select {COLUMNS} from dq_finding where department = ? and fiscal_year = ? "
+        "order by check_name, finding_index",
+        [doc["department"], doc["fiscal_year"]],
+    )
+    assert got == want and got  # the writer checks (integrity, year over year) found nothing
+    assert all(isinstance(row[10], Decimal) for row in got)
+
+
+def test_the_justice_bureaus_errors_are_rows_with_their_page(loaded):
+    """Read off p11 and p14 of the PDF (see the module's docstring): the four ERRORs."""
+    if not JUSTICE.is_file():
+        pytest.skip("../shared/real absent")
+    rows = _read(
+        loaded,
+        "select table_key, page, row_label, column_name, expected, actual, difference, unit "
+        "from dq_finding where department = '上海市普陀区司法局' and severity = 'ERROR' "
+        "order by check_name, table_key",
+    )
+    assert rows == [
+        ("t03_expenditure", 11, "20406 司法", "项目支出",
+         Decimal("129681094.00"), Decimal("64840547.00"), Decimal("-64840547.00"), "元"),
+        ("t05_gpb_function", 14, "20406 司法", "项目支出",
+         Decimal("129681094.00"), Decimal("64840547.00"), Decimal("-64840547.00"), "元"),
+        ("t03_expenditure", 11, "2040601 行政运行", "合计",
+         Decimal("79189400.34"), Decimal("14348853.34"), Decimal("-64840547.00"), "元"),
+        ("t05_gpb_function", 14, "2040601 行政运行", "合计",
+         Decimal("79189400.34"), Decimal("14348853.34"), Decimal("-64840547.00"), "元"),
+    ]  # fmt: skip
+
+
+def test_the_figures_are_decimal_and_a_passed_check_has_no_severity(loaded):
+    types = _read(
+        loaded,
+        "select column_name, data_type from information_schema.columns "
+        "where table_name = 'dq_finding' and column_name in "
+        "('expected', 'actual', 'difference', 'tolerance', 'page') order by all",
+    )
+    assert types == [
+        ("actual", "DECIMAL(38,10)"),
+        ("difference", "DECIMAL(38,10)"),
+        ("expected", "DECIMAL(38,10)"),
+        ("page", "INTEGER"),
+        ("tolerance", "DECIMAL(38,10)"),
+    ]
+    assert _read(loaded, "select typeof(difference) from dq_finding limit 1") == [
+        ("DECIMAL(38,10)",)
+    ]
+    # a passed check has no severity and no finding; a failed one is as bad as its worst
+    assert (
+        _read(
+            loaded,
+            "select c.check_name, c.severity, c.passed, count(f.finding_index) "
+            "from dq_check_result as c left join dq_finding as f "
+            "using (department, fiscal_year, document_kind, stage, check_name) group by all "
+            "having c.passed = (c.severity is not null) "
+            "or c.passed = (count(f.finding_index) > 0) "
+            "or (not c.passed and (c.severity = 'ERROR') <> bool_or(f.severity = 'ERROR'))",
+        )
+        == []
+    )
+    assert _read(loaded, "select count(*) from dq_check_result where passed") != [(0,)]
+
+
+def test_a_reload_replaces_the_findings_never_duplicates_them(loaded, tmp_path):
+    import shutil
+
+    warehouse = tmp_path / "w.duckdb"
+    shutil.copy(loaded, warehouse)
+    everything = "select * exclude (loaded_at) from dq_finding order by all"
+    before = _read(warehouse, everything)
+    _load([FIXTURES / "broken_hierarchy.pdf"], warehouse)  # the same bytes: reloaded
+    assert _read(warehouse, everything) == before
+    # another edition of the same budget (broken_balance): its findings replace the others
+    _load([FIXTURES / "broken_balance.pdf"], warehouse)
+    archive = "where department = '广州市示范区档案馆'"
+    assert _read(
+        warehouse, f"select check_name, table_key, row_label from dq_finding {archive}"
+    ) == [
+        ("balance", "t01_summary", "收入总计 | 支出总计"),
+        ("balance", "t01_summary", "income: 收入总计"),
+        ("cross_table", "t02_income", "合计"),
+    ]
+    assert len(_read(warehouse, everything)) == len(before) - 4 + 3

@@ -422,6 +422,7 @@ def test_a_new_warehouse_is_the_release1_warehouse_upgraded(release1, tmp_path):
     for what in CATALOG:
         assert new[what] == old[what], what
     assert {table for table, *_ in new["tables"]} == set(RELEASE_1_TABLES) | {
+        "fact_dq_finding",
         "fact_narrative_figure",
         "ref_department_alias",
         "ref_three_public_category",

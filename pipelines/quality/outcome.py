@@ -91,16 +91,22 @@ class Finding:
 
     @property
     def kind(self) -> str:
-        """`rounding` for a tail within the allowance, `unverified` where the parser is
-        unsure; else what broke."""
-        if self.rule.startswith(UNVERIFIED):
-            return "unverified"
-        if self.severity == WARN and self.difference is not None:
-            return "rounding"
-        return "structure" if self.difference is None else "mismatch"
+        """`rounding`, `unverified`, `structure` or `mismatch`: `finding_kind`."""
+        return finding_kind(self.severity, self.rule, self.difference)
 
 
 UNVERIFIED = "could not verify"
+FINDING_KINDS = ("mismatch", "rounding", "unverified", "structure")
+
+
+def finding_kind(severity: str, rule: str, difference: Decimal | None) -> str:
+    """What a finding is: `rounding` for a tail within the allowance, `unverified` where the
+    parser is unsure; else what broke (`structure`: nothing to subtract, `mismatch`)."""
+    if rule.startswith(UNVERIFIED):
+        return "unverified"
+    if severity == WARN and difference is not None:
+        return "rounding"
+    return "structure" if difference is None else "mismatch"
 
 
 def unverified(rule: str, doubt: str) -> str:
