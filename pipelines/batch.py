@@ -44,7 +44,7 @@ from pipelines.limits import ParseLimits
 from pipelines.quality.year_over_year import StoredDocument
 from pipelines.rejects import Rejection, reject_settled, rejected_folder
 from pipelines.warehouse.checks import record_check_results, replace_check_result
-from pipelines.warehouse.findings import check_rows
+from pipelines.warehouse.findings import check_rows, document_key
 from pipelines.warehouse.load import DocumentRows, LoadReport, document_rows, load_rows
 from pipelines.warehouse.sql_files import read_sql
 
@@ -217,14 +217,8 @@ def write_rows(
 def _judge_again(con: duckdb.DuckDBPyConnection, stored: StoredDocument, check):
     """Run a writer check again on a loaded document and replace its stored row and findings."""
     outcome = check(con, stored)
-    key = {
-        "department": stored.department,
-        "fiscal_year": stored.fiscal_year,
-        "document_kind": stored.document_kind,
-        "stage": stored.stage,
-    }
     (row,) = check_rows({outcome.name: outcome})
-    replace_check_result(con, key, row, datetime.now(UTC).replace(tzinfo=None))
+    replace_check_result(con, document_key(stored), row, datetime.now(UTC).replace(tzinfo=None))
     return outcome
 
 

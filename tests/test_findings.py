@@ -247,3 +247,35 @@ def test_a_reload_replaces_the_findings_never_duplicates_them(loaded, tmp_path):
         ("cross_table", "t02_income", "合计"),
     ]
     assert len(_read(warehouse, everything)) == len(before) - 4 + 3
+
+
+def test_what_the_ui_shows_is_cut_saying_so_and_the_query_that_lists_the_rest(loaded):
+    """The seed's ten hierarchy tails shown three at a time: the rest counted, and the
+    query named beside them returns every row."""
+    from pipelines.quality.markdown import findings_markdown
+    from pipelines.warehouse.connection import connect
+    from pipelines.warehouse.findings import finding_filter, stored_findings
+
+    key = {
+        "department": "广州市人力资源和社会保障数据服务中心",
+        "fiscal_year": 2023,
+        "document_kind": "department",
+        "stage": "budget",
+    }
+    con = connect(loaded, read_only=True)
+    try:
+        rows = stored_findings(con, key)["hierarchy"]
+        where = finding_filter(key, check_name="hierarchy")
+        shown = findings_markdown(rows, where, limit=3)
+        query = f"select * from dq_finding where {where}"
+        assert shown.endswith(f"\n\n… and 7 more ({query})")
+        assert len(shown.split("\n\n")[0].splitlines()) == 2 + 3  # header, rule, three rows
+        listed = con.execute(query).fetchall()
+    finally:
+        con.close()
+    assert len(rows) == len(listed) == 10
+    assert [row[5] for row in listed] == list(range(10))  # finding_index, in the check's order
+    assert where == (
+        "department = '广州市人力资源和社会保障数据服务中心' and fiscal_year = 2023 and "
+        "document_kind = 'department' and stage = 'budget' and check_name = 'hierarchy'"
+    )

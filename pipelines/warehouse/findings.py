@@ -49,6 +49,7 @@ _TEXTS = ("expected_text", "actual_text", "tolerance_text", "unit")
 DECIMAL_TYPE = pa.decimal128(38, 10)
 _QUANTUM = Decimal(1).scaleb(-DECIMAL_TYPE.scale)
 _LIMIT = Decimal(10) ** (DECIMAL_TYPE.precision - DECIMAL_TYPE.scale)
+_DOCUMENT_KEY = ("department", "fiscal_year", "document_kind", "stage")
 _KEY_TYPES = {
     "department": pa.string(),
     "fiscal_year": pa.int32(),
@@ -182,6 +183,11 @@ def findings_table(key: Mapping, rows: list[dict], edition: Mapping) -> pa.Table
         for name in columns:
             columns[name].append(row.get(name, key.get(name, edition.get(name))))
     return pa.table(columns, schema=FINDING_SCHEMA)
+
+
+def document_key(document: object) -> dict:
+    """The key check rows and findings are filed under, of a LoadReport or StoredDocument."""
+    return {name: getattr(document, name) for name in _DOCUMENT_KEY}
 
 
 def stored_findings(con: duckdb.DuckDBPyConnection, key: Mapping) -> dict[str, list[dict]]:
