@@ -7,6 +7,7 @@ prints 2040601 行政运行's 项目支出 as the whole 项目支出 total (test
 PUBLISHED_ERRORS), read here off pages 11 and 14.
 """
 
+import re
 from decimal import Decimal
 from pathlib import Path
 
@@ -14,6 +15,7 @@ import pytest
 
 from pipelines import quality
 from pipelines.extraction import extract_document
+from tests.warehouse_helpers import ROUNDING_TAIL
 
 REPO = Path(__file__).resolve().parents[1]
 FIXTURES = REPO / "tests" / "fixtures"
@@ -279,3 +281,41 @@ def test_what_the_ui_shows_is_cut_saying_so_and_the_query_that_lists_the_rest(lo
         "department = '广州市人力资源和社会保障数据服务中心' and fiscal_year = 2023 and "
         "document_kind = 'department' and stage = 'budget' and check_name = 'hierarchy'"
     )
+
+
+def _tail(**changed) -> dict:
+    """The seed's t06 rounding tail as a failed check's one finding, with `changed`."""
+    (finding,) = ROUNDING_TAIL["findings"]
+    return ROUNDING_TAIL | {"check_name": "hierarchy", "findings": [finding | changed]}
+
+
+@pytest.mark.parametrize(
+    ("result", "refused"),
+    [
+        ({**_tail(), "passed": True, "severity": None}, "'hierarchy' passed but has findings"),
+        ({**_tail(), "severity": "ERROR"}, "severity ERROR but its worst finding is WARN"),
+        (_tail(difference=Decimal("-0.02")), "difference -0.02 is not 3387.21 − 3387.22"),
+        (_tail(actual=Decimal("3387.21000000001")), "actual 3387.21000000001 does not fit"),
+        (_tail(page="11"), "page '11' is not a page number"),
+        (_tail(rule=None), "a finding without rule"),
+        (_tail(severity="INFO"), "finding severity 'INFO' not ERROR/WARN"),
+    ],
+    ids=["passed", "severity", "difference", "decimals", "page", "rule", "finding-severity"],
+)
+def test_a_finding_the_warehouse_cannot_hold_exactly_is_refused_and_nothing_changes(
+    tmp_path, result, refused
+):
+    from pipelines.warehouse.checks import record_check_results
+    from pipelines.warehouse.connection import connect
+
+    con = connect(tmp_path / "w.duckdb")
+    try:
+        record_check_results(con, "部门", 2023, [_tail()])
+        with pytest.raises(ValueError, match=re.escape(refused)):
+            record_check_results(con, "部门", 2023, [result])
+        assert con.execute(
+            "select check_name, finding_index, finding_kind, expected, difference, page "
+            "from dq_finding"
+        ).fetchall() == [("hierarchy", 0, "rounding", Decimal("3387.22"), Decimal("-0.01"), 11)]
+    finally:
+        con.close()

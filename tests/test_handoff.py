@@ -359,13 +359,28 @@ def test_publishing_an_earlier_year_after_a_later_one_judges_the_later_again(tmp
     later = procuratorate_2019_with_wrong_change(real, tmp_path)
     folder = tmp_path / "shared"
     con = connect(tmp_path / "w.duckdb")
-    lines = []
+    lines, findings = [], []
+    judged = (
+        "select fiscal_year, row_label, column_name, expected, actual, difference, page "
+        "from dq_finding where check_name = 'year_over_year' order by all"
+    )
     for pdf in (later, real / "js_procuratorate_2018.pdf"):
         list(handoff.handoff_batch([pdf], folder, workers=1))
         lines += [published.line for published in handoff.publish_folder(con, folder)]
+        findings.append(con.execute(judged).fetchall())
     assert "judged again" not in lines[0]
     assert lines[1].endswith(" — 2019 year_over_year judged again: ERROR")
     assert con.execute(
         "select passed from fact_dq_check where fiscal_year = 2019 "
         "and check_name = 'year_over_year'"
     ).fetchall() == [(False,)]
+    # judged again, the 2019 check gets its findings: the stated change 2314.39 against
+    # 24169.74 − 21955.35 = 2214.39 万元, 收入合计 and 支出合计 printed on p14 of 2019's PDF
+    assert findings == [
+        [],
+        [
+            (2019, total, f"{side}_total_change", Decimal("2214.39"), Decimal("2314.39"),
+             Decimal("100.00"), 14)
+            for total, side in (("支出合计", "expenditure"), ("收入合计", "income"))
+        ],
+    ]  # fmt: skip

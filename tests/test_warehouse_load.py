@@ -24,6 +24,7 @@ from pipelines.warehouse.connection import DEFAULT_WAREHOUSE, apply_schema, conn
 from pipelines.warehouse.load import expected_fact_rows, load_document
 from pipelines.warehouse.vocabulary import vocabulary
 from tests.warehouse_helpers import (
+    ROUNDING_TAIL,
     make_extraction,
     read_doc,
     table_counts,
@@ -335,33 +336,6 @@ class Result:
     severity: str
     passed: bool
     detail: str
-
-
-# A failed check with its one finding (a rounding tail), as the writer records it.
-ROUNDING_TAIL = {
-    "check_name": "a",
-    "severity": "WARN",
-    "passed": False,
-    "detail": "a: 0 error(s), 1 rounding warning(s) in 1 comparisons",
-    "findings": [
-        {
-            "severity": "WARN",
-            "table_key": "t06_gpb_basic_economic",
-            "row_label": "合计",
-            "column_name": "预算",
-            "rule": "合计 = Σ 类",
-            "expected": Decimal("3387.22"),
-            "actual": Decimal("3387.21"),
-            "difference": Decimal("-0.01"),
-            "tolerance": Decimal("0.02"),
-            "expected_text": "3387.22",
-            "actual_text": "3387.21",
-            "tolerance_text": "½ × 0.01 × 4 = 0.02",
-            "unit": "万元",
-            "page": 11,
-        }
-    ],
-}
 
 
 def test_record_check_results_replaces_a_documents_rows(tmp_path):
