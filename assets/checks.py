@@ -8,6 +8,7 @@ and recorded per batch on each fact table (assets/warehouse.py).
 """
 
 import warnings
+from collections.abc import Mapping, Sequence
 
 import dagster as dg
 
@@ -90,16 +91,20 @@ def check_evaluation(
     asset: str | dg.AssetKey,
     outcome: quality.CheckOutcome,
     partition: str,
+    findings: Sequence[Mapping],
+    where: str,
     target: CheckTarget | None = None,
 ) -> dg.AssetCheckEvaluation:
-    """A CheckOutcome as one partition's check evaluation, with its evidence as metadata."""
-    errors = sum(f.severity == quality.ERROR for f in outcome.findings)
+    """A CheckOutcome as one partition's check evaluation, with its evidence as metadata: its
+    offending rows are `findings`, the rows dq_finding holds for it (read back after the
+    write: what the UI shows is what the warehouse holds), `where` the condition that
+    selects them there."""
     metadata = {
         "comparisons": len(outcome.comparisons),
-        "errors": errors,
-        "rounding_warnings": sum(f.kind == "rounding" for f in outcome.findings),
+        "errors": sum(f["severity"] == quality.ERROR for f in findings),
+        "rounding_warnings": sum(f["finding_kind"] == "rounding" for f in findings),
         "max_abs_difference": float(outcome.max_abs_difference),
-        "offending_rows": dg.MetadataValue.md(findings_markdown(outcome)),
+        "offending_rows": dg.MetadataValue.md(findings_markdown(findings, where)),
         "expected_vs_actual": dg.MetadataValue.md(headline_markdown(outcome)),
     }
     first = (outcome.headline or outcome.comparisons or (None,))[0]

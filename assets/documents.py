@@ -53,6 +53,7 @@ from pipelines.inbox import partition_key
 from pipelines.partitions import budget_document_partitions
 from pipelines.resources import WAREHOUSE_POOL, BudgetInbox, DuckDBWarehouse
 from pipelines.warehouse.connection import is_recoverable
+from pipelines.warehouse.findings import document_key, finding_filter, stored_findings
 
 # A batch run logs its progress (count, rate, time left) every this many documents.
 PROGRESS_EVERY = 25
@@ -108,9 +109,13 @@ class BatchEvents:
         for asset, values in metadata.items():
             self.emit(dg.AssetMaterialization(asset, partition=key, metadata=values))
         staged = latest_materialization(self.instance, STAGED, partition=key)
+        document = document_key(report)
+        stored = stored_findings(self.con, document)
         for name, outcome in result.checks.items():
             if name != "referential_integrity":  # a warehouse check: once per batch
-                self.emit(check_evaluation(STAGED, outcome, key, staged))
+                where = finding_filter(document, check_name=name)
+                findings = stored.get(name, [])
+                self.emit(check_evaluation(STAGED, outcome, key, findings, where, staged))
         for later, outcome in result.rechecked:  # a loaded document judged again
             later_key = partition_key(
                 DocumentIdentity(
@@ -118,8 +123,10 @@ class BatchEvents:
                 )
             )
             judged = latest_materialization(self.instance, STAGED, partition=later_key)
-            self.emit(check_evaluation(STAGED, outcome, later_key, judged))
-        self.loaded.append(LoadedDocument.of(result))
+            found = stored_findings(self.con, document_key(later)).get(outcome.name, [])
+            where = finding_filter(document_key(later), check_name=outcome.name)
+            self.emit(check_evaluation(STAGED, outcome, later_key, found, where, judged))
+        self.loaded.append(LoadedDocument.of(result, stored.get("referential_integrity", [])))
 
     def finish(self) -> None:
         """Recreate the views; record every warehouse table and view once, and each fact

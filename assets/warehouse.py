@@ -17,11 +17,11 @@ from dataclasses import dataclass
 import dagster as dg
 
 from assets.checks import CheckTarget
-from pipelines import quality
 from pipelines.batch import DocumentResult
 from pipelines.quality.markdown import findings_markdown
 from pipelines.quality.referential_integrity import integrity_sql
 from pipelines.warehouse.comments import relation_columns
+from pipelines.warehouse.findings import document_key, finding_filter
 from pipelines.warehouse.sql_files import SQL_ROOT, read_sql, sql_names
 
 # Upstream of each warehouse table (lineage as a reader expects it: cells -> dims -> facts).
@@ -48,6 +48,7 @@ TABLE_DEPS: dict[str, list[str]] = {
     "fact_generic_cell": ["dim_document"],
     "fact_narrative_figure": ["dim_document", "stg_budget_tables"],
     "fact_dq_check": ["stg_budget_tables", "dim_document"],
+    "fact_dq_finding": ["fact_dq_check"],
 }
 
 _COMMENT = re.compile(r"^--\s*(.+)$")
@@ -69,7 +70,12 @@ def _schema_descriptions() -> dict[str, str]:
 
 WAREHOUSE_TABLES = tuple(TABLE_DEPS)
 _DESCRIPTIONS = _schema_descriptions()
-RI_CHECKED = tuple(t for t in WAREHOUSE_TABLES if t.startswith("fact_") and t != "fact_dq_check")
+# The facts of a document's rows (the check results are keyed by department, not document_id).
+RI_CHECKED = tuple(
+    t
+    for t in WAREHOUSE_TABLES
+    if t.startswith("fact_") and t not in ("fact_dq_check", "fact_dq_finding")
+)
 
 
 def batch_asset_spec(key, **spec) -> dg.AssetSpec:
@@ -122,12 +128,17 @@ class LoadedDocument:
     rows: dict[str, int]
     sha256: str
     replaced_sha256: str
-    integrity: quality.CheckOutcome
+    integrity: tuple[dict, ...]  # its referential_integrity findings, as dq_finding holds them
+    where: str  # the condition selecting them in dq_finding
 
     @classmethod
-    def of(cls, result: DocumentResult) -> "LoadedDocument":
+    def of(cls, result: DocumentResult, integrity: list[dict]) -> "LoadedDocument":
         report = result.report
-        rows = report.rows | {"dim_department": 1, "fact_dq_check": len(result.checks)}
+        rows = report.rows | {
+            "dim_department": 1,
+            "fact_dq_check": len(result.checks),
+            "fact_dq_finding": sum(len(o.findings) for o in result.checks.values()),
+        }
         return cls(
             result.parsed.key,
             report.action,
@@ -135,7 +146,8 @@ class LoadedDocument:
             {table: int(rows.get(table, 0)) for table in WAREHOUSE_TABLES},
             report.sha256,
             report.replaced_sha256 or "",
-            result.checks["referential_integrity"],
+            tuple(integrity),
+            finding_filter(document_key(report), check_name="referential_integrity"),
         )
 
 
@@ -218,16 +230,14 @@ def integrity_evaluations(
     for table in RI_CHECKED:
         failing = []
         for document in loaded:
-            findings = tuple(f for f in document.integrity.findings if f.table == table)
+            findings = [f for f in document.integrity if f["table_key"] == table]
             if findings:
-                outcome = quality.CheckOutcome(
-                    document.integrity.name, document.integrity.description, findings=findings
-                )
-                failing.append((document.partition, outcome))
-        orphans = sum(len(outcome.findings) for _, outcome in failing)
+                where = f"{document.where} and table_key = '{table}'"  # a fixed name
+                failing.append((document.partition, findings, where))
+        orphans = sum(len(findings) for _, findings, _ in failing)
         listed = "\n\n".join(
-            f"**{key}**\n\n{findings_markdown(outcome)}"
-            for key, outcome in failing[:LISTED_DOCUMENTS]
+            f"**{key}**\n\n{findings_markdown(findings, where)}"
+            for key, findings, where in failing[:LISTED_DOCUMENTS]
         )
         if len(failing) > LISTED_DOCUMENTS:
             listed += f"\n\n… and {len(failing) - LISTED_DOCUMENTS} more documents"

@@ -41,10 +41,10 @@ from pipelines.errors import (
 from pipelines.extraction.document import DocumentIdentity, Extraction, extract_document
 from pipelines.inbox import partition_key
 from pipelines.limits import ParseLimits
-from pipelines.quality.markdown import findings_markdown
 from pipelines.quality.year_over_year import StoredDocument
 from pipelines.rejects import Rejection, reject_settled, rejected_folder
-from pipelines.warehouse.checks import record_check_results
+from pipelines.warehouse.checks import record_check_results, replace_check_result
+from pipelines.warehouse.findings import check_rows, document_key
 from pipelines.warehouse.load import DocumentRows, LoadReport, document_rows, load_rows
 from pipelines.warehouse.sql_files import read_sql
 
@@ -155,24 +155,6 @@ def parse_document(
     )
 
 
-def check_rows(outcomes: dict[str, quality.CheckOutcome]) -> list[dict]:
-    """Check outcomes as fact_dq_check rows (severity: the failure's, else ERROR)."""
-    rows = []
-    for name, outcome in outcomes.items():
-        detail = outcome.summary()
-        if outcome.findings:
-            detail += "\n" + findings_markdown(outcome, limit=20)
-        rows.append(
-            {
-                "check_name": name,
-                "severity": outcome.severity or quality.ERROR,
-                "passed": outcome.passed,
-                "detail": detail,
-            }
-        )
-    return rows
-
-
 def write_document(
     con: duckdb.DuckDBPyConnection, parsed: ParsedDocument, loaded_at: datetime | None = None
 ) -> DocumentResult:
@@ -233,23 +215,10 @@ def write_rows(
 
 
 def _judge_again(con: duckdb.DuckDBPyConnection, stored: StoredDocument, check):
-    """Run a writer check again on a loaded document and replace its stored row."""
+    """Run a writer check again on a loaded document and replace its stored row and findings."""
     outcome = check(con, stored)
     (row,) = check_rows({outcome.name: outcome})
-    con.execute(
-        read_sql("checks/update_writer_check"),
-        {
-            "department": stored.department,
-            "fiscal_year": stored.fiscal_year,
-            "document_kind": stored.document_kind,
-            "stage": stored.stage,
-            "check_name": outcome.name,
-            "severity": row["severity"],
-            "passed": row["passed"],
-            "detail": row["detail"],
-            "checked_at": datetime.now(UTC).replace(tzinfo=None),
-        },
-    )
+    replace_check_result(con, document_key(stored), row, datetime.now(UTC).replace(tzinfo=None))
     return outcome
 
 

@@ -5,13 +5,15 @@ on a parsing machine parses and checks each PDF (pipelines.batch), stages it wit
 loader's own `document_rows` (the one pass over budget-doc/1), and writes
 `<sha256>.parquet` into a shared folder: every row of its staging relations (one column
 `handoff_table` naming the relation, `handoff_column` rows naming each relation's columns),
-its dim_document fields, its document check results and its load warnings. The file is
-written under a hidden temporary name and renamed, so a reader never sees half of one.
-Amounts are stored as the warehouse's own DECIMAL types.
+its dim_document fields, its document check results with their findings and its load
+warnings. The file is written under a hidden temporary name and renamed, so a reader never
+sees half of one. Amounts and the findings' figures are stored as the warehouse's own
+DECIMAL types.
 
 The publisher (`publish_folder`, one process: the warehouse pool) writes each pending file
 with `write_rows`, the writer of `budget load`: one transaction per document holding its
-rows, its writer checks (referential integrity, year over year) and all its check rows.
+rows, its writer checks (referential integrity, year over year) and all its check rows and
+findings.
 Only then is the file moved into published/, so a kill leaves whole documents and the
 file still pending; publishing it again is a reload. Files are published oldest first, so
 of two editions of one document the one handed off later stays.
@@ -29,16 +31,12 @@ import duckdb
 import pandas as pd
 
 from pipelines import settings
-from pipelines.batch import (
-    ParsedDocument,
-    check_rows,
-    parsed_in_order,
-    write_rows,
-)
+from pipelines.batch import ParsedDocument, parsed_in_order, write_rows
 from pipelines.errors import BudgetInputError, WarehouseError
 from pipelines.limits import ParseLimits
 from pipelines.quality.year_over_year import judged_again_text
 from pipelines.rejects import reject_file
+from pipelines.warehouse.findings import DECIMAL_FIELDS, FINDING_FIELDS, check_rows
 from pipelines.warehouse.load import DocumentRows, LoadReport, document_rows
 from pipelines.warehouse.sql_files import read_sql
 from pipelines.warehouse.staging import RELATIONS
@@ -50,6 +48,7 @@ REJECTED = "rejected"  # subfolder: files that cannot be published, each with a 
 # The rows of a hand-off file that are not rows of a staging relation.
 DOCUMENT = "dim_document"  # one row: the DocumentRows fields
 CHECKS = "fact_dq_check"  # the document checks: check_name, severity, passed, detail
+FINDINGS = "fact_dq_finding"  # their findings: check_name and FINDING_FIELDS
 WARNINGS = "load_warning"  # one row per load warning: warning
 COLUMNS = "handoff_column"  # one row per column of each relation: table_name, column_name
 DOCUMENT_FIELDS = (
@@ -64,7 +63,8 @@ DOCUMENT_FIELDS = (
     "format",
 )
 CHECK_FIELDS = ("check_name", "severity", "passed", "detail")
-AMOUNT_COLUMNS = ("printed_amount", "amount_yuan")  # cast to DECIMAL in the file
+# cast to DECIMAL in the file: the staged amounts, the findings' figures
+AMOUNT_COLUMNS = ("printed_amount", "amount_yuan", *DECIMAL_FIELDS)
 
 
 def handoff_folder(explicit: str | os.PathLike | None = None) -> Path:
@@ -96,6 +96,12 @@ def handoff_records(document: DocumentRows, checks: list[dict]) -> list[dict]:
     fields = {name: getattr(document, name) for name in DOCUMENT_FIELDS}
     records = [{"handoff_table": DOCUMENT} | fields]
     records += [{"handoff_table": CHECKS} | {f: c[f] for f in CHECK_FIELDS} for c in checks]
+    records += [
+        {"handoff_table": FINDINGS, "check_name": c["check_name"]}
+        | {f: finding[f] for f in FINDING_FIELDS}
+        for c in checks
+        for finding in c.get("findings") or ()
+    ]
     records += [{"handoff_table": WARNINGS, "warning": w} for w in document.warnings]
     for relation, rows in document.relations.items():
         # the columns of this relation (a file holds the union of all relations' columns)
@@ -126,8 +132,8 @@ def write_handoff(document: DocumentRows, document_checks: list[dict], folder: P
 
 def read_handoff(con: duckdb.DuckDBPyConnection, path: Path) -> tuple[DocumentRows, list[dict]]:
     """A hand-off file back as the loader's staging relations (amounts as exact text, as the
-    staging pass gives them) and the document check rows. Raises BudgetInputError naming
-    what is wrong."""
+    staging pass gives them) and the document check rows, each with its findings (figures
+    as exact Decimals). Raises BudgetInputError naming what is wrong."""
     try:
         cursor = con.execute(read_sql("handoff/select_handoff_file"), {"path": str(path)})
         names = [column[0] for column in cursor.description]
@@ -151,6 +157,10 @@ def read_handoff(con: duckdb.DuckDBPyConnection, path: Path) -> tuple[DocumentRo
             declared.setdefault(column["table_name"], []).append(column["column_name"])
         documents = rows_of(DOCUMENT, DOCUMENT_FIELDS)
         checks = rows_of(CHECKS, CHECK_FIELDS)
+        found = [
+            {c: value[at[c]] for c in ("check_name", *FINDING_FIELDS)}
+            for value in grouped.pop(FINDINGS, [])
+        ]
         warnings = [row["warning"] for row in rows_of(WARNINGS, ("warning",))]
         undeclared = sorted(set(grouped) - set(declared))
         if undeclared:
@@ -165,6 +175,21 @@ def read_handoff(con: duckdb.DuckDBPyConnection, path: Path) -> tuple[DocumentRo
         raise BudgetInputError(path, f"not a hand-off file: no column {exc}") from None
     if len(documents) != 1:
         raise BudgetInputError(path, f"not a hand-off file: {len(documents)} {DOCUMENT} rows")
+    for check in checks:
+        check["findings"] = sorted(
+            (
+                {f: finding[f] for f in FINDING_FIELDS}
+                for finding in found
+                if finding["check_name"] == check["check_name"]
+            ),
+            key=lambda finding: finding["finding_index"],
+        )
+        if not check["passed"] and not check["findings"]:  # a check fails on its findings
+            raise BudgetInputError(
+                path,
+                f"a hand-off file of an earlier release: check {check['check_name']} failed "
+                "but its findings are not in the file; hand the PDF off again",
+            )
     return DocumentRows(**documents[0], relations=relations, warnings=warnings), checks
 
 

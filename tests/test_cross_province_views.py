@@ -15,12 +15,14 @@ from decimal import Decimal
 import duckdb
 import pytest
 
-from pipelines import settings
+from pipelines import quality, settings
 from pipelines.budget_doc import TOTAL_COLUMNS, YUAN_PER_UNIT
 from pipelines.errors import BudgetInputError
 from pipelines.extraction.document import DocumentIdentity
 from pipelines.inbox import partition_key
+from pipelines.warehouse.checks import record_check_results
 from pipelines.warehouse.connection import connect
+from pipelines.warehouse.findings import check_rows
 from pipelines.warehouse.load import load_document
 from pipelines.warehouse.reference import (
     ReferenceDataError,
@@ -404,13 +406,10 @@ def test_editing_the_alias_csv_repoints_loaded_documents_on_the_next_open(tmp_pa
     path = tmp_path / "w.duckdb"
     con = connect(path)
     for name, year in (("江苏省人大办公厅", 2017), ("江苏省人大常委会办公厅", 2018)):
-        report = load_document(con, make_extraction(_printed_as(name, year)))
-        con.execute(
-            "insert into fact_dq_check (department, fiscal_year, sha256, check_name, severity, "
-            "passed, detail, checked_at, document_kind) "
-            "values (?, ?, ?, 'balance', 'ERROR', true, '', now(), 'department')",
-            [report.department, year, report.sha256],
-        )
+        doc = _printed_as(name, year)
+        report = load_document(con, make_extraction(doc))
+        checks = check_rows(quality.run_document_checks(doc))  # the seed's rounding tails
+        record_check_results(con, report.department, year, checks, sha256=report.sha256)
     con.close()
     assert partition_key(DocumentIdentity("江苏省人大办公厅", 2017)) == "2017|江苏省人大办公厅"
 
@@ -427,6 +426,12 @@ def test_editing_the_alias_csv_repoints_loaded_documents_on_the_next_open(tmp_pa
     assert con.execute("select department from dim_department").fetchall() == [
         ("江苏省人大常委会办公厅",)
     ]
+    # the check rows and their findings follow the document
+    for relation in ("dq_check_result", "dq_finding"):
+        assert con.execute(
+            f"select distinct fiscal_year, department from {relation} order by all"
+        ).fetchall() == [(2017, "江苏省人大常委会办公厅"), (2018, "江苏省人大常委会办公厅")]
+    assert con.execute("select count(*) from dq_finding").fetchone() == (2 * 12,)
     con.close()
 
     reference.write_text("alias,department\n", encoding="utf-8")  # alias removed again

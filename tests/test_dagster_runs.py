@@ -17,7 +17,9 @@ from pipelines import quality
 from pipelines.definitions import all_assets, defs
 from pipelines.extraction.document import DocumentIdentity
 from pipelines.inbox import partition_key
+from pipelines.quality.markdown import findings_markdown
 from pipelines.resources import BudgetInbox, DuckDBWarehouse
+from pipelines.warehouse.findings import finding_filter, stored_findings
 from tests.inputs import FIXTURES, REAL, REPO, SAMPLES
 from tests.narrative_edits import procuratorate_2019_with_wrong_change
 
@@ -25,6 +27,7 @@ SEED = SAMPLES / "gz_hrss_data_center_2023.pdf"
 DOCUMENT_CHECKS = set(quality.DOCUMENT_CHECKS)
 # judged by the writer against another loaded document, recorded on the document's partition
 WRITER_DOCUMENT_CHECKS = {"year_over_year", "final_vs_budget"}
+DOCUMENT_KEY = ("department", "fiscal_year", "document_kind", "stage")
 
 PDFS = sorted(SAMPLES.glob("*.pdf")) + [
     FIXTURES / "broken_balance.pdf",
@@ -154,6 +157,29 @@ def test_seed_passes_all_checks_but_the_known_rounding_warnings(runs):
     assert hierarchy.metadata["errors"].value == 0
 
 
+def test_the_offending_rows_shown_are_the_rows_dq_finding_holds(runs):
+    """Each failed check's evidence in the UI is rendered from its document's dq_finding rows
+    as the warehouse holds them after the run (the seed's rounding tails, broken_hierarchy's
+    errors: its edition is the one loaded), every row shown, with the page printing it."""
+    for stem in ("gz_hrss_data_center_2023", "broken_hierarchy"):
+        key, result = runs["results"][stem]
+        with duckdb.connect(str(runs["warehouse"]), read_only=True) as con:
+            (document,) = con.execute(
+                "select department, fiscal_year, document_kind, stage from dim_document "
+                "join dim_department using (department_id) where source_file like ?",
+                [f"%{stem}.pdf"],
+            ).fetchall()
+            stored = stored_findings(con, dict(zip(DOCUMENT_KEY, document, strict=True)))
+        failed = {name: e for (_, name), e in _evaluations(result, key).items() if not e.passed}
+        assert set(failed) == set(stored)
+        for name, evaluation in failed.items():
+            where = finding_filter(dict(zip(DOCUMENT_KEY, document, strict=True)), check_name=name)
+            shown = evaluation.metadata["offending_rows"].value
+            assert shown == findings_markdown(stored[name], where)
+            assert shown.count("\n") == len(stored[name]) + 1  # header, rule, every row
+            assert all(f"| {row['page']} |" in shown for row in stored[name])
+
+
 @pytest.mark.parametrize(
     ("fixture", "check"), [("broken_balance", "balance"), ("broken_hierarchy", "hierarchy")]
 )
@@ -184,6 +210,7 @@ def test_warehouse_holds_each_document_once_with_its_check_results(runs):
         "referential_integrity"
     }
     assert ("广州市人力资源和社会保障数据服务中心", 2023, "balance", "WARN", False) in checks
+    assert {severity for *_, severity, passed in checks if passed} == {None}
     # broken_hierarchy was loaded last: its edition replaced broken_balance's, checks too
     failing = {(c[0], c[2], c[3]) for c in checks if not c[4] and c[3] == "ERROR"}
     assert failing == {("广州市示范区档案馆", "hierarchy", "ERROR")}

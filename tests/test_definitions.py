@@ -86,6 +86,8 @@ def test_lineage_runs_from_the_pdf_to_the_views():
     assert parents("fact_project_fund") == {"dim_project", "dim_fund_source"}
     assert {"fact_project_fund", "dim_project", "dim_document"} <= parents("v_project_budget")
     assert parents("dq_check_result") == {"fact_dq_check"}
+    assert parents("dq_finding") == {"fact_dq_finding"}
+    assert parents("fact_dq_finding") == {"fact_dq_check"}
 
 
 def test_checks_are_named_and_attached():
@@ -93,7 +95,8 @@ def test_checks_are_named_and_attached():
     checks = {(k.asset_key.to_user_string(), k.name) for k in graph.asset_check_keys}
     assert {("stg_budget_tables", name) for name in DOCUMENT_CHECKS} <= checks
     integrity = {asset for asset, name in checks if name == "referential_integrity"}
-    assert integrity == {t for t in TABLE_DEPS if t.startswith("fact_") and t != "fact_dq_check"}
+    check_results = {"fact_dq_check", "fact_dq_finding"}  # keyed by department, no document_id
+    assert integrity == {t for t in TABLE_DEPS if t.startswith("fact_")} - check_results
     partitioned = {
         (k.asset_key.to_user_string(), k.name)
         for k in graph.asset_check_keys

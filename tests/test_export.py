@@ -20,7 +20,6 @@ from assets.export import parquet_export
 from assets.reporting import view_metadata
 from assets.warehouse import table_schema_of
 from pipelines import quality
-from pipelines.batch import check_rows
 from pipelines.cli import main
 from pipelines.commands.export import WORKBOOK, amount_text, public_views
 from pipelines.partitions import budget_document_partitions
@@ -29,6 +28,7 @@ from pipelines.warehouse import comments, migrations
 from pipelines.warehouse.checks import record_check_results
 from pipelines.warehouse.comments import chinese_name, relation_columns
 from pipelines.warehouse.connection import connect
+from pipelines.warehouse.findings import check_rows
 from pipelines.warehouse.load import load_document
 from pipelines.warehouse.sql_files import read_sql
 from tests.warehouse_helpers import SAMPLES, factor, leaf_columns, make_extraction, read_doc
@@ -220,6 +220,39 @@ def test_csv_has_chinese_headers_and_amounts_with_their_own_digits(warehouse, tm
     projects = _csv(tmp_path / "v_project_budget.csv")
     seed_project = [r for r in projects if r[0] == SEED_DEPARTMENT and r[5] == "17738400.00"]
     assert [r[6] for r in seed_project] == ["1773.84"]  # not 1773.840000
+
+
+def test_the_findings_are_exported_like_the_views_their_figures_exact(warehouse, tmp_path):
+    """dq_finding is a public view: the seed's rounding tails, each figure as the checks
+    computed it (Parquet DECIMAL(38,10); CSV the decimal's own digits)."""
+    docs = {doc["department"]: doc for doc in SAMPLE_DOCS}
+    want = sorted(
+        (department, name, f.table, f.row, f.column, f.expected_value, f.actual_value,
+         f.difference, f.tolerance_value)
+        for department, doc in docs.items()
+        for name, outcome in quality.run_document_checks(doc).items()
+        for f in outcome.findings
+    )  # fmt: skip
+    assert want  # the seed's tails at least
+    assert export(warehouse, tmp_path / "parquet", "parquet") == 0
+    path = tmp_path / "parquet" / "dq_finding.parquet"
+    types = dict(duckdb.sql(f"select column_name, column_type from (describe '{path}')").fetchall())
+    assert {types[c] for c in ("expected", "actual", "difference", "tolerance")} == {
+        "DECIMAL(38,10)"
+    }
+    figures = (
+        "department, check_name, table_key, row_label, column_name, expected, actual, "
+        "difference, tolerance"
+    )
+    assert sorted(duckdb.sql(f"select {figures} from '{path}'").fetchall()) == want
+    assert export(warehouse, tmp_path / "csv", "csv") == 0
+    rows = _csv(tmp_path / "csv" / "dq_finding.csv")
+    header = rows[0]
+    at = [header.index(name) for name in ("部门", "检查项", "表代码", "行标签", "列名")]
+    at += [header.index(name) for name in ("应有数", "实际数", "差额", "容差")]
+    got = sorted((*(r[i] for i in at[:5]), *(Decimal(r[i]) for i in at[5:])) for r in rows[1:])
+    assert got == want
+    assert {r[header.index("差额")] for r in rows[1:]} <= {"-0.01", "0.01"}  # not -0.0100000000
 
 
 @pytest.mark.parametrize(

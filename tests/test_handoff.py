@@ -17,12 +17,12 @@ import pytest
 
 from assets import publish
 from pipelines import batch, handoff, quality
-from pipelines.batch import check_rows
 from pipelines.commands.load import load_paths
 from pipelines.definitions import cluster_defs, defs
 from pipelines.errors import BudgetInputError
 from pipelines.resources import WAREHOUSE_POOL, BudgetInbox, DuckDBWarehouse
 from pipelines.warehouse.connection import connect
+from pipelines.warehouse.findings import check_rows
 from pipelines.warehouse.load import document_rows, expected_fact_rows
 from tests.inputs import REAL, SAMPLE_PDFS, SAMPLES
 from tests.narrative_edits import procuratorate_2019_with_wrong_change
@@ -118,6 +118,66 @@ def test_a_file_of_warehouse_rows_is_refused_naming_its_table(tmp_path):
     with pytest.raises(BudgetInputError) as refused:
         handoff.read_handoff(con, old)
     assert refused.value.reason == "not a hand-off file: fact_summary_line is no staging relation"
+
+
+BROKEN = Path(__file__).resolve().parent / "fixtures" / "broken_hierarchy.pdf"
+FINDINGS = "select * exclude (loaded_at) from dq_finding order by all"
+
+
+def test_the_findings_travel_in_the_file_exact_and_publish_as_budget_load_writes_them(tmp_path):
+    """The broken fixture's four ERRORs (t03 201 一般公共服务支出 10.00 over its 款, p7): in
+    the file as DECIMAL(38,10), read back as the check rows the parse made, and published
+    into dq_finding exactly as `budget load` writes them."""
+    (result,) = handoff.handoff_batch([BROKEN], tmp_path / "shared", workers=1)
+    con = duckdb.connect()
+    figures = con.execute(
+        "select distinct typeof(expected), typeof(difference) from read_parquet(?) "
+        "where handoff_table = 'fact_dq_finding'",
+        [str(result.path)],
+    ).fetchall()
+    assert figures == [("DECIMAL(38,10)", "DECIMAL(38,10)")]
+    _, checks = handoff.read_handoff(con, result.path)
+    assert checks == check_rows(result.parsed.checks)
+    hierarchy = next(c for c in checks if c["check_name"] == "hierarchy")
+    general = "201 一般公共服务支出"
+    assert [
+        (f["row_label"], f["column_name"], f["expected"], f["actual"], f["difference"], f["page"])
+        for f in hierarchy["findings"]
+    ] == [
+        ("合计", "合计", Decimal("4656.27"), Decimal("4646.27"), Decimal("-10.00"), 7),
+        ("合计", "基本支出", Decimal("1617.77"), Decimal("1607.77"), Decimal("-10.00"), 7),
+        (general, "合计", Decimal("4263.74"), Decimal("4273.74"), Decimal("10.00"), 7),
+        (general, "基本支出", Decimal("1225.24"), Decimal("1235.24"), Decimal("10.00"), 7),
+    ]  # fmt: skip
+    published, loaded = connect(tmp_path / "published.duckdb"), tmp_path / "loaded.duckdb"
+    try:
+        assert [
+            r.report.action for r in handoff.publish_folder(published, tmp_path / "shared")
+        ] == ["inserted"]
+        load_paths([str(BROKEN)], warehouse=str(loaded), out=io.StringIO())
+        with connect(loaded, read_only=True) as direct:
+            assert published.execute(FINDINGS).fetchall() == direct.execute(FINDINGS).fetchall()
+        assert len(published.execute(FINDINGS).fetchall()) == 4
+    finally:
+        published.close()
+
+
+def test_a_file_of_an_earlier_release_without_findings_is_refused(tmp_path):
+    """A failed check whose findings are not in the file (the release before kept them as
+    markdown in `detail`) is not published as a failure with no rows."""
+    (result,) = handoff.handoff_batch([BROKEN], tmp_path, workers=1)
+    old = tmp_path / "old.parquet"
+    con = duckdb.connect()
+    con.execute(
+        f"copy (select * from read_parquet('{result.path}') "
+        f"where handoff_table <> 'fact_dq_finding') to '{old}'"
+    )
+    with pytest.raises(BudgetInputError) as refused:
+        handoff.read_handoff(con, old)
+    assert refused.value.reason == (
+        "a hand-off file of an earlier release: check hierarchy failed but its findings are "
+        "not in the file; hand the PDF off again"
+    )
 
 
 def test_publishing_the_samples_writes_what_budget_load_writes(handed_off, loaded, tmp_path):
@@ -297,13 +357,28 @@ def test_publishing_an_earlier_year_after_a_later_one_judges_the_later_again(tmp
     later = procuratorate_2019_with_wrong_change(REAL, tmp_path)
     folder = tmp_path / "shared"
     con = connect(tmp_path / "w.duckdb")
-    lines = []
+    lines, findings = [], []
+    judged = (
+        "select fiscal_year, row_label, column_name, expected, actual, difference, page "
+        "from dq_finding where check_name = 'year_over_year' order by all"
+    )
     for pdf in (later, REAL / "js_procuratorate_2018.pdf"):
         list(handoff.handoff_batch([pdf], folder, workers=1))
         lines += [published.line for published in handoff.publish_folder(con, folder)]
+        findings.append(con.execute(judged).fetchall())
     assert "judged again" not in lines[0]
     assert lines[1].endswith(" — 2019 year_over_year judged again: ERROR")
     assert con.execute(
         "select passed from fact_dq_check where fiscal_year = 2019 "
         "and check_name = 'year_over_year'"
     ).fetchall() == [(False,)]
+    # judged again, the 2019 check gets its findings: the stated change 2314.39 against
+    # 24169.74 − 21955.35 = 2214.39 万元, 收入合计 and 支出合计 printed on p14 of 2019's PDF
+    assert findings == [
+        [],
+        [
+            (2019, total, f"{side}_total_change", Decimal("2214.39"), Decimal("2314.39"),
+             Decimal("100.00"), 14)
+            for total, side in (("支出合计", "expenditure"), ("收入合计", "income"))
+        ],
+    ]  # fmt: skip

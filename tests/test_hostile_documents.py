@@ -112,12 +112,18 @@ def test_a_file_named_for_another_year_loads_as_its_pages_say_with_a_warning(tmp
     )
     assert documents == 1
     with connect(warehouse, read_only=True) as con:
-        severity, passed, detail = con.execute(
-            "select severity, passed, detail from fact_dq_check where check_name = 'completeness'"
+        severity, passed = con.execute(
+            "select severity, passed from fact_dq_check where check_name = 'completeness'"
         ).fetchone()
+        findings = con.execute(
+            "select severity, table_key, row_label, column_name, rule, expected_text, "
+            "actual_text, difference from dq_finding where check_name = 'completeness'"
+        ).fetchall()
     assert (severity, passed) == (WARN, False)
-    assert "| WARN | document | fiscal_year |  | the year in the file name is the fiscal year " \
-        "| 2019 | 2024 |" in detail  # fmt: skip
+    assert findings == [
+        (WARN, "document", "fiscal_year", "", "the year in the file name is the fiscal year",
+         "2019", "2024", None)
+    ]  # fmt: skip
     assert "file name says 2019, the document says 2024" in extract_document(pdf).warnings
 
 

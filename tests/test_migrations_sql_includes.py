@@ -66,4 +66,8 @@ def test_every_include_of_the_repository_resolves_and_every_group_is_used():
         assert "{{" not in read_sql(name), name
         raw = (SQL_ROOT / f"{name}.sql").read_text(encoding="utf-8")
         included |= set(re.findall(r"\{\{\s*([\w/]+)\s*\}\}", raw))
-    assert included == set(sql_names("schema/columns"))
+    # a table still as the migration that created it: its sql/schema file includes that DDL
+    # as written (migration 011's fact_dq_finding), instead of a second copy of it
+    adopted = {name for name in included if name.startswith("migrations/")}
+    assert all(read_sql(name).count("create table if not exists") == 1 for name in adopted)
+    assert included - adopted == set(sql_names("schema/columns"))

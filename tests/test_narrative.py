@@ -248,7 +248,13 @@ def test_an_earlier_year_loaded_later_judges_the_later_year_again(tmp_path):
     ]
     passed, sha256, detail = con.execute(stored).fetchone()
     assert (passed, sha256) == (False, first.report.sha256)
-    assert "stated change = 2019 24169.74 − 2018 21955.35 万元" in detail
+    assert detail == outcome.summary()
+    found = con.execute(
+        "select sha256, rule from dq_finding where fiscal_year = 2019 "
+        "and check_name = 'year_over_year'"
+    ).fetchall()  # the findings judged again, of the edition the row judges
+    assert len(found) == 2 and {row[0] for row in found} == {first.report.sha256}
+    assert all("stated change = 2019 24169.74 − 2018 21955.35 万元" in rule for _, rule in found)
     assert file_outcome(second).line.endswith(" — 2019 year_over_year judged again: ERROR")
     (again,) = load_batch([REAL / "js_procuratorate_2018.pdf"], con, workers=1)
     assert again.report.action == "reloaded" and not again.rechecked[0][1].passed

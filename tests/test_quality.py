@@ -12,6 +12,7 @@ import pytest
 from pipelines import quality
 from pipelines.budget_doc import PUBLISHED_TABLES, BudgetDoc
 from pipelines.quality.markdown import findings_markdown
+from pipelines.warehouse.findings import finding_rows
 from tests.inputs import FIXTURES, SAMPLES
 from tests.warehouse_helpers import read_doc
 
@@ -133,7 +134,7 @@ def test_balance_fails_when_income_and_expenditure_totals_differ(doc):
         ("t01_summary", "收入总计 | 支出总计", "13104.92", "13004.92"),
         ("t01_summary", "income: 收入总计", "13004.92", "13104.92"),
     }
-    assert "13104.92" in findings_markdown(outcome)
+    assert "13104.92" in findings_markdown(finding_rows(outcome))
 
 
 def test_balance_reports_a_missing_total(doc):
@@ -299,7 +300,7 @@ def test_a_stray_amount_on_both_sides_of_the_summary_is_an_error():
             "189767551.46",
         ),
     }
-    assert "189767551.46" in findings_markdown(outcome)
+    assert "189767551.46" in findings_markdown(finding_rows(outcome))
 
 
 def test_a_blanked_label_in_each_kind_of_table_is_an_error(doc):
@@ -370,7 +371,7 @@ def _sample_truths():
 def test_sample_truths_have_no_errors(truth):
     doc = json.loads(truth.read_text(encoding="utf-8"))
     for outcome in quality.run_document_checks(doc).values():
-        assert outcome.severity != quality.ERROR, findings_markdown(outcome)
+        assert outcome.severity != quality.ERROR, findings_markdown(finding_rows(outcome))
 
 
 # -- the broken fixtures' truth: each fails exactly where it was broken --------------------

@@ -227,18 +227,16 @@ def test_every_real_pdf_gets_its_outcome_totals_and_no_parser_error(tmp_path, ca
             [department, year, _LOADED[status], label],
         ).fetchall()
         assert printed == [(Decimal(amount) * unit,)], (stem, label)
-    errors = con.execute(
-        "select department, fiscal_year, check_name, detail from dq_check_result "
-        "where not passed and severity = 'ERROR' order by all"
+    found = con.execute(
+        "select department, fiscal_year, check_name, table_key, row_label, column_name "
+        "from dq_finding where severity = 'ERROR' order by all"
     ).fetchall()
-    found = [
-        (department, year, check, *cells[2:5])
-        for department, year, check, detail in errors
-        for line in detail.splitlines()
-        if line.startswith("| ERROR |")
-        for cells in [[c.strip() for c in line.split("|")]]
-    ]
     assert sorted(found) == sorted(PUBLISHED_ERRORS)
+    # each failing check is an ERROR exactly when one of its findings is
+    assert con.execute(
+        "select distinct department, fiscal_year, check_name from dq_check_result "
+        "where severity = 'ERROR' order by all"
+    ).fetchall() == sorted({row[:3] for row in PUBLISHED_ERRORS})
 
 
 def _subject_tables_expected() -> list[tuple[str, str, dict]]:

@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 from pipelines import quality
 from pipelines.cleaning import printed_decimals
 from pipelines.quality.markdown import findings_markdown
+from pipelines.warehouse.findings import finding_rows
 from tests.inputs import HRSS_PDF, REAL, extracted
 from tests.warehouse_helpers import read_doc
 
@@ -80,7 +81,7 @@ def test_seed_tails_state_their_tolerance(seed):
     assert (
         "| WARN | t06_gpb_basic_economic | 合计 | 预算 | 合计 = Σ 类 | 3387.22 | 3387.21 | -0.01 "
         "| rounding | ½ × 0.01 × 4 = 0.02 |"
-    ) in findings_markdown(hierarchy)
+    ) in findings_markdown(finding_rows(hierarchy))
 
 
 def test_the_rendered_seed_pdf_keeps_exactly_the_seed_tails(seed):

@@ -319,7 +319,7 @@ def test_a_version_7_warehouse_gains_the_stage_losing_nothing(release1):
         (*row, "budget") for row in old_documents
     ]
     assert con.execute(f"{checks}, stage from fact_dq_check order by all").fetchall() == [
-        (*row, "budget") for row in old_checks
+        (*_passed_without_severity(row), "budget") for row in old_checks
     ]
     assert _unique_keys(con, "dim_document") == [
         ["department_id", "fiscal_year", "document_kind", "stage"]
@@ -331,6 +331,39 @@ def test_a_version_7_warehouse_gains_the_stage_losing_nothing(release1):
         "where department = ? order by all",
         [GZ],
     ).fetchall() == [(2023, "budget"), (2023, "final")]
+
+
+def _passed_without_severity(row: tuple) -> tuple:
+    """A check row (…, check_name, severity, passed, …) as version 10 keeps it: a passed
+    check has no severity."""
+    at = 3  # severity, then passed
+    return row if not row[at + 1] else (*row[:at], None, *row[at + 1 :])
+
+
+def test_the_previous_releases_check_rows_are_kept_a_passed_one_without_severity(release1):
+    """Version 9 stored a passing check with the severity it would have failed with (ERROR);
+    the upgrade keeps every row as it was but that, so no passing check has a severity."""
+    _warehouse_at(release1, 9)
+    old = duckdb.connect(str(release1))
+    old.execute(
+        "insert into fact_dq_check values ('上海市普陀区司法局', 2026, null, 'hierarchy', "
+        "'ERROR', false, 'hierarchy: 2 error(s)', now(), 'unit', null, 'budget')"
+    )
+    # the department aside: the reference sync after the upgrade re-files the party office
+    checks = "select sha256, fiscal_year, check_name, severity, passed, detail, stage"
+    before = old.execute(f"{checks} from fact_dq_check order by all").fetchall()
+    old.close()
+    assert {(row[3], row[4]) for row in before} == {
+        ("ERROR", True),
+        ("WARN", False),
+        ("ERROR", False),
+    }
+    con = connect(release1)
+    after = con.execute(f"{checks} from fact_dq_check order by all").fetchall()
+    assert after == [_passed_without_severity(row) for row in before]
+    assert con.execute(
+        "select count(*) from dq_check_result where passed and severity is not null"
+    ).fetchone() == (0,)
 
 
 def test_a_failed_upgrade_leaves_release1_as_it_was(release1, monkeypatch):
@@ -392,6 +425,7 @@ def test_a_new_warehouse_is_the_release1_warehouse_upgraded(release1, tmp_path):
     for what in CATALOG:
         assert new[what] == old[what], what
     assert {table for table, *_ in new["tables"]} == set(RELEASE_1_TABLES) | {
+        "fact_dq_finding",
         "fact_narrative_figure",
         "ref_department_alias",
         "ref_three_public_category",

@@ -31,6 +31,7 @@ from pipelines.definitions import defs
 from pipelines.extraction.document import DocumentIdentity, extract_document
 from pipelines.extraction.narrative import NARRATIVE_FIGURES, TABLE_PAGES
 from pipelines.inbox import file_sha256, partition_key
+from pipelines.quality.markdown import figure_text
 from tests.headless_chromium import HeadlessChromium, stop_process_group
 from tests.inputs import REPO
 from tests.webserver_helpers import WORKSPACE_STATE, free_port, graphql, locations_loaded
@@ -229,8 +230,9 @@ def _shown(name: str, labels: set[str]) -> bool:
 
 
 def _offending_row(finding: quality.Finding) -> str:
-    """A finding as the UI renders its row of the offending_rows markdown table."""
-    difference = "" if finding.difference is None else str(finding.difference)
+    """A finding as the UI renders its row of the offending_rows markdown table (from its
+    dq_finding row), up to its page (the truth file has no cell boxes to tell it)."""
+    difference = figure_text(finding.difference)
     cells = [finding.severity, finding.table, finding.row, finding.column, finding.rule]
     cells += [finding.expected, finding.actual, difference, finding.kind, finding.tolerance]
     return "\t".join(cells)

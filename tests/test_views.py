@@ -7,6 +7,7 @@ from decimal import Decimal
 import pytest
 
 from pipelines.budget_doc import TOTAL_COLUMNS, BudgetDoc, is_total_label, subject_level
+from pipelines.warehouse.findings import FINDING_FIELDS
 from pipelines.warehouse.sql_files import read_sql
 from tests.warehouse_helpers import (
     leaf_columns,
@@ -79,6 +80,15 @@ VIEW_COLUMNS = {
         "detail",
         "document_kind",
         "stage",
+        "sha256",
+        "loaded_at",
+    ],
+    "dq_finding": [
+        *_DOCUMENT,
+        "document_kind",
+        "stage",
+        "check_name",
+        *FINDING_FIELDS,  # finding_index, severity, …, the figures, unit, page, their texts
         "sha256",
         "loaded_at",
     ],

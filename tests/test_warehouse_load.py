@@ -26,6 +26,7 @@ from pipelines.warehouse.connection import apply_schema, connect, warehouse_path
 from pipelines.warehouse.load import expected_fact_rows, load_document
 from pipelines.warehouse.vocabulary import vocabulary
 from tests.warehouse_helpers import (
+    ROUNDING_TAIL,
     make_extraction,
     read_doc,
     table_counts,
@@ -360,8 +361,8 @@ def test_record_check_results_replaces_a_documents_rows(tmp_path):
         "select * from dq_check_result where department = ? order by check_name", [key[0]]
     ).fetchall()
     edition = ("department", "budget", ext.sha256, loaded_at)  # the edition checked, its load
-    assert rows == [
-        (*key, "t03_total", "ERROR", True, "", *edition),
+    assert rows == [  # a passed check has no severity, whatever it said
+        (*key, "t03_total", None, True, "", *edition),
         (*key, "t06_rounding", "WARN", False, "合计 3387.21 vs 3387.22", *edition),
     ]
     assert con.execute(
@@ -380,7 +381,9 @@ def test_record_check_results_refuses_bad_results_and_keeps_old_ones(tmp_path):
     con = warehouse(tmp_path)
     record_check_results(con, "部门", 2023, [Result("a", "WARN", True, "")])
     with pytest.raises(ValueError, match="severity"):
-        record_check_results(con, "部门", 2023, [Result("b", "INFO", True, "")])
+        record_check_results(con, "部门", 2023, [Result("b", "INFO", False, "")])
+    with pytest.raises(ValueError, match="severity None not ERROR/WARN"):
+        record_check_results(con, "部门", 2023, [{"check_name": "b", "passed": False}])
     with pytest.raises(ValueError, match="twice"):
         record_check_results(con, "部门", 2023, [Result("b", "WARN", True, "")] * 2)
     assert con.execute("select check_name from dq_check_result").fetchall() == [("a",)]
@@ -449,7 +452,7 @@ def test_views_and_analyses_run_on_an_empty_and_a_loaded_warehouse(tmp_path, nam
     load_document(con, make_extraction(doc))
     if name == "views/v_budget_vs_actual":  # plan against spending: the final accounts too
         load_document(con, make_extraction(doc | {"stage": "final"}))
-    record_check_results(con, doc["department"], 2023, [Result("a", "WARN", True, "")])
+    record_check_results(con, doc["department"], 2023, [ROUNDING_TAIL])
     assert con.execute(query).fetchall()
 
 
@@ -473,7 +476,7 @@ def test_every_load_statement_runs_during_load_and_check_recording(tmp_path, mon
     con = warehouse(tmp_path)
     load_document(con, make_extraction(doc))
     load_document(con, make_extraction(doc, name="again.pdf"))
-    record_check_results(con, doc["department"], 2023, [Result("a", "WARN", True, "")])
+    record_check_results(con, doc["department"], 2023, [ROUNDING_TAIL])
     folders = ("load", "marts", "marts/macros")
     assert used == {name for folder in folders for name in _sql_files(folder)}
 

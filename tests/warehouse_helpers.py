@@ -125,3 +125,31 @@ def documents_held(path: Path) -> list[tuple[str, int]]:
         ).fetchall()
     finally:
         con.close()
+
+
+# A failed check with its one finding (the seed's t06 rounding tail, p11), as the writer
+# records it (pipelines.warehouse.checks.record_check_results).
+ROUNDING_TAIL = {
+    "check_name": "a",
+    "severity": "WARN",
+    "passed": False,
+    "detail": "a: 0 error(s), 1 rounding warning(s) in 1 comparisons",
+    "findings": [
+        {
+            "severity": "WARN",
+            "table_key": "t06_gpb_basic_economic",
+            "row_label": "合计",
+            "column_name": "预算",
+            "rule": "合计 = Σ 类",
+            "expected": Decimal("3387.22"),
+            "actual": Decimal("3387.21"),
+            "difference": Decimal("-0.01"),
+            "tolerance": Decimal("0.02"),
+            "expected_text": "3387.22",
+            "actual_text": "3387.21",
+            "tolerance_text": "½ × 0.01 × 4 = 0.02",
+            "unit": "万元",
+            "page": 11,
+        }
+    ],
+}

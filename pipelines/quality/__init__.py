@@ -34,6 +34,7 @@ from pipelines.quality.outcome import (
     Finding,
     rounding_tolerance,
 )
+from pipelines.quality.pages import located
 from pipelines.quality.referential_integrity import check_referential_integrity
 from pipelines.quality.row_identity import check_row_identity, column_identities
 from pipelines.quality.year_over_year import check_year_over_year, following_year
@@ -74,10 +75,11 @@ DOCUMENT_CHECKS: dict[str, Callable[[BudgetDoc | dict], CheckOutcome]] = {
 
 
 def run_document_checks(doc: BudgetDoc | dict, source_name: str = "") -> dict[str, CheckOutcome]:
-    """Every document-level check, by name; with the file's name, completeness also
-    says when that name states another year than the document."""
+    """Every document-level check, by name, each finding with the page printing its row;
+    with the file's name, completeness also says when that name states another year than
+    the document."""
     doc = BudgetDoc.of(doc)
-    outcomes = {name: check(doc) for name, check in DOCUMENT_CHECKS.items()}
+    outcomes = {name: located(doc, check(doc)) for name, check in DOCUMENT_CHECKS.items()}
     if disagreement := file_year_disagreement(source_name, doc.fiscal_year):
         finding = Finding(
             "document", "fiscal_year", "", "the year in the file name is the fiscal year",

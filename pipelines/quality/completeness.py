@@ -43,15 +43,19 @@ def _unlabelled_amounts(doc: BudgetDoc) -> Iterable[Finding]:
     """Every printed amount on a row without a label: it would load as a fact about
     nothing (an item `""` on both sides of t01), so it is an ERROR until it is placed."""
     rule, expected = "every amount has a label", "a labelled row"
-    named = list(doc.tables.items())
-    named += [(f"extra table {t.title or i}", t) for i, t in enumerate(doc.extra_tables)]
-    for key, table in named:
+    named = [(key, table, ("tables", key)) for key, table in doc.tables.items()]
+    named += [
+        (f"extra table {t.title or i}", t, ("extra_tables", i))
+        for i, t in enumerate(doc.extra_tables)
+    ]
+    for key, table, at in named:
         for side in SUMMARY_SIDES:
             items = table.side(side)
             for i, item in enumerate(items):
                 if item.amount and not item.has_label:
                     where = _where(items, i, f"{side}: ")
-                    yield structural(key, where, "amount", rule, expected, item.amount)
+                    page = _page(doc.cell_box(*at, side, i))
+                    yield structural(key, where, "amount", rule, expected, item.amount, page=page)
         rows = table.rows
         columns = table.columns
         for i, row in enumerate(rows):
@@ -60,7 +64,12 @@ def _unlabelled_amounts(doc: BudgetDoc) -> Iterable[Finding]:
             for j, value in enumerate(row.values):
                 if value:
                     column = columns[j] if j < len(columns) else f"column {j + 1}"
-                    yield structural(key, _where(rows, i), column, rule, expected, value)
+                    page = _page(doc.cell_box(*at, i, j))
+                    yield structural(key, _where(rows, i), column, rule, expected, value, page=page)
+
+
+def _page(box) -> int | None:
+    return box[0] if box else None
 
 
 def _listed_tables(doc: BudgetDoc) -> Iterable[Finding]:
@@ -106,6 +115,7 @@ def _untyped_tables(doc: BudgetDoc) -> Iterable[Finding]:
             yield structural(
                 f"extra table {table.title}", f"p.{pages}", "", "a standard-looking table is typed",
                 "a standard table", "kept as a generic table", typing.get("basis") or "untyped",
+                page=table.pages[0] if len(set(table.pages)) == 1 else None,
             )  # fmt: skip
 
 
@@ -118,7 +128,7 @@ def _disagreeing_headings(doc: BudgetDoc) -> Iterable[Finding]:
         yield Finding(
             "document", heading.get("text", ""), f"p.{heading.get('page', '?')}",
             f"a heading or title names the document's own {what}", str(own),
-            str(heading.get(what)), None, WARN,
+            str(heading.get(what)), None, WARN, page=heading.get("page"),
         )  # fmt: skip
 
 

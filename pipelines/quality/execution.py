@@ -14,6 +14,7 @@ rate stated over a 年初预算 of 0 is an ERROR: no rate of zero exists.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import replace
 from decimal import ROUND_HALF_UP, Decimal
 
 from pipelines.budget_doc import (
@@ -98,7 +99,7 @@ def _statement(doc, kind, subject, parts, comparisons, findings) -> None:
                 structural(
                     "narrative", subject or kind, "完成预算的 %",
                     f"a completion rate needs a 年初预算: {where}",
-                    "no rate (年初预算 0)", f"{pct.figure}%",
+                    "no rate (年初预算 0)", f"{pct.figure}%", page=pct.page,
                 )
             )  # fmt: skip
         else:
@@ -113,7 +114,7 @@ def _statement(doc, kind, subject, parts, comparisons, findings) -> None:
                 structural(
                     "narrative", subject or kind, "决算数 vs 预算数",
                     f"the stated direction agrees with the figures: {where}",
-                    f"{words[sign]} ({y} vs {x})", words[stated],
+                    f"{words[sign]} ({y} vs {x})", words[stated], page=direction.page,
                 )
             )  # fmt: skip
 
@@ -171,7 +172,7 @@ def _percent(stated: StatedFigure, exact: Decimal, row: str, rule, comparisons, 
     )
     comparisons.append(comparison)
     if comparison.severity:
-        findings.append(finding_of(comparison))
+        findings.append(replace(finding_of(comparison), page=stated.page))  # the statement's
 
 
 def _printed(doc: BudgetDoc, kind: str, subject: str | None, column: str):

@@ -1,31 +1,47 @@
-"""A check outcome's evidence as markdown tables: its offending rows and the totals it
-compared. Apart from the result model (outcome.py) because it is presentation: shown as
-asset-check metadata in the UI (assets/checks.py) and kept in fact_dq_check.detail by the
-writer (pipelines.batch), so it lives here, below both, and imports no Dagster."""
+"""Check evidence as markdown tables, shown as asset-check metadata in the UI
+(assets/checks.py, assets/warehouse.py): the offending rows, rendered from the rows
+dq_finding holds (`pipelines.warehouse.findings.stored_findings`), and the totals a check
+compared. Presentation, apart from the result model (outcome.py); imports no Dagster."""
 
 from __future__ import annotations
 
-from pipelines.quality.outcome import CheckOutcome, finding_of
+from collections.abc import Mapping, Sequence
+from decimal import Decimal
+
+from pipelines.quality.outcome import CheckOutcome, finding_of, plain
 
 
-def findings_markdown(outcome: CheckOutcome, limit: int = 50) -> str:
-    """The offending rows as a markdown table (the first `limit`)."""
-    if not outcome.findings:
+def findings_markdown(rows: Sequence[Mapping], where: str = "", limit: int = 50) -> str:
+    """Findings as dq_finding rows, as a markdown table: the first `limit`, then how many
+    more there are and the query that lists them all (`where`: the condition selecting
+    exactly these rows of dq_finding)."""
+    if not rows:
         return "No offending rows."
     head = (
         "| severity | table | row | column | rule | expected | actual | difference "
-        "| kind | rounding tolerance |\n"
+        "| kind | rounding tolerance | page |\n"
     )
-    head += "|---|---|---|---|---|---:|---:|---:|---|---|\n"
+    head += "|---|---|---|---|---|---:|---:|---:|---|---|---:|\n"
     lines = [
-        f"| {f.severity} | {f.table} | {_cell(f.row)} | {_cell(f.column)} | {_cell(f.rule)} "
-        f"| {f.expected} | {f.actual} | {'' if f.difference is None else f.difference} "
-        f"| {f.kind} | {f.tolerance} |"
-        for f in outcome.findings[:limit]
+        f"| {r['severity']} | {_cell(r['table_key'])} | {_cell(r['row_label'])} "
+        f"| {_cell(r['column_name'])} | {_cell(r['rule'])} | {_cell(r['expected_text'])} "
+        f"| {_cell(r['actual_text'])} | {figure_text(r['difference'])} | {r['finding_kind']} "
+        f"| {_cell(r['tolerance_text'] or '')} | {r['page'] or ''} |"
+        for r in rows[:limit]
     ]
-    more = len(outcome.findings) - limit
-    tail = f"\n\n… and {more} more" if more > 0 else ""
+    more = len(rows) - limit
+    query = f" (select * from dq_finding where {where})" if where else ""
+    tail = f"\n\n… and {more} more{query}" if more > 0 else ""
     return head + "\n".join(lines) + tail
+
+
+def figure_text(value: Decimal | None) -> str:
+    """A finding's figure exactly, with at least two decimals, however it is stored
+    (DECIMAL(38,10): -0.0100000000 -> -0.01); '' for none."""
+    if value is None:
+        return ""
+    whole, _, decimals = plain(value).partition(".")
+    return f"{whole}.{decimals.ljust(2, '0')}"
 
 
 def headline_markdown(outcome: CheckOutcome) -> str:

@@ -66,7 +66,13 @@ def rounding_tolerance(step: Decimal, addends: int) -> Decimal:
 
 @dataclass(frozen=True)
 class Finding:
-    """A row that breaks a rule: the evidence shown in the UI and stored in dq_check_result."""
+    """A row that breaks a rule: the evidence stored in dq_finding and shown in the UI.
+
+    `expected` / `actual` are the figures as the finding states them (words for a structural
+    finding: `missing`); a finding that compared figures also keeps them exact
+    (`expected_value`, `actual_value`, `tolerance_value`, with `difference` = actual −
+    expected), so a reader can ask "by how much" in SQL. `page`: the page of the document's
+    PDF that prints the row (None when unknown; `pipelines.quality.pages`)."""
 
     table: str
     row: str
@@ -78,19 +84,29 @@ class Finding:
     severity: str
     unit: str = ""
     tolerance: str = ""  # the rounding allowance the difference was held to
+    expected_value: Decimal | None = None
+    actual_value: Decimal | None = None
+    tolerance_value: Decimal | None = None
+    page: int | None = None
 
     @property
     def kind(self) -> str:
-        """`rounding` for a tail within the allowance, `unverified` where the parser is
-        unsure; else what broke."""
-        if self.rule.startswith(UNVERIFIED):
-            return "unverified"
-        if self.severity == WARN and self.difference is not None:
-            return "rounding"
-        return "structure" if self.difference is None else "mismatch"
+        """`rounding`, `unverified`, `structure` or `mismatch`: `finding_kind`."""
+        return finding_kind(self.severity, self.rule, self.difference)
 
 
 UNVERIFIED = "could not verify"
+FINDING_KINDS = ("mismatch", "rounding", "unverified", "structure")
+
+
+def finding_kind(severity: str, rule: str, difference: Decimal | None) -> str:
+    """What a finding is: `rounding` for a tail within the allowance, `unverified` where the
+    parser is unsure; else what broke (`structure`: nothing to subtract, `mismatch`)."""
+    if rule.startswith(UNVERIFIED):
+        return "unverified"
+    if severity == WARN and difference is not None:
+        return "rounding"
+    return "structure" if difference is None else "mismatch"
 
 
 def unverified(rule: str, doubt: str) -> str:
@@ -110,15 +126,26 @@ def finding_of(c: Comparison) -> Finding:
         severity=c.severity or WARN,
         unit=c.unit,
         tolerance=c.tolerance_text(),
+        expected_value=c.expected,
+        actual_value=c.actual,
+        tolerance_value=c.tolerance,
     )
 
 
 def structural(
-    table: str, row: str, column: str, rule: str, expected: str, actual: str, doubt: str = ""
+    table: str,
+    row: str,
+    column: str,
+    rule: str,
+    expected: str,
+    actual: str,
+    doubt: str = "",
+    page: int | None = None,
 ):
     """A structural finding (a missing table or item): ERROR, or WARN on the parser's doubt."""
     severity = WARN if doubt else ERROR
-    return Finding(table, row, column, unverified(rule, doubt), expected, actual, None, severity)
+    rule = unverified(rule, doubt)
+    return Finding(table, row, column, rule, expected, actual, None, severity, page=page)
 
 
 @dataclass(frozen=True)

@@ -48,5 +48,8 @@ def stated_against_table(
         severity=ERROR,
         unit="万元",
         tolerance=TOLERANCE_TEXT,
+        expected_value=expected,
+        actual_value=stated,
+        tolerance_value=TOLERANCE_WAN,
     )
     return comparison, finding

@@ -12,9 +12,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from pipelines.budget_doc import FINAL_STAGE, NARRATIVE_FIGURES, TABLE_PAGES, BudgetDoc
+from pipelines.budget_doc import (
+    CELL_BOXES,
+    FINAL_STAGE,
+    NARRATIVE_FIGURES,
+    TABLE_PAGES,
+    BudgetDoc,
+)
 from pipelines.quality.narrative import TOLERANCE_TEXT, StatedTables, stated_against_table, wan_text
 from pipelines.quality.outcome import CheckOutcome, plain
+from pipelines.quality.pages import located
 from pipelines.warehouse.sql_files import read_sql
 
 
@@ -56,16 +63,22 @@ def following_year(con, document) -> StoredDocument | None:
 
 
 def warehouse_document(con, document_id: int) -> BudgetDoc:
-    """A loaded document's summary and 三公 tables (in 元), table pages and stated figures,
-    read back as budget-doc/1 for StatedTables."""
+    """A loaded document's summary and 三公 tables (in 元) with where each amount is printed,
+    table pages and stated figures, read back as budget-doc/1 for StatedTables."""
     tables: dict = {}
+    boxes: dict = {}  # shaped like `tables`: where each amount is printed (cell_boxes)
     rows = con.execute(
         read_sql("checks/select_document_totals"), {"document_id": document_id}
     ).fetchall()
-    for key, side, item, amount in rows:
+    for key, side, item, amount, page, *box in rows:
         table = tables.setdefault(key, {"unit": "元"})
         entry = {"item": item, "amount": str(amount), "values": [str(amount)]}
         table.setdefault(side, []).append(entry)
+        where = [page, *map(float, box)] if page is not None and None not in box else None
+        if side == "rows":
+            boxes.setdefault(key, []).append([where])
+        else:
+            boxes.setdefault(key, {}).setdefault(side, []).append(where)
     pages = con.execute(
         read_sql("checks/select_document_table_pages"), {"document_id": document_id}
     ).fetchall()
@@ -76,6 +89,7 @@ def warehouse_document(con, document_id: int) -> BudgetDoc:
         {
             "unit": "元",
             "tables": tables,
+            CELL_BOXES: {"tables": boxes},
             TABLE_PAGES: {key: list(table_pages or []) for key, table_pages in pages},
             NARRATIVE_FIGURES: [
                 {
@@ -127,7 +141,7 @@ def check_year_over_year(con, report) -> CheckOutcome:
         comparisons.append(comparison)
         if finding:
             findings.append(finding)
-    return CheckOutcome(name, description, tuple(comparisons), tuple(findings))
+    return located(doc, CheckOutcome(name, description, tuple(comparisons), tuple(findings)))
 
 
 def judged_again_text(rechecked: tuple[tuple[StoredDocument, CheckOutcome], ...]) -> str:

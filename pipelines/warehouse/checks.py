@@ -1,8 +1,8 @@
-"""Record data-quality check results per document (fact_dq_check, view dq_check_result)."""
+"""Record data-quality check results per document: one row per check (fact_dq_check, view
+dq_check_result) and one per finding (fact_dq_finding, view dq_finding), written together."""
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Iterable, Mapping
 from datetime import UTC, datetime
 
@@ -10,17 +10,13 @@ import duckdb
 import pandas as pd
 
 from pipelines.budget_doc import BUDGET_STAGE, DEPARTMENT_BUDGET, DOCUMENT_KIND_WORDS, STAGES
+from pipelines.warehouse.findings import (
+    SEVERITIES,
+    as_dict,
+    findings_table,
+    validated_findings,
+)
 from pipelines.warehouse.sql_files import read_sql
-
-SEVERITIES = ("ERROR", "WARN")
-
-
-def _as_dict(result: object) -> dict:
-    if isinstance(result, Mapping):
-        return dict(result)
-    if dataclasses.is_dataclass(result) and not isinstance(result, type):
-        return dataclasses.asdict(result)
-    raise TypeError(f"check result must be a mapping or a dataclass, not {type(result).__name__}")
 
 
 def record_check_results(
@@ -43,8 +39,12 @@ def record_check_results(
         department: the document's department, exactly as in budget-doc/1 `department`.
         fiscal_year: the document's fiscal year.
         results: dicts or dataclass instances, each with
-            `check_name` (str), `severity` ('ERROR' or 'WARN'), `passed` (bool) and
-            `detail` (str, may be empty). Check names must be unique within the call.
+            `check_name` (str), `passed` (bool), `severity` ('ERROR' or 'WARN': how a
+            failed check failed; a passed check is stored without one, whatever it says)
+            `detail` (str, may be empty) and optionally `findings`: the rows it found
+            broken, as `pipelines.warehouse.findings.check_rows` gives them
+            (`validated_findings` says what a finding needs). Check names must be unique
+            within the call.
         document_kind: 'department' (部门预算) or 'unit' (单位预算), as in dim_document; a
             body's two kinds of one year keep their own check rows.
         stage: 'budget' (预算) or 'final' (决算), as in dim_document; a budget and the final
@@ -57,9 +57,10 @@ def record_check_results(
         in_open_transaction: write inside the caller's open transaction instead of one of
             its own (the batch service commits a document and its checks together).
 
-    Every previous row of that department × fiscal_year × kind × stage is deleted and the
-    given results inserted, atomically; an empty `results` clears the document's checks.
-    Returns the number of rows written. Raises ValueError for a malformed result or an
+    Every previous check and finding row of that department × fiscal_year × kind × stage is
+    deleted and the given results and their findings inserted, atomically (a reload
+    replaces, never duplicates); an empty `results` clears the document's checks. Returns
+    the number of check rows written. Raises ValueError for a malformed result or an
     unknown kind or stage (nothing written).
     `load_document` never touches these rows.
     """
@@ -69,20 +70,21 @@ def record_check_results(
     if stage not in STAGES:
         raise ValueError(f"stage {stage!r} is not one of {', '.join(STAGES)}")
     checked_at = checked_at or datetime.now(UTC).replace(tzinfo=None)
-    rows = []
+    rows, findings = [], []
     seen: set[str] = set()
     for result in results:
-        item = _as_dict(result)
-        missing = {"check_name", "severity", "passed"} - item.keys()
+        item = as_dict(result)
+        missing = {"check_name", "passed"} - item.keys()
         if missing:
             raise ValueError(f"check result without {', '.join(sorted(missing))}: {item!r}")
         name = str(item["check_name"])
         if name in seen:
             raise ValueError(f"check {name!r} given twice")
         seen.add(name)
-        severity = str(item["severity"]).upper()
-        if severity not in SEVERITIES:
-            raise ValueError(f"check {name!r}: severity {item['severity']!r} not ERROR/WARN")
+        severity = None if item["passed"] else str(item.get("severity")).upper()
+        if severity not in (None, *SEVERITIES):
+            raise ValueError(f"check {name!r}: severity {item.get('severity')!r} not ERROR/WARN")
+        findings += validated_findings(name, severity, item.get("findings") or ())
         rows.append(
             {
                 "department": department,
@@ -104,11 +106,11 @@ def record_check_results(
         "stage": stage,
     }
     if in_open_transaction:
-        _replace_rows(con, key, rows, sha256)
+        _replace_rows(con, key, rows, findings, sha256, checked_at)
         return len(rows)
     con.begin()
     try:
-        _replace_rows(con, key, rows, sha256)
+        _replace_rows(con, key, rows, findings, sha256, checked_at)
         con.commit()
     except BaseException:
         con.rollback()
@@ -116,7 +118,9 @@ def record_check_results(
     return len(rows)
 
 
-def _replace_rows(con: duckdb.DuckDBPyConnection, key: dict, rows: list[dict], sha256) -> None:
+def _replace_rows(
+    con, key: dict, rows: list[dict], findings: list[dict], sha256, checked_at
+) -> None:
     loaded_sha256, loaded_at = con.execute(
         read_sql("load/select_document_edition"), key
     ).fetchone() or (None, None)
@@ -134,3 +138,45 @@ def _replace_rows(con: duckdb.DuckDBPyConnection, key: dict, rows: list[dict], s
             con.execute(read_sql("load/insert_fact_dq_check"))
         finally:
             con.unregister("frame")
+    con.execute(read_sql("load/delete_fact_dq_finding"), key)
+    edition = {"sha256": sha256, "checked_at": checked_at, "loaded_at": loaded_at}
+    _insert_findings(con, key, findings, edition)
+
+
+def _insert_findings(con, key: Mapping, findings: list[dict], edition: Mapping) -> None:
+    if not findings:
+        return
+    con.register("frame", findings_table(key, findings, edition))
+    try:
+        con.execute(read_sql("load/insert_fact_dq_finding"))
+    finally:
+        con.unregister("frame")
+
+
+def replace_check_result(
+    con: duckdb.DuckDBPyConnection, key: Mapping, result: Mapping, checked_at: datetime
+) -> None:
+    """Replace one stored check row of a document (`key`: department, fiscal_year,
+    document_kind, stage) and its findings, inside the caller's transaction: a writer check
+    judged again once the document it is set against is loaded. The row keeps the edition
+    it judged (sha256, loaded_at); nothing is written when the document has no such row."""
+    name = str(result["check_name"])
+    severity = None if result["passed"] else result["severity"]
+    findings = validated_findings(name, severity, result.get("findings") or ())
+    where = dict(key) | {"check_name": name}
+    con.execute(
+        read_sql("checks/update_writer_check"),
+        where
+        | {
+            "severity": severity,
+            "passed": bool(result["passed"]),
+            "detail": str(result.get("detail") or ""),
+            "checked_at": checked_at,
+        },
+    )
+    con.execute(read_sql("checks/delete_check_findings"), where)
+    edition = con.execute(read_sql("checks/select_check_edition"), where).fetchall()
+    if edition:  # fetched to the end: the connection registers the findings next
+        ((sha256, loaded_at),) = edition
+        stamps = {"sha256": sha256, "checked_at": checked_at, "loaded_at": loaded_at}
+        _insert_findings(con, key, findings, stamps)

@@ -6,7 +6,8 @@ version.
 `sql/schema/` is this release's schema (a squash of every version, as Django's squashed
 migrations): a new file is created from it and recorded as LATEST_VERSION, running no
 migration. Its DDL names the column groups the fact tables share (`sql/schema/columns/`,
-`{{ schema/columns/provenance }}`; see `sql_files`). Version N is
+`{{ schema/columns/provenance }}`; see `sql_files`); a table still exactly as the migration
+that created it has its schema file include that migration's DDL as written. Version N is
 `sql/migrations/NNN_<what>/`, one statement per file, run in file order, only to upgrade
 an older warehouse: version 1 is the first release's warehouse (the tables, no
 `schema_version`); a migration is never edited once released. A schema change is both an

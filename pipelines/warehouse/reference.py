@@ -36,6 +36,9 @@ if TYPE_CHECKING:
 
 ALIASES_FILE = "department_aliases.csv"
 CATEGORIES_FILE = "three_public_categories.csv"
+# The tables whose rows are filed by department name, as their document is: check rows and
+# their findings (sql/reference/update_checked_departments.sql).
+CHECKED_TABLES = ("fact_dq_check", "fact_dq_finding")
 THREE_PUBLIC_CATEGORIES = (
     "three_public_total",
     "outbound",
@@ -142,8 +145,8 @@ def sync_reference(con: duckdb.DuckDBPyConnection, folder: str | os.PathLike | N
 
     In one transaction: the ref_* tables are replaced, departments named by a new alias
     target are added, every document is pointed at the department of its printed name's
-    canonical name (its check rows follow), and departments left without a document whose
-    name is now an alias are dropped (the name stays in ref_department_alias and in
+    canonical name (its check rows and findings follow), and departments left without a
+    document whose name is now an alias are dropped (the name stays in ref_department_alias and in
     dim_document.printed_department). Raises ReferenceDataError, changing nothing, when the
     mapping would file two loaded documents under one department, year, kind and stage.
     """
@@ -168,13 +171,11 @@ def sync_reference(con: duckdb.DuckDBPyConnection, folder: str | os.PathLike | N
                 "department × year × kind × stage is one document: drop the alias line or keep "
                 "one of the files"
             )
-        for statement in (
-            "insert_canonical_departments",
-            "update_document_departments",
-            "update_dq_check_departments",
-            "delete_alias_departments",
-        ):
-            con.execute(read_sql(f"reference/{statement}"))
+        con.execute(read_sql("reference/insert_canonical_departments"))
+        con.execute(read_sql("reference/update_document_departments"))
+        for table in CHECKED_TABLES:  # a fixed list: the template's only identifiers
+            con.execute(read_sql("reference/update_checked_departments").format(table=table))
+        con.execute(read_sql("reference/delete_alias_departments"))
         con.commit()
     except BaseException:
         con.rollback()
