@@ -42,18 +42,18 @@ def test_seed_narrative_figures_all_extracted():
         ("three_public_total", "32.8", "万元"),
         ("three_public_total_change", "18.8", "万元"),
         ("three_public_total_change_pct", "134.3", "%"),
-        ("three_public_abroad", "0", "万元"),
-        ("three_public_abroad_change", "0", "万元"),
-        ("three_public_vehicle", "31.8", "万元"),
-        ("three_public_vehicle_purchase", "24", "万元"),
-        ("three_public_vehicle_purchase_change", "24", "万元"),
-        ("three_public_vehicle_operation", "7.8", "万元"),
-        ("three_public_vehicle_operation_change", "-5.2", "万元"),
-        ("three_public_reception", "1", "万元"),
-        ("three_public_reception_change", "0", "万元"),
-        ("three_public_reception_change_pct", "0", "%"),
-        ("admin_operation", "0", "万元"),
-        ("admin_operation_change", "0", "万元"),
+        ("outbound", "0", "万元"),
+        ("outbound_change", "0", "万元"),
+        ("vehicle_total", "31.8", "万元"),
+        ("vehicle_purchase", "24", "万元"),
+        ("vehicle_purchase_change", "24", "万元"),
+        ("vehicle_operation", "7.8", "万元"),
+        ("vehicle_operation_change", "-5.2", "万元"),
+        ("reception", "1", "万元"),
+        ("reception_change", "0", "万元"),
+        ("reception_change_pct", "0", "%"),
+        ("admin_operating", "0", "万元"),
+        ("admin_operating_change", "0", "万元"),
         ("procurement_total", "9480.94", "万元"),
         ("procurement_goods", "1127.49", "万元"),
         ("procurement_works", "50.4", "万元"),
@@ -89,9 +89,9 @@ def test_seed_narrative_agrees_with_its_tables():
     assert outcome.description.endswith(
         "within 0.5 万元; each share and completion rate its figures' own, to its decimals; "
         "stated with no table counterpart (not an error): income_total_change, "
-        "expenditure_total_change, three_public_total_change, three_public_abroad_change, "
-        "three_public_vehicle_purchase_change, three_public_vehicle_operation_change, "
-        "three_public_reception_change, admin_operation_change, procurement_total, "
+        "expenditure_total_change, three_public_total_change, outbound_change, "
+        "vehicle_purchase_change, vehicle_operation_change, "
+        "reception_change, admin_operating_change, procurement_total, "
         "procurement_goods, procurement_works, procurement_services"
     )
 
@@ -121,23 +121,23 @@ REAL_STATED = {
     "sh_putuo_wanli_2024": [
         ("income_total", "15621.11", 6), ("fiscal_income_total_change", "-876.75", 6),
         ("three_public_total", "47.91", 32), ("three_public_total_change", "25", 32),
-        ("three_public_vehicle_operation", "21.56", 32), ("admin_operation", "443.18", 32),
+        ("vehicle_operation", "21.56", 32), ("admin_operating", "443.18", 32),
         ("procurement_total", "1662.44", 32), ("procurement_services", "752.59", 32),
     ],
     "sh_putuo_commerce_2025": [
         ("income_total", "37151.47", 7), ("fiscal_expenditure_total_change", "24491.71", 7),
-        ("three_public_total", "1.00", 22), ("admin_operation", "171.01", 22),
+        ("three_public_total", "1.00", 22), ("admin_operating", "171.01", 22),
         ("procurement_goods", "7.80", 22),
     ],
     "js_procuratorate_2018": [
         ("income_total", "21955.35", 23), ("income_total_change", "3958.67", 23),
         ("income_total_change_pct", "21.95", 23), ("fiscal_income_total", "21940.96", 23),
-        ("three_public_abroad", "100", 28), ("admin_operation", "2722.57", 29),
-        ("admin_operation_change", "-3309.98", 29), ("procurement_total", "3096.24", 30),
+        ("outbound", "100", 28), ("admin_operating", "2722.57", 29),
+        ("admin_operating_change", "-3309.98", 29), ("procurement_total", "3096.24", 30),
     ],
     "js_npc_2017": [
-        ("income_total_change", "844.15", 23), ("admin_operation", "5619.31", 28),
-        ("admin_operation_change_pct", "254.23", 28), ("three_public_reception", "427.5", 29),
+        ("income_total_change", "844.15", 23), ("admin_operating", "5619.31", 28),
+        ("admin_operating_change_pct", "254.23", 28), ("reception", "427.5", 29),
         ("procurement_services", "2188.85", 29),
     ],
 }  # fmt: skip
@@ -188,8 +188,8 @@ def test_year_over_year_holds_on_real_consecutive_years(tmp_path):
         ("fiscal_income_total_change", Decimal("-876.75")),
         ("fiscal_expenditure_total_change", Decimal("-876.75")),
         ("three_public_total_change", Decimal("25")),
-        ("three_public_vehicle_change", Decimal("25")),
-        ("three_public_vehicle_purchase_change", Decimal("25")),
+        ("vehicle_total_change", Decimal("25")),
+        ("vehicle_purchase_change", Decimal("25")),
     ]
     assert outcome.comparisons[0].expected == Decimal("-876.7517")  # 156,211,123 − 164,978,640 元
     rows = con.execute(
@@ -258,3 +258,42 @@ def test_an_earlier_year_loaded_later_judges_the_later_year_again(tmp_path):
     assert file_outcome(second).line.endswith(" — 2019 year_over_year judged again: ERROR")
     (again,) = load_batch([REAL / "js_procuratorate_2018.pdf"], con, workers=1)
     assert again.report.action == "reloaded" and not again.rechecked[0][1].passed
+
+
+# The 三公 topic names a warehouse of schema version 11 holds, and what they are now.
+OLD_TOPIC_NAMES = {
+    "three_public_abroad": "outbound",
+    "three_public_vehicle": "vehicle_total",
+    "three_public_vehicle_purchase": "vehicle_purchase",
+    "three_public_vehicle_operation": "vehicle_operation",
+    "three_public_reception": "reception",
+    "admin_operation": "admin_operating",
+}
+
+
+@pytest.mark.real
+def test_a_warehouse_with_the_old_three_public_topics_is_renamed_on_upgrade(tmp_path):
+    """The 2017 人大 budget's 说明 states every 三公 line and its change; a version-11
+    warehouse named them three_public_abroad …: the upgrade renames them, changes included."""
+    path = tmp_path / "w.duckdb"
+    con = connect(path)
+    (loaded,) = load_batch([REAL / "js_npc_2017.pdf"], con, workers=1)
+    assert loaded.report.action == "inserted"
+    topics = "select topic, figure from fact_narrative_figure order by all"
+    now = con.execute(topics).fetchall()
+    for old, new in OLD_TOPIC_NAMES.items():
+        con.execute(
+            "update fact_narrative_figure set topic = ? || substr(topic, ?) "
+            "where topic = ? or topic like ? || '\\_change%' escape '\\'",
+            [old, len(new) + 1, new, new],
+        )
+    assert {t for t, _ in con.execute(topics).fetchall()} >= {
+        "three_public_vehicle",
+        "three_public_reception",
+        "admin_operation",
+    }
+    con.execute("update schema_version set version = 11")
+    con.close()
+    con = connect(path)
+    assert con.execute(topics).fetchall() == now
+    con.close()

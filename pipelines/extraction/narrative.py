@@ -17,6 +17,7 @@ import unicodedata
 from collections.abc import Iterable
 from dataclasses import asdict
 
+from pipelines import three_public
 from pipelines.budget_doc import NARRATIVE_FIGURES, TABLE_PAGES, StatedFigure
 from pipelines.cleaning import normalise_name
 from pipelines.extraction.page_furniture import HEADING, PAGE_NUMBER, PRINTED_UNIT
@@ -57,13 +58,13 @@ _SUBJECTS: tuple[tuple[tuple[str, ...], str], ...] = (
     (("expenditure_total",), _QUALIFIED + r"支出预算"),
     (("fiscal_income_total",), r"财政拨款收入"),
     (("fiscal_expenditure_total",), r"(?<!公共预算)(?<!预算)财政拨款(?:支出预算|预算支出)"),
-    (("three_public_total",), _THREE + r"(?!的)"),
-    (("three_public_abroad",), r"因公出国\(境\)费用?"),
-    (("three_public_vehicle",), r"公务用?车购置及运行(?:维护)?费"),
-    (("three_public_vehicle_purchase",), r"公务用车购置费?(?!及)"),
-    (("three_public_vehicle_operation",), r"公务用车运行(?:维护)?费"),
-    (("three_public_reception",), r"公务接待费"),
-    (("admin_operation",), r"机关运行经费"),
+    ((three_public.TOTAL,), _THREE + r"(?!的)"),
+    ((three_public.OUTBOUND,), r"因公出国\(境\)费用?"),
+    ((three_public.VEHICLE_TOTAL,), r"公务用?车购置及运行(?:维护)?费"),
+    ((three_public.VEHICLE_PURCHASE,), r"公务用车购置费?(?!及)"),
+    ((three_public.VEHICLE_OPERATION,), r"公务用车运行(?:维护)?费"),
+    ((three_public.RECEPTION,), r"公务接待费"),
+    ((three_public.ADMIN_OPERATING,), r"机关运行经费"),
     (("procurement_total",), r"政府采购"),
     (("procurement_goods",), r"(?:采购|购买)货物类?|货物类采购"),
     (("procurement_works",), r"(?:采购|购买)工程类?|工程类采购"),

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from pipelines import three_public
 from pipelines.budget_doc import BUDGET_STAGE, PROJECTS, BudgetDoc, Row, is_total_label
 from pipelines.cleaning import format_amount
 from pipelines.extraction.titles import HEADING_LABEL
@@ -18,6 +19,8 @@ from pipelines.quality.amounts import DocAmounts, addends_of, amount
 from pipelines.quality.balance import find_item, grand_total_name, side_items, year_total_name
 from pipelines.quality.hierarchy import column_sums, sections
 from pipelines.quality.outcome import ZERO, CheckOutcome, Comparison, Evidence, Finding, structural
+from pipelines.three_public import category_of
+from pipelines.warehouse.reference import read_three_public_categories
 
 T01, T02, T03, T04 = "t01_summary", "t02_income", "t03_expenditure", "t04_fiscal_summary"
 T05, T06 = "t05_gpb_function", "t06_gpb_basic_economic"
@@ -81,14 +84,10 @@ def _side_matching(doc: BudgetDoc, key: str, word: str) -> list[str] | None:
     ]
 
 
-_THREE_PUBLIC_PARTS = {
-    "total": lambda s: "三公" in s,
-    "abroad": lambda s: "出国" in s,
-    "vehicles": lambda s: "公务用车购置及运行" in s,
-    "purchase": lambda s: "公务用车购置" in s and "运行" not in s,
-    "operation": lambda s: "公务用车运行" in s,
-    "reception": lambda s: "接待" in s,
-}
+# The lines of a 三公 table its sums name (three_public.IDENTITIES); one missing is a finding.
+_THREE_PUBLIC_PARTS = tuple(
+    dict.fromkeys(c for whole, parts, _ in three_public.IDENTITIES for c in (whole, *parts))
+)
 
 
 def _three_public(d: DocAmounts):
@@ -97,9 +96,10 @@ def _three_public(d: DocAmounts):
     if table is None:
         return [], []
     rows = table.rows
+    patterns = read_three_public_categories()
     found = {
-        part: next((r for r in rows if match(r.item or "")), None)
-        for part, match in _THREE_PUBLIC_PARTS.items()
+        part: next((r for r in rows if category_of(r.item or "", patterns) == part), None)
+        for part in _THREE_PUBLIC_PARTS
     }
     missing = [
         structural(key, part, "", "item present", part, "missing")
@@ -108,11 +108,7 @@ def _three_public(d: DocAmounts):
     ]
     comparisons = []
     columns = table.columns
-    identities = (
-        ("total", ("abroad", "vehicles", "reception"), "三公 = 出国 + 公务用车 + 接待"),
-        ("vehicles", ("purchase", "operation"), "公务用车 = 购置 + 运行"),
-    )
-    for whole, parts, rule in identities:
+    for whole, parts, rule in three_public.IDENTITIES:
         if found[whole] is None or any(found[p] is None for p in parts):
             continue
         comparisons.extend(

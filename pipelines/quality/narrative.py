@@ -8,7 +8,6 @@ year, over the warehouse) reuses `StatedTables` and `stated_against_table`.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import replace
 from decimal import Decimal
 
@@ -20,6 +19,8 @@ from pipelines.quality.execution import execution_checks
 from pipelines.quality.hierarchy import sections
 from pipelines.quality.outcome import WARN, CheckOutcome, Finding, plain, unverified
 from pipelines.quality.stated import TOLERANCE_TEXT, TOLERANCE_WAN, stated_against_table
+from pipelines.three_public import ADMIN_OPERATING, CATEGORIES, category_of
+from pipelines.warehouse.reference import read_three_public_categories
 
 _WAN = YUAN_PER_UNIT["万元"]
 
@@ -59,22 +60,8 @@ _BASIC_SECTIONS = {
 }
 
 
-def _words(*wanted: str, without: tuple[str, ...] = ()) -> Callable[[str], bool]:
-    return lambda item: all(w in item for w in wanted) and not any(w in item for w in without)
-
-
-# t07 rows by topic: the item wording of every province seen (公务用车运行费 / 运行维护费…)
-_THREE_PUBLIC_ROWS = {
-    "three_public_total": _words("三公"),
-    "three_public_abroad": _words("出国"),
-    "three_public_vehicle": _words("购置及运行"),
-    "three_public_vehicle_purchase": _words("公务用车购置", without=("运行",)),
-    "three_public_vehicle_operation": _words("运行", without=("购置", "机关")),
-    "three_public_reception": _words("接待"),
-    "admin_operation": lambda item: "机关运行经费" in item or item.startswith("行政经费"),
-}
 # Tables some provinces print on their own (Jiangsu): their 合计 row is the total.
-_TITLED_TOTALS = {"admin_operation": "机关运行经费", "procurement_total": "政府采购"}
+_TITLED_TOTALS = {ADMIN_OPERATING: "机关运行经费", "procurement_total": "政府采购"}
 
 
 Found = tuple[str, str, Decimal, tuple[int, ...]]  # (table, row, amount in 元, pages)
@@ -109,11 +96,12 @@ class StatedTables:
                 return key, label, self._yuan(table, items[label]), self._pages(key)
             if table is None and topic.startswith("fiscal_"):
                 return self._fiscal_without_summary(topic)
-        if topic in _THREE_PUBLIC_ROWS:
+        if topic in CATEGORIES:  # a 三公 line, stated under its category's name
             key = "t07_three_public"
             table = self.doc.table(key)
             rows = table.rows if table is not None else ()
-            row = next((r for r in rows if _THREE_PUBLIC_ROWS[topic](r.item)), None)
+            patterns = read_three_public_categories()
+            row = next((r for r in rows if category_of(r.item, patterns) == topic), None)
             if row is not None and row.values:
                 return key, row.item, self._yuan(table, row.values[0]), self._pages(key)
         if topic in _BASIC_SECTIONS:

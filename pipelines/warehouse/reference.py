@@ -29,6 +29,7 @@ import pandas as pd
 from pipelines import settings
 from pipelines.budget_doc import document_name
 from pipelines.package_data import REFERENCE_ROOT
+from pipelines.three_public import CATEGORIES
 from pipelines.warehouse.sql_files import read_sql
 
 if TYPE_CHECKING:
@@ -39,17 +40,6 @@ CATEGORIES_FILE = "three_public_categories.csv"
 # The tables whose rows are filed by department name, as their document is: check rows and
 # their findings (sql/reference/update_checked_departments.sql).
 CHECKED_TABLES = ("fact_dq_check", "fact_dq_finding")
-THREE_PUBLIC_CATEGORIES = (
-    "three_public_total",
-    "outbound",
-    "vehicle_total",
-    "vehicle_purchase",
-    "vehicle_operation",
-    "reception",
-    "meeting",
-    "training",
-    "admin_operating",
-)
 
 
 class ReferenceDataError(ValueError):
@@ -113,14 +103,13 @@ def canonical_department(name: str, folder: str | os.PathLike | None = None) -> 
 def read_three_public_categories(
     folder: str | os.PathLike | None = None,
 ) -> list[tuple[int, str, str]]:
-    """(position, pattern, category) in file order; categories from THREE_PUBLIC_CATEGORIES."""
+    """(position, pattern, category) in file order; categories from three_public.CATEGORIES."""
     path = reference_folder(folder) / CATEGORIES_FILE
     out = []
     for number, pattern, category in _rows(path, ("pattern", "category")):
-        if category not in THREE_PUBLIC_CATEGORIES:
+        if category not in CATEGORIES:
             raise ReferenceDataError(
-                f"{path}:{number}: category {category!r} is not one of "
-                f"{', '.join(THREE_PUBLIC_CATEGORIES)}"
+                f"{path}:{number}: category {category!r} is not one of {', '.join(CATEGORIES)}"
             )
         out.append((len(out), pattern, category))
     return out
