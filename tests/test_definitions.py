@@ -1,6 +1,7 @@
 """The Dagster definitions load, through workspace.yaml too, and read as the layers they are."""
 
 import os
+import re
 import subprocess
 import sys
 import tomllib
@@ -142,3 +143,34 @@ def test_dagster_definitions_validate_through_the_workspace(tmp_path):
     )
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert "Validation successful for code location budget_etl" in proc.stdout + proc.stderr
+
+
+def _doc_asset_table() -> dict[str, set[str]]:
+    """docs/pipeline.md's asset table: group -> the asset names its rows give."""
+    groups: dict[str, set[str]] = {}
+    text = (REPO / "docs" / "pipeline.md").read_text(encoding="utf-8")
+    section = text.split("| group | assets |", 1)[1].split("\n\n", 1)[0]
+    for group, assets in re.findall(r"^\| `(\w+)` \| ([^|]+) \|", section, re.M):
+        groups.setdefault(group, set()).update(re.findall(r"`(\w+)`", assets))
+    return groups
+
+
+def test_the_docs_asset_table_names_every_asset_of_each_group():
+    graph = defs.resolve_asset_graph()
+    in_graph: dict[str, set[str]] = {}
+    for key in graph.get_all_asset_keys():
+        in_graph.setdefault(graph.get(key).group_name, set()).add(key.to_user_string())
+    assert _doc_asset_table() == in_graph
+
+
+def test_the_readme_names_every_check_a_document_runs():
+    text = (REPO / "README.md").read_text(encoding="utf-8")
+    bullet = text.split("- Every document runs ", 1)[1].split("`docs/pipeline.md`)", 1)[0]
+    count, _ = bullet.split(" named checks", 1)
+    names = set(re.findall(r"`(\w+)`", bullet))
+    checks = {k.name for k in defs.resolve_asset_graph().asset_check_keys}
+    assert names == checks
+    assert count == NUMBER_WORDS[len(checks)]
+
+
+NUMBER_WORDS = dict(enumerate("zero one two three four five six seven eight nine ten".split()))
