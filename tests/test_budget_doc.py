@@ -8,14 +8,8 @@ from decimal import Decimal
 
 import pytest
 
-from pipelines.budget_doc import (
-    PROJECTS,
-    BudgetDoc,
-    BudgetDocError,
-    Row,
-    doc_amount,
-    is_total_label,
-)
+from pipelines.budget_doc import PROJECTS, BudgetDocError, doc_amount, is_total_label
+from pipelines.doc_reader import BudgetDoc, Row
 from pipelines.extraction.document import extract_document
 from pipelines.extraction.titles import TABLE_TITLES, table_key_for_title
 from pipelines.file_hash import file_sha256

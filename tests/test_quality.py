@@ -10,7 +10,8 @@ from decimal import Decimal
 import pytest
 
 from pipelines import quality
-from pipelines.budget_doc import PUBLISHED_TABLES, BudgetDoc
+from pipelines.budget_doc import PUBLISHED_TABLES
+from pipelines.doc_reader import BudgetDoc
 from pipelines.quality.markdown import findings_markdown
 from pipelines.warehouse.findings import finding_rows
 from tests.inputs import FIXTURES, SAMPLES

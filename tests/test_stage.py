@@ -24,10 +24,10 @@ from pipelines.budget_doc import (
     DEPARTMENT_BUDGET,
     FINAL_STAGE,
     UNIT_BUDGET,
-    BudgetDoc,
     document_name,
 )
 from pipelines.commands.load import load_paths
+from pipelines.doc_reader import BudgetDoc
 from pipelines.errors import BudgetInputError
 from pipelines.extraction import document as document_module
 from pipelines.extraction.document import DocumentIdentity, Extraction

@@ -6,7 +6,8 @@ from decimal import Decimal
 
 import pytest
 
-from pipelines.budget_doc import TOTAL_COLUMNS, BudgetDoc, is_total_label, subject_level
+from pipelines.budget_doc import TOTAL_COLUMNS, is_total_label, subject_level
+from pipelines.doc_reader import BudgetDoc
 from pipelines.warehouse.findings import FINDING_FIELDS
 from pipelines.warehouse.sql_files import read_sql
 from tests.warehouse_helpers import (

@@ -18,8 +18,9 @@ from collections.abc import Iterable
 from dataclasses import asdict
 
 from pipelines import three_public
-from pipelines.budget_doc import NARRATIVE_FIGURES, TABLE_PAGES, StatedFigure
+from pipelines.budget_doc import NARRATIVE_FIGURES, TABLE_PAGES
 from pipelines.cleaning import normalise_name
+from pipelines.doc_reader import StatedFigure
 from pipelines.extraction.page_furniture import HEADING, PAGE_NUMBER, PRINTED_UNIT
 from pipelines.extraction.statements import execution_figures
 

@@ -28,8 +28,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from pipelines.budget_doc import StatedFigure
 from pipelines.cleaning import normalise_name
+from pipelines.doc_reader import StatedFigure
 from pipelines.extraction.page_furniture import HEADING, PAGE_NUMBER
 
 _N = r"(\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)"

@@ -1,6 +1,6 @@
 """Data-quality checks over one budget-doc/1 document: pure functions, Decimal arithmetic.
 
-Each `check_*` takes the document (a `budget_doc.BudgetDoc`, or the dict it reads) and
+Each `check_*` takes the document (a `doc_reader.BudgetDoc`, or the dict it reads) and
 returns a `CheckOutcome`: every comparison it made and the `Finding`s that did not hold
 (`outcome.py`: the result model and the rounding rule). One module per rule:
 `completeness`, `balance`, `hierarchy`, `row_identity`, `cross_table` (its identities are
@@ -17,7 +17,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import replace
 
-from pipelines.budget_doc import BudgetDoc
+from pipelines.doc_reader import BudgetDoc
 from pipelines.extraction.identity import file_year_disagreement
 from pipelines.quality.amounts import printed_steps
 from pipelines.quality.balance import check_balance

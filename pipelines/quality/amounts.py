@@ -6,7 +6,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from decimal import Decimal
 
-from pipelines.budget_doc import SUMMARY_SIDES, YUAN_PER_UNIT, BudgetDoc, Table, doc_amount
+from pipelines.budget_doc import SUMMARY_SIDES, YUAN_PER_UNIT, doc_amount
+from pipelines.doc_reader import BudgetDoc, Table
 from pipelines.quality.outcome import CENT, ZERO, Comparison
 
 

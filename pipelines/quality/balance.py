@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import re
 
-from pipelines.budget_doc import TWO_SIDED, BudgetDoc, Line, Table, is_total_label
+from pipelines.budget_doc import TWO_SIDED, is_total_label
+from pipelines.doc_reader import BudgetDoc, Line, Table
 from pipelines.quality.amounts import DocAmounts, addends_of
 from pipelines.quality.outcome import ZERO, CheckOutcome, Evidence, structural
 

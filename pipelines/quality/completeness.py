@@ -26,10 +26,8 @@ from pipelines.budget_doc import (
     TITLE_ONLY,
     TWO_SIDED,
     UNTYPED,
-    BudgetDoc,
-    Line,
-    Row,
 )
+from pipelines.doc_reader import BudgetDoc, Line, Row
 from pipelines.quality.outcome import WARN, CheckOutcome, Finding, structural
 
 

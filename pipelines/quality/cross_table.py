@@ -12,8 +12,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from pipelines import three_public
-from pipelines.budget_doc import BUDGET_STAGE, PROJECTS, BudgetDoc, Row, is_total_label
+from pipelines.budget_doc import BUDGET_STAGE, PROJECTS, is_total_label
 from pipelines.cleaning import format_amount
+from pipelines.doc_reader import BudgetDoc, Row
 from pipelines.extraction.titles import HEADING_LABEL
 from pipelines.quality.amounts import DocAmounts, addends_of, amount
 from pipelines.quality.balance import find_item, grand_total_name, side_items, year_total_name

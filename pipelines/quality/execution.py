@@ -17,14 +17,8 @@ from collections.abc import Iterable
 from dataclasses import replace
 from decimal import ROUND_HALF_UP, Decimal
 
-from pipelines.budget_doc import (
-    SPENDING_TABLES,
-    YUAN_PER_UNIT,
-    BudgetDoc,
-    Row,
-    StatedFigure,
-    Table,
-)
+from pipelines.budget_doc import SPENDING_TABLES, YUAN_PER_UNIT
+from pipelines.doc_reader import BudgetDoc, Row, StatedFigure, Table
 from pipelines.quality.amounts import amount
 from pipelines.quality.outcome import Comparison, Finding, finding_of, structural
 from pipelines.quality.stated import TOLERANCE_WAN, stated_against_table

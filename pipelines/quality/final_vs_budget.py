@@ -15,7 +15,8 @@ from __future__ import annotations
 from dataclasses import replace
 from decimal import Decimal
 
-from pipelines.budget_doc import BUDGET_STAGE, FINAL_STAGE, StatedFigure
+from pipelines.budget_doc import BUDGET_STAGE, FINAL_STAGE
+from pipelines.doc_reader import StatedFigure
 from pipelines.quality.narrative import wan_text
 from pipelines.quality.outcome import WARN, CheckOutcome, plain, unverified
 from pipelines.quality.stated import TOLERANCE_TEXT, stated_against_table

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
-from pipelines.budget_doc import CODED, PROJECTS, BudgetDoc, Row, Table, parent_code, subject_level
+from pipelines.budget_doc import CODED, PROJECTS, parent_code, subject_level
+from pipelines.doc_reader import BudgetDoc, Row, Table
 from pipelines.quality.amounts import DocAmounts, addends_of
 from pipelines.quality.outcome import ZERO, CheckOutcome, Evidence, structural
 

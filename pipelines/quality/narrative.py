@@ -11,7 +11,8 @@ from __future__ import annotations
 from dataclasses import replace
 from decimal import Decimal
 
-from pipelines.budget_doc import PROJECTS, YUAN_PER_UNIT, BudgetDoc, StatedFigure, Table
+from pipelines.budget_doc import PROJECTS, YUAN_PER_UNIT
+from pipelines.doc_reader import BudgetDoc, StatedFigure, Table
 from pipelines.extraction.titles import HEADING_LABEL
 from pipelines.quality.amounts import amount
 from pipelines.quality.execution import TOPICS as EXECUTION_TOPICS

@@ -14,7 +14,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import replace
 
-from pipelines.budget_doc import SUMMARY_SIDES, BudgetDoc, BudgetDocError, Table
+from pipelines.budget_doc import SUMMARY_SIDES, BudgetDocError
+from pipelines.doc_reader import BudgetDoc, Table
 from pipelines.quality.outcome import CheckOutcome, Finding
 
 # How a finding joins the labels of the rows it is about: two totals compared

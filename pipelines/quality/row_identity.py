@@ -6,7 +6,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from pipelines.budget_doc import CODED, ITEMISED, PROJECTS, TOTAL_COLUMNS, BudgetDoc
+from pipelines.budget_doc import CODED, ITEMISED, PROJECTS, TOTAL_COLUMNS
+from pipelines.doc_reader import BudgetDoc
 from pipelines.quality.amounts import DocAmounts, addends_of
 from pipelines.quality.outcome import ZERO, CheckOutcome, Evidence
 

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from pipelines.budget_doc import YUAN_PER_UNIT, StatedFigure
+from pipelines.budget_doc import YUAN_PER_UNIT
+from pipelines.doc_reader import StatedFigure
 from pipelines.quality.outcome import ERROR, Comparison, Finding, plain
 
 TOLERANCE_WAN = Decimal("0.5")

@@ -12,13 +12,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from pipelines.budget_doc import (
-    CELL_BOXES,
-    FINAL_STAGE,
-    NARRATIVE_FIGURES,
-    TABLE_PAGES,
-    BudgetDoc,
-)
+from pipelines.budget_doc import CELL_BOXES, FINAL_STAGE, NARRATIVE_FIGURES, TABLE_PAGES
+from pipelines.doc_reader import BudgetDoc
 from pipelines.quality.narrative import TOLERANCE_TEXT, StatedTables, stated_against_table, wan_text
 from pipelines.quality.outcome import CheckOutcome, plain
 from pipelines.quality.pages import located

@@ -36,14 +36,13 @@ from pipelines.budget_doc import (
     TABLE_KEYS,
     TOTAL_COLUMNS,
     YUAN_PER_UNIT,
-    BudgetDoc,
     BudgetDocError,
-    Row,
     doc_amount,
     is_total_label,
     parent_code,
     subject_level,
 )
+from pipelines.doc_reader import BudgetDoc, Row
 from pipelines.errors import BudgetInputError
 from pipelines.extraction.narrative import NARRATIVE_FIGURES
 from pipelines.extraction.titles import TABLE_TITLES
