@@ -19,7 +19,6 @@ from pipelines.budget_doc import (
     DEFAULT_LAYOUT,
     DEPARTMENT_BUDGET,
     DISAGREEING_HEADINGS,
-    DOCUMENT_KIND_WORDS,
     FORMAT,
     KEPT_GENERIC,
     NARRATIVE_FIGURES,
@@ -32,7 +31,7 @@ from pipelines.budget_doc import (
     TWO_SIDED,
     UNKNOWN_LAYOUT,
 )
-from pipelines.errors import BudgetInputError, NarrativeOnlyError
+from pipelines.errors import BudgetInputError
 from pipelines.extraction.contents import (
     Listed,
     contents_listing,
@@ -47,16 +46,15 @@ from pipelines.extraction.identity import (
     document_kind,
     document_stage,
     file_year_disagreement,
-    final_accounts_title,
     find_department,
     find_year,
     gather_evidence,
-    talks_like_budget,
 )
 from pipelines.extraction.narrative import narrative_extension
 from pipelines.extraction.pdf_pages import PageContent, document_title, open_pdf, read_pages
 from pipelines.extraction.pieces import TablePiece, foot_title, page_pieces
-from pipelines.extraction.readability import BUDGET_TERMS, judge_page
+from pipelines.extraction.readability import judge_page
+from pipelines.extraction.refusals import refuse_without_tables, require_text
 from pipelines.extraction.table_rows import (
     TableShapeError,
     column_parts,
@@ -156,7 +154,7 @@ def read_document(
         title = document_title(pdf)
     finally:
         pdf.close()
-    _require_text(path, pages)
+    require_text(path, pages)
     narrative: list[str] = []
     page_text: list[tuple[int, list[str]]] = []  # every page's free text, for stated figures
     groups: dict[str, list[TablePiece]] = {}  # table key or generic title -> pieces
@@ -205,7 +203,7 @@ def read_document(
     unit = _main_unit(groups)
     typings, builds = _type_groups(groups, unit)
     if not any(typing.key for typing in typings.values()):
-        _refuse_without_tables(path, pages, garbled, title)
+        refuse_without_tables(path, pages, garbled, title)
     extraction = Extraction(doc={}, path=path, sha256=file_sha256(path), page_count=len(pages))
     extraction.warnings.extend(f"unreadable text on {reason}" for reason in garbled)
     extraction.warnings.extend(unplaced)
@@ -229,48 +227,6 @@ def read_document(
         for group, pieces in groups.items()
     ]
     return DocumentReading(extraction, pages, tables)
-
-
-def _refuse_without_tables(path: Path, pages, garbled: list[str], metadata_title: str):
-    """No budget table in the file: final accounts, a narrative-only companion of a
-    budget, or an error with its reason."""
-    if not garbled:
-        lines = [line for page in pages for line in text_lines(page.glyphs)]
-        evidence = gather_evidence(lines, metadata_title=metadata_title)
-        _refuse_final_accounts(path, evidence)
-        department, year = find_department(evidence), find_year(evidence)
-        if department and year and talks_like_budget(evidence):
-            kind = DOCUMENT_KIND_WORDS[document_kind(evidence)]
-            raise NarrativeOnlyError(
-                path,
-                f"narrative only: {department} {year} {kind} prints no budget table in this "
-                "file (its tables are published as a separate PDF); nothing to load",
-            )
-    raise BudgetInputError(path, _no_table_reason(pages, garbled))
-
-
-def _refuse_final_accounts(path: Path, evidence: Evidence) -> None:
-    if title := final_accounts_title(evidence):
-        raise BudgetInputError(path, f"final accounts (决算) with no table read: {title}")
-
-
-def _no_table_reason(pages: list[PageContent], garbled: list[str]) -> str:
-    """Why no table was found: a broken text layer, or simply not a budget."""
-    if garbled:
-        return f"text layer unreadable (broken font ToUnicode map?): {garbled[0]}"
-    text = "".join(g.text for page in pages for g in page.glyphs)
-    if not any(term in text for term in BUDGET_TERMS):
-        return "not a budget, or its text is unreadable: no budget term (合计, 预算…) in it"
-    return "not a budget: no standard budget table title found"
-
-
-def _require_text(path: Path, pages: list[PageContent]) -> None:
-    if not pages:
-        raise BudgetInputError(path, "the PDF has no pages")
-    if not any(page.glyphs for page in pages):
-        if any(page.image_count for page in pages):
-            raise BudgetInputError(path, "no text layer: scanned images only (needs OCR)")
-        raise BudgetInputError(path, "no text in the PDF")
 
 
 def _untitled(page: int) -> str:
