@@ -1,0 +1,37 @@
+"""What the product's entry points import, each in a fresh interpreter: start-up is paid by
+every `budget` command and every parsing worker.
+
+OpenCV (through camelot, 0.56 s and ~139 MB) stays off every path but `budget inspect`'s
+second opinion.
+"""
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def imported_after(module: str, candidates: list[str]) -> list[str]:
+    """Which of `candidates` are in sys.modules once `module` is imported."""
+    code = f"import sys, {module}; print(' '.join(m for m in {candidates!r} if m in sys.modules))"
+    done = subprocess.run(
+        [sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True, check=True
+    )
+    return done.stdout.split()
+
+
+@pytest.mark.parametrize(
+    "module",
+    [
+        "pipelines.extraction.document",
+        "pipelines.cli",
+        "pipelines.batch",
+        "pipelines.commands.load",
+        "pipelines.definitions",
+    ],
+)
+def test_no_opencv_on_the_product_paths(module):
+    assert imported_after(module, ["cv2", "camelot"]) == []
