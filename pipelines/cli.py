@@ -25,6 +25,11 @@ def _build_parser() -> argparse.ArgumentParser:
     inspect.add_argument("--page", type=int, help="only this page (1-based)")
     inspect.add_argument("--out", metavar="DIR", help="folder to write (default: <name>_inspect)")
     inspect.add_argument("--password", help="user password of an encrypted PDF")
+    inspect.add_argument(
+        "--no-camelot",
+        action="store_true",
+        help="skip the second opinion: the grid camelot's lattice finds (about 0.5 s a page)",
+    )
 
     load = sub.add_parser("load", help="load PDFs (files or folders) into the warehouse")
     load.add_argument("paths", nargs="+")
