@@ -35,3 +35,13 @@ def imported_after(module: str, candidates: list[str]) -> list[str]:
 )
 def test_no_opencv_on_the_product_paths(module):
     assert imported_after(module, ["cv2", "camelot"]) == []
+
+
+@pytest.mark.parametrize(
+    "module",
+    ["pipelines.commands.extract", "pipelines.commands.load", "pipelines.commands.migrate"],
+)
+def test_no_dagster_on_budget_extract_load_and_migrate(module):
+    """Dagster costs 0.7 s of start-up: `budget load` imports it only to record its runs in
+    $DAGSTER_HOME's instance, or to wait out another process's lock."""
+    assert imported_after(module, ["dagster", "dagster_duckdb"]) == []

@@ -9,11 +9,11 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from pipelines import batch, resources
+from pipelines import batch
 from pipelines.cli import main
 from pipelines.commands.load import load_paths
 from pipelines.errors import WarehouseError
-from pipelines.warehouse.connection import connect
+from pipelines.warehouse.connection import Warehouse, connect
 from tests.warehouse_helpers import documents_held
 
 SAMPLES = Path(__file__).resolve().parents[1] / "data" / "samples"
@@ -47,14 +47,14 @@ def test_disk_full_after_the_commit_is_printed_loaded_and_the_rest_not_attempted
     tmp_path, monkeypatch
 ):
     warehouse = tmp_path / "w.duckdb"
-    real = resources.DuckDBWarehouse.get_connection
+    real = Warehouse.get_connection
 
     @contextmanager
     def full_disk(self, read_only=False):
         with real(self, read_only) as con:
             yield FailingConnection(con, after=True)
 
-    monkeypatch.setattr(resources.DuckDBWarehouse, "get_connection", full_disk)
+    monkeypatch.setattr(Warehouse, "get_connection", full_disk)
     out = io.StringIO()
     with pytest.raises(WarehouseError, match="No space left on device"):
         load_paths([str(GOOD), str(OTHER)], warehouse=str(warehouse), out=out, workers=1)

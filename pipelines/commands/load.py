@@ -18,7 +18,6 @@ from pathlib import Path
 
 import duckdb
 
-from pipelines import resources
 from pipelines.batch import DocumentResult, Progress, load_batch
 from pipelines.budget_doc import document_name
 from pipelines.errors import WarehouseError, printable
@@ -27,6 +26,7 @@ from pipelines.inbox import search_pdfs
 from pipelines.limits import ParseLimits
 from pipelines.quality.year_over_year import judged_again_text
 from pipelines.rejects import reject_file
+from pipelines.warehouse.connection import Warehouse, warehouse_path
 
 
 @dataclass
@@ -149,7 +149,7 @@ def load_paths(
     outcomes = [FileOutcome(p, "failed", printable(f"failed: {p}: {why}")) for p, why in problems]
     for outcome in outcomes:
         print(outcome.line, file=out, flush=True)
-    store = resources.DuckDBWarehouse(path=warehouse)
+    store = Warehouse(warehouse)
     with ExitStack() as stack:
         try:
             store.migrate()
@@ -197,7 +197,7 @@ def run_load(args) -> int:
             limits=limits,
         )
     except WarehouseError as exc:
-        where = resources.DuckDBWarehouse(path=args.warehouse).resolved_path()
+        where = warehouse_path(args.warehouse)
         print(printable(f"budget load: warehouse {where} cannot be written: {exc}"),
               file=sys.stderr)  # fmt: skip
         return 1

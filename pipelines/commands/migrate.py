@@ -11,13 +11,13 @@ import sys
 import duckdb
 
 from pipelines.errors import printable
-from pipelines.resources import DuckDBWarehouse
+from pipelines.warehouse.connection import Warehouse
 from pipelines.warehouse.migrations import LATEST_VERSION
 
 
 def run_migrate(args) -> int:
     """Upgrade `args.warehouse` in place; one line saying what was done, 1 if it could not."""
-    store = DuckDBWarehouse(path=args.warehouse)
+    store = Warehouse(args.warehouse)
     where = store.resolved_path()
     created = not where.exists()  # a new file is created at the latest version, never upgraded
     try:
