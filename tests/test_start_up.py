@@ -45,3 +45,9 @@ def test_no_dagster_on_budget_extract_load_and_migrate(module):
     """Dagster costs 0.7 s of start-up: `budget load` imports it only to record its runs in
     $DAGSTER_HOME's instance, or to wait out another process's lock."""
     assert imported_after(module, ["dagster", "dagster_duckdb"]) == []
+
+
+def test_a_parsing_worker_imports_no_writer_and_no_dagster():
+    """Every worker imports pipelines.parsing: extraction and the document checks only."""
+    heavy = ["dagster", "duckdb", "pyarrow", "pandas", "numpy", "cv2"]
+    assert imported_after("pipelines.parsing", heavy) == []

@@ -7,7 +7,7 @@ from collections.abc import Iterable, Mapping
 from datetime import UTC, datetime
 
 import duckdb
-import pandas as pd
+import pyarrow as pa
 
 from pipelines.budget_doc import BUDGET_STAGE, DEPARTMENT_BUDGET, DOCUMENT_KIND_WORDS, STAGES
 from pipelines.warehouse.sql_files import read_sql
@@ -126,10 +126,9 @@ def _replace_rows(con: duckdb.DuckDBPyConnection, key: dict, rows: list[dict], s
         loaded_at = None
     con.execute(read_sql("load/delete_fact_dq_check"), key)
     if rows:
-        frame = pd.DataFrame(rows)
-        frame.insert(2, "sha256", sha256)
-        frame["loaded_at"] = loaded_at.isoformat(sep=" ") if loaded_at else None
-        con.register("frame", frame)
+        stamp = loaded_at.isoformat(sep=" ") if loaded_at else None
+        edition = {"sha256": sha256, "loaded_at": stamp}
+        con.register("frame", pa.Table.from_pylist([row | edition for row in rows]))
         try:
             con.execute(read_sql("load/insert_fact_dq_check"))
         finally:

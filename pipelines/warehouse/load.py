@@ -40,27 +40,11 @@ from pipelines.budget_doc import (
 from pipelines.errors import BudgetInputError
 from pipelines.warehouse.sql_files import read_sql, sql_names
 from pipelines.warehouse.staging import RELATIONS, stage_document, staged_table, unit_name
-from pipelines.warehouse.vocabulary import SEED_RELATION, seed_table
+from pipelines.warehouse.vocabulary import DOCUMENT_TABLES, SEED_RELATION, seed_table
 
 if TYPE_CHECKING:  # the loader reads only .doc/.path/.sha256/.page_count/.table_pages
     from pipelines.extraction.document import Extraction
 
-# Tables holding one document's rows, in the order they are emptied on a reload: the only
-# names sql/load/delete_document_rows.sql is ever run with (identifiers, never input).
-DOCUMENT_TABLES = (
-    "fact_summary_line",
-    "fact_income_by_function",
-    "fact_expenditure_by_function",
-    "fact_economic_expenditure",
-    "fact_three_public",
-    "fact_basic_by_unit",
-    "fact_project_fund",
-    "fact_generic_cell",
-    "fact_narrative_figure",
-    "dim_project",
-    "dim_source_table",
-    "dim_document",
-)
 # One insert per dimension and fact table, named after it; file-name order puts dim_ first.
 MARTS = tuple(sql_names("marts"))
 # The temp macros the marts share, created once the staging relations they select from are

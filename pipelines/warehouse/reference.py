@@ -13,8 +13,9 @@ seeds, read from the install):
 
 `sync_reference` copies both into `ref_department_alias` / `ref_three_public_category`
 whenever the files differ from the warehouse, and re-points every loaded document to the
-department its printed name now maps to. This module does not import DuckDB, so
-`pipelines.inbox.partition_key` reads the aliases without opening a warehouse.
+department its printed name now maps to. This module imports neither DuckDB nor Arrow
+(only to write), so `pipelines.inbox.partition_key` reads the aliases in a parsing worker
+without the writer's start-up.
 """
 
 from __future__ import annotations
@@ -23,8 +24,6 @@ import csv
 import os
 from pathlib import Path
 from typing import TYPE_CHECKING
-
-import pandas as pd
 
 from pipelines.budget_doc import document_name
 from pipelines.package_data import REFERENCE_ROOT
@@ -133,7 +132,10 @@ def _replace(
     con.execute(read_sql(f"reference/delete_{table}"))
     if not rows:
         return
-    con.register("frame", pd.DataFrame(rows, columns=columns))
+    import pyarrow as pa  # the writer's: a parsing worker reads the CSVs, never writes them
+
+    records = [dict(zip(columns, row, strict=True)) for row in rows]
+    con.register("frame", pa.Table.from_pylist(records))
     try:
         con.execute(read_sql(f"reference/insert_{table}"))
     finally:
