@@ -225,7 +225,23 @@ def load_batch(
     paths = [Path(p) for p in paths]
     limits = limits or ParseLimits.from_env()
     workers = workers or os.cpu_count() or 1
-    for parsed in parsed_in_order(paths, password, workers, limits):
+    parsed = parsed_in_order(paths, password, workers, limits)
+    yield from write_parsed(
+        parsed, con, expected_keys=expected_keys, inbox=inbox, fiscal_year=fiscal_year
+    )
+
+
+def write_parsed(
+    documents: Iterable[ParsedDocument],
+    con: duckdb.DuckDBPyConnection,
+    *,
+    expected_keys: dict[Path, str] | None = None,
+    inbox: Path | None = None,
+    fiscal_year: int | None = None,
+) -> Iterator[DocumentResult]:
+    """`load_batch` after the parse: each parsed document written as it comes, for a caller
+    that started the parse itself (`budget load` starts it before opening the warehouse)."""
+    for parsed in documents:
         expected = (expected_keys or {}).get(parsed.path)
         if parsed.status == "parsed" and expected and parsed.key != expected:
             parsed.status, parsed.reason_path = "rejected", parsed.path

@@ -161,47 +161,74 @@ def _parse_alone(path: Path, password: str | None, limits: ParseLimits) -> Parse
         pool.shutdown(wait=True, cancel_futures=True)
 
 
+class Parsing:
+    """`paths` parsed in input order by a pool of `workers` processes (in this process when
+    `workers` <= 1), started as soon as this is made: whatever the caller does before
+    reading the first result (opening the warehouse, the schema step) overlaps the workers'
+    start-up and first parses. Iterate it once; close it (or leave its `with`) to stop.
+
+    A bounded window of work in flight keeps memory flat. A worker that dies (killed, out
+    of memory, stuck past its time) breaks the pool: the files then in flight are parsed
+    again one at a time, each in a worker of its own, so the culprit is named and every
+    other file still loads; then a new pool goes on."""
+
+    def __init__(
+        self, paths: list[Path], password: str | None, workers: int, limits: ParseLimits
+    ) -> None:
+        self.paths, self.password, self.limits = list(paths), password, limits
+        self.size = min(workers, len(self.paths)) if workers > 1 else 0  # 0: no pool
+        self._queue = iter(self.paths)
+        self._pending: deque[tuple[Path, Future]] = deque()
+        self._pool = _new_pool(self.size, limits) if self.size else None
+        self._fill()
+
+    def _fill(self) -> None:
+        while self._pool is not None and len(self._pending) < 2 * self.size:
+            following = next(self._queue, None)
+            if following is None:
+                return
+            future = self._pool.submit(parse_in_worker, following, self.password, self.limits)
+            self._pending.append((following, future))
+
+    def __iter__(self) -> Iterator[ParsedDocument]:
+        if self._pool is None:
+            for path in self._queue:
+                yield parse_document(path, self.password, self.limits)
+            return
+        while self._pending:
+            try:
+                parsed = self._pending[0][1].result()
+            except BrokenProcessPool:
+                held = list(self._pending)
+                self._pending.clear()
+                self._pool.shutdown(wait=True, cancel_futures=True)
+                for path, future in held:
+                    done = future.done() and not future.cancelled() and not future.exception()
+                    yield (
+                        future.result() if done else _parse_alone(path, self.password, self.limits)
+                    )
+                self._pool = _new_pool(self.size, self.limits)
+                self._fill()
+                continue
+            self._pending.popleft()
+            self._fill()
+            yield parsed
+
+    def close(self) -> None:
+        """Stop the pool: work not started is dropped, a parse under way is let finish."""
+        if self._pool is not None:
+            self._pool.shutdown(wait=True, cancel_futures=True)
+
+    def __enter__(self) -> Parsing:
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        self.close()
+
+
 def parsed_in_order(
     paths: list[Path], password: str | None, workers: int, limits: ParseLimits
 ) -> Iterator[ParsedDocument]:
-    """Each path parsed, in input order; a bounded window of work in flight keeps memory flat.
-
-    A worker that dies (killed, out of memory, stuck past its time) breaks the pool: the
-    files then in flight are parsed again one at a time, each in a worker of its own, so
-    the culprit is named and every other file still loads; then a new pool goes on."""
-    if workers <= 1:
-        for path in paths:
-            yield parse_document(path, password, limits)
-        return
-    workers = min(workers, len(paths))
-    queue = iter(paths)
-    pending: deque[tuple[Path, Future]] = deque()
-    pool = _new_pool(workers, limits)
-
-    def fill() -> None:
-        while len(pending) < 2 * workers:
-            following = next(queue, None)
-            if following is None:
-                return
-            pending.append((following, pool.submit(parse_in_worker, following, password, limits)))
-
-    try:
-        fill()
-        while pending:
-            try:
-                parsed = pending[0][1].result()
-            except BrokenProcessPool:
-                held = list(pending)
-                pending.clear()
-                pool.shutdown(wait=True, cancel_futures=True)
-                for path, future in held:
-                    done = future.done() and not future.cancelled() and not future.exception()
-                    yield future.result() if done else _parse_alone(path, password, limits)
-                pool = _new_pool(workers, limits)
-                fill()
-                continue
-            pending.popleft()
-            fill()
-            yield parsed
-    finally:
-        pool.shutdown(wait=True, cancel_futures=True)
+    """Each path parsed, in input order (a `Parsing`, stopped when the iteration ends)."""
+    with Parsing(paths, password, workers, limits) as parsing:
+        yield from parsing

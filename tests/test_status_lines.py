@@ -157,3 +157,14 @@ def test_a_leading_dash_file_name_is_told_to_use_double_dash(tmp_path, capsys, m
     )
     assert main(["load", "--warehouse", "w.duckdb", "--workers", "1", "--", "-x.pdf"]) == 0
     assert capsys.readouterr().out.startswith(f"loaded: {GOOD_NAME} 2023, 696 rows from -x.pdf")
+
+
+def test_a_folder_holding_only_a_broken_link_is_one_line_and_no_traceback(tmp_path, capsys):
+    """No file to parse: no pool is started (a pool of no worker cannot be)."""
+    folder = tmp_path / "folder"
+    folder.mkdir()
+    (folder / "inner.pdf").symlink_to(folder / "inner.pdf")
+    code = main(["load", "--warehouse", str(tmp_path / "w.duckdb"), str(folder)])
+    captured = capsys.readouterr()
+    assert (code, captured.err) == (1, "")
+    assert captured.out == f"failed: {folder / 'inner.pdf'}: broken symlink or symlink loop\n"

@@ -18,12 +18,13 @@ from pathlib import Path
 
 import duckdb
 
-from pipelines.batch import DocumentResult, Progress, load_batch
+from pipelines.batch import DocumentResult, Progress, write_parsed
 from pipelines.budget_doc import document_name
 from pipelines.errors import WarehouseError, printable
 from pipelines.extraction.identity import file_year_disagreement
 from pipelines.inbox import search_pdfs
 from pipelines.limits import ParseLimits
+from pipelines.parsing import Parsing
 from pipelines.quality.year_over_year import judged_again_text
 from pipelines.rejects import reject_file
 from pipelines.warehouse.connection import Warehouse, warehouse_path
@@ -142,7 +143,9 @@ def load_paths(
 ) -> list[FileOutcome]:
     """Load every PDF named by `paths` (files or folders), printing one line per file (and
     per unreadable folder); `workers` parsing processes (default os.cpu_count()), each parse
-    under `limits`. Raises WarehouseError when the warehouse itself cannot be written."""
+    under `limits`. The workers start parsing while the warehouse is opened and migrated
+    (a parse under way when that fails is let finish, unused). Raises WarehouseError when
+    the warehouse itself cannot be written."""
 
     out = out or sys.stdout
     files, problems = search_pdfs(paths)
@@ -150,7 +153,12 @@ def load_paths(
     for outcome in outcomes:
         print(outcome.line, file=out, flush=True)
     store = Warehouse(warehouse)
+    limits = limits or ParseLimits.from_env()
     with ExitStack() as stack:
+        # the workers start and parse while this process opens and migrates the warehouse
+        parsing = stack.enter_context(
+            Parsing(files, password, workers or os.cpu_count() or 1, limits)
+        )
         try:
             store.migrate()
             con = stack.enter_context(store.get_connection())
@@ -163,7 +171,7 @@ def load_paths(
         if recorder is not None:
             stack.callback(recorder.instance.dispose)
         terminal = _Terminal(len(files))
-        for result in load_batch(files, con, password=password, workers=workers, limits=limits):
+        for result in write_parsed(parsing, con):
             outcome = file_outcome(result)
             outcome.line = printable(outcome.line)
             if recorder is not None and result.report is not None:
