@@ -5,6 +5,7 @@ OpenCV (through camelot, 0.56 s and ~139 MB) stays off every path but `budget in
 second opinion.
 """
 
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -51,3 +52,29 @@ def test_a_parsing_worker_imports_no_writer_and_no_dagster():
     """Every worker imports pipelines.parsing: extraction and the document checks only."""
     heavy = ["dagster", "duckdb", "pyarrow", "pandas", "numpy", "cv2"]
     assert imported_after("pipelines.parsing", heavy) == []
+
+
+def test_budget_load_of_a_sample_imports_no_dagster_pandas_or_arrow(tmp_path):
+    """The whole load (parse in this process, schema step, write, checks) as `budget load`
+    runs it: the writer hands rows to DuckDB as parameters, since every Arrow conversion
+    imports pandas (0.2 s)."""
+    sample = REPO / "data" / "samples" / "gz_edu_bureau_2024.pdf"
+    argv = ["load", str(sample), "--workers", "1", "--warehouse", str(tmp_path / "w.duckdb")]
+    heavy = ["dagster", "pandas", "pyarrow", "cv2"]
+    code = (
+        "import sys; from pipelines.cli import main; "
+        f"assert main({argv!r}) == 0; "
+        f"print(' '.join(m for m in {heavy!r} if m in sys.modules))"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        check=True,
+        env={k: v for k, v in os.environ.items() if k != "DAGSTER_HOME"},
+    )
+    assert done.stdout.splitlines() == [
+        f"loaded: 广州市示范区教育局 2024, 762 rows from {sample}",
+        "",
+    ]

@@ -7,12 +7,26 @@ from collections.abc import Iterable, Mapping
 from datetime import UTC, datetime
 
 import duckdb
-import pyarrow as pa
 
 from pipelines.budget_doc import BUDGET_STAGE, DEPARTMENT_BUDGET, DOCUMENT_KIND_WORDS, STAGES
+from pipelines.warehouse.relations import create_relation, drop_relation
 from pipelines.warehouse.sql_files import read_sql
 
 SEVERITIES = ("ERROR", "WARN")
+# A check row as handed to sql/load/insert_fact_dq_check.sql (times as text, cast there).
+_ROW_COLUMNS = {
+    "department": "varchar",
+    "fiscal_year": "integer",
+    "sha256": "varchar",
+    "check_name": "varchar",
+    "severity": "varchar",
+    "passed": "boolean",
+    "detail": "varchar",
+    "checked_at": "varchar",
+    "document_kind": "varchar",
+    "loaded_at": "varchar",
+    "stage": "varchar",
+}
 
 
 def _as_dict(result: object) -> dict:
@@ -128,8 +142,6 @@ def _replace_rows(con: duckdb.DuckDBPyConnection, key: dict, rows: list[dict], s
     if rows:
         stamp = loaded_at.isoformat(sep=" ") if loaded_at else None
         edition = {"sha256": sha256, "loaded_at": stamp}
-        con.register("frame", pa.Table.from_pylist([row | edition for row in rows]))
-        try:
-            con.execute(read_sql("load/insert_fact_dq_check"))
-        finally:
-            con.unregister("frame")
+        create_relation(con, "frame", _ROW_COLUMNS, [row | edition for row in rows])
+        con.execute(read_sql("load/insert_fact_dq_check"))
+        drop_relation(con, "frame")  # on an error the caller's rollback drops it

@@ -13,9 +13,8 @@ seeds, read from the install):
 
 `sync_reference` copies both into `ref_department_alias` / `ref_three_public_category`
 whenever the files differ from the warehouse, and re-points every loaded document to the
-department its printed name now maps to. This module imports neither DuckDB nor Arrow
-(only to write), so `pipelines.inbox.partition_key` reads the aliases in a parsing worker
-without the writer's start-up.
+department its printed name now maps to. This module does not import DuckDB, so
+`pipelines.inbox.partition_key` reads the aliases without opening a warehouse.
 """
 
 from __future__ import annotations
@@ -27,6 +26,7 @@ from typing import TYPE_CHECKING
 
 from pipelines.budget_doc import document_name
 from pipelines.package_data import REFERENCE_ROOT
+from pipelines.warehouse.relations import create_relation, drop_relation
 from pipelines.warehouse.sql_files import read_sql
 
 if TYPE_CHECKING:
@@ -125,21 +125,22 @@ def read_three_public_categories(
     return out
 
 
+# The ref_* tables' columns, as the rows are handed to DuckDB.
+_ALIAS_COLUMNS = {"alias": "varchar", "department": "varchar"}
+_CATEGORY_COLUMNS = {"position": "integer", "pattern": "varchar", "category": "varchar"}
+
+
 def _replace(
-    con: duckdb.DuckDBPyConnection, table: str, columns: list[str], rows: list[tuple]
+    con: duckdb.DuckDBPyConnection, table: str, columns: dict[str, str], rows: list[tuple]
 ) -> None:
     """Empty a ref_* table and insert `rows` through sql/reference/insert_<table>.sql."""
     con.execute(read_sql(f"reference/delete_{table}"))
     if not rows:
         return
-    import pyarrow as pa  # the writer's: a parsing worker reads the CSVs, never writes them
-
     records = [dict(zip(columns, row, strict=True)) for row in rows]
-    con.register("frame", pa.Table.from_pylist(records))
-    try:
-        con.execute(read_sql(f"reference/insert_{table}"))
-    finally:
-        con.unregister("frame")
+    create_relation(con, "frame", columns, records)
+    con.execute(read_sql(f"reference/insert_{table}"))
+    drop_relation(con, "frame")  # on an error sync_reference's rollback drops it
 
 
 def sync_reference(con: duckdb.DuckDBPyConnection, folder: str | os.PathLike | None = None) -> bool:
@@ -162,8 +163,8 @@ def sync_reference(con: duckdb.DuckDBPyConnection, folder: str | os.PathLike | N
         return False
     con.begin()
     try:
-        _replace(con, "ref_department_alias", ["alias", "department"], aliases)
-        _replace(con, "ref_three_public_category", ["position", "pattern", "category"], categories)
+        _replace(con, "ref_department_alias", _ALIAS_COLUMNS, aliases)
+        _replace(con, "ref_three_public_category", _CATEGORY_COLUMNS, categories)
         merged = con.execute(read_sql("reference/select_merged_documents")).fetchall()
         if merged:
             department, year, kind, stage, printed, files = merged[0]

@@ -5,23 +5,18 @@ table: the fact table its cells go to (the file of sql/marts/ named after
 that table selects them by it), the fund a function-expenditure table covers, the
 expenditure type of an economic table, and the dimensions its subject codes and column
 headers feed. It decides how a document is loaded, not how loaded documents are filed, so
-it is read from the install (not from $BUDGET_REFERENCE) and registered beside the staging
+it is read from the install (not from $BUDGET_REFERENCE) and loaded beside the staging
 relations as `seed_budget_tables`. The tables that hold one document's rows are named here
-too (DOCUMENT_TABLES). Arrow is imported only to build the relation: the referential
-integrity check reads this module in every parsing worker, which never writes.
+too (DOCUMENT_TABLES): the referential integrity check reads them in every parsing worker.
 """
 
 from __future__ import annotations
 
 import csv
 from functools import cache
-from typing import TYPE_CHECKING
 
 from pipelines.budget_doc import TABLE_KEYS
 from pipelines.package_data import REFERENCE_ROOT
-
-if TYPE_CHECKING:
-    import pyarrow as pa
 
 # Tables holding one document's rows, in the order the loader empties them on a reload: the
 # only names sql/load/delete_document_rows.sql is ever run with (identifiers, never input);
@@ -51,6 +46,7 @@ COLUMNS = (
     "subject_dimension",
     "column_dimension",
 )
+SEED_COLUMNS = dict.fromkeys(COLUMNS, "varchar")  # the relation's DuckDB types
 
 
 @cache
@@ -65,12 +61,3 @@ def vocabulary() -> tuple[dict[str, str | None], ...]:
     if keys != TABLE_KEYS:
         raise RuntimeError(f"{VOCABULARY_FILE}: table keys {keys} are not budget-doc/1's")
     return lines
-
-
-@cache
-def seed_table() -> pa.Table:
-    """The vocabulary as the relation the marts join."""
-    import pyarrow as pa  # the writer's: the checks in a parsing worker read the lines only
-
-    schema = pa.schema([(name, pa.string()) for name in COLUMNS])
-    return pa.Table.from_pylist(list(vocabulary()), schema=schema)
