@@ -159,6 +159,10 @@ def main(argv: list[str] | None = None) -> int:
 
         return run_inspect(args)
     if args.command == "load":
+        if args.workers != 1:
+            from pipelines.forkserver import start_forkserver
+
+            start_forkserver()  # the workers' start-up overlaps the imports below
         from pipelines.commands.load import run_load
         from pipelines.warehouse.connection import WarehouseDamagedError
 

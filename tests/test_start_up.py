@@ -78,3 +78,24 @@ def test_budget_load_of_a_sample_imports_no_dagster_pandas_or_arrow(tmp_path):
         f"loaded: 广州市示范区教育局 2024, 762 rows from {sample}",
         "",
     ]
+
+
+def parsing_imported() -> bool:
+    """Run in a worker: was the parsing module there before any task imported it?"""
+    return "pipelines.parsing" in sys.modules
+
+
+@pytest.mark.parametrize("started", [True, False])
+def test_workers_forked_by_the_early_forkserver_start_with_parsing_imported(started):
+    code = (
+        "import multiprocessing, sys; from concurrent.futures import ProcessPoolExecutor; "
+        "from pipelines.forkserver import start_forkserver; "
+        "from tests.test_start_up import parsing_imported; "
+        f"{'start_forkserver(); ' if started else ''}"
+        "pool = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context('forkserver')); "
+        "print(pool.submit(parsing_imported).result()); pool.shutdown()"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True, check=True
+    )
+    assert done.stdout == f"{started}\n"
