@@ -47,14 +47,14 @@ def test_disk_full_after_the_commit_is_printed_loaded_and_the_rest_not_attempted
     tmp_path, monkeypatch
 ):
     warehouse = tmp_path / "w.duckdb"
-    real = Warehouse.get_connection
+    real = Warehouse.migrated_connection
 
     @contextmanager
-    def full_disk(self, read_only=False):
-        with real(self, read_only) as con:
+    def full_disk(self):
+        with real(self) as con:
             yield FailingConnection(con, after=True)
 
-    monkeypatch.setattr(Warehouse, "get_connection", full_disk)
+    monkeypatch.setattr(Warehouse, "migrated_connection", full_disk)
     out = io.StringIO()
     with pytest.raises(WarehouseError, match="No space left on device"):
         load_paths([str(GOOD), str(OTHER)], warehouse=str(warehouse), out=out, workers=1)

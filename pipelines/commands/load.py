@@ -160,8 +160,7 @@ def load_paths(
             Parsing(files, password, workers or os.cpu_count() or 1, limits)
         )
         try:
-            store.migrate()
-            con = stack.enter_context(store.get_connection())
+            con = stack.enter_context(store.migrated_connection())
         except duckdb.IOException as exc:  # DuckDB: one writer process
             return outcomes + _held(files, exc, out)
         except duckdb.Error as exc:  # not a DuckDB file, or a damaged one

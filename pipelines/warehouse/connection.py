@@ -158,6 +158,16 @@ class Warehouse:
             return apply_schema(con, path)
 
     @contextmanager
+    def migrated_connection(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        """`migrate()` then `get_connection()` on one connection (a writer's start: a new
+        warehouse is opened once, not created, closed and opened again)."""
+        path = self.resolved_path()
+        with self._opened(path, read_only=False) as con:
+            with reporting_damage(path):
+                apply_schema(con, path)
+            yield con
+
+    @contextmanager
     def _opened(self, path: Path, read_only: bool) -> Iterator[duckdb.DuckDBPyConnection]:
         if not read_only:
             path.parent.mkdir(parents=True, exist_ok=True)
