@@ -10,6 +10,7 @@ import functools
 import dagster as dg
 import duckdb
 import pandas as pd
+import pyarrow as pa
 
 from pipelines.budget_doc import (
     DEFAULT_LAYOUT,
@@ -115,7 +116,7 @@ def document_cells(relations: dict[str, list[dict]]) -> pd.DataFrame:
     typed as the writer types them (pipelines.warehouse.relations)."""
     with duckdb.connect() as con:
         create_relation(con, CELLS, RELATIONS[CELLS], relations.get(CELLS) or [])
-        return con.table(CELLS).arrow().read_all().to_pandas()
+        return pa.table(con.table(CELLS).arrow()).to_pandas()  # a reader or a table
 
 
 STAGING_SPECS = [
