@@ -8,7 +8,9 @@ their specs and the metadata each partition's materialisation carries.
 import functools
 
 import dagster as dg
+import duckdb
 import pandas as pd
+import pyarrow as pa
 
 from pipelines.budget_doc import (
     DEFAULT_LAYOUT,
@@ -22,7 +24,8 @@ from pipelines.extraction.titles import TABLE_TITLES
 from pipelines.partitions import document_asset_spec
 from pipelines.warehouse.comments import column_descriptions
 from pipelines.warehouse.load import LoadReport
-from pipelines.warehouse.staging import CELLS, staged_table
+from pipelines.warehouse.relations import create_relation
+from pipelines.warehouse.staging import CELLS, RELATIONS
 
 
 @functools.cache
@@ -109,8 +112,11 @@ def typing_markdown(extraction: Extraction) -> str:
 
 def document_cells(relations: dict[str, list[dict]]) -> pd.DataFrame:
     """stg_budget_cells of one document, from the staging relations the writer loaded
-    (pipelines.warehouse.staging: one row per printed amount, amounts exact)."""
-    return staged_table(relations, CELLS).to_pandas()
+    (pipelines.warehouse.staging: one row per printed amount, amounts exact Decimals),
+    typed as the writer types them (pipelines.warehouse.relations)."""
+    with duckdb.connect() as con:
+        create_relation(con, CELLS, RELATIONS[CELLS], relations.get(CELLS) or [])
+        return pa.table(con.table(CELLS).arrow()).to_pandas()  # a reader or a table
 
 
 STAGING_SPECS = [

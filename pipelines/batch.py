@@ -2,29 +2,20 @@
 
 The service behind `budget load` and the Dagster batch asset (no Dagster import). Parsing
 and the document checks are pure and CPU-bound, so they run in a pool of worker
-processes (`os.cpu_count()`); DuckDB allows one writer, so the parent writes every document
-through one connection, in input order, one transaction per document holding its facts,
-its writer checks (referential integrity, year over year) and all its check rows. A killed
-batch therefore leaves whole documents only. `write_document` is the per-document write
-step on its own, for any other writer of parsed documents.
-
-Over 400 lines on purpose: the pool (worker limits, recycling, a dead worker rebuilt), the
-ordered hand-over to the one writer and the recovery paths (committed-or-not after a
-failure, a warehouse error said once) are one protocol whose invariants are read together.
+processes (`os.cpu_count()`, pipelines.parsing); DuckDB allows one writer, so the parent
+writes every document through one connection, in input order, one transaction per
+document holding its facts, its writer checks (referential integrity, year over year) and
+all its check rows. A killed batch therefore leaves whole documents only. `write_document`
+is the per-document write step on its own, for any other writer of parsed documents.
+The recovery paths (committed-or-not after a failure, a warehouse error said once) are
+read together here.
 """
 
 from __future__ import annotations
 
-import multiprocessing
 import os
-import resource
-import signal
-import threading
 import time
-from collections import deque
 from collections.abc import Iterable, Iterator
-from concurrent.futures import Future, ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -32,15 +23,9 @@ from pathlib import Path
 import duckdb
 
 from pipelines import quality
-from pipelines.errors import (
-    BudgetInputError,
-    LimitExceededError,
-    NarrativeOnlyError,
-    WarehouseError,
-)
-from pipelines.extraction.document import DocumentIdentity, Extraction, extract_document
-from pipelines.inbox import partition_key
+from pipelines.errors import BudgetInputError, WarehouseError
 from pipelines.limits import ParseLimits
+from pipelines.parsing import ParsedDocument, parsed_in_order
 from pipelines.quality.year_over_year import StoredDocument
 from pipelines.rejects import Rejection, reject_settled, rejected_folder
 from pipelines.warehouse.checks import record_check_results, replace_check_result
@@ -50,29 +35,6 @@ from pipelines.warehouse.sql_files import read_sql
 
 # Checks that need the warehouse: run by the writer inside each document's load transaction.
 WRITER_CHECKS = ("referential_integrity", "year_over_year", "final_vs_budget")
-# Worker processes are recycled after this many documents, so a leak in a PDF library
-# cannot grow a long batch's memory.
-DOCUMENTS_PER_WORKER = 200
-# A worker stuck in C code past its wall-time limit (the alarm cannot interrupt it) kills
-# itself this many seconds later; the batch then parses the files it held one by one.
-KILL_GRACE_SECONDS = 5.0
-
-
-@dataclass
-class ParsedDocument:
-    """One PDF after the worker's parse: its extraction and checks, or why there is none."""
-
-    path: Path
-    status: str  # parsed / skipped / rejected / failed
-    reason: str = ""
-    reason_path: Path | None = None  # the file a rejection names (may differ from `path`)
-    extraction: Extraction | None = None
-    key: str | None = None  # the partition key, from the parse
-    checks: dict[str, quality.CheckOutcome] = field(default_factory=dict)
-
-    @property
-    def identity(self) -> DocumentIdentity:
-        return DocumentIdentity.of(self.extraction.doc)
 
 
 @dataclass
@@ -107,52 +69,6 @@ class DocumentResult:
     def failed_checks(self) -> dict[str, str]:
         """Check name -> severity, for the checks that did not pass."""
         return {n: o.severity or quality.ERROR for n, o in self.checks.items() if not o.passed}
-
-
-def _not_a_file(path: Path) -> str:
-    """Why `path` cannot be read as a file: no such file, a symlink loop, a folder…"""
-    try:
-        path.stat()
-    except FileNotFoundError:
-        return "no such file"
-    except OSError as exc:  # ELOOP: a symlink loop; EACCES…
-        return f"cannot open: {exc.strerror.lower()}"
-    return "not a regular file"
-
-
-def parse_document(
-    path: Path, password: str | None = None, limits: ParseLimits | None = None
-) -> ParsedDocument:
-    """Extract one PDF and run the document checks on it (runs in a worker process)."""
-    path = Path(path)
-    limits = limits or ParseLimits.from_env()
-    if not path.is_file():
-        return ParsedDocument(path, "rejected", _not_a_file(path), path)
-    try:
-        extraction = extract_document(path, password=password, limits=limits)
-    except MemoryError:
-        reason = (
-            f"over the memory limit ({limits.max_memory_bytes:,} bytes, BUDGET_MAX_MEMORY_BYTES)"
-        )
-        return ParsedDocument(path, "rejected", reason, path)
-    except NarrativeOnlyError as exc:  # the tables PDF of the same budget makes the document
-        return ParsedDocument(path, "skipped", exc.reason, exc.path)
-    except BudgetInputError as exc:
-        return ParsedDocument(path, "rejected", exc.reason, exc.path)
-    except Exception as exc:  # noqa: BLE001 - one file must not stop the others
-        return ParsedDocument(path, "failed", f"{type(exc).__name__}: {exc}", path)
-    try:
-        key = partition_key(DocumentIdentity.of(extraction.doc))
-    except (KeyError, TypeError, ValueError):
-        reason = "the parsed document has no department or year"
-        return ParsedDocument(path, "rejected", reason, path)
-    return ParsedDocument(
-        path,
-        "parsed",
-        extraction=extraction,
-        key=key,
-        checks=quality.run_document_checks(extraction.doc, path.name),
-    )
 
 
 def write_document(
@@ -243,115 +159,6 @@ def _committed(con: duckdb.DuckDBPyConnection, parsed: ParsedDocument, loaded_at
     return bool(held)
 
 
-def _start_worker(limits: ParseLimits) -> None:
-    """Pool initializer: cap the worker's address space, so a bomb fails in the worker
-    (MemoryError, or the worker dies) and never takes the batch's process with it."""
-    if limits.max_memory_bytes:
-        _, hard = resource.getrlimit(resource.RLIMIT_AS)
-        resource.setrlimit(resource.RLIMIT_AS, (limits.max_memory_bytes, hard))
-
-
-def parse_in_worker(path: Path, password: str | None, limits: ParseLimits) -> ParsedDocument:
-    """parse_document under the wall-time limit: an alarm ends the parse as a rejection; a
-    parse the alarm cannot reach (inside pdfium) is killed with its worker a little later."""
-    if not limits.max_seconds:
-        return parse_document(path, password, limits)
-
-    def over_time(signum, frame):
-        raise LimitExceededError(
-            path,
-            f"parse took over {limits.max_seconds:g} s, the wall-time limit (BUDGET_MAX_SECONDS)",
-        )
-
-    signal.signal(signal.SIGALRM, over_time)
-    signal.setitimer(signal.ITIMER_REAL, limits.max_seconds)
-    killer = threading.Timer(
-        limits.max_seconds + KILL_GRACE_SECONDS, os.kill, (os.getpid(), signal.SIGKILL)
-    )
-    killer.daemon = True
-    killer.start()
-    try:
-        return parse_document(path, password, limits)
-    except LimitExceededError as exc:  # the alarm, outside the extraction (in the checks)
-        return ParsedDocument(path, "rejected", exc.reason, path)
-    finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        killer.cancel()
-
-
-def _new_pool(workers: int, limits: ParseLimits) -> ProcessPoolExecutor:
-    # forkserver: workers never inherit the parent's threads (Dagster's) or its connection
-    return ProcessPoolExecutor(
-        workers,
-        mp_context=multiprocessing.get_context("forkserver"),
-        max_tasks_per_child=DOCUMENTS_PER_WORKER,
-        initializer=_start_worker,
-        initargs=(limits,),
-    )
-
-
-def _parse_alone(path: Path, password: str | None, limits: ParseLimits) -> ParsedDocument:
-    """Parse one file in a worker of its own: if that worker dies, this file killed it."""
-    pool = _new_pool(1, limits)
-    try:
-        return pool.submit(parse_in_worker, path, password, limits).result()
-    except BrokenProcessPool:
-        reason = (
-            "the parser process died (over the memory limit of "
-            f"{limits.max_memory_bytes:,} bytes or the wall-time limit of "
-            f"{limits.max_seconds:g} s, or a crash in the PDF library)"
-        )
-        return ParsedDocument(path, "rejected", reason, path)
-    finally:
-        pool.shutdown(wait=True, cancel_futures=True)
-
-
-def parsed_in_order(
-    paths: list[Path], password: str | None, workers: int, limits: ParseLimits
-) -> Iterator[ParsedDocument]:
-    """Each path parsed, in input order; a bounded window of work in flight keeps memory flat.
-
-    A worker that dies (killed, out of memory, stuck past its time) breaks the pool: the
-    files then in flight are parsed again one at a time, each in a worker of its own, so
-    the culprit is named and every other file still loads; then a new pool goes on."""
-    if workers <= 1:
-        for path in paths:
-            yield parse_document(path, password, limits)
-        return
-    workers = min(workers, len(paths))
-    queue = iter(paths)
-    pending: deque[tuple[Path, Future]] = deque()
-    pool = _new_pool(workers, limits)
-
-    def fill() -> None:
-        while len(pending) < 2 * workers:
-            following = next(queue, None)
-            if following is None:
-                return
-            pending.append((following, pool.submit(parse_in_worker, following, password, limits)))
-
-    try:
-        fill()
-        while pending:
-            try:
-                parsed = pending[0][1].result()
-            except BrokenProcessPool:
-                held = list(pending)
-                pending.clear()
-                pool.shutdown(wait=True, cancel_futures=True)
-                for path, future in held:
-                    done = future.done() and not future.cancelled() and not future.exception()
-                    yield future.result() if done else _parse_alone(path, password, limits)
-                pool = _new_pool(workers, limits)
-                fill()
-                continue
-            pending.popleft()
-            fill()
-            yield parsed
-    finally:
-        pool.shutdown(wait=True, cancel_futures=True)
-
-
 def _inside(path: Path, folder: Path | None) -> bool:
     return folder is not None and path.resolve().is_relative_to(folder.resolve())
 
@@ -387,7 +194,23 @@ def load_batch(
     paths = [Path(p) for p in paths]
     limits = limits or ParseLimits.from_env()
     workers = workers or os.cpu_count() or 1
-    for parsed in parsed_in_order(paths, password, workers, limits):
+    parsed = parsed_in_order(paths, password, workers, limits)
+    yield from write_parsed(
+        parsed, con, expected_keys=expected_keys, inbox=inbox, fiscal_year=fiscal_year
+    )
+
+
+def write_parsed(
+    documents: Iterable[ParsedDocument],
+    con: duckdb.DuckDBPyConnection,
+    *,
+    expected_keys: dict[Path, str] | None = None,
+    inbox: Path | None = None,
+    fiscal_year: int | None = None,
+) -> Iterator[DocumentResult]:
+    """`load_batch` after the parse: each parsed document written as it comes, for a caller
+    that started the parse itself (`budget load` starts it before opening the warehouse)."""
+    for parsed in documents:
         expected = (expected_keys or {}).get(parsed.path)
         if parsed.status == "parsed" and expected and parsed.key != expected:
             parsed.status, parsed.reason_path = "rejected", parsed.path

@@ -25,6 +25,11 @@ def _build_parser() -> argparse.ArgumentParser:
     inspect.add_argument("--page", type=int, help="only this page (1-based)")
     inspect.add_argument("--out", metavar="DIR", help="folder to write (default: <name>_inspect)")
     inspect.add_argument("--password", help="user password of an encrypted PDF")
+    inspect.add_argument(
+        "--no-camelot",
+        action="store_true",
+        help="skip the second opinion: the grid camelot's lattice finds (about 0.5 s a page)",
+    )
 
     load = sub.add_parser("load", help="load PDFs (files or folders) into the warehouse")
     load.add_argument("paths", nargs="+")
@@ -156,6 +161,10 @@ def main(argv: list[str] | None = None) -> int:
 
         return run_inspect(args)
     if args.command == "load":
+        if args.workers != 1:
+            from pipelines.forkserver import start_forkserver
+
+            start_forkserver()  # the workers' start-up overlaps the imports below
         from pipelines.commands.load import run_load
         from pipelines.warehouse.connection import WarehouseDamagedError
 

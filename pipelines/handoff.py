@@ -1,7 +1,7 @@
 """Parquet hand-off: batches on any host parse, one publisher writes DuckDB (docs/scaling.md).
 
 DuckDB allows one writing process, so past one machine the parse and the write part: a batch
-on a parsing machine parses and checks each PDF (pipelines.batch), stages it with the
+on a parsing machine parses and checks each PDF (pipelines.parsing), stages it with the
 loader's own `document_rows` (the one pass over budget-doc/1), and writes
 `<sha256>.parquet` into a shared folder: every row of its staging relations (one column
 `handoff_table` naming the relation, `handoff_column` rows naming each relation's columns),
@@ -31,9 +31,10 @@ import duckdb
 import pandas as pd
 
 from pipelines import settings
-from pipelines.batch import ParsedDocument, parsed_in_order, write_rows
+from pipelines.batch import write_rows
 from pipelines.errors import BudgetInputError, WarehouseError
 from pipelines.limits import ParseLimits
+from pipelines.parsing import ParsedDocument, parsed_in_order
 from pipelines.quality.year_over_year import judged_again_text
 from pipelines.rejects import reject_file
 from pipelines.warehouse.findings import DECIMAL_FIELDS, FINDING_FIELDS, check_rows

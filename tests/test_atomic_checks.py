@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pytest
 
-from pipelines import batch, quality
+from pipelines import batch, parsing, quality
 from pipelines.warehouse.checks import record_check_results
 from pipelines.warehouse.connection import connect
 from pipelines.warehouse.load import load_document
@@ -32,9 +32,9 @@ pytestmark = pytest.mark.slow
 CHECKS_PER_DOCUMENT = len(quality.DOCUMENT_CHECKS) + len(batch.WRITER_CHECKS)
 
 
-def _parsed(doc: dict, name: str) -> batch.ParsedDocument:
+def _parsed(doc: dict, name: str) -> parsing.ParsedDocument:
     extraction = make_extraction(doc, name)
-    return batch.ParsedDocument(
+    return parsing.ParsedDocument(
         extraction.path,
         "parsed",
         extraction=extraction,
@@ -43,7 +43,7 @@ def _parsed(doc: dict, name: str) -> batch.ParsedDocument:
 
 
 @pytest.fixture(scope="module")
-def documents() -> list[batch.ParsedDocument]:
+def documents() -> list[parsing.ParsedDocument]:
     """The four samples' truth documents, parsed and checked as the batch workers do."""
     samples = sorted((REPO / "data" / "samples").glob("*.json"))
     return [_parsed(read_doc(p), p.with_suffix(".pdf").name) for p in samples]

@@ -11,7 +11,7 @@ from pathlib import Path
 import dagster as dg
 import pytest
 
-from pipelines import batch, quality
+from pipelines import batch, parsing, quality
 from pipelines.commands.load import load_paths
 from pipelines.definitions import all_assets
 from pipelines.resources import BudgetInbox, DuckDBWarehouse
@@ -27,7 +27,7 @@ def counted(monkeypatch):
     """Counts every parse (per file) and every check evaluation (per check) in this process."""
     parses: Counter = Counter()
     checks: Counter = Counter()
-    extract = batch.extract_document
+    extract = parsing.extract_document
 
     def counting_extract(path, password=None, limits=None):
         parses[Path(path).name] += 1
@@ -40,7 +40,7 @@ def counted(monkeypatch):
 
         return run
 
-    monkeypatch.setattr(batch, "extract_document", counting_extract)
+    monkeypatch.setattr(parsing, "extract_document", counting_extract)
     for name, check in list(quality.DOCUMENT_CHECKS.items()):
         monkeypatch.setitem(quality.DOCUMENT_CHECKS, name, counting(name, check))
     monkeypatch.setattr(
@@ -113,7 +113,7 @@ def test_a_document_and_its_check_results_commit_together(tmp_path, monkeypatch)
             raise RuntimeError("disk full while checking")
 
         monkeypatch.setattr(quality, "check_referential_integrity", broken)
-        parsed = batch.parse_document(SEED)
+        parsed = parsing.parse_document(SEED)
         with pytest.raises(RuntimeError, match="disk full"):
             batch.write_document(con, parsed)
         assert snapshot(con) == empty  # no facts without their checks

@@ -190,7 +190,7 @@ def test_budget_load_gives_each_kind_its_partition_and_line(tmp_path, monkeypatc
         return extraction
 
     monkeypatch.setattr(document_module, "extract_document", extract_as_published)
-    monkeypatch.setattr("pipelines.batch.extract_document", extract_as_published)
+    monkeypatch.setattr("pipelines.parsing.extract_document", extract_as_published)
     store = str(tmp_path / "warehouse.duckdb")
     out = io.StringIO()
     outcomes = load_paths([str(unit_pdf), str(twin_pdf)], warehouse=store, out=out, workers=1)

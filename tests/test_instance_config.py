@@ -14,7 +14,7 @@ import duckdb
 import pytest
 
 from assets import documents
-from pipelines import batch
+from pipelines import batch, parsing
 from pipelines.definitions import all_assets
 from pipelines.resources import BudgetInbox, DuckDBWarehouse
 from tests.inputs import REPO
@@ -101,7 +101,7 @@ def test_a_full_disk_while_writing_retries_the_step(instance, tmp_path, monkeypa
     pdf = tmp_path / "budget.pdf"
 
     def disk_full(files, con, **kwargs):
-        parsed = batch.ParsedDocument(pdf, "parsed")
+        parsed = parsing.ParsedDocument(pdf, "parsed")
         yield batch.DocumentResult(
             parsed,
             error='IOException: Could not write file "w.duckdb.wal": No space left on device',

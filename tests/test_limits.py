@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from pipelines import batch
+from pipelines import batch, parsing
 from pipelines.cli import main
 from pipelines.commands.load import load_paths
 from pipelines.limits import ParseLimits
@@ -27,7 +27,7 @@ from tests.warehouse_helpers import documents_held
 GOOD = SAMPLES / "gz_hrss_data_center_2023.pdf"
 OTHER = SAMPLES / "gz_edu_bureau_2024.pdf"
 KILLED_NAME = "killed_mid_parse.pdf"
-REAL_PARSE = batch.parse_in_worker
+REAL_PARSE = parsing.parse_in_worker
 
 
 def pdf_with(contents: list[bytes], streams: list[bytes] | None = None) -> bytes:
@@ -139,7 +139,7 @@ def test_page_limit(tmp_path, monkeypatch):
     pages = tmp_path / "pages.pdf"
     pages.write_bytes(pdf_with([b"0 0 m 10 10 l S\n"] * 4))
     monkeypatch.setenv("BUDGET_MAX_PAGES", "3")
-    parsed = batch.parse_document(pages)
+    parsed = parsing.parse_document(pages)
     assert (parsed.status, parsed.reason) == (
         "rejected",
         "4 pages, over the page limit (3, BUDGET_MAX_PAGES)",
@@ -162,8 +162,8 @@ def test_memory_error_is_a_rejection_naming_the_memory_limit(monkeypatch):
     def exhausted(path, password=None, limits=None):
         raise MemoryError
 
-    monkeypatch.setattr(batch, "extract_document", exhausted)
-    parsed = batch.parse_document(GOOD, limits=ParseLimits(max_memory_bytes=2**30))
+    monkeypatch.setattr(parsing, "extract_document", exhausted)
+    parsed = parsing.parse_document(GOOD, limits=ParseLimits(max_memory_bytes=2**30))
     assert (parsed.status, parsed.reason) == (
         "rejected",
         "over the memory limit (1,073,741,824 bytes, BUDGET_MAX_MEMORY_BYTES)",
@@ -182,7 +182,7 @@ def test_a_worker_killed_mid_parse_is_one_line_and_the_rest_loads(tmp_path, monk
     killed = tmp_path / KILLED_NAME
     killed.write_bytes(GOOD.read_bytes())
     # pickled by name: the worker imports this module and runs dying_parse
-    monkeypatch.setattr(batch, "parse_in_worker", dying_parse)
+    monkeypatch.setattr(parsing, "parse_in_worker", dying_parse)
     out = io.StringIO()
     files = [str(GOOD), str(killed), str(OTHER)]
     outcomes = load_paths(files, warehouse=str(tmp_path / "w.duckdb"), out=out, workers=2)

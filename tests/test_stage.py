@@ -488,7 +488,7 @@ def test_budget_load_gives_the_final_accounts_their_partition_and_line(tmp_path,
             return _as_final_accounts(extraction, Path(path))
         return extraction
 
-    monkeypatch.setattr("pipelines.batch.extract_document", extract_as_published)
+    monkeypatch.setattr("pipelines.parsing.extract_document", extract_as_published)
     store = str(tmp_path / "warehouse.duckdb")
     out = io.StringIO()
     outcomes = load_paths([str(plan_pdf), str(final_pdf)], warehouse=store, out=out, workers=1)

@@ -9,11 +9,11 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from pipelines import batch, resources
+from pipelines import batch
 from pipelines.cli import main
 from pipelines.commands.load import load_paths
 from pipelines.errors import WarehouseError
-from pipelines.warehouse.connection import connect
+from pipelines.warehouse.connection import Warehouse, connect
 from tests.inputs import SAMPLES
 from tests.warehouse_helpers import documents_held
 
@@ -47,14 +47,14 @@ def test_disk_full_after_the_commit_is_printed_loaded_and_the_rest_not_attempted
     tmp_path, monkeypatch
 ):
     warehouse = tmp_path / "w.duckdb"
-    real = resources.DuckDBWarehouse.get_connection
+    real = Warehouse.migrated_connection
 
     @contextmanager
-    def full_disk(self, read_only=False):
-        with real(self, read_only) as con:
-            yield FailingConnection(con, after=True)
+    def full_disk(self):
+        with real(self) as (con, step):
+            yield FailingConnection(con, after=True), step
 
-    monkeypatch.setattr(resources.DuckDBWarehouse, "get_connection", full_disk)
+    monkeypatch.setattr(Warehouse, "migrated_connection", full_disk)
     out = io.StringIO()
     with pytest.raises(WarehouseError, match="No space left on device"):
         load_paths([str(GOOD), str(OTHER)], warehouse=str(warehouse), out=out, workers=1)
@@ -157,3 +157,14 @@ def test_a_leading_dash_file_name_is_told_to_use_double_dash(tmp_path, capsys, m
     )
     assert main(["load", "--warehouse", "w.duckdb", "--workers", "1", "--", "-x.pdf"]) == 0
     assert capsys.readouterr().out.startswith(f"loaded: {GOOD_NAME} 2023, 696 rows from -x.pdf")
+
+
+def test_a_folder_holding_only_a_broken_link_is_one_line_and_no_traceback(tmp_path, capsys):
+    """No file to parse: no pool is started (a pool of no worker cannot be)."""
+    folder = tmp_path / "folder"
+    folder.mkdir()
+    (folder / "inner.pdf").symlink_to(folder / "inner.pdf")
+    code = main(["load", "--warehouse", str(tmp_path / "w.duckdb"), str(folder)])
+    captured = capsys.readouterr()
+    assert (code, captured.err) == (1, "")
+    assert captured.out == f"failed: {folder / 'inner.pdf'}: broken symlink or symlink loop\n"

@@ -1,6 +1,7 @@
 """Tables known by what they hold (docs/extraction.md, *How a table is typed*): what a title
 spells and what its words point to, content and totals weighed into a confidence, the
-document held to the tables it lists, the parser's doubt a WARN, and `budget inspect`.
+document held to the tables it lists, the parser's doubt a WARN (`budget inspect`:
+tests/test_inspect.py).
 
 The real university budget's figures were read off its pages (../shared/real/README.md;
 p7, p8, p10), not produced by the extractor.
@@ -25,7 +26,6 @@ from pipelines.budget_doc import (
     TITLE_ONLY,
     UNTYPED,
 )
-from pipelines.cli import main
 from pipelines.extraction.pieces import title_candidates
 from pipelines.extraction.table_types import TableTyping, settle
 from pipelines.extraction.tables import split_code
@@ -363,46 +363,6 @@ def test_a_template_difference_listed_in_the_contents_is_not_a_missing_table():
     assert printed["t02_income"] == KEPT_GENERIC
     assert printed["t07_three_public"] == "printed"  # its 目录 entry wraps onto p.2
     assert check_completeness(extraction.doc).passed
-
-
-# -- budget inspect -------------------------------------------------------------------------
-
-
-@pytest.mark.real
-def test_inspect_draws_a_real_page_and_names_every_tables_type_and_evidence(tmp_path, capsys):
-    from PIL import Image
-
-    assert main(["inspect", str(SWU), "--page", "10", "--out", str(tmp_path)]) == 0
-    with Image.open(tmp_path / "page-010.png") as image:
-        assert image.size == (893, 1263)  # A4 at 1.5 px per point
-        colours = {colour for _, colour in image.getcolors(1 << 20)}
-    assert (40, 90, 220) in colours  # the grid's cells drawn
-    summary = (tmp_path / "summary.txt").read_text(encoding="utf-8")
-    assert summary == capsys.readouterr().out.split("wrote ")[0]
-    assert summary.splitlines()[2:] == [
-        "p.10  t13_fiscal_function  [certain: title and content agree]",
-        "    title: 西南大学财政拨款支出预算表",
-        "    evidence: title spells t13_fiscal_function (jiangsu/university)",
-        "    evidence: content: rows: 25 function subject codes (205、20502、2050202 … (25))",
-        "    evidence: content: header: uses 财政拨款支出、基本支出、项目支出",
-        "    evidence: content: header: 财政拨款支出",
-    ]
-    assert main(["inspect", str(SWU), "--out", str(tmp_path / "all")]) == 0
-    blocks = (tmp_path / "all" / "summary.txt").read_text(encoding="utf-8").split("\np.")[1:]
-    kinds = [block.split()[1] for block in blocks]
-    assert kinds[:4] == ["t01_summary", "t02_income", "t03_expenditure", "t13_fiscal_function"]
-    assert set(kinds[4:]) == {"generic"}  # the 绩效目标 tables after them
-    for block in blocks:  # each: pages, type and how sure, its title, what was seen
-        head, title, *evidence = block.splitlines()[:3]
-        assert head.split()[1] in ("t01_summary", "t02_income", "t03_expenditure",
-                                   "t13_fiscal_function", "generic") and "[" in head  # fmt: skip
-        assert title.startswith("    title: ") and evidence[0].startswith("    evidence: ")
-
-
-def test_inspect_refuses_a_page_without_a_table_in_one_line(tmp_path, capsys):
-    sample = REPO / "data" / "samples" / "gz_hrss_data_center_2023.pdf"
-    assert main(["inspect", str(sample), "--page", "1", "--out", str(tmp_path)]) == 1
-    assert capsys.readouterr().err == (f"budget inspect: {sample}: no page 1 with a ruled table\n")
 
 
 @pytest.mark.real

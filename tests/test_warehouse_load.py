@@ -466,6 +466,7 @@ def test_every_load_statement_runs_during_load_and_check_recording(tmp_path, mon
 
     monkeypatch.setattr(load_module, "read_sql", spy)
     monkeypatch.setattr("pipelines.warehouse.checks.read_sql", spy)
+    monkeypatch.setattr("pipelines.warehouse.relations.read_sql", spy)
     doc = copy.deepcopy(read_doc())
     doc["extra_tables"] = [
         {"title": "t", "columns": ["a"], "rows": [{"label": "x", "values": ["1.00"]}]}

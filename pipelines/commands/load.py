@@ -18,15 +18,16 @@ from pathlib import Path
 
 import duckdb
 
-from pipelines import resources
-from pipelines.batch import DocumentResult, Progress, load_batch
+from pipelines.batch import DocumentResult, Progress, write_parsed
 from pipelines.budget_doc import document_name
 from pipelines.errors import WarehouseError, printable
 from pipelines.extraction.identity import file_year_disagreement
 from pipelines.inbox import search_pdfs
 from pipelines.limits import ParseLimits
+from pipelines.parsing import Parsing
 from pipelines.quality.year_over_year import judged_again_text
 from pipelines.rejects import reject_file
+from pipelines.warehouse.connection import Warehouse, warehouse_path
 from pipelines.warehouse.storage import StorageRewriteError
 
 
@@ -143,21 +144,27 @@ def load_paths(
 ) -> list[FileOutcome]:
     """Load every PDF named by `paths` (files or folders), printing one line per file (and
     per unreadable folder); `workers` parsing processes (default os.cpu_count()), each parse
-    under `limits`. Raises WarehouseError when the warehouse itself cannot be written."""
+    under `limits`. The workers start parsing while the warehouse is opened and migrated
+    (a parse under way when that fails is let finish, unused). Raises WarehouseError when
+    the warehouse itself cannot be written."""
 
     out = out or sys.stdout
     files, problems = search_pdfs(paths)
     outcomes = [FileOutcome(p, "failed", printable(f"failed: {p}: {why}")) for p, why in problems]
     for outcome in outcomes:
         print(outcome.line, file=out, flush=True)
-    store = resources.DuckDBWarehouse(path=warehouse)
+    store = Warehouse(warehouse)
+    limits = limits or ParseLimits.from_env()
     with ExitStack() as stack:
+        # the workers start and parse while this process opens and migrates the warehouse
+        parsing = stack.enter_context(
+            Parsing(files, password, workers or os.cpu_count() or 1, limits)
+        )
         try:
-            step = store.migrate()
+            con, step = stack.enter_context(store.migrated_connection())
             if step.rewrite is not None:  # a file of an earlier release, read by DuckDB 2 only
                 line = printable(f"rewritten: {step.path} {step.rewrite.text}")
                 print(line, file=out, flush=True)
-            con = stack.enter_context(store.get_connection())
         except duckdb.IOException as exc:  # DuckDB: one writer process
             return outcomes + _held(files, exc, out)
         except duckdb.Error as exc:  # not a DuckDB file, or a damaged one
@@ -171,7 +178,7 @@ def load_paths(
         if recorder is not None:
             stack.callback(recorder.instance.dispose)
         terminal = _Terminal(len(files))
-        for result in load_batch(files, con, password=password, workers=workers, limits=limits):
+        for result in write_parsed(parsing, con):
             outcome = file_outcome(result)
             outcome.line = printable(outcome.line)
             if recorder is not None and result.report is not None:
@@ -205,7 +212,7 @@ def run_load(args) -> int:
             limits=limits,
         )
     except WarehouseError as exc:
-        where = resources.DuckDBWarehouse(path=args.warehouse).resolved_path()
+        where = warehouse_path(args.warehouse)
         print(printable(f"budget load: warehouse {where} cannot be written: {exc}"),
               file=sys.stderr)  # fmt: skip
         return 1

@@ -13,12 +13,12 @@ import sys
 import duckdb
 
 from pipelines.errors import printable
-from pipelines.resources import DuckDBWarehouse
+from pipelines.warehouse.connection import Warehouse
 
 
 def run_migrate(args) -> int:
     """Upgrade `args.warehouse` in place; one line saying what was done, 1 if it could not."""
-    store = DuckDBWarehouse(path=args.warehouse)
+    store = Warehouse(args.warehouse)
     where = store.resolved_path()
     try:
         step = store.migrate()

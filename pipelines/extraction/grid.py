@@ -1,19 +1,18 @@
-"""Ruled tables of a page: camelot finds the grid, we place glyphs by their centres.
+"""Ruled tables of a page: crossing lines make the grid, we place glyphs by their centres.
 
-camelot 2's vector engine clusters a page's ruling lines into tables and their
-crossings without rendering the page. Its own text assignment uses font boxes, which
-for CJK fonts in spreadsheet exports are taller than the row and push text one row
-down; pdfium's tight glyph boxes have centres that sit inside the right cell, so we
-assign glyphs ourselves. Merged cells are rebuilt from which borders are drawn.
+The page's ruling lines are clustered into tables and their crossings without rendering
+the page (ruling.py: camelot 2's vector engine, ported). camelot's own text assignment
+uses font boxes, which for CJK fonts in spreadsheet exports are taller than the row and
+push text one row down; pdfium's tight glyph boxes have centres that sit inside the right
+cell, so we assign glyphs ourselves. Merged cells are rebuilt from which borders are drawn.
 """
 
 from bisect import bisect_right
 from dataclasses import dataclass, field
 
-from camelot.image_processing import find_joints_from_lines
-
 from pipelines.cleaning import looks_like_amount
 from pipelines.extraction.pdf_pages import Glyph, PageContent, PageFrame
+from pipelines.extraction.ruling import find_tables
 
 _SNAP = 2.0  # points: crossings closer than this are the same grid line
 _EDGE_TOL = 1.5  # points: how far a drawn border may sit from a grid line
@@ -106,7 +105,7 @@ def find_grids(page: PageContent) -> list[Grid]:
     """Every ruled table on the page, top to bottom."""
     if len(page.h_lines) < 2 or len(page.v_lines) < 2:
         return []
-    clusters = find_joints_from_lines(page.h_lines, page.v_lines)
+    clusters = find_tables(page.h_lines, page.v_lines)
     grids = []
     for bbox, joints in clusters.items():
         xs = _snap(sorted(x for x, _ in joints))

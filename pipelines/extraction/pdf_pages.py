@@ -4,7 +4,7 @@ pdfium (pypdfium2, which camelot 2 itself depends on) is C++: it reads a page's
 glyphs with tight boxes and its vector paths about five times faster than the pure
 Python PDF interpreters, opens owner-password-restricted files that camelot 2.0
 refuses, and tells us when a font has no usable ToUnicode map. Coordinates are PDF
-points with y growing upwards, the convention camelot's line functions expect.
+points with y growing upwards, the convention of camelot's line functions (ruling.py).
 """
 
 import ctypes
@@ -335,7 +335,7 @@ def _add_segment(a, b, h_out: list, v_out: list) -> None:
 
 def _merge_collinear(lines: list, horizontal: bool, tol: float = 1.0) -> list:
     """Join touching segments on one line: spreadsheets draw every cell border apart,
-    and camelot's crossing search is quadratic in the number of segments.
+    and the crossing search (ruling.py) is quadratic in the number of segments.
 
     Segments of one border may sit a fraction of a point apart (Word draws a column's
     header rule at x=355.0 and its body rule at 355.1): they are one line, and each

@@ -17,9 +17,8 @@ from typing import NamedTuple
 
 from pipelines.budget_doc import PROJECTS
 from pipelines.quality.outcome import ERROR, CheckOutcome, Finding
-from pipelines.warehouse.load import DOCUMENT_TABLES
 from pipelines.warehouse.sql_files import read_sql
-from pipelines.warehouse.vocabulary import vocabulary
+from pipelines.warehouse.vocabulary import DOCUMENT_TABLES, vocabulary
 
 
 class Reference(NamedTuple):

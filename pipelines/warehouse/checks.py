@@ -7,16 +7,31 @@ from collections.abc import Iterable, Mapping
 from datetime import UTC, datetime
 
 import duckdb
-import pandas as pd
 
 from pipelines.budget_doc import BUDGET_STAGE, DEPARTMENT_BUDGET, DOCUMENT_KIND_WORDS, STAGES
 from pipelines.warehouse.findings import (
     SEVERITIES,
     as_dict,
-    findings_table,
+    create_findings_relation,
     validated_findings,
 )
+from pipelines.warehouse.relations import create_relation, drop_relation
 from pipelines.warehouse.sql_files import read_sql
+
+# A check row as handed to sql/load/insert_fact_dq_check.sql (times as text, cast there).
+_ROW_COLUMNS = {
+    "department": "varchar",
+    "fiscal_year": "integer",
+    "sha256": "varchar",
+    "check_name": "varchar",
+    "severity": "varchar",
+    "passed": "boolean",
+    "detail": "varchar",
+    "checked_at": "varchar",
+    "document_kind": "varchar",
+    "loaded_at": "varchar",
+    "stage": "varchar",
+}
 
 
 def record_check_results(
@@ -130,14 +145,11 @@ def _replace_rows(
         loaded_at = None
     con.execute(read_sql("load/delete_fact_dq_check"), key)
     if rows:
-        frame = pd.DataFrame(rows)
-        frame.insert(2, "sha256", sha256)
-        frame["loaded_at"] = loaded_at.isoformat(sep=" ") if loaded_at else None
-        con.register("frame", frame)
-        try:
-            con.execute(read_sql("load/insert_fact_dq_check"))
-        finally:
-            con.unregister("frame")
+        stamp = loaded_at.isoformat(sep=" ") if loaded_at else None
+        edition = {"sha256": sha256, "loaded_at": stamp}
+        create_relation(con, "frame", _ROW_COLUMNS, [row | edition for row in rows])
+        con.execute(read_sql("load/insert_fact_dq_check"))
+        drop_relation(con, "frame")  # on an error the caller's rollback drops it
     con.execute(read_sql("load/delete_fact_dq_finding"), key)
     edition = {"sha256": sha256, "checked_at": checked_at, "loaded_at": loaded_at}
     _insert_findings(con, key, findings, edition)
@@ -146,11 +158,9 @@ def _replace_rows(
 def _insert_findings(con, key: Mapping, findings: list[dict], edition: Mapping) -> None:
     if not findings:
         return
-    con.register("frame", findings_table(key, findings, edition))
-    try:
-        con.execute(read_sql("load/insert_fact_dq_finding"))
-    finally:
-        con.unregister("frame")
+    create_findings_relation(con, "frame", key, findings, edition)
+    con.execute(read_sql("load/insert_fact_dq_finding"))
+    drop_relation(con, "frame")  # on an error the caller's rollback drops it
 
 
 def replace_check_result(

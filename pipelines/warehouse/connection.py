@@ -3,7 +3,7 @@ then `rewrite_storage` for a file in a storage version older DuckDB clients cann
 
 import os
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -133,7 +133,7 @@ def take_schema_step(con: duckdb.DuckDBPyConnection, path: Path, created: bool) 
 def connect(path: str | os.PathLike, read_only: bool = False) -> duckdb.DuckDBPyConnection:
     """Open the warehouse in one call, for scripts, tests and one-shot commands: a writable
     open creates parent folders and takes the schema step (`take_schema_step`) first. The
-    Dagster resource (`pipelines.resources.DuckDBWarehouse`) opens without it.
+    writers' `Warehouse` (and the Dagster resource) open without it.
 
     A read-only open never changes anything: DuckDB refuses a missing file, and a warehouse
     of another schema version raises SchemaVersionError (one line) instead of answering
@@ -159,3 +159,76 @@ def connect(path: str | os.PathLike, read_only: bool = False) -> duckdb.DuckDBPy
         return con
     con.close()  # it still reads the file the rewrite replaced
     return open_database(path)
+
+
+@dataclass(frozen=True)
+class Warehouse:
+    """The warehouse file as its writers open it. Opening it never changes its schema:
+    `migrate()` is the explicit step that does (the start of a batch run or publish, `budget
+    load`, `budget migrate`), and `get_connection` refuses a warehouse of another schema
+    version in one line. No Dagster here, so `budget load` and `budget migrate` start fast;
+    the Dagster resource `pipelines.resources.DuckDBWarehouse` opens through this.
+
+    Another process's writer lock is waited out by `dagster_duckdb.DuckDBResource` (its
+    backoff: ten retries, about 100 s in all), imported only then. Any other failure to open
+    (a damaged file, a folder in the way) is said at once: waiting cannot mend it.
+    """
+
+    path: str | os.PathLike | None = None  # default $BUDGET_WAREHOUSE, else its default
+
+    def resolved_path(self) -> Path:
+        return warehouse_path(self.path)
+
+    @contextmanager
+    def get_connection(self, read_only: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
+        """A connection to a warehouse of this release's schema, closed on exit."""
+        path = self.resolved_path()
+        with self._opened(path, read_only) as con:
+            with reporting_damage(path):
+                require_current(con, path)
+            yield con
+
+    def migrate(self) -> SchemaStep:
+        """The schema step: bring tables, views and reference data up to this release's
+        (`pipelines.warehouse.migrations`) and a file DuckDB 1.x cannot read into a storage
+        version it can (`pipelines.warehouse.storage`); what it did, in one line."""
+        path = self.resolved_path()
+        created = not path.exists()
+        with self._opened(path, read_only=False) as con, reporting_damage(path):
+            return take_schema_step(con, path, created)
+
+    @contextmanager
+    def migrated_connection(self) -> Iterator[tuple[duckdb.DuckDBPyConnection, SchemaStep]]:
+        """`migrate()` then `get_connection()`, on one connection (a writer's start: a new
+        warehouse is opened once, not created, closed and opened again), with what the
+        schema step did. After a storage rewrite the file is opened again: the first
+        connection still reads the file the rewrite replaced."""
+        path = self.resolved_path()
+        created = not path.exists()
+        with self._opened(path, read_only=False) as con:
+            with reporting_damage(path):
+                step = take_schema_step(con, path, created)
+            if step.rewrite is None:
+                yield con, step
+                return
+        with self._opened(path, read_only=False) as con:
+            yield con, step
+
+    @contextmanager
+    def _opened(self, path: Path, read_only: bool) -> Iterator[duckdb.DuckDBPyConnection]:
+        if not read_only:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        with ExitStack() as stack:
+            try:
+                con = open_database(path, read_only=read_only)
+            except duckdb.IOException as exc:
+                if not is_lock_held(str(exc)):
+                    raise
+                from dagster_duckdb import DuckDBResource  # Dagster: only to wait out a lock
+
+                config = OPEN_CONFIG | ({"access_mode": "READ_ONLY"} if read_only else {})
+                waiting = DuckDBResource(database=str(path), connection_config=config)
+                with reporting_damage(path):
+                    con = stack.enter_context(waiting.get_connection())
+            stack.callback(con.close)  # the library closes only after a clean exit
+            yield con

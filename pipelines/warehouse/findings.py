@@ -15,9 +15,9 @@ from collections.abc import Iterable, Mapping
 from decimal import Decimal, InvalidOperation
 
 import duckdb
-import pyarrow as pa
 
 from pipelines.quality.outcome import ERROR, WARN, CheckOutcome, finding_kind
+from pipelines.warehouse.relations import create_relation
 from pipelines.warehouse.sql_files import read_sql
 
 SEVERITIES = (ERROR, WARN)
@@ -46,27 +46,24 @@ _REQUIRED = ("severity", "table_key", "row_label", "column_name", "rule")
 _TEXTS = ("expected_text", "actual_text", "tolerance_text", "unit")
 # fact_dq_finding's DECIMAL(38, 10): figures in a document's unit, converted (a 元 table in
 # a 万元 document: 6 decimals; its rounding allowance: 7), never rounded to fit.
-DECIMAL_TYPE = pa.decimal128(38, 10)
-_QUANTUM = Decimal(1).scaleb(-DECIMAL_TYPE.scale)
-_LIMIT = Decimal(10) ** (DECIMAL_TYPE.precision - DECIMAL_TYPE.scale)
+PRECISION, SCALE = 38, 10
+_QUANTUM = Decimal(1).scaleb(-SCALE)
+_LIMIT = Decimal(10) ** (PRECISION - SCALE)
 _DOCUMENT_KEY = ("department", "fiscal_year", "document_kind", "stage")
 _KEY_TYPES = {
-    "department": pa.string(),
-    "fiscal_year": pa.int32(),
-    "document_kind": pa.string(),
-    "stage": pa.string(),
-    "check_name": pa.string(),
+    "department": "varchar",
+    "fiscal_year": "integer",
+    "document_kind": "varchar",
+    "stage": "varchar",
+    "check_name": "varchar",
 }
-_FIELD_TYPES = {field: pa.string() for field in FINDING_FIELDS} | {
-    "finding_index": pa.int32(),
-    "page": pa.int32(),
-} | dict.fromkeys(DECIMAL_FIELDS, DECIMAL_TYPE)  # fmt: skip
-_EDITION_TYPES = {
-    "sha256": pa.string(),
-    "checked_at": pa.timestamp("us"),
-    "loaded_at": pa.timestamp("us"),
-}
-FINDING_SCHEMA = pa.schema(list((_KEY_TYPES | _FIELD_TYPES | _EDITION_TYPES).items()))
+_FIELD_TYPES = dict.fromkeys(FINDING_FIELDS, "varchar") | {
+    "finding_index": "integer",
+    "page": "integer",
+} | dict.fromkeys(DECIMAL_FIELDS, f"decimal({PRECISION},{SCALE})")  # fmt: skip
+_EDITION_TYPES = {"sha256": "varchar", "checked_at": "timestamp", "loaded_at": "timestamp"}
+# fact_dq_finding's columns as the writer hands them to DuckDB (name -> type)
+FINDING_COLUMNS = _KEY_TYPES | _FIELD_TYPES | _EDITION_TYPES
 
 
 def finding_rows(outcome: CheckOutcome) -> list[dict]:
@@ -128,8 +125,7 @@ def _exact(check: str, field: str, value: object) -> Decimal | None:
         raise ValueError(f"check {check!r}: {field} {value!r} is not a number") from None
     if not number.is_finite() or number != number.quantize(_QUANTUM) or abs(number) >= _LIMIT:
         raise ValueError(
-            f"check {check!r}: {field} {value} does not fit DECIMAL"
-            f"({DECIMAL_TYPE.precision}, {DECIMAL_TYPE.scale}) exactly"
+            f"check {check!r}: {field} {value} does not fit DECIMAL({PRECISION}, {SCALE}) exactly"
         )
     return number
 
@@ -175,14 +171,20 @@ def validated_findings(check: str, severity: str | None, findings: Iterable) -> 
     return rows
 
 
-def findings_table(key: Mapping, rows: list[dict], edition: Mapping) -> pa.Table:
-    """Validated finding rows of one document as an Arrow table of fact_dq_finding's types
-    (the figures DECIMAL, exact), with the document's key and the edition checked."""
-    columns = {name: [] for name in FINDING_SCHEMA.names}
+def create_findings_relation(
+    con: duckdb.DuckDBPyConnection, name: str, key: Mapping, rows: list[dict], edition: Mapping
+) -> None:
+    """Validated finding rows of one document as the temp table `name` of fact_dq_finding's
+    types (the figures DECIMAL from their exact text), with the document's key and the
+    edition checked."""
+    records = []
     for row in rows:
-        for name in columns:
-            columns[name].append(row.get(name, key.get(name, edition.get(name))))
-    return pa.table(columns, schema=FINDING_SCHEMA)
+        record = {c: row.get(c, key.get(c, edition.get(c))) for c in FINDING_COLUMNS}
+        for field in DECIMAL_FIELDS:
+            if record[field] is not None:
+                record[field] = str(record[field])
+        records.append(record)
+    create_relation(con, name, FINDING_COLUMNS, records)
 
 
 def document_key(document: object) -> dict:

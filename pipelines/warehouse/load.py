@@ -4,9 +4,10 @@
 before any transaction, so a bad document fails before the warehouse is touched);
 `load_rows` replaces the department × fiscal-year × kind × stage document in one transaction:
 a reader sees the previous edition or the new one, never a mix. Inside it the staging
-relations and the table vocabulary (pipelines.warehouse.vocabulary) are registered on the
-connection and every file of sql/marts/ — one per dimension and fact table, named after it,
-run in file-name order (dimensions before facts) — inserts its rows by selecting from them.
+relations and the table vocabulary (pipelines.warehouse.vocabulary) become temp tables of
+the transaction (pipelines.warehouse.relations) and every file of sql/marts/ — one per
+dimension and fact table, named after it, run in file-name order (dimensions before
+facts) — inserts its rows by selecting from them.
 
 The kind keeps a body's department budget (部门预算) and its own unit budget (单位预算) of one
 year apart, and the stage each budget (预算) and its final accounts (决算): all are published,
@@ -38,33 +39,23 @@ from pipelines.budget_doc import (
     document_name,
 )
 from pipelines.errors import BudgetInputError
+from pipelines.warehouse.relations import create_relation, drop_relation
 from pipelines.warehouse.sql_files import read_sql, sql_names
-from pipelines.warehouse.staging import RELATIONS, stage_document, staged_table, unit_name
-from pipelines.warehouse.vocabulary import SEED_RELATION, seed_table
+from pipelines.warehouse.staging import RELATIONS, stage_document, unit_name
+from pipelines.warehouse.vocabulary import (
+    DOCUMENT_TABLES,
+    SEED_COLUMNS,
+    SEED_RELATION,
+    vocabulary,
+)
 
 if TYPE_CHECKING:  # the loader reads only .doc/.path/.sha256/.page_count/.table_pages
     from pipelines.extraction.document import Extraction
 
-# Tables holding one document's rows, in the order they are emptied on a reload: the only
-# names sql/load/delete_document_rows.sql is ever run with (identifiers, never input).
-DOCUMENT_TABLES = (
-    "fact_summary_line",
-    "fact_income_by_function",
-    "fact_expenditure_by_function",
-    "fact_economic_expenditure",
-    "fact_three_public",
-    "fact_basic_by_unit",
-    "fact_project_fund",
-    "fact_generic_cell",
-    "fact_narrative_figure",
-    "dim_project",
-    "dim_source_table",
-    "dim_document",
-)
 # One insert per dimension and fact table, named after it; file-name order puts dim_ first.
 MARTS = tuple(sql_names("marts"))
-# The temp macros the marts share, created once the staging relations they select from are
-# registered (DuckDB binds a macro's body when it is created), in file-name order.
+# The temp macros the marts share, created once the staging relations they select from
+# exist (DuckDB binds a macro's body when it is created), in file-name order.
 MART_MACROS = tuple(sql_names("marts/macros"))
 
 # dim_document.document_kind: budget-doc/1 `document_kind`, absent for a department budget.
@@ -220,20 +211,18 @@ def _insert_mart(con: duckdb.DuckDBPyConnection, mart: str, parameters: dict) ->
 
 
 def _insert_marts(con: duckdb.DuckDBPyConnection, document: DocumentRows, document_id: int):
-    """Every dimension and fact row of the document, from its registered staging relations;
-    rows inserted per table."""
-    relations = {name: staged_table(document.relations, name) for name in RELATIONS}
-    relations[SEED_RELATION] = seed_table()
+    """Every dimension and fact row of the document, from its staging relations (temp
+    tables of this transaction); rows inserted per table."""
+    for name, columns in RELATIONS.items():
+        create_relation(con, name, columns, document.relations.get(name) or [])
+    create_relation(con, SEED_RELATION, SEED_COLUMNS, vocabulary())
     parameters = {"document_id": document_id, "fiscal_year": document.fiscal_year}
-    for name, relation in relations.items():
-        con.register(name, relation)
-    try:
-        for macro in MART_MACROS:
-            con.execute(read_sql(macro))
-        return {mart.split("/")[-1]: _insert_mart(con, mart, parameters) for mart in MARTS}
-    finally:
-        for name in relations:
-            con.unregister(name)
+    for macro in MART_MACROS:
+        con.execute(read_sql(macro))
+    rows = {mart.split("/")[-1]: _insert_mart(con, mart, parameters) for mart in MARTS}
+    for name in [*RELATIONS, SEED_RELATION]:  # on an error the rollback drops them
+        drop_relation(con, name)
+    return rows
 
 
 def load_rows(

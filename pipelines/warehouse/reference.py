@@ -24,12 +24,11 @@ import os
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-import pandas as pd
-
 from pipelines import settings
 from pipelines.budget_doc import document_name
 from pipelines.package_data import REFERENCE_ROOT
 from pipelines.three_public import CATEGORIES
+from pipelines.warehouse.relations import create_relation, drop_relation
 from pipelines.warehouse.sql_files import read_sql
 
 if TYPE_CHECKING:
@@ -115,18 +114,22 @@ def read_three_public_categories(
     return out
 
 
+# The ref_* tables' columns, as the rows are handed to DuckDB.
+_ALIAS_COLUMNS = {"alias": "varchar", "department": "varchar"}
+_CATEGORY_COLUMNS = {"position": "integer", "pattern": "varchar", "category": "varchar"}
+
+
 def _replace(
-    con: duckdb.DuckDBPyConnection, table: str, columns: list[str], rows: list[tuple]
+    con: duckdb.DuckDBPyConnection, table: str, columns: dict[str, str], rows: list[tuple]
 ) -> None:
     """Empty a ref_* table and insert `rows` through sql/reference/insert_<table>.sql."""
     con.execute(read_sql(f"reference/delete_{table}"))
     if not rows:
         return
-    con.register("frame", pd.DataFrame(rows, columns=columns))
-    try:
-        con.execute(read_sql(f"reference/insert_{table}"))
-    finally:
-        con.unregister("frame")
+    records = [dict(zip(columns, row, strict=True)) for row in rows]
+    create_relation(con, "frame", columns, records)
+    con.execute(read_sql(f"reference/insert_{table}"))
+    drop_relation(con, "frame")  # on an error sync_reference's rollback drops it
 
 
 def sync_reference(con: duckdb.DuckDBPyConnection, folder: str | os.PathLike | None = None) -> bool:
@@ -149,8 +152,8 @@ def sync_reference(con: duckdb.DuckDBPyConnection, folder: str | os.PathLike | N
         return False
     con.begin()
     try:
-        _replace(con, "ref_department_alias", ["alias", "department"], aliases)
-        _replace(con, "ref_three_public_category", ["position", "pattern", "category"], categories)
+        _replace(con, "ref_department_alias", _ALIAS_COLUMNS, aliases)
+        _replace(con, "ref_three_public_category", _CATEGORY_COLUMNS, categories)
         merged = con.execute(read_sql("reference/select_merged_documents")).fetchall()
         if merged:
             department, year, kind, stage, printed, files = merged[0]

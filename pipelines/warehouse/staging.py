@@ -18,8 +18,8 @@ selecting from these relations (pipelines.warehouse.load). The Dagster asset
   a statement about one subject is about: its name, and the function code of a 项).
 
 A relation is a list of plain records, amounts as exact text, so the Parquet hand-off
-(pipelines.handoff) stores it as it is; `staged_table` gives it its declared types (DECIMAL
-from the text, never float).
+(pipelines.handoff) stores it as it is; the writer gives it its declared types
+(pipelines.warehouse.relations: DECIMAL from the text, never float).
 """
 
 from __future__ import annotations
@@ -27,8 +27,6 @@ from __future__ import annotations
 import re
 import unicodedata
 from decimal import Decimal
-
-import pyarrow as pa
 
 from pipelines.budget_doc import (
     PROJECTS,
@@ -55,7 +53,7 @@ NARRATIVE = "stg_narrative_figures"
 BASIC_BY_UNIT = "t11_basic_by_unit"
 PROVENANCE_COLUMNS = ("source_page", "box_x0", "box_top", "box_x1", "box_bottom")
 
-_TEXT, _INT, _BOOL = pa.string(), pa.int32(), pa.bool_()
+_TEXT, _INT, _BOOL = "varchar", "integer", "boolean"
 _GRID = {
     "row_index": _INT,
     "column_index": _INT,
@@ -64,16 +62,17 @@ _GRID = {
     "is_total_column": _BOOL,
 }
 _MONEY = {
-    "printed_amount": pa.decimal128(18, 2),
+    "printed_amount": "decimal(18,2)",
     "unit": _TEXT,
-    "amount_yuan": pa.decimal128(22, 2),
+    "amount_yuan": "decimal(22,2)",
 }
-_WHERE = {"source_page": _INT} | dict.fromkeys(PROVENANCE_COLUMNS[1:], pa.decimal128(8, 2))
+_WHERE = {"source_page": _INT} | dict.fromkeys(PROVENANCE_COLUMNS[1:], "decimal(8,2)")
 _CODED = {"table_key": _TEXT, "side": _TEXT, "code": _TEXT, "label": _TEXT, "row_kind": _TEXT}
 _SUBJECT = {"subject_level": _INT, "parent_code": _TEXT}
 _EXTRA = {"table_index": _INT, "table_title": _TEXT, "row_label": _TEXT, "printed_value": _TEXT}
-# Every relation's columns with the types the marts read (DECIMALs are text in the records).
-RELATIONS: dict[str, dict[str, pa.DataType]] = {
+# Every relation's columns with the DuckDB types the marts read (DECIMALs are text in the
+# records; pipelines.warehouse.relations casts them).
+RELATIONS: dict[str, dict[str, str]] = {
     CELLS: _CODED | _GRID | _MONEY | _SUBJECT | _WHERE,
     EXTRA_CELLS: _EXTRA | _GRID | _MONEY | _WHERE,
     SOURCE_TABLES: {
@@ -99,7 +98,7 @@ RELATIONS: dict[str, dict[str, pa.DataType]] = {
         "topic": _TEXT,
         "subject": _TEXT,
         "code": _TEXT,
-        "figure": pa.decimal128(20, 4),
+        "figure": "decimal(20,4)",
         "unit": _TEXT,
         "page": _INT,
         "sentence": _TEXT,
@@ -357,11 +356,3 @@ def _stage_extra(
                 | money
                 | _provenance(view, path, title, "extra_tables", index, row_index, column_index)
             )
-
-
-def staged_table(staged: dict[str, list[dict]], name: str) -> pa.Table:
-    """One staging relation with its declared types: each DECIMAL cast from its exact text."""
-    columns = RELATIONS[name]
-    text = pa.schema([(c, _TEXT if pa.types.is_decimal(t) else t) for c, t in columns.items()])
-    records = pa.Table.from_pylist(staged.get(name) or [], schema=text)
-    return records.cast(pa.schema(list(columns.items())))
