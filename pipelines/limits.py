@@ -18,13 +18,6 @@ from pathlib import Path
 from pipelines import settings
 from pipelines.errors import LimitExceededError, SettingError
 
-_SETTING = {
-    "max_pages": settings.MAX_PAGES,
-    "max_segments_per_page": settings.MAX_SEGMENTS,
-    "max_decoded_bytes": settings.MAX_DECODED_BYTES,
-    "max_seconds": settings.MAX_SECONDS,
-    "max_memory_bytes": settings.MAX_MEMORY_BYTES,
-}
 # A stream's data starts after the `stream` keyword and its end of line (not `endstream`).
 _STREAM_START = re.compile(rb"(?<!end)stream\r?\n")
 _CHUNK = 1 << 20
@@ -45,7 +38,7 @@ class ParseLimits:
         """The defaults, then $BUDGET_MAX_* variables, then `overrides` that are not None."""
         values = {}
         for f in fields(cls):
-            setting = _SETTING[f.name]
+            setting = settings.PARSE_LIMITS[f.name]
             if raw := setting.value():
                 values[f.name] = _setting(setting.env, raw, type(getattr(cls, f.name)))
             if overrides.get(f.name) is not None:

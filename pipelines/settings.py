@@ -44,25 +44,16 @@ EXPORT = Setting("BUDGET_EXPORT", "data/export", "where the export asset writes 
 REFERENCE = Setting(
     "BUDGET_REFERENCE", "", "your own copy of data/reference (default: the installed one)"
 )
-MAX_PAGES = Setting("BUDGET_MAX_PAGES", "", "pages one PDF may have (0: no limit)")
-MAX_SEGMENTS = Setting("BUDGET_MAX_SEGMENTS", "", "drawing segments one page may have")
-MAX_DECODED_BYTES = Setting(
-    "BUDGET_MAX_DECODED_BYTES", "", "bytes one PDF's streams may inflate to"
-)
-MAX_SECONDS = Setting("BUDGET_MAX_SECONDS", "", "seconds one parse may take")
-MAX_MEMORY_BYTES = Setting("BUDGET_MAX_MEMORY_BYTES", "", "memory one parse may take")
+# The parse limits (pipelines/limits.py), by ParseLimits field: a number ≥ 0, 0 disables it.
+PARSE_LIMITS = {
+    "max_pages": Setting("BUDGET_MAX_PAGES", "", "pages one PDF may have"),
+    "max_segments_per_page": Setting("BUDGET_MAX_SEGMENTS", "", "drawing segments a page may have"),
+    "max_decoded_bytes": Setting(
+        "BUDGET_MAX_DECODED_BYTES", "", "bytes a PDF's streams inflate to"
+    ),
+    "max_seconds": Setting("BUDGET_MAX_SECONDS", "", "seconds one parse may take"),
+    "max_memory_bytes": Setting("BUDGET_MAX_MEMORY_BYTES", "", "memory one parse may take"),
+}
 
-SETTINGS = (
-    WAREHOUSE,
-    INBOX,
-    PDF_PASSWORD,
-    REJECTED,
-    HANDOFF,
-    EXPORT,
-    REFERENCE,
-    MAX_PAGES,
-    MAX_SEGMENTS,
-    MAX_DECODED_BYTES,
-    MAX_SECONDS,
-    MAX_MEMORY_BYTES,
-)
+SETTINGS = (WAREHOUSE, INBOX, PDF_PASSWORD, REJECTED, HANDOFF, EXPORT, REFERENCE)
+SETTINGS += tuple(PARSE_LIMITS.values())

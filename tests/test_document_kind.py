@@ -23,13 +23,12 @@ from pipelines import quality
 from pipelines.batch import WRITER_CHECKS, check_rows
 from pipelines.budget_doc import DEPARTMENT_BUDGET, UNIT_BUDGET
 from pipelines.commands.load import load_paths
-from pipelines.extraction import document as document_module
 from pipelines.extraction.document import DocumentIdentity, Extraction
 from pipelines.inbox import partition_key
 from pipelines.warehouse.checks import record_check_results
 from pipelines.warehouse.load import expected_fact_rows, load_document
 from tests.inputs import REAL, extracted
-from tests.warehouse_helpers import facts_by, warehouse
+from tests.warehouse_helpers import document_keys, facts_by, read_file_as, warehouse
 
 CHECKS_PER_DOCUMENT = len(quality.DOCUMENT_CHECKS) + len(WRITER_CHECKS)
 UNIT_PDF = REAL / "sh_putuo_justice_2026_unit.pdf"
@@ -59,10 +58,7 @@ def unit() -> Extraction:
 
 
 def _documents(con) -> list[tuple]:
-    return con.execute(
-        "select dim_department.department, fiscal_year, document_kind, document_id, sha256 "
-        "from dim_document join dim_department using (department_id) order by document_kind"
-    ).fetchall()
+    return document_keys(con, "document_id", "sha256")
 
 
 def _record_checks(con, extraction: Extraction, kind: str) -> None:
@@ -180,17 +176,8 @@ def test_budget_load_gives_each_kind_its_partition_and_line(tmp_path, monkeypatc
     shutil.copy(UNIT_PDF, unit_pdf)
     twin_pdf = tmp_path / "sh_putuo_justice_2026_department.pdf"
     twin_pdf.write_bytes(UNIT_PDF.read_bytes() + b"\n% the department budget's file\n")
-    extract = document_module.extract_document
-
-    def extract_as_published(path, password=None, limits=None):
-        """The twin's file reads as its department budget (the rule of department_twin)."""
-        extraction = extract(path, password, limits)
-        if Path(path).name == twin_pdf.name:
-            return department_twin(extraction, path=Path(path))
-        return extraction
-
-    monkeypatch.setattr(document_module, "extract_document", extract_as_published)
-    monkeypatch.setattr("pipelines.parsing.extract_document", extract_as_published)
+    # the twin's file reads as its department budget (the rule of department_twin)
+    read_file_as(monkeypatch, twin_pdf.name, lambda e, path: department_twin(e, path=path))
     store = str(tmp_path / "warehouse.duckdb")
     out = io.StringIO()
     outcomes = load_paths([str(unit_pdf), str(twin_pdf)], warehouse=store, out=out, workers=1)
@@ -216,7 +203,7 @@ def test_budget_load_gives_each_kind_its_partition_and_line(tmp_path, monkeypatc
         assert con.execute(
             "select document_kind, count(*) from dq_check_result group by all order by 1"
         ).fetchall() == [("department", CHECKS_PER_DOCUMENT), ("unit", CHECKS_PER_DOCUMENT)]
-        facts = expected_fact_rows(extract(unit_pdf).doc)
+        facts = expected_fact_rows(extracted(unit_pdf).doc)
         assert con.execute(FACTS_BY_KIND).fetchall() == [("department", facts), ("unit", facts)]
     finally:
         con.close()

@@ -116,6 +116,7 @@ def test_transposed_three_public_lands_as_items(stem):
 # year and its published income total
 # (收入合计 / 收入总计 of the 收支预算总表, unit as printed), read off the pages
 # (../shared/real/README.md; js_party_office_2018_tables p3; sh_putuo_justice_2026_unit p8).
+WANLI = "上海市普陀区人民政府万里街道办事处"
 REAL_OUTCOMES = {
     "js_npc_2017": ("loaded", "江苏省人大常委会办公厅", 2017, "收入合计", "13649.07"),
     "js_npc_2018": ("loaded", "江苏省人大常委会办公厅", 2018, "收入合计", "15897.44"),
@@ -137,20 +138,8 @@ REAL_OUTCOMES = {
     ),
     "sh_putuo_finance_2024_final": ("final", "上海市普陀区财政局", 2024, "总计", "2995.39"),
     "sh_putuo_justice_2026_unit": ("loaded", "上海市普陀区司法局", 2026, "收入总计", "86959408.34"),
-    "sh_putuo_wanli_2023": (
-        "loaded",
-        "上海市普陀区人民政府万里街道办事处",
-        2023,
-        "收入总计",
-        "164978640.00",
-    ),
-    "sh_putuo_wanli_2024": (
-        "loaded",
-        "上海市普陀区人民政府万里街道办事处",
-        2024,
-        "收入总计",
-        "156211123.00",
-    ),
+    "sh_putuo_wanli_2023": ("loaded", WANLI, 2023, "收入总计", "164978640.00"),
+    "sh_putuo_wanli_2024": ("loaded", WANLI, 2024, "收入总计", "156211123.00"),
     "swu_2023_budget": ("loaded", "西南大学", 2023, "收入总计", "557259.13"),
     "swu_2023_final": ("final", "西南大学", 2023, "合计", "569496.54"),
 }

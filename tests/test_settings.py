@@ -50,22 +50,13 @@ def test_a_flag_beats_the_variable_which_beats_the_default(monkeypatch, tmp_path
 def test_an_empty_variable_counts_as_unset(monkeypatch):
     monkeypatch.setenv(settings.INBOX.env, "")
     assert str(inbox_folder()) == settings.INBOX.default
-    monkeypatch.setenv(settings.MAX_PAGES.env, "")
+    monkeypatch.setenv(settings.PARSE_LIMITS["max_pages"].env, "")
     assert ParseLimits.from_env().max_pages == ParseLimits().max_pages
 
 
-LIMIT_FIELDS = {
-    settings.MAX_PAGES: "max_pages",
-    settings.MAX_SEGMENTS: "max_segments_per_page",
-    settings.MAX_DECODED_BYTES: "max_decoded_bytes",
-    settings.MAX_SECONDS: "max_seconds",
-    settings.MAX_MEMORY_BYTES: "max_memory_bytes",
-}
-
-
-@pytest.mark.parametrize("setting", LIMIT_FIELDS, ids=lambda s: s.env)
-def test_each_limit_is_read_from_its_variable_and_a_flag_beats_it(monkeypatch, setting):
-    field = LIMIT_FIELDS[setting]
+@pytest.mark.parametrize("field", settings.PARSE_LIMITS)
+def test_each_limit_is_read_from_its_variable_and_a_flag_beats_it(monkeypatch, field):
+    setting = settings.PARSE_LIMITS[field]
     monkeypatch.setenv(setting.env, "7")
     assert getattr(ParseLimits.from_env(), field) == 7
     assert getattr(ParseLimits.from_env(**{field: 9}), field) == 9

@@ -29,7 +29,6 @@ from pipelines.budget_doc import (
 from pipelines.commands.load import load_paths
 from pipelines.doc_reader import BudgetDoc
 from pipelines.errors import BudgetInputError
-from pipelines.extraction import document as document_module
 from pipelines.extraction.document import DocumentIdentity, Extraction
 from pipelines.handoff import read_handoff, write_handoff
 from pipelines.inbox import parse_partition_key, partition_key
@@ -37,7 +36,15 @@ from pipelines.quality.year_over_year import judged_again_text
 from pipelines.warehouse.checks import record_check_results
 from pipelines.warehouse.load import document_rows, expected_fact_rows, load_document
 from pipelines.warehouse.sql_files import read_sql, sql_names
-from tests.warehouse_helpers import SAMPLES, facts_by, make_extraction, read_doc, warehouse
+from tests.warehouse_helpers import (
+    SAMPLES,
+    document_keys,
+    facts_by,
+    make_extraction,
+    read_doc,
+    read_file_as,
+    warehouse,
+)
 
 SEED = SAMPLES / "gz_hrss_data_center_2023.json"
 GZ = "广州市人力资源和社会保障数据服务中心"
@@ -92,10 +99,7 @@ def final_accounts(fiscal_year: int = 2023, extra: Decimal = FINAL_EXTRA) -> dic
 
 
 def _documents(con) -> list[tuple]:
-    return con.execute(
-        "select dim_department.department, fiscal_year, document_kind, stage, document_id, "
-        "sha256 from dim_document join dim_department using (department_id) order by all"
-    ).fetchall()
+    return document_keys(con, "stage", "document_id", "sha256")
 
 
 # --- naming and partition keys ------------------------------------------------------
@@ -480,15 +484,7 @@ def test_budget_load_gives_the_final_accounts_their_partition_and_line(tmp_path,
     shutil.copy(SAMPLES / plan_pdf.name, plan_pdf)
     final_pdf = tmp_path / "gz_hrss_data_center_2023_final.pdf"
     final_pdf.write_bytes(plan_pdf.read_bytes() + b"\n% the final accounts' file\n")
-    extract = document_module.extract_document
-
-    def extract_as_published(path, password=None, limits=None):
-        extraction = extract(path, password, limits)
-        if Path(path).name == final_pdf.name:
-            return _as_final_accounts(extraction, Path(path))
-        return extraction
-
-    monkeypatch.setattr("pipelines.parsing.extract_document", extract_as_published)
+    read_file_as(monkeypatch, final_pdf.name, _as_final_accounts)
     store = str(tmp_path / "warehouse.duckdb")
     out = io.StringIO()
     outcomes = load_paths([str(plan_pdf), str(final_pdf)], warehouse=store, out=out, workers=1)

@@ -8,6 +8,7 @@ from pathlib import Path
 import duckdb
 
 from pipelines.budget_doc import FORMAT, TOTAL_COLUMNS, YUAN_PER_UNIT
+from pipelines.extraction import document as document_module
 from pipelines.extraction.document import Extraction
 from pipelines.warehouse.connection import apply_schema, connect
 from pipelines.warehouse.load import load_document
@@ -153,3 +154,24 @@ ROUNDING_TAIL = {
         }
     ],
 }
+
+
+def document_keys(con, *columns: str) -> list[tuple]:
+    """department, fiscal_year, document_kind, then `columns` (of dim_document) of every
+    loaded document, in that order."""
+    listed = ", ".join(("dim_department.department", "fiscal_year", "document_kind", *columns))
+    return con.execute(
+        f"select {listed} from dim_document join dim_department using (department_id) order by all"
+    ).fetchall()
+
+
+def read_file_as(monkeypatch, name: str, edit) -> None:
+    """The parse of the file called `name`, in this process (workers=1), reads as
+    `edit(extraction, path)`: a twin of a real file as another document publishes it."""
+    extract = document_module.extract_document
+
+    def extract_as_published(path, password=None, limits=None):
+        extraction = extract(path, password, limits)
+        return edit(extraction, Path(path)) if Path(path).name == name else extraction
+
+    monkeypatch.setattr("pipelines.parsing.extract_document", extract_as_published)

@@ -21,7 +21,7 @@ from pipelines import three_public
 from pipelines.budget_doc import NARRATIVE_FIGURES, TABLE_PAGES
 from pipelines.cleaning import normalise_name
 from pipelines.doc_reader import StatedFigure
-from pipelines.extraction.page_furniture import HEADING, PAGE_NUMBER, PRINTED_UNIT
+from pipelines.extraction.page_furniture import HEADING, PRINTED_UNIT, body_lines
 from pipelines.extraction.statements import execution_figures
 
 __all__ = ["NARRATIVE_FIGURES", "TABLE_PAGES", "narrative_extension", "stated_figures"]
@@ -101,24 +101,20 @@ def _sentences(pages: Iterable[tuple[int | None, list[str]]]) -> list[tuple[str,
             out.append((text, where))
         text, where = "", []
 
-    for page, lines in pages:
-        for raw in lines:
-            line = normalise_name(raw)
-            if not line or PAGE_NUMBER.match(line):
-                continue
-            heading = HEADING.match(line)
-            if heading:
-                cut()
-            start = 0
-            for end in _SENTENCE_END.finditer(line):
-                text += line[start : end.end()]
-                where += [page] * (end.end() - start)
-                start = end.end()
-                cut()
-            text += line[start:]
-            where += [page] * (len(line) - start)
-            if heading and not re.search(r"\d", line):  # a heading of its own: 二、“三公”经费
-                cut()
+    for page, line in body_lines(pages):
+        heading = HEADING.match(line)
+        if heading:
+            cut()
+        start = 0
+        for end in _SENTENCE_END.finditer(line):
+            text += line[start : end.end()]
+            where += [page] * (end.end() - start)
+            start = end.end()
+            cut()
+        text += line[start:]
+        where += [page] * (len(line) - start)
+        if heading and not re.search(r"\d", line):  # a heading of its own: 二、“三公”经费
+            cut()
     cut()
     return out
 

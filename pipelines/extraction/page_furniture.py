@@ -7,6 +7,9 @@ Both match text as `cleaning.normalise_name` leaves it (NFKC, no whitespace), so
 """
 
 import re
+from collections.abc import Iterable, Iterator
+
+from pipelines.cleaning import normalise_name
 
 # A page number as printed at the foot of a page: 8, -8-, —8—
 PAGE_NUMBER = re.compile(r"^[-—–]?\d{1,3}[-—–]?$")
@@ -16,3 +19,13 @@ PRINTED_UNIT = re.compile(r"单位:?(万元|元)")
 HEADING = re.compile(
     r"^(?:第[一二三四五六七八九十]+部分|[一二三四五六七八九十]+、|\(?\d+[.．)](?!\d))"
 )
+
+
+def body_lines(pages: Iterable[tuple[int | None, list[str]]]) -> Iterator[tuple[int | None, str]]:
+    """(page, line) of each printed line of `pages`, normalised, page numbers left out: what
+    the narrative's sentences and statements are read from."""
+    for page, lines in pages:
+        for raw in lines:
+            line = normalise_name(raw)
+            if line and not PAGE_NUMBER.match(line):
+                yield page, line

@@ -11,16 +11,8 @@ from pathlib import Path
 
 from pipelines.budget_doc import DOCUMENT_KIND_WORDS
 from pipelines.errors import BudgetInputError, NarrativeOnlyError
+from pipelines.extraction import identity
 from pipelines.extraction.grid import text_lines
-from pipelines.extraction.identity import (
-    Evidence,
-    document_kind,
-    final_accounts_title,
-    find_department,
-    find_year,
-    gather_evidence,
-    talks_like_budget,
-)
 from pipelines.extraction.pdf_pages import PageContent
 from pipelines.extraction.readability import BUDGET_TERMS
 
@@ -30,11 +22,11 @@ def refuse_without_tables(path: Path, pages, garbled: list[str], metadata_title:
     budget, or an error with its reason (always raises)."""
     if not garbled:
         lines = [line for page in pages for line in text_lines(page.glyphs)]
-        evidence = gather_evidence(lines, metadata_title=metadata_title)
+        evidence = identity.gather_evidence(lines, metadata_title=metadata_title)
         _refuse_final_accounts(path, evidence)
-        department, year = find_department(evidence), find_year(evidence)
-        if department and year and talks_like_budget(evidence):
-            kind = DOCUMENT_KIND_WORDS[document_kind(evidence)]
+        department, year = identity.find_department(evidence), identity.find_year(evidence)
+        if department and year and identity.talks_like_budget(evidence):
+            kind = DOCUMENT_KIND_WORDS[identity.document_kind(evidence)]
             raise NarrativeOnlyError(
                 path,
                 f"narrative only: {department} {year} {kind} prints no budget table in this "
@@ -43,8 +35,8 @@ def refuse_without_tables(path: Path, pages, garbled: list[str], metadata_title:
     raise BudgetInputError(path, _no_table_reason(pages, garbled))
 
 
-def _refuse_final_accounts(path: Path, evidence: Evidence) -> None:
-    if title := final_accounts_title(evidence):
+def _refuse_final_accounts(path: Path, evidence: identity.Evidence) -> None:
+    if title := identity.final_accounts_title(evidence):
         raise BudgetInputError(path, f"final accounts (决算) with no table read: {title}")
 
 

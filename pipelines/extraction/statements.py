@@ -28,9 +28,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from pipelines.cleaning import normalise_name
 from pipelines.doc_reader import StatedFigure
-from pipelines.extraction.page_furniture import HEADING, PAGE_NUMBER
+from pipelines.extraction.page_furniture import HEADING, body_lines
 
 _N = r"(\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)"
 _EXECUTION = re.compile(
@@ -66,15 +65,11 @@ def _running_text(pages: Iterable[tuple[int | None, list[str]]]) -> tuple[str, l
     """The narrative as one text (NFKC, no whitespace, page numbers dropped) and the page
     of each character; a heading line (三、…, （二）…) ends the statement before it."""
     text, where = "", []
-    for page, lines in pages:
-        for raw in lines:
-            line = normalise_name(raw)
-            if not line or PAGE_NUMBER.match(line):
-                continue
-            if HEADING.match(line) and not text.endswith("。"):
-                line = "。" + line
-            text += line
-            where += [page] * len(line)
+    for page, line in body_lines(pages):
+        if HEADING.match(line) and not text.endswith("。"):
+            line = "。" + line
+        text += line
+        where += [page] * len(line)
     return text, where
 
 

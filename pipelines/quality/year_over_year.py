@@ -38,7 +38,7 @@ def document_of_year(
     document's own stage unless `stage` says another (final accounts against their budget)."""
     stage = stage or document.stage
     found = con.execute(
-        read_sql("checks/select_document_of_year"),
+        read_sql("load/select_document_edition"),
         {
             "department": document.department,
             "fiscal_year": fiscal_year,

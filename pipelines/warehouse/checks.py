@@ -136,9 +136,9 @@ def record_check_results(
 def _replace_rows(
     con, key: dict, rows: list[dict], findings: list[dict], sha256, checked_at
 ) -> None:
-    loaded_sha256, loaded_at = con.execute(
+    _, loaded_sha256, loaded_at = con.execute(
         read_sql("load/select_document_edition"), key
-    ).fetchone() or (None, None)
+    ).fetchone() or (None, None, None)
     if sha256 is None:
         sha256 = loaded_sha256
     if sha256 != loaded_sha256:

@@ -15,13 +15,7 @@ with project_totals as (
 
 ranked as (
     select
-        department,
-        fiscal_year,
-        document_kind,
-        stage,
-        project_name,
-        amount_yuan,
-        fund_sources,
+        project_totals.*,
         sum(amount_yuan) over (
             partition by department, fiscal_year, document_kind, stage
         ) as department_yuan,

@@ -1,5 +1,9 @@
--- the loaded edition of one document: its sha256 and when it was loaded
+-- one loaded document by its key (department, fiscal year, kind, stage): its id, its edition
+-- (sha256) and when it was loaded. Checks find the same department's document of another
+-- year (to compare with, or to compare again) by it too: a budget with a budget, final
+-- accounts with final accounts, or a 决算 with its year's budget
 select
+    dim_document.document_id,
     dim_document.sha256,
     dim_document.loaded_at
 from dim_document

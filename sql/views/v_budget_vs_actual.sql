@@ -87,6 +87,54 @@ three_public as (
     group by cells.document_id, cells.category
 ),
 
+-- the appropriation spending's total and its 类 / 项 in the final account, each with the
+-- budget's figure where the budget is loaded, and the 说明 topic stating its 年初预算
+function_rows as (
+    select
+        pairs.final_id,
+        pairs.department,
+        pairs.fiscal_year,
+        pairs.document_kind,
+        'gp_appropriation_total' as measure,
+        null as code,
+        '一般公共预算财政拨款支出' as name,
+        'gp_appropriation_budget' as stated_topic,
+        plan.amount_yuan as plan_yuan,
+        plan.source_page as plan_page,
+        actual.amount_yuan as actual_yuan,
+        actual.source_page as actual_page
+    from pairs
+    inner join spending as actual
+        on actual.document_id = pairs.final_id
+        and actual.table_key = 't05_gpb_function'
+        and actual.is_total_row
+    left join spending as plan
+        on plan.document_id = pairs.budget_id
+        and plan.table_key = 't05_gpb_function'
+        and plan.is_total_row
+    union all
+    select
+        pairs.final_id,
+        pairs.department,
+        pairs.fiscal_year,
+        pairs.document_kind,
+        case length(actual.code) when 3 then 'function_class' else 'function_item' end,
+        actual.code,
+        actual.subject_name,
+        'item_budget',
+        plan.amount_yuan,
+        plan.source_page,
+        actual.amount_yuan,
+        actual.source_page
+    from pairs
+    inner join spending as actual
+        on actual.document_id = pairs.final_id
+        and length(actual.code) in (3, 7)
+    left join spending as plan
+        on plan.document_id = pairs.budget_id
+        and plan.code = actual.code
+),
+
 measures as (
     select
         pairs.department,
@@ -105,59 +153,25 @@ measures as (
     left join year_spending as plan on plan.document_id = pairs.budget_id
     union all
     select
-        pairs.department,
-        pairs.fiscal_year,
-        pairs.document_kind,
-        'gp_appropriation_total' as measure,
-        null as code,
-        '一般公共预算财政拨款支出' as name,
-        coalesce(plan.amount_yuan, statement.amount_yuan) as budget_yuan,
-        actual.amount_yuan as actual_yuan,
+        rows.department,
+        rows.fiscal_year,
+        rows.document_kind,
+        rows.measure,
+        rows.code,
+        rows.name,
+        coalesce(rows.plan_yuan, statement.amount_yuan) as budget_yuan,
+        rows.actual_yuan,
         case
-            when plan.amount_yuan is not null then 'budget document'
+            when rows.plan_yuan is not null then 'budget document'
             when statement.amount_yuan is not null then 'final accounts statement'
         end as budget_source,
-        coalesce(plan.source_page, statement.page) as budget_page,
-        actual.source_page as actual_page
-    from pairs
-    inner join spending as actual
-        on actual.document_id = pairs.final_id
-        and actual.table_key = 't05_gpb_function'
-        and actual.is_total_row
-    left join spending as plan
-        on plan.document_id = pairs.budget_id
-        and plan.table_key = 't05_gpb_function'
-        and plan.is_total_row
+        coalesce(rows.plan_page, statement.page) as budget_page,
+        rows.actual_page
+    from function_rows as rows
     left join stated as statement
-        on statement.document_id = pairs.final_id
-        and statement.topic = 'gp_appropriation_budget'
-    union all
-    select
-        pairs.department,
-        pairs.fiscal_year,
-        pairs.document_kind,
-        case length(actual.code) when 3 then 'function_class' else 'function_item' end as measure,
-        actual.code,
-        actual.subject_name as name,
-        coalesce(plan.amount_yuan, statement.amount_yuan) as budget_yuan,
-        actual.amount_yuan as actual_yuan,
-        case
-            when plan.amount_yuan is not null then 'budget document'
-            when statement.amount_yuan is not null then 'final accounts statement'
-        end as budget_source,
-        coalesce(plan.source_page, statement.page) as budget_page,
-        actual.source_page as actual_page
-    from pairs
-    inner join spending as actual
-        on actual.document_id = pairs.final_id
-        and length(actual.code) in (3, 7)
-    left join spending as plan
-        on plan.document_id = pairs.budget_id
-        and plan.code = actual.code
-    left join stated as statement
-        on statement.document_id = pairs.final_id
-        and statement.topic = 'item_budget'
-        and statement.code = actual.code
+        on statement.document_id = rows.final_id
+        and statement.topic = rows.stated_topic
+        and (rows.code is null or statement.code = rows.code)
     union all
     select
         pairs.department,
