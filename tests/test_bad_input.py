@@ -26,9 +26,10 @@ from pipelines.extraction.document import extract_document
 from pipelines.quality import ERROR, check_completeness
 from pipelines.rejects import REASON_SUFFIX, reject_file, reject_settled, rejected_folder
 from pipelines.warehouse.connection import connect
-from pipelines.warehouse.load import expected_fact_rows, load_document
+from pipelines.warehouse.load import load_document
 from tests.inputs import REPO, extracted
 from tests.pdf_objects import pdf_from_objects
+from tests.warehouse_helpers import expected_fact_rows
 
 pypdf = pytest.importorskip("pypdf")
 

@@ -26,9 +26,15 @@ from pipelines.commands.load import load_paths
 from pipelines.extraction.document import DocumentIdentity, Extraction
 from pipelines.inbox import partition_key
 from pipelines.warehouse.checks import record_check_results
-from pipelines.warehouse.load import expected_fact_rows, load_document
+from pipelines.warehouse.load import load_document
 from tests.inputs import REAL, extracted
-from tests.warehouse_helpers import document_keys, facts_by, read_file_as, warehouse
+from tests.warehouse_helpers import (
+    document_keys,
+    expected_fact_rows,
+    facts_by,
+    read_file_as,
+    warehouse,
+)
 
 CHECKS_PER_DOCUMENT = len(quality.DOCUMENT_CHECKS) + len(WRITER_CHECKS)
 UNIT_PDF = REAL / "sh_putuo_justice_2026_unit.pdf"

@@ -23,11 +23,11 @@ from pipelines.errors import BudgetInputError
 from pipelines.resources import WAREHOUSE_POOL, BudgetInbox, DuckDBWarehouse
 from pipelines.warehouse.connection import connect
 from pipelines.warehouse.findings import check_rows
-from pipelines.warehouse.load import document_rows, expected_fact_rows
+from pipelines.warehouse.load import document_rows
 from tests.inputs import REAL, SAMPLE_PDFS, SAMPLES
 from tests.narrative_edits import procuratorate_2019_with_wrong_change
 from tests.test_concurrent_loads import snapshot
-from tests.warehouse_helpers import make_extraction, read_doc
+from tests.warehouse_helpers import expected_fact_rows, make_extraction, read_doc
 
 
 def everything(con) -> dict[str, list[tuple]]:

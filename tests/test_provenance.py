@@ -18,10 +18,10 @@ from pipelines.cleaning import parse_amount
 from pipelines.errors import BudgetInputError
 from pipelines.extraction import extract_document
 from pipelines.warehouse.connection import connect
-from pipelines.warehouse.load import DOCUMENT_TABLES, expected_fact_rows, load_document
+from pipelines.warehouse.load import DOCUMENT_TABLES, load_document
 from pipelines.warehouse.staging import PROVENANCE_COLUMNS
 from tests.inputs import REAL, SAMPLE_PDFS, extracted
-from tests.warehouse_helpers import make_extraction, read_doc
+from tests.warehouse_helpers import expected_fact_rows, make_extraction, read_doc
 
 REAL_PDFS = [
     REAL / name

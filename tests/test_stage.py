@@ -34,11 +34,12 @@ from pipelines.handoff import read_handoff, write_handoff
 from pipelines.inbox import parse_partition_key, partition_key
 from pipelines.quality.year_over_year import judged_again_text
 from pipelines.warehouse.checks import record_check_results
-from pipelines.warehouse.load import document_rows, expected_fact_rows, load_document
+from pipelines.warehouse.load import document_rows, load_document
 from pipelines.warehouse.sql_files import read_sql, sql_names
 from tests.warehouse_helpers import (
     SAMPLES,
     document_keys,
+    expected_fact_rows,
     facts_by,
     make_extraction,
     read_doc,

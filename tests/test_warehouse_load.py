@@ -23,10 +23,11 @@ from pipelines.warehouse import load as load_module
 from pipelines.warehouse import sql_files
 from pipelines.warehouse.checks import record_check_results
 from pipelines.warehouse.connection import apply_schema, connect, warehouse_path
-from pipelines.warehouse.load import expected_fact_rows, load_document
+from pipelines.warehouse.load import load_document
 from pipelines.warehouse.vocabulary import vocabulary
 from tests.warehouse_helpers import (
     ROUNDING_TAIL,
+    expected_fact_rows,
     make_extraction,
     read_doc,
     table_counts,

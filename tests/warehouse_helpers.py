@@ -7,7 +7,7 @@ from pathlib import Path
 
 import duckdb
 
-from pipelines.budget_doc import FORMAT, TOTAL_COLUMNS, YUAN_PER_UNIT
+from pipelines.budget_doc import FORMAT, SUMMARY_SIDES, TABLE_KEYS, TOTAL_COLUMNS, YUAN_PER_UNIT
 from pipelines.extraction import document as document_module
 from pipelines.extraction.document import Extraction
 from pipelines.warehouse.connection import apply_schema, connect
@@ -175,3 +175,22 @@ def read_file_as(monkeypatch, name: str, edit) -> None:
         return edit(extraction, Path(path)) if Path(path).name == name else extraction
 
     monkeypatch.setattr("pipelines.parsing.extract_document", extract_as_published)
+
+
+def expected_fact_rows(doc: dict) -> int:
+    """The number of non-null printed amount cells of a budget-doc/1 dict: the fact rows a
+    load of it must write, counted from the document, not from the loader."""
+    count = 0
+    for key, table in (doc.get("tables") or {}).items():
+        if key not in TABLE_KEYS:
+            continue
+        if "rows" in table:
+            count += sum(v is not None for row in table["rows"] for v in row.get("values") or [])
+        else:
+            for side in SUMMARY_SIDES:
+                count += sum(line.get("amount") is not None for line in table.get(side) or [])
+    for extra in doc.get("extra_tables") or []:
+        count += sum(
+            v is not None for row in extra.get("rows") or [] for v in row.get("values") or []
+        )
+    return count

@@ -34,8 +34,6 @@ from pipelines.budget_doc import (
     DOCUMENT_KIND_WORDS,
     FORMAT,
     STAGES,
-    SUMMARY_SIDES,
-    TABLE_KEYS,
     document_name,
 )
 from pipelines.errors import BudgetInputError
@@ -314,21 +312,3 @@ def load_rows(
         con.rollback()
         raise
     return report
-
-
-def expected_fact_rows(doc: dict) -> int:
-    """The number of non-null printed amount cells of a budget-doc/1 dict (tests, checks)."""
-    count = 0
-    for key, table in (doc.get("tables") or {}).items():
-        if key not in TABLE_KEYS:
-            continue
-        if "rows" in table:
-            count += sum(v is not None for row in table["rows"] for v in row.get("values") or [])
-        else:
-            for side in SUMMARY_SIDES:
-                count += sum(line.get("amount") is not None for line in table.get(side) or [])
-    for extra in doc.get("extra_tables") or []:
-        count += sum(
-            v is not None for row in extra.get("rows") or [] for v in row.get("values") or []
-        )
-    return count
