@@ -24,160 +24,31 @@ import pytest
 from pipelines.errors import BudgetInputError
 from pipelines.extraction.document import extract_document
 from pipelines.quality import ERROR, check_completeness
-from pipelines.rejects import REASON_SUFFIX, reject_file, reject_settled, rejected_folder
+from pipelines.rejects import REASON_SUFFIX
 from pipelines.warehouse.connection import connect
 from pipelines.warehouse.load import load_document
+from tests.bad_pdfs import (
+    PASSWORD,
+    SAMPLE,
+    make_empty,
+    make_encrypted,
+    make_not_a_budget,
+    make_pages,
+    make_scanned,
+    make_text_as_pdf,
+    make_truncated,
+    make_without_tounicode,
+    make_wrong_chinese,
+)
 from tests.inputs import REPO, extracted
-from tests.pdf_objects import pdf_from_objects
 from tests.warehouse_helpers import expected_fact_rows
 
 pypdf = pytest.importorskip("pypdf")
 
-SAMPLE = REPO / "data" / "samples" / "gz_hrss_data_center_2023.pdf"
-PASSWORD = "s3cret-用户"
 DROPPED_TABLE = "t07_three_public"
 
 
 # -- fixtures made at test time ------------------------------------------------------
-
-
-def make_empty(path: Path) -> Path:
-    path.write_bytes(b"")
-    return path
-
-
-def make_text_as_pdf(path: Path) -> Path:
-    path.write_text("部门预算 2023 — this is a text file, not a PDF\n", encoding="utf-8")
-    return path
-
-
-def make_truncated(path: Path, share: float = 0.3) -> Path:
-    data = SAMPLE.read_bytes()
-    path.write_bytes(data[: int(len(data) * share)])
-    return path
-
-
-def make_encrypted(path: Path, user_password: str, owner_password: str = "owner-pw") -> Path:
-    """AES-256; no permissions granted (no print, no copy) to the user."""
-    writer = pypdf.PdfWriter(clone_from=str(SAMPLE))
-    writer.encrypt(
-        user_password=user_password,
-        owner_password=owner_password,
-        algorithm="AES-256",
-        permissions_flag=0,
-    )
-    writer.write(path)
-    return path
-
-
-def make_scanned(path: Path, page_index: int = 4) -> Path:
-    """A page rendered to a bitmap and saved as an image-only PDF (no text layer)."""
-    import pypdfium2 as pdfium
-
-    document = pdfium.PdfDocument(str(SAMPLE))
-    try:
-        image = document[page_index].render(scale=1.5).to_pil().convert("RGB")
-    finally:
-        document.close()
-    image.save(path, "PDF", resolution=108)
-    return path
-
-
-def _fonts(writer):
-    seen = set()
-    for page in writer.pages:
-        for font in (page.get("/Resources") or {}).get("/Font", {}).values():
-            font = font.get_object()
-            if id(font) not in seen:
-                seen.add(id(font))
-                yield font
-
-
-def make_without_tounicode(path: Path) -> Path:
-    """Every font's /ToUnicode removed: the glyphs keep their shapes, the text is lost."""
-    from pypdf.generic import NameObject
-
-    writer = pypdf.PdfWriter(clone_from=str(SAMPLE))
-    removed = 0
-    for font in _fonts(writer):
-        if "/ToUnicode" in font:
-            del font[NameObject("/ToUnicode")]
-            removed += 1
-    assert removed, "the sample has no ToUnicode maps to break"
-    writer.write(path)
-    return path
-
-
-_BFCHAR = re.compile(rb"<([0-9A-Fa-f]{2,4})>\s*<([0-9A-Fa-f]{4})>")
-
-
-def make_wrong_chinese(path: Path) -> Path:
-    """ToUnicode maps that turn each Chinese character into another one (code point +256):
-    digits and Latin letters stay right, so the numbers read fine under wrong names."""
-
-    def shift(match: re.Match) -> bytes:
-        code = int(match.group(2), 16)
-        if 0x4E00 <= code <= 0x9EFF:
-            code += 0x100
-        return b"<" + match.group(1) + b"> <%04X>" % code
-
-    writer = pypdf.PdfWriter(clone_from=str(SAMPLE))
-    done = set()
-    for font in _fonts(writer):
-        if "/ToUnicode" not in font:
-            continue
-        stream = font["/ToUnicode"].get_object()
-        if id(stream) not in done:
-            done.add(id(stream))
-            stream.set_data(_BFCHAR.sub(shift, stream.get_data()))
-    assert done
-    writer.write(path)
-    return path
-
-
-def make_pages(path: Path, keep) -> Path:
-    reader = pypdf.PdfReader(str(SAMPLE))
-    writer = pypdf.PdfWriter()
-    for index, page in enumerate(reader.pages):
-        if keep(index + 1):
-            writer.add_page(page)
-    writer.write(path)
-    return path
-
-
-def make_not_a_budget(path: Path) -> Path:
-    """A one-page notice in Chinese (it even says 预算), written by hand with the
-    non-embedded STSong-Light / UniGB-UCS2-H font every PDF reader knows."""
-    lines = [
-        "关于举办春季运动会的通知",
-        "各单位：",
-        "为丰富职工文化生活，增强体质，经研究决定于四月举办春季运动会。",
-        "比赛项目包括跑步、跳远、拔河和乒乓球，请各单位做好预算外的后勤准备。",
-        "春眠不觉晓，处处闻啼鸟。夜来风雨声，花落知多少。",
-    ]
-    ops = ["BT", "/F1 14 Tf", "72 760 Td", "20 TL"]
-    for line in lines:
-        ops.append("<" + line.encode("utf-16-be").hex().upper() + "> Tj T*")
-    ops.append("ET")
-    content = "\n".join(ops).encode("ascii")
-    objects = [
-        b"<< /Type /Catalog /Pages 2 0 R >>",
-        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842]"
-        b" /Resources << /Font << /F1 4 0 R >> >> /Contents 6 0 R >>",
-        b"<< /Type /Font /Subtype /Type0 /BaseFont /STSong-Light /Encoding /UniGB-UCS2-H"
-        b" /DescendantFonts [5 0 R] >>",
-        b"<< /Type /Font /Subtype /CIDFontType0 /BaseFont /STSong-Light"
-        b" /CIDSystemInfo << /Registry (Adobe) /Ordering (GB1) /Supplement 4 >>"
-        b" /FontDescriptor 7 0 R >>",
-        b"<< /Length %d >>\nstream\n" % len(content) + content + b"\nendstream",
-        b"<< /Type /FontDescriptor /FontName /STSong-Light /Flags 6 /FontBBox [-25 -254 1000 880]"
-        b" /ItalicAngle 0 /Ascent 880 /Descent -120 /CapHeight 880 /StemV 93 >>",
-    ]
-    path.write_bytes(pdf_from_objects(objects, b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n"))
-    return path
-
-
 @dataclass(frozen=True)
 class Bad:
     """A bad file and the reason its line must give."""
@@ -437,66 +308,7 @@ def test_load_with_password_loads_the_encrypted_file(tmp_path, bad_files):
     assert ok.stdout.startswith("loaded: "), ok.stdout
 
 
-# -- rejection records ---------------------------------------------------------------
-
-
-def test_reject_file_moves_nothing_without_a_folder(tmp_path):
-    path = make_empty(tmp_path / "empty.pdf")
-    rejection = reject_file(path, "empty file (0 bytes)")
-    assert path.exists() and rejection.path == path
-    assert rejection.line == f"rejected: {path}: empty file (0 bytes)"
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["empty.pdf"]
-
-
-def test_reject_file_moves_inbox_file_and_writes_reason(tmp_path):
-    inbox = tmp_path / "data" / "inbox"
-    inbox.mkdir(parents=True)
-    folder = rejected_folder(inbox)
-    assert folder == (tmp_path / "data" / "rejected").resolve()
-    first = make_text_as_pdf(inbox / "a.pdf")
-    payload = first.read_bytes()
-    rejection = reject_file(first, "not a PDF (no %PDF header)\nsecond line", folder)
-    assert not first.exists()
-    assert rejection.path == folder / "a.pdf"
-    assert rejection.path.read_bytes() == payload
-    note = (folder / ("a.pdf" + REASON_SUFFIX)).read_text(encoding="utf-8")
-    assert "reason: not a PDF (no %PDF header) second line\n" in note
-    assert f"sha256: {rejection.sha256}" in note
-    assert f"file: {first}" in note
-    # the same name rejected again (other bytes) never overwrites the first rejection
-    second = make_truncated(inbox / "a.pdf", 0.01)
-    again = reject_file(second, "damaged or truncated PDF", folder)
-    assert again.path != rejection.path and again.path.exists()
-    assert rejection.path.read_bytes() == payload
-    assert Path(str(again.path) + REASON_SUFFIX).is_file()
-    assert again.line.endswith(f"(moved to {again.path})")
-
-
-def test_rejected_folder_is_configurable(tmp_path, monkeypatch):
-    monkeypatch.setenv("BUDGET_REJECTED", str(tmp_path / "elsewhere"))
-    assert rejected_folder(tmp_path / "inbox") == tmp_path / "elsewhere"
-    assert rejected_folder(tmp_path / "inbox", tmp_path / "x") == tmp_path / "x"
-
-
-def test_reject_settled_moves_settled_files_only(tmp_path):
-    inbox = tmp_path / "inbox"
-    inbox.mkdir()
-    folder = tmp_path / "rejected"
-    old = make_empty(inbox / "old.pdf")
-    os.utime(old, (1_000_000, 1_000_000))
-    young = make_truncated(inbox / "young.pdf", 0.05)  # maybe still being copied
-    moved = reject_settled(old, "empty file (0 bytes)", folder)
-    assert moved.path == folder / "old.pdf" and not old.exists()
-    note = (folder / ("old.pdf" + REASON_SUFFIX)).read_text(encoding="utf-8")
-    assert "reason: empty file (0 bytes)" in note
-    kept = reject_settled(young, "damaged or truncated PDF", folder)
-    assert kept.path == young and young.exists()
-    assert reject_settled(inbox / "gone.pdf", "empty file (0 bytes)", folder).path == (
-        inbox / "gone.pdf"
-    )
-    # once settled, the young file goes too
-    later = reject_settled(young, "damaged", folder, now=young.stat().st_mtime + 61)
-    assert later.path == folder / "young.pdf" and not young.exists()
+# -- rejected files (the rest: test_rejections.py) -------------------------------------
 
 
 def test_a_run_moves_a_settled_bad_inbox_file_to_rejected(tmp_path, bad_files):
