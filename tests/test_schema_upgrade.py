@@ -25,24 +25,12 @@ from tests.warehouse_helpers import make_extraction, read_doc, table_counts
 
 RELEASE_1 = REPO / "tests" / "fixtures" / "warehouse_release1.duckdb.gz"
 RELEASE_1_TABLES = (
-    "dim_department",
-    "dim_document",
-    "dim_economic_subject",
-    "dim_expenditure_type",
-    "dim_function_subject",
-    "dim_fund_source",
-    "dim_project",
-    "dim_source_table",
-    "fact_basic_by_unit",
-    "fact_dq_check",
-    "fact_economic_expenditure",
-    "fact_expenditure_by_function",
-    "fact_generic_cell",
-    "fact_income_by_function",
-    "fact_project_fund",
-    "fact_summary_line",
-    "fact_three_public",
-)
+    "dim_department", "dim_document", "dim_economic_subject", "dim_expenditure_type",
+    "dim_function_subject", "dim_fund_source", "dim_project", "dim_source_table",
+    "fact_basic_by_unit", "fact_dq_check", "fact_economic_expenditure",
+    "fact_expenditure_by_function", "fact_generic_cell", "fact_income_by_function",
+    "fact_project_fund", "fact_summary_line", "fact_three_public",
+)  # fmt: skip
 PROVENANCE_COLUMNS = [
     ("source_page", "INTEGER"),
     ("box_x0", "DECIMAL(8,2)"),
@@ -429,15 +417,6 @@ def test_a_new_warehouse_is_the_release1_warehouse_upgraded(release1, tmp_path):
     assert len(new["constraints"]) > 100 and new["views"]
 
 
-def test_a_new_warehouse_runs_no_migration(tmp_path, monkeypatch):
-    ran = []
-    real = migrations.read_sql
-    monkeypatch.setattr(migrations, "read_sql", lambda name: ran.append(name) or real(name))
-    connect(tmp_path / "new.duckdb").close()
-    assert [name for name in ran if name.startswith("schema/")] == migrations.sql_names("schema")
-    assert [name for name in ran if name.startswith("migrations/")] == []
-
-
 def test_a_changed_view_is_recreated_without_a_new_version(release1, monkeypatch):
     connect(release1).close()
     monkeypatch.setattr(migrations, "views_sha256", lambda: "changed")
@@ -445,17 +424,6 @@ def test_a_changed_view_is_recreated_without_a_new_version(release1, monkeypatch
     assert con.execute(
         "select version, views_sha256 from schema_version order by upgraded_at"
     ).fetchall()[-1] == (LATEST_VERSION, "changed")
-
-
-def test_a_warehouse_of_a_newer_release_is_refused(tmp_path):
-    path = tmp_path / "new.duckdb"
-    connect(path).execute(
-        "insert into schema_version values ($version, 'x', now())",
-        {"version": LATEST_VERSION + 1},
-    ).close()
-    for read_only in (False, True):
-        with pytest.raises(SchemaVersionError, match="written by a newer release"):
-            connect(path, read_only=read_only)
 
 
 def test_opening_through_the_resource_never_changes_the_schema(release1, monkeypatch):
@@ -478,24 +446,3 @@ def test_opening_through_the_resource_never_changes_the_schema(release1, monkeyp
     with warehouse.get_connection() as con:
         assert con.execute("select version from schema_version").fetchall() == [(LATEST_VERSION,)]
         assert table_counts(con)["dim_document"] == counts["dim_document"]
-
-
-def test_budget_migrate_says_what_it_did(tmp_path, capsys):
-    from pipelines.cli import main
-
-    path = tmp_path / "new" / "w.duckdb"
-    assert main(["migrate", "--warehouse", str(path)]) == 0
-    assert main(["migrate", "--warehouse", str(path)]) == 0
-    out, err = capsys.readouterr()
-    assert (out.splitlines(), err) == (
-        [
-            f"{path}: created at schema version {LATEST_VERSION}, {STORAGE}",
-            f"{path}: already at schema version {LATEST_VERSION}, {STORAGE}: left as it was",
-        ],
-        "",
-    )
-    path.unlink()
-    path.write_text("not a database\n", encoding="utf-8")
-    assert main(["migrate", "--warehouse", str(path)]) == 1
-    err = capsys.readouterr().err
-    assert err.count("\n") == 1 and err.startswith(f"budget migrate: {path}: the warehouse file")
