@@ -29,16 +29,11 @@ from pipelines.extraction import extract_document
 from pipelines.extraction.titles import EXTRA, keys_by_words, table_key_for_title
 from pipelines.quality import ERROR, WARN, run_document_checks
 from tests.doc_diff import doc_diff
-from tests.fixtures.render.templates import (
-    CLASSES,
-    FOLDER,
-    TRUTH_KEYS,
-    VARIANTS,
-    build,
-    contents,
-    manifest_entry,
-    read_manifest,
-)
+from tests.fixtures.render.template_options import CLASSES
+from tests.fixtures.render.template_print import contents
+from tests.fixtures.render.template_truth import TRUTH_KEYS
+from tests.fixtures.render.template_variants import VARIANTS
+from tests.fixtures.render.templates import FOLDER, build, manifest_entry, read_manifest
 
 RENDER = "python -m tests.fixtures.render.templates"
 BY_NAME = {v.name: v for v in VARIANTS}
