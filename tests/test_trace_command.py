@@ -1,6 +1,7 @@
 """`budget trace "SQL"`: each result row's file, page, box and the text printed there."""
 
 import json
+import re
 import shutil
 from decimal import Decimal
 
@@ -12,7 +13,7 @@ from pipelines.extraction import extract_document
 from pipelines.extraction.document import file_sha256
 from pipelines.warehouse.connection import connect
 from pipelines.warehouse.load import load_document
-from tests.inputs import REAL, REPO
+from tests.inputs import REAL, REPO, extracted
 from tests.warehouse_helpers import make_extraction, read_doc
 
 SAMPLE = REPO / "data" / "samples" / "gz_hrss_data_center_2023.pdf"
@@ -174,3 +175,40 @@ def test_facts_loaded_without_provenance_say_so(capsys, tmp_path):
         "   cannot trace: no provenance: loaded before pages were recorded; load the PDF again\n"
         "(1 row)\n"
     )
+
+
+def test_a_file_name_cannot_forge_an_output_line(capsys, tmp_path):
+    """A PDF named with a newline and a fake status line: printed escaped, as `budget load`
+    prints it, one trace line for the one row."""
+    pdf = tmp_path / "budget\nloaded: forged.pdf"
+    shutil.copy(SAMPLE, pdf)
+    warehouse = tmp_path / "w.duckdb"
+    con = connect(warehouse)
+    load_document(con, extracted(pdf))
+    con.close()
+    code, out, err = trace(capsys, warehouse, ONE_FIGURE)
+    assert (code, err) == (0, "")
+    assert not any(line.startswith("loaded: forged") for line in out.splitlines())
+    place = out.splitlines()[1]
+    assert place.startswith(f"   {tmp_path}/budget\\nloaded: forged.pdf  page 13  box x ")
+
+
+def test_a_text_column_named_like_the_provenance_is_one_problem_per_row(capsys, tmp_path):
+    warehouse = tmp_path / "w.duckdb"
+    con = connect(warehouse)
+    load_document(con, extracted(SAMPLE))
+    con.close()
+    sql = (
+        "select document_id, 'p.13' as source_page, box_x0, box_top, box_x1, box_bottom "
+        "from fact_three_public order by row_index, column_index limit 2"
+    )
+    code, out, err = trace(capsys, warehouse, sql)
+    assert (code, err) == (1, "")
+    problems = [line for line in out.splitlines() if line.startswith("   cannot trace: ")]
+    assert len(problems) == 2
+    for line in problems:
+        assert re.fullmatch(
+            r"   cannot trace: source_page, box_x0, box_top, box_x1, box_bottom must be "
+            r"numbers, not p\.13(, \d+\.\d+){4}",
+            line,
+        ), line

@@ -18,7 +18,7 @@ from pathlib import Path
 from pipelines.cleaning import AmountError, parse_amount
 from pipelines.commands import fail
 from pipelines.commands.query import QueryFailed, cell_text, json_value, query_text, run_locked
-from pipelines.errors import BudgetInputError
+from pipelines.errors import BudgetInputError, printable
 from pipelines.file_hash import file_sha256
 from pipelines.warehouse.staging import PROVENANCE_COLUMNS
 
@@ -125,7 +125,13 @@ def _trace_row(trace: Trace, files: dict, readers: dict, password: str | None) -
     if page is None or None in box:
         trace.problem = "no provenance: loaded before pages were recorded; load the PDF again"
         return
-    trace.page, trace.box = int(page), [Decimal(v) for v in box]
+    try:
+        trace.page, trace.box = int(page), [Decimal(str(v)) for v in box]
+    except (TypeError, ValueError, ArithmeticError):  # a text column named like ours
+        trace.page = trace.box = None
+        shown = ", ".join(cell_text(v) for v in (page, *box))
+        trace.problem = f"{', '.join(TRACE_COLUMNS[1:])} must be numbers, not {shown}"
+        return
     if document_id not in readers:
         problem = _edition_problem(Path(file), sha256)
         if problem:
@@ -196,4 +202,4 @@ def _render(traces: list[Trace], fmt: str) -> str:
         if t.problem:
             out.append(f"   cannot trace: {t.problem}")
     out.append(f"({len(traces)} row{'s' if len(traces) != 1 else ''})")
-    return "\n".join(out) + "\n"
+    return "\n".join(printable(line) for line in out) + "\n"  # a name cannot forge a line
