@@ -117,6 +117,11 @@ def _add_sql_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--timeout", type=float, default=60.0, help="stop the query after SECONDS (default 60)"
     )
+    parser.add_argument(
+        "--memory",
+        default="500MB",
+        help="memory the query may take, and as much again spilled to disk (default 500MB)",
+    )
 
 
 def _dash_hint(argv: list[str]) -> str | None:

@@ -3,7 +3,10 @@
 import csv
 import io
 import json
+import subprocess
+import sys
 import time
+from pathlib import Path
 
 import pytest
 
@@ -221,3 +224,38 @@ def test_long_query_stops_at_the_timeout(capsys, warehouse_file):
     assert time.monotonic() - started < 20
     assert (code, out) == (1, "")
     assert err == "budget query: query stopped after the --timeout of 1 s\n"
+
+
+def test_a_runaway_query_stops_at_the_memory_limit_in_one_line(warehouse_file):
+    """`len(list(range))` over 400 million rows reached 6.6 GB before the timeout; by
+    default the query stops at 500MB, the whole process well under 1 GiB."""
+    script = (
+        "import resource, subprocess, sys; "
+        "done = subprocess.run(sys.argv[1:], capture_output=True, text=True); "
+        "peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss; "
+        "print(done.returncode, peak, repr(done.stderr))"
+    )
+    budget = [sys.executable, "-m", "pipelines.cli", "query", "--warehouse", str(warehouse_file)]
+    sql = "select len(list(range)) from range(400000000)"
+    done = subprocess.run(
+        [sys.executable, "-c", script, *budget, sql], capture_output=True, text=True, check=True
+    )
+    code, peak_kib, err = done.stdout.split(" ", 2)
+    assert code == "1" and int(peak_kib) < 2**20, done.stdout
+    assert eval(err).startswith("budget query: query stopped at the --memory of 500MB: ")
+
+
+def test_a_memory_that_is_no_amount_is_one_line(capsys, warehouse_file):
+    code, out, err = run(capsys, "select 1", "--warehouse", str(warehouse_file),
+                         "--memory", "lots")  # fmt: skip
+    assert (code, out) == (1, "")
+    assert err == "budget query: --memory must be an amount like 500MB or 2GB, not 'lots'\n"
+
+
+def test_the_sql_cannot_write_into_the_warehouses_temp_folder(capsys, warehouse_file):
+    """DuckDB lets SQL write into its temp folder: a query's is one of its own, removed after."""
+    target = f"{warehouse_file}.tmp/x.csv"
+    code, out, err = run(capsys, f"copy (select 1) to '{target}'",
+                         "--warehouse", str(warehouse_file))  # fmt: skip
+    assert code == 1 and err.startswith("budget query: not allowed: Permission Error: ")
+    assert not Path(target).exists()

@@ -14,7 +14,10 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
+import shutil
 import sys
+import tempfile
 import threading
 from collections.abc import Callable
 from contextlib import redirect_stdout
@@ -76,9 +79,11 @@ def columns_and_rows(relation) -> tuple[list[str], list[tuple]]:
     return relation.columns, relation.fetchall()
 
 
-def open_locked(warehouse: Path, allow_files: Path | None):
+def open_locked(warehouse: Path, allow_files: Path | None, memory: str, spill: Path):
     """A read-only connection that reaches no file but the warehouse (and `allow_files`),
-    installs and loads no extension, and cannot be unlocked by the SQL it runs.
+    installs and loads no extension, takes at most `memory` (and as much again spilled to
+    `spill`, a folder of its own: DuckDB lets SQL write into its temp folder, so never the
+    warehouse's), and cannot be unlocked by the SQL it runs.
 
     DuckDB accepts allowed_directories only once the database is open, so the settings are
     SET in order (sql/query_lockdown), the lock last.
@@ -89,7 +94,13 @@ def open_locked(warehouse: Path, allow_files: Path | None):
     con = open_database(
         warehouse,
         read_only=True,
-        config={"autoinstall_known_extensions": False, "autoload_known_extensions": False},
+        config={
+            "autoinstall_known_extensions": False,
+            "autoload_known_extensions": False,
+            "memory_limit": memory,
+            "max_temp_directory_size": memory,
+            "temp_directory": str(spill),
+        },
     )
     folders = [str(allow_files.resolve()) + "/"] if allow_files is not None else []
     try:
@@ -100,6 +111,10 @@ def open_locked(warehouse: Path, allow_files: Path | None):
         con.close()
         raise
     return con
+
+
+# What DuckDB's memory_limit accepts: 500MB, 2GB, 1.5GiB …
+_MEMORY = re.compile(r"\d+(\.\d+)?\s*(?:[KMGT]i?B|B)", re.IGNORECASE)
 
 
 class QueryFailed(Exception):
@@ -153,16 +168,21 @@ def run_locked(sql: str, args, read: Callable = columns_and_rows):
     timeout = args.timeout
     if not timeout > 0:
         raise QueryFailed(f"--timeout must be more than 0 seconds, not {timeout}")
+    if not _MEMORY.fullmatch(args.memory.strip()):
+        raise QueryFailed(f"--memory must be an amount like 500MB or 2GB, not {args.memory!r}")
     warehouse = warehouse_path(args.warehouse)
     if not warehouse.is_file():
         raise QueryFailed(
             f"no warehouse at {warehouse} (load documents first, or pass --warehouse)"
         )
+    spill = Path(tempfile.mkdtemp(prefix="budget-query-"))
     try:
-        con = open_locked(warehouse, allow_files)
+        con = open_locked(warehouse, allow_files, args.memory, spill)
     except WarehouseDamagedError as exc:
+        shutil.rmtree(spill, ignore_errors=True)
         raise QueryFailed(str(exc)) from None
     except duckdb.Error as exc:
+        shutil.rmtree(spill, ignore_errors=True)
         raise QueryFailed(f"cannot open {warehouse}: {_one_line(exc)}") from None
     timer = threading.Timer(timeout, con.interrupt)
     timer.start()
@@ -171,6 +191,10 @@ def run_locked(sql: str, args, read: Callable = columns_and_rows):
         return None if relation is None else read(relation)
     except duckdb.InterruptException:
         raise QueryFailed(f"query stopped after the --timeout of {timeout:g} s") from None
+    except duckdb.OutOfMemoryException as exc:
+        raise QueryFailed(
+            f"query stopped at the --memory of {args.memory}: {_one_line(exc)}"
+        ) from None
     except duckdb.PermissionException as exc:
         where = f"outside {allow_files}" if allow_files else "(pass --allow-files DIR)"
         raise QueryFailed(f"not allowed: {_one_line(exc)} — file access is off {where}") from None
@@ -181,6 +205,7 @@ def run_locked(sql: str, args, read: Callable = columns_and_rows):
     finally:
         timer.cancel()
         con.close()
+        shutil.rmtree(spill, ignore_errors=True)
 
 
 def _one_line(exc: Exception) -> str:
