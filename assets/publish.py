@@ -85,9 +85,9 @@ def budget_handoff(
     deps=[budget_handoff],
     pool=WAREHOUSE_POOL,
     kinds={"duckdb"},
-    description="Merge every pending hand-off file into the DuckDB warehouse, one transaction "
-    "per document (a reload of the same bytes is a no-op, a newer edition replaces), then "
-    "move it to published/.",
+    description="Verify and merge every pending hand-off file into the DuckDB warehouse, one "
+    "transaction per document (a reload of the same bytes is a no-op, a newer edition "
+    "replaces), then move it to published/.",
 )
 def published_budget_documents(
     context: dg.AssetExecutionContext, warehouse: DuckDBWarehouse, handoff: HandoffFolder

@@ -65,6 +65,28 @@ def _build_parser() -> argparse.ArgumentParser:
         help="address space of a parsing process ($BUDGET_MAX_MEMORY_BYTES, 2 GiB)",
     )
 
+    handoff = sub.add_parser(
+        "handoff",
+        help="parse and check PDFs (files or folders) on any host and write one Parquet "
+        "hand-off file per document into DIR, for `budget publish` (docs/scaling.md)",
+    )
+    handoff.add_argument("paths", nargs="+")
+    handoff.add_argument(
+        "--out", metavar="DIR", required=True, help="the shared hand-off folder to write into"
+    )
+    handoff.add_argument("--password", help="user password for encrypted PDFs")
+    handoff.add_argument(
+        "--workers", type=int, help="processes parsing PDFs (default: the number of CPUs)"
+    )
+
+    publish = sub.add_parser(
+        "publish",
+        help="verify each pending hand-off file of DIR and write it into the warehouse "
+        "(one transaction each; then moved to DIR/published/, or DIR/rejected/ with why)",
+    )
+    publish.add_argument("folder", metavar="DIR")
+    publish.add_argument("--warehouse")
+
     query = sub.add_parser(
         "query",
         help="run SQL against the warehouse",
@@ -148,7 +170,7 @@ def main(argv: list[str] | None = None) -> int:
         if hint:
             print(printable(hint), file=sys.stderr)
         raise
-    if args.command in ("extract", "load"):
+    if args.command in ("extract", "load", "handoff"):
         from pipelines.errors import SettingError
         from pipelines.limits import ParseLimits
 
@@ -177,6 +199,17 @@ def main(argv: list[str] | None = None) -> int:
             return run_load(args)
         except WarehouseDamagedError as exc:
             print(f"budget load: {exc}", file=sys.stderr)
+            return 1
+    if args.command in ("handoff", "publish"):
+        from pipelines.commands import handoff
+        from pipelines.warehouse.connection import WarehouseDamagedError
+
+        try:
+            if args.command == "handoff":
+                return handoff.run_handoff(args)
+            return handoff.run_publish(args)
+        except WarehouseDamagedError as exc:
+            print(f"budget publish: {exc}", file=sys.stderr)
             return 1
     if args.command == "export":
         from pipelines.commands.export import run_export

@@ -8,7 +8,9 @@ loader's own `document_rows` (the one pass over budget-doc/1), and writes
 its dim_document fields, its document check results with their findings and its load
 warnings. The file is written under a hidden temporary name and renamed, so a reader never
 sees half of one. Amounts and the findings' figures are stored as the warehouse's own
-DECIMAL types.
+DECIMAL types. Its Parquet metadata holds a content digest of every row, and with the rows
+an outline of each table's printed rows: what the publisher verifies
+(pipelines.handoff_verify).
 
 The publisher (`publish_folder`, one process: the warehouse pool) writes each pending file
 with `write_rows`, the writer of `budget load`: one transaction per document holding its
@@ -32,7 +34,16 @@ import pandas as pd
 
 from pipelines import settings
 from pipelines.batch import write_rows
-from pipelines.errors import BudgetInputError, WarehouseError
+from pipelines.errors import BudgetInputError, WarehouseError, printable
+from pipelines.handoff_verify import (
+    OUTLINE,
+    OUTLINE_FIELDS,
+    content_digest,
+    document_outline,
+    verify_checks,
+    verify_digest,
+    verify_document,
+)
 from pipelines.limits import ParseLimits
 from pipelines.parsing import ParsedDocument, parsed_in_order
 from pipelines.quality.year_over_year import judged_again_text
@@ -92,10 +103,13 @@ def _typed(records: list[dict]) -> pd.DataFrame:
     return pd.DataFrame(data)
 
 
-def handoff_records(document: DocumentRows, checks: list[dict]) -> list[dict]:
+def handoff_records(
+    document: DocumentRows, checks: list[dict], outline: list[dict] = ()
+) -> list[dict]:
     """Every row of one document's hand-off file, each naming its table."""
     fields = {name: getattr(document, name) for name in DOCUMENT_FIELDS}
     records = [{"handoff_table": DOCUMENT} | fields]
+    records += [{"handoff_table": OUTLINE} | place for place in outline]
     records += [{"handoff_table": CHECKS} | {f: c[f] for f in CHECK_FIELDS} for c in checks]
     records += [
         {"handoff_table": FINDINGS, "check_name": c["check_name"]}
@@ -114,15 +128,25 @@ def handoff_records(document: DocumentRows, checks: list[dict]) -> list[dict]:
     return records
 
 
-def write_handoff(document: DocumentRows, document_checks: list[dict], folder: Path) -> Path:
-    """Write `<sha256>.parquet` into `folder` atomically (temporary name, fsync, rename)."""
+def write_handoff(
+    document: DocumentRows, document_checks: list[dict], folder: Path, outline: list[dict] = ()
+) -> Path:
+    """Write `<sha256>.parquet` into `folder` atomically (temporary name, fsync, rename),
+    its content digest in the file's metadata; `outline` (handoff_verify.document_outline)
+    names the rows printed without amounts, for the publisher's checks."""
     folder.mkdir(parents=True, exist_ok=True)
     target = folder / f"{document.sha256}{SUFFIX}"
     temporary = folder / f".{target.name}.{os.getpid()}.tmp"
     con = duckdb.connect()
     try:
-        con.register("frame", _typed(handoff_records(document, document_checks)))
-        con.sql(read_sql("handoff/select_handoff_rows")).write_parquet(str(temporary))
+        con.register("frame", _typed(handoff_records(document, document_checks, outline)))
+        con.sql(read_sql("handoff/select_handoff_rows")).to_table("handoff_rows")
+        staged = con.execute(read_sql("handoff/select_handoff_staged"))
+        columns = [column[0] for column in staged.description]
+        digest = content_digest(columns, staged.fetchall())
+        con.execute(
+            read_sql("handoff/copy_handoff_file"), {"path": str(temporary), "digest": digest}
+        )
     finally:
         con.close()
     with temporary.open("rb") as handle:
@@ -134,11 +158,15 @@ def write_handoff(document: DocumentRows, document_checks: list[dict], folder: P
 def read_handoff(con: duckdb.DuckDBPyConnection, path: Path) -> tuple[DocumentRows, list[dict]]:
     """A hand-off file back as the loader's staging relations (amounts as exact text, as the
     staging pass gives them) and the document check rows, each with its findings (figures
-    as exact Decimals). Raises BudgetInputError naming what is wrong."""
+    as exact Decimals), verified: its content digest, its source sha256, and its check
+    results against the checks run again on its rows (pipelines.handoff_verify). Raises
+    BudgetInputError naming what is wrong."""
     try:
         cursor = con.execute(read_sql("handoff/select_handoff_file"), {"path": str(path)})
         names = [column[0] for column in cursor.description]
         values = cursor.fetchall()
+        digests = con.execute(read_sql("handoff/select_handoff_digest"), {"path": str(path)})
+        stored = (digests.fetchone() or (None,))[0]
     except duckdb.Error as exc:
         reason = str(exc).strip().splitlines()[0]
         raise BudgetInputError(path, f"not a readable Parquet file ({reason})") from None
@@ -157,6 +185,7 @@ def read_handoff(con: duckdb.DuckDBPyConnection, path: Path) -> tuple[DocumentRo
         for column in rows_of(COLUMNS, ("table_name", "column_name")):
             declared.setdefault(column["table_name"], []).append(column["column_name"])
         documents = rows_of(DOCUMENT, DOCUMENT_FIELDS)
+        outline = rows_of(OUTLINE, OUTLINE_FIELDS)
         checks = rows_of(CHECKS, CHECK_FIELDS)
         found = [
             {c: value[at[c]] for c in ("check_name", *FINDING_FIELDS)}
@@ -191,7 +220,11 @@ def read_handoff(con: duckdb.DuckDBPyConnection, path: Path) -> tuple[DocumentRo
                 f"a hand-off file of an earlier release: check {check['check_name']} failed "
                 "but its findings are not in the file; hand the PDF off again",
             )
-    return DocumentRows(**documents[0], relations=relations, warnings=warnings), checks
+    verify_digest(path, stored, names, values)
+    document = DocumentRows(**documents[0], relations=relations, warnings=warnings)
+    verify_document(path, document)
+    verify_checks(path, document, checks, outline)
+    return document, checks
 
 
 def _text(value: object) -> object:
@@ -237,7 +270,8 @@ def handoff_batch(
             parsed.status, parsed.reason, parsed.reason_path = "rejected", exc.reason, exc.path
             yield HandedOff(parsed)
             continue
-        yield HandedOff(parsed, write_handoff(document, check_rows(parsed.checks), folder))
+        outline = document_outline(parsed.extraction.doc)
+        yield HandedOff(parsed, write_handoff(document, check_rows(parsed.checks), folder, outline))
 
 
 @dataclass
@@ -259,8 +293,14 @@ def pending_files(folder: Path) -> list[Path]:
 _WAREHOUSE_ERRORS = (duckdb.IOException, duckdb.FatalException, duckdb.PermissionException)
 
 
-def _first_line(exc: duckdb.Error) -> str:
-    return f"{type(exc).__name__}: {str(exc).strip().splitlines()[0]}"
+# Errors of one file's rows (a finding the writer refuses, a value of the wrong type):
+# that file is rejected, the others publish.
+_FILE_ERRORS = (ValueError, TypeError, KeyError, ArithmeticError)
+
+
+def _first_line(exc: Exception) -> str:
+    lines = str(exc).strip().splitlines() or [""]
+    return f"{type(exc).__name__}: {lines[0]}"
 
 
 def publish_folder(con: duckdb.DuckDBPyConnection, folder: Path) -> Iterator[Published]:
@@ -274,6 +314,10 @@ def publish_folder(con: duckdb.DuckDBPyConnection, folder: Path) -> Iterator[Pub
             report, _, rechecked = write_rows(con, document, checks)
         except BudgetInputError as exc:
             yield Published(path, reject_file(path, exc.reason, folder / REJECTED).line)
+            continue
+        except _FILE_ERRORS as exc:  # rows no writer accepts: this file only (#22 item 4)
+            reason = printable(_first_line(exc))
+            yield Published(path, reject_file(path, reason, folder / REJECTED).line)
             continue
         except _WAREHOUSE_ERRORS as exc:
             raise WarehouseError(_first_line(exc)) from exc

@@ -225,8 +225,8 @@ def test_a_newer_edition_handed_off_later_replaces_the_older(tmp_path):
     line["amount"] = str(Decimal(line["amount"]) + Decimal("0.01"))
     old = document_rows(make_extraction(doc, name="2023.pdf"))
     new = document_rows(make_extraction(edition, name="2023-revised.pdf"))
-    first = handoff.write_handoff(old, [], tmp_path)
-    second = handoff.write_handoff(new, [], tmp_path)
+    first = handoff.write_handoff(old, check_rows(quality.run_document_checks(doc)), tmp_path)
+    second = handoff.write_handoff(new, check_rows(quality.run_document_checks(edition)), tmp_path)
     os.utime(first, ns=(1, 1))  # handed off well before the revision
     con = connect(tmp_path / "w.duckdb")
     try:

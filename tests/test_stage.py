@@ -31,6 +31,7 @@ from pipelines.doc_reader import BudgetDoc
 from pipelines.errors import BudgetInputError
 from pipelines.extraction.document import DocumentIdentity, Extraction
 from pipelines.handoff import read_handoff, write_handoff
+from pipelines.handoff_verify import document_outline
 from pipelines.inbox import parse_partition_key, partition_key
 from pipelines.warehouse.checks import record_check_results
 from pipelines.warehouse.load import document_rows, load_document
@@ -255,8 +256,10 @@ def test_the_views_give_each_stage_its_own_figures(both_stages):
 
 
 def test_a_final_accounts_hand_off_keeps_its_stage(tmp_path):
-    document = document_rows(make_extraction(final_accounts(), "final.pdf"))
-    path = write_handoff(document, [], tmp_path / "handoff")
+    doc = final_accounts()
+    document = document_rows(make_extraction(doc, "final.pdf"))
+    checks = check_rows(quality.run_document_checks(doc))
+    path = write_handoff(document, checks, tmp_path / "handoff", document_outline(doc))
     back, _ = read_handoff(duckdb.connect(), path)
     assert (back.stage, back.document_kind) == (FINAL_STAGE, DEPARTMENT_BUDGET)
     assert back == dataclasses.replace(document, relations=back.relations)
