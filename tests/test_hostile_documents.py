@@ -21,6 +21,8 @@ from pipelines.commands.load import load_paths
 from pipelines.errors import BudgetInputError
 from pipelines.extraction.document import extract_document
 from pipelines.extraction.identity import file_year_disagreement
+from pipelines.extraction.pdf_pages import Glyph, PageContent
+from pipelines.extraction.readability import Readability, judge_page
 from pipelines.quality import WARN, run_document_checks
 from pipelines.warehouse.connection import connect
 from tests.inputs import SAMPLES, extracted
@@ -146,3 +148,180 @@ def test_the_sample_under_its_own_name_has_no_year_finding():
 def test_a_year_in_the_file_name_is_a_20xx_not_inside_a_longer_number(name, year, said):
     disagreement = file_year_disagreement(name, year)
     assert (None if disagreement is None else str(disagreement)) == said
+
+
+# -- a damaged copy never loads, nor replaces a good edition (issue #22, item 3) ----------
+
+
+def _damaged(out: Path, share: float, zeroed: bool, centre: float = 0.5) -> Path:
+    """The EDU sample with `share` of its bytes around `centre` cut out (or zeroed)."""
+    data = EDU.read_bytes()
+    size = int(len(data) * share)
+    start = int(len(data) * centre - size / 2)
+    middle = bytes(size) if zeroed else b""
+    out.write_bytes(data[:start] + middle + data[start + size :])
+    return out
+
+
+@pytest.mark.parametrize(
+    ("share", "zeroed"), [(0.2, False), (0.05, True)], ids=["20% cut out", "5% zeroed"]
+)
+def test_a_damaged_copy_with_garbled_names_is_refused_and_the_good_edition_kept(
+    tmp_path, share, zeroed
+):
+    """Its text decodes through the wrong code page (`加强队伍建pSNûü`, `2023年š务教育›N…`):
+    refused, and the good edition loaded before keeps its rows."""
+    warehouse = tmp_path / "w.duckdb"
+    assert _load_one(EDU, warehouse)[0].startswith("loaded: 广州市示范区教育局 2024, 762 rows")
+    pdf = _damaged(tmp_path / "gz_edu_bureau_2024_damaged.pdf", share, zeroed)
+    line, documents = _load_one(pdf, warehouse)
+    assert line == (
+        f"rejected: {pdf}: garbled text on page 18: "
+        "'加强队伍建pSNûü, Ü组织ûü不少于’•期,提高干„SN(力;º'; nothing loaded"
+    )
+    assert documents == 1
+    with connect(warehouse, read_only=True) as con:
+        assert con.execute("select source_file from dim_document").fetchone() == (str(EDU),)
+        assert con.execute("select count(*) from fact_project_fund").fetchone()[0] > 0
+
+
+def test_a_damaged_copy_that_reads_short_is_refused(tmp_path):
+    """Bytes cut where no glyph turns foreign: names only lose characters (`办公设备购`
+    for `办公设备购置`). A Flate stream that does not decode says so."""
+    pdf = _damaged(tmp_path / "short.pdf", 0.2, zeroed=False, centre=0.3)
+    with pytest.raises(BudgetInputError) as raised:
+        extract_document(pdf)
+    assert raised.value.reason == (
+        "damaged PDF: the compressed stream at byte 35,722 does not decode (bytes cut out "
+        "or overwritten?); nothing loaded"
+    )
+
+
+def test_an_edition_reading_fewer_tables_keeps_the_loaded_one(tmp_path):
+    """A copy missing t12's pages (18–20) reads 11 tables where the loaded edition read
+    12: it does not replace it, and the line says why."""
+    warehouse = tmp_path / "w.duckdb"
+    _load_one(EDU, warehouse)
+    with connect(warehouse, read_only=True) as con:
+        (sha256,) = con.execute("select sha256 from dim_document").fetchone()
+        before = con.execute("select count(*) from fact_project_fund").fetchone()
+    pdf = concatenate(tmp_path / "short.pdf", (EDU, [*range(17), 20, 21]))
+    line, documents = _load_one(pdf, warehouse)
+    assert line == (
+        f"rejected: {pdf}: kept the loaded edition {sha256[:12]} ({EDU}) of 广州市示范区教育局 "
+        "2024: this file reads worse (11 tables read against its 12); nothing replaced"
+    )
+    assert documents == 1
+    with connect(warehouse, read_only=True) as con:
+        assert con.execute("select sha256 from dim_document").fetchone() == (sha256,)
+        assert con.execute("select count(*) from fact_project_fund").fetchone() == before
+
+
+def _page(*lines: str) -> PageContent:
+    """A page printing `lines`, one glyph per character, 12 points apart."""
+    glyphs = [
+        Glyph(ch, 10.0 * i, 700.0 - 12 * n, 10.0 * i + 9, 709.0 - 12 * n, 700.0 - 12 * n)
+        for n, line in enumerate(lines)
+        for i, ch in enumerate(line)
+    ]
+    return PageContent(number=3, width=595, height=842, glyphs=glyphs)
+
+
+@pytest.mark.parametrize(
+    ("line", "garbled"),
+    [
+        ("2023年š务教育›N学生资助专项经费", True),  # Latin Extended inside Chinese
+        ("部门预算Œ支出", True),
+        ("教育é支出", True),  # Latin-1
+        ("教育\ufffd支出", True),
+        ("智慧校园IT运维及配套设施运行维护项目", False),  # plain ASCII is printed
+        ("ITIL运维服务（第二期）", False),
+        ("３×４米宣传栏—展板·№１２", False),  # full-width, ×, —, ·, №
+        ("“三公”经费……≥13459.0", False),
+    ],
+)
+def test_foreign_letters_inside_chinese_make_a_page_garbled(line, garbled):
+    filler = "一般公共预算财政拨款支出预算表科目编码"
+    verdict = judge_page(_page(filler, line, filler))
+    assert (verdict.readable, verdict.garbled) == (not garbled, garbled)
+    if garbled:
+        assert verdict.reason == f"page 3: {line!r}"
+
+
+def test_control_codes_among_the_glyphs_make_a_page_garbled():
+    page = _page("一般公共预算财政拨款支出预算表科目编码")
+    page.control_glyphs = 2
+    assert judge_page(page) == Readability(False, "page 3: 2 printed control codes", True)
+
+
+# -- an amount wider than its cell (issue #22, item 7) -------------------------------------
+
+
+def _wide_amount_pdf(out: Path, amount: str, clip: bool) -> Path:
+    """A one-table budget (一般公共预算支出预算表) whose amount column is 80 points wide,
+    each text clipped to its cell as spreadsheets print it when `clip`."""
+    from tests.test_real_grids import _rules, draw_ops
+
+    xs, ys = [60, 160, 400, 480], [700, 670, 640, 610, 580]
+    rows = [
+        ("科目编码", "科目名称", "金额"),
+        ("", "合计", amount),
+        ("201", "一般公共服务支出", amount),
+        ("20101", "人大事务", amount),
+    ]
+    lines = [(60, 790, "上海市普陀区测试局2025年部门预算"), (60, 760, "一般公共预算支出预算表")]
+    lines += [(60, 735, "部门：上海市普陀区测试局"), (400, 735, "单位：元")]
+    ops = ["0.5 w"] + [f"{a} {b} m {c} {d} l S" for a, b, c, d in _rules(xs, ys)]
+    ops += [f"BT /F1 10 Tf {x} {y} Td <{t.encode('utf-16-be').hex()}> Tj ET" for x, y, t in lines]
+    for top, bottom, row in zip(ys, ys[1:], rows, strict=False):
+        for left, right, text in zip(xs, xs[1:], row, strict=False):
+            box = f"{left} {bottom} {right - left} {top - bottom} re W n " if clip else ""
+            hexed = text.encode("utf-16-be").hex()
+            ops.append(f"q {box}BT /F1 10 Tf {left + 3} {bottom + 12} Td <{hexed}> Tj ET Q")
+    writer = pypdf.PdfWriter()
+    draw_ops(writer, ops)
+    writer.write(out)
+    return out
+
+
+@pytest.mark.parametrize("clip", [True, False], ids=["clipped at the cell", "spilling out"])
+def test_an_amount_wider_than_its_cell_is_refused_not_read_short(tmp_path, clip):
+    """`99999999999999999999.99` in an 80-point cell: 15 digits fit; the rest run on past
+    the border. Read short it would load as 999999999999999.00."""
+    pdf = _wide_amount_pdf(tmp_path / "wide.pdf", "99999999999999999999.99", clip)
+    line, documents = _load_one(pdf, tmp_path / "w.duckdb")
+    assert line == (
+        f"rejected: {pdf}: page 1: the amount '999999999999999' is printed wider than its "
+        "cell (its digits run on past the border), so it is not read whole; nothing loaded"
+    )
+    assert documents == 0
+
+
+def test_an_amount_that_fits_its_cell_reads_whole(tmp_path):
+    pdf = _wide_amount_pdf(tmp_path / "fits.pdf", "1,234,567.80", clip=True)
+    table = extract_document(pdf).doc["tables"]["t05_gpb_function"]
+    assert [row["values"] for row in table["rows"]] == [["1234567.80"]] * 3
+
+
+def test_an_edition_with_unreadable_pages_keeps_the_loaded_one(tmp_path):
+    """A copy whose page 13 lost its ToUnicode maps drops the tables on it with a warning:
+    it reads worse than the loaded edition, which stays."""
+    from tests.bad_pdfs import _fonts
+
+    writer = pypdf.PdfWriter(clone_from=str(EDU))
+    for font in _fonts(writer):
+        if "/ToUnicode" in font:
+            del font[pypdf.generic.NameObject("/ToUnicode")]
+    broken = tmp_path / "broken.pdf"
+    writer.write(broken)
+    pdf = tmp_path / "t07_unreadable.pdf"
+    concatenate(pdf, (EDU, list(range(12))), (broken, [12]), (EDU, list(range(13, 22))))
+    warehouse = tmp_path / "w.duckdb"
+    _load_one(EDU, warehouse)
+    line, documents = _load_one(pdf, warehouse)
+    assert line.startswith(f"rejected: {pdf}: kept the loaded edition ")
+    assert line.endswith(
+        "this file reads worse (10 tables read against its 12, text unreadable on 1 page); "
+        "nothing replaced"
+    )
+    assert documents == 1

@@ -207,6 +207,11 @@ def _draw_page(
     ops = ["0.5 w"] + [f"{x0} {y0} m {x1} {y1} l S" for x0, y0, x1, y1 in rules]
     for x, y, text in texts:
         ops.append(f"BT /F1 10 Tf {x} {y} Td <{text.encode('utf-16-be').hex()}> Tj ET")
+    draw_ops(writer, ops)
+
+
+def draw_ops(writer: PdfWriter, ops: list[str]) -> None:
+    """A page drawn by content-stream operators, /F1 being STSong-Light."""
     page = writer.add_blank_page(595, 842)
     page[NameObject("/Resources")] = DictionaryObject(
         {NameObject("/Font"): DictionaryObject({NameObject("/F1"): _cjk_font()})}

@@ -84,6 +84,9 @@ def test_every_load_statement_runs_during_load_and_check_recording(tmp_path, mon
     con = warehouse(tmp_path)
     load_document(con, make_extraction(doc))
     load_document(con, make_extraction(doc, name="again.pdf"))
+    edition = copy.deepcopy(doc)  # a new edition: weighed against the loaded one
+    edition["tables"]["t07_three_public"]["rows"][1]["values"][0] = "99.99"
+    load_document(con, make_extraction(edition, name="revised.pdf"))
     record_check_results(con, doc["department"], 2023, [ROUNDING_TAIL])
     folders = ("load", "marts", "marts/macros")
     assert used == {name for folder in folders for name in _sql_files(folder)}

@@ -39,6 +39,7 @@ from pipelines.extraction.contents import (
     numbered_listing,
 )
 from pipelines.extraction.copies import SecondCopies
+from pipelines.extraction.damage import is_encrypted, refuse_damaged_streams
 from pipelines.extraction.grid import text_lines
 from pipelines.extraction.identity import (
     Evidence,
@@ -54,7 +55,11 @@ from pipelines.extraction.narrative import narrative_extension
 from pipelines.extraction.pdf_pages import PageContent, document_title, open_pdf, read_pages
 from pipelines.extraction.pieces import TablePiece, foot_title, page_pieces
 from pipelines.extraction.readability import judge_page
-from pipelines.extraction.refusals import refuse_without_tables, require_text
+from pipelines.extraction.refusals import (
+    refuse_clipped_amounts,
+    refuse_without_tables,
+    require_text,
+)
 from pipelines.extraction.table_rows import (
     TableShapeError,
     column_parts,
@@ -112,6 +117,7 @@ class Extraction:
     page_count: int
     table_pages: dict[str, list[int]] = field(default_factory=dict)  # 1-based page numbers
     warnings: list[str] = field(default_factory=list)
+    unreadable_pages: int = 0  # pages whose text did not read: a worse edition (load.py)
 
 
 @dataclass(frozen=True)
@@ -152,6 +158,7 @@ def read_document(
     try:
         pages = list(read_pages(pdf, path, limits))
         title = document_title(pdf)
+        encrypted = is_encrypted(pdf)
     finally:
         pdf.close()
     require_text(path, pages)
@@ -166,6 +173,8 @@ def read_document(
     garbled = []
     for page in pages:
         verdict = judge_page(page)
+        if verdict.garbled:  # a damaged file: no page of it is to be trusted
+            raise BudgetInputError(path, f"garbled text on {verdict.reason}; nothing loaded")
         if not verdict.readable:
             garbled.append(verdict.reason)
             if current is not None:  # the table may go on here: it would be incomplete
@@ -173,6 +182,7 @@ def read_document(
             current, carried = None, []
             continue
         pieces, lines = page_pieces(page, carried)
+        refuse_clipped_amounts(path, pieces)
         carried = foot_title(pieces[-1]) if pieces else []
         narrative.extend(lines)
         page_text.append((page.number, lines + [t for p in pieces for t in p.above + p.below]))
@@ -198,6 +208,8 @@ def read_document(
                 groups.setdefault(group, []).append(piece)
         if not pieces:
             current = None
+    if not encrypted:  # after the pages: garbled text is the more telling reason
+        refuse_damaged_streams(path)
     copies.refuse(path, lambda group: generic_title(group.removeprefix(_GENERIC)) or group)
     listed = _listing(pages, groups)
     unit = _main_unit(groups)
@@ -206,6 +218,7 @@ def read_document(
         refuse_without_tables(path, pages, garbled, title)
     extraction = Extraction(doc={}, path=path, sha256=file_sha256(path), page_count=len(pages))
     extraction.warnings.extend(f"unreadable text on {reason}" for reason in garbled)
+    extraction.unreadable_pages = len(garbled)
     extraction.warnings.extend(unplaced)
     for group, reason in unreadable.items():
         extraction.warnings.append(f"table {group} dropped: unreadable text on {reason}")

@@ -35,6 +35,7 @@ class Cell:
     col_span: int
     lines: list[str] = field(default_factory=list)
     full: bool = False  # its last line reaches the right border: the text may wrap on
+    clipped: str = ""  # an amount line whose digits run on past a border: not read whole
 
     @property
     def text(self) -> str:
@@ -221,16 +222,53 @@ def _place_glyphs(glyphs: list[Glyph], xs, ys, owner, cells: list[Cell]) -> None
         c = min(bisect_right(xs, cx) - 1, len(xs) - 2)
         per_cell.setdefault(owner[row_of(cy)][c], []).append(g)
     line_rows: dict[int, list[tuple[int, str]]] = {}
+    by_baseline = _by_baseline(glyphs)
     for index, cell_glyphs in per_cell.items():
         groups = line_groups(cell_glyphs)
         cell = cells[index]
         cell.lines = [read_line(group) for group in groups]
+        left, right = xs[cell.col], xs[cell.col + cell.col_span]
+        for group in groups:
+            if looks_like_amount(read_line(group)) and _runs_past(group, left, right, by_baseline):
+                cell.clipped = read_line(group)
         last = groups[-1]
         room = xs[cell.col + cell.col_span] - last[-1].x1
         cell.full = room < _WRAP_ROOM * max(g.x1 - g.x0 for g in last)
         if cell.row_span > 1:
             line_rows[index] = [(row_of(_centre_y(group)), read_line(group)) for group in groups]
     _split_unruled_rows(cells, line_rows)
+
+
+_DIGITS = frozenset("0123456789,.")
+
+
+def _by_baseline(glyphs: list[Glyph]) -> dict[int, list[Glyph]]:
+    """The page's digit glyphs by whole-point baseline, for `_runs_past`."""
+    out: dict[int, list[Glyph]] = {}
+    for g in glyphs:
+        if g.text in _DIGITS:
+            out.setdefault(round(g.baseline), []).append(g)
+    return out
+
+
+def _runs_past(line: list[Glyph], left: float, right: float, by_baseline) -> bool:
+    """Does the number go on beyond the cell? A digit on its baseline past a border, as
+    close to the line's end as its own digits are to each other, is more of the same
+    number: printed wider than the cell (and clipped, or spilled into the next one)."""
+    gaps = [b.x0 - a.x1 for a, b in zip(line, line[1:], strict=False)]
+    step = max([*gaps, 0.0]) + 0.5  # points: digits of one number are no further apart
+    near = [
+        g
+        for key in (round(line[0].baseline) + d for d in (-1, 0, 1))
+        for g in by_baseline.get(key, ())
+        if abs(g.baseline - line[0].baseline) <= _SAME_BASELINE
+    ]
+    first, last = line[0], line[-1]
+    return any(
+        (g.cx > right and abs(g.x0 - last.x1) <= step)
+        or (g.cx < left and abs(first.x0 - g.x1) <= step)
+        for g in near
+    )
 
 
 def _split_unruled_rows(cells: list[Cell], line_rows: dict[int, list[tuple[int, str]]]) -> None:

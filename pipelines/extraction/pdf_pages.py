@@ -94,6 +94,7 @@ class PageContent:
     h_lines: list[tuple[float, float, float, float]] = field(default_factory=list)
     v_lines: list[tuple[float, float, float, float]] = field(default_factory=list)
     unmapped_glyphs: int = 0  # glyphs whose font had no usable ToUnicode entry
+    control_glyphs: int = 0  # printed characters decoded as control codes: a damaged file
     image_count: int = 0
 
 
@@ -172,7 +173,8 @@ def _read_page(page: pdfium.PdfPage, number: int, path: Path, limits: ParseLimit
     content = PageContent(number=number, width=width, height=height, frame=shown)
     textpage = page.get_textpage()
     try:
-        content.glyphs, content.unmapped_glyphs, turned = _glyphs(textpage)
+        glyphs = _glyphs(textpage)
+        content.glyphs, content.unmapped_glyphs, content.control_glyphs, turned = glyphs
     finally:
         textpage.close()
     h_raw: list[tuple[float, float, float, float]] = []
@@ -238,25 +240,27 @@ _NEAREST_ANGLE = {
 }
 
 
-def _glyphs(textpage: pdfium.PdfTextPage) -> tuple[list[Glyph], int, int]:
-    """Glyphs, the count of unmapped ones, and the page's text angle (0, 90 or 270)."""
+def _glyphs(textpage: pdfium.PdfTextPage) -> tuple[list[Glyph], int, int, int]:
+    """Glyphs, the counts of unmapped ones and of control codes, and the page's text angle
+    (0, 90 or 270)."""
     raw = textpage.raw
     left, right = ctypes.c_double(), ctypes.c_double()
     bottom, top = ctypes.c_double(), ctypes.c_double()
     origin_x, origin_y = ctypes.c_double(), ctypes.c_double()
     glyphs: list[Glyph] = []
-    unmapped = 0
+    unmapped = controls = 0
     angles = {0: 0, 90: 0, 270: 0}
     for i in range(pdfium_c.FPDFText_CountChars(raw)):
         if pdfium_c.FPDFText_IsGenerated(raw, i):
             continue
         code = pdfium_c.FPDFText_GetUnicode(raw, i)
-        if pdfium_c.FPDFText_HasUnicodeMapError(raw, i) == 1:
-            unmapped += 1
+        mapped = pdfium_c.FPDFText_HasUnicodeMapError(raw, i) != 1
+        unmapped += not mapped
         text = _char_text(
             code, code == _LINE_END_HYPHEN and pdfium_c.FPDFText_IsHyphen(raw, i) == 1
         )
         if text is None:
+            controls += mapped and _is_control(code)  # unmapped: a missing map, not damage
             continue
         pdfium_c.FPDFText_GetCharBox(raw, i, left, right, bottom, top)
         pdfium_c.FPDFText_GetCharOrigin(raw, i, origin_x, origin_y)
@@ -273,7 +277,13 @@ def _glyphs(textpage: pdfium.PdfTextPage) -> tuple[list[Glyph], int, int]:
                 origin_x.value,
             )
         )
-    return glyphs, unmapped, max(angles, key=angles.get)
+    return glyphs, unmapped, controls, max(angles, key=angles.get)
+
+
+def _is_control(code: int) -> bool:
+    """A control code no producer prints: not whitespace, nor pdfium's own U+0002 (a wrap's
+    hyphen, flagged or not) and U+FFFE."""
+    return (code < 0x20 or 0x7F <= code <= 0x9F) and chr(code) not in "\t\n\r\x02"
 
 
 def _char_text(code: int, line_end_hyphen: bool) -> str | None:

@@ -50,6 +50,20 @@ def _no_table_reason(pages: list[PageContent], garbled: list[str]) -> str:
     return "not a budget: no standard budget table title found"
 
 
+def refuse_clipped_amounts(path: Path, pieces) -> None:
+    """An amount printed wider than its cell is read short (`99999999999999999999.99`
+    clipped to `999999999999999`): refused, never loaded as a clean figure."""
+    for piece in pieces:
+        for cell in piece.grid.cells:
+            if cell.clipped:
+                raise BudgetInputError(
+                    path,
+                    f"page {piece.grid.page}: the amount {cell.clipped!r} is printed wider than "
+                    "its cell (its digits run on past the border), so it is not read whole; "
+                    "nothing loaded",
+                )
+
+
 def require_text(path: Path, pages: list[PageContent]) -> None:
     """Refuse a file with no page or no text at all, saying which."""
     if not pages:

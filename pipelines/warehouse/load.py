@@ -146,6 +146,7 @@ class DocumentRows:
     format: str
     relations: dict[str, list[dict]]  # staging relation -> records
     warnings: list[str] = field(default_factory=list)
+    unreadable_pages: int = 0  # pages whose text did not read (Extraction.unreadable_pages)
 
 
 def document_rows(extraction: Extraction) -> DocumentRows:
@@ -172,6 +173,7 @@ def document_rows(extraction: Extraction) -> DocumentRows:
         format=doc.get("format") or FORMAT,
         relations=relations,
         warnings=warnings,
+        unreadable_pages=getattr(extraction, "unreadable_pages", 0),
     )
 
 
@@ -264,6 +266,9 @@ def load_rows(
                 "sha256": document.sha256,
             },
         ).fetchall()
+        this = (department, year, kind, stage, document.sha256)
+        other = [r for r in replaced if tuple(r[1:6]) != this]  # another edition or name
+        kept = _kept_edition(con, document, other)
         for old_id, *_ in replaced:
             for table in DOCUMENT_TABLES:
                 con.execute(_delete_statement(table), {"document_id": old_id})
@@ -284,6 +289,8 @@ def load_rows(
             },
         ).fetchone()
         rows = {"dim_document": 1} | _insert_marts(con, document, document_id)
+        if kept is not None and (rows.get("dim_source_table", 0) < kept[0] or kept[1]):
+            raise BudgetInputError(document.source_file, _kept_reason(document, rows, kept))
         report = LoadReport(
             document_id=document_id,
             department=department,
@@ -297,8 +304,6 @@ def load_rows(
             document_kind=kind,
             stage=stage,
         )
-        this = (department, year, kind, stage, document.sha256)
-        other = [r for r in replaced if tuple(r[1:6]) != this]  # another edition or name
         if other:
             report.action = "replaced"
             report.replaced_sha256 = other[0][5]
@@ -312,3 +317,30 @@ def load_rows(
         con.rollback()
         raise
     return report
+
+
+def _kept_edition(con: duckdb.DuckDBPyConnection, document: DocumentRows, other: list[tuple]):
+    """(tables read, whether the new file has unreadable pages, the loaded edition) when
+    another edition is loaded: a damaged file must not replace a good one."""
+    editions = [r for r in other if r[5] != document.sha256]  # not this file renamed
+    if not editions:
+        return None
+    (tables,) = con.execute(
+        read_sql("load/select_edition_tables"), {"document_id": editions[0][0]}
+    ).fetchone()
+    return tables, document.unreadable_pages > 0, editions[0]
+
+
+def _kept_reason(document: DocumentRows, rows: dict[str, int], kept: tuple) -> str:
+    """Why the loaded edition stays, as one line."""
+    tables, unreadable, (_, department, year, kind, stage, sha256, source) = kept
+    read = rows.get("dim_source_table", 0)
+    worse = f"{read} tables read against its {tables}"
+    if unreadable:
+        pages = document.unreadable_pages
+        worse += f", text unreadable on {pages} page{'s' if pages > 1 else ''}"
+    return (
+        f"kept the loaded edition {sha256[:12]} ({source}) of "
+        f"{document_name(department, year, kind, stage)}: this file reads worse ({worse}); "
+        "nothing replaced"
+    )
