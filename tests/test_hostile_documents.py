@@ -153,6 +153,14 @@ def test_a_year_in_the_file_name_is_a_20xx_not_inside_a_longer_number(name, year
 # -- a damaged copy never loads, nor replaces a good edition (issue #22, item 3) ----------
 
 
+def _edition(warehouse: Path) -> tuple[str, str, int]:
+    """(sha256, source file, project fund rows) of the one document loaded."""
+    with connect(warehouse, read_only=True) as con:
+        sha256, source = con.execute("select sha256, source_file from dim_document").fetchone()
+        (projects,) = con.execute("select count(*) from fact_project_fund").fetchone()
+    return sha256, source, projects
+
+
 def _damaged(out: Path, share: float, zeroed: bool, centre: float = 0.5) -> Path:
     """The EDU sample with `share` of its bytes around `centre` cut out (or zeroed)."""
     data = EDU.read_bytes()
@@ -180,9 +188,8 @@ def test_a_damaged_copy_with_garbled_names_is_refused_and_the_good_edition_kept(
         "'加强队伍建pSNûü, Ü组织ûü不少于’•期,提高干„SN(力;º'; nothing loaded"
     )
     assert documents == 1
-    with connect(warehouse, read_only=True) as con:
-        assert con.execute("select source_file from dim_document").fetchone() == (str(EDU),)
-        assert con.execute("select count(*) from fact_project_fund").fetchone()[0] > 0
+    _, source, projects = _edition(warehouse)
+    assert source == str(EDU) and projects > 0
 
 
 def test_a_damaged_copy_that_reads_short_is_refused(tmp_path):
@@ -202,19 +209,14 @@ def test_an_edition_reading_fewer_tables_keeps_the_loaded_one(tmp_path):
     12: it does not replace it, and the line says why."""
     warehouse = tmp_path / "w.duckdb"
     _load_one(EDU, warehouse)
-    with connect(warehouse, read_only=True) as con:
-        (sha256,) = con.execute("select sha256 from dim_document").fetchone()
-        before = con.execute("select count(*) from fact_project_fund").fetchone()
+    loaded = _edition(warehouse)
     pdf = concatenate(tmp_path / "short.pdf", (EDU, [*range(17), 20, 21]))
-    line, documents = _load_one(pdf, warehouse)
-    assert line == (
-        f"rejected: {pdf}: kept the loaded edition {sha256[:12]} ({EDU}) of 广州市示范区教育局 "
-        "2024: this file reads worse (11 tables read against its 12); nothing replaced"
+    assert _load_one(pdf, warehouse) == (
+        f"rejected: {pdf}: kept the loaded edition {loaded[0][:12]} ({EDU}) of 广州市示范区教育局 "
+        "2024: this file reads worse (11 tables read against its 12); nothing replaced",
+        1,
     )
-    assert documents == 1
-    with connect(warehouse, read_only=True) as con:
-        assert con.execute("select sha256 from dim_document").fetchone() == (sha256,)
-        assert con.execute("select count(*) from fact_project_fund").fetchone() == before
+    assert _edition(warehouse) == loaded
 
 
 def _page(*lines: str) -> PageContent:
