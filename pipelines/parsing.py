@@ -177,7 +177,7 @@ def extract_in_worker(path: Path, password: str | None, limits: ParseLimits) -> 
 def extract_alone(path: Path, password: str | None, limits: ParseLimits) -> Extraction:
     """One PDF extracted in a worker of its own, so a bomb costs `extract` no more than
     `load`; BudgetInputError (a LimitExceededError when the worker died), SettingError."""
-    pool = _new_pool(1, limits, "fork")  # `extract` runs no thread a fork could copy
+    pool = _new_pool(1, limits)
     try:
         return pool.submit(extract_in_worker, path, password, limits).result()
     except BrokenProcessPool:
@@ -194,12 +194,12 @@ def _died(limits: ParseLimits) -> str:
     )
 
 
-def _new_pool(workers: int, limits: ParseLimits, start: str = "forkserver") -> ProcessPoolExecutor:
+def _new_pool(workers: int, limits: ParseLimits) -> ProcessPoolExecutor:
     # forkserver: workers never inherit the parent's threads (Dagster's) or its connection
     return ProcessPoolExecutor(
         workers,
-        mp_context=multiprocessing.get_context(start),
-        max_tasks_per_child=DOCUMENTS_PER_WORKER if start != "fork" else None,
+        mp_context=multiprocessing.get_context("forkserver"),
+        max_tasks_per_child=DOCUMENTS_PER_WORKER,
         initializer=_start_worker,
         initargs=(limits, os.getpid()),
     )
