@@ -15,6 +15,7 @@ def _build_parser() -> argparse.ArgumentParser:
     extract.add_argument("pdf")
     extract.add_argument("-o", "--output", help="write the JSON here instead of stdout")
     extract.add_argument("--password", help="user password of an encrypted PDF")
+    _add_limit_arguments(extract)
 
     inspect = sub.add_parser(
         "inspect",
@@ -41,29 +42,7 @@ def _build_parser() -> argparse.ArgumentParser:
     load.add_argument(
         "--workers", type=int, help="processes parsing PDFs (default: the number of CPUs)"
     )
-    limits = load.add_argument_group(
-        "parse limits", "a file over one is rejected naming it; 0 disables (docs/reliability.md)"
-    )
-    limits.add_argument("--max-pages", type=int, help="pages per PDF ($BUDGET_MAX_PAGES, 2000)")
-    limits.add_argument(
-        "--max-segments",
-        type=int,
-        dest="max_segments_per_page",
-        help="drawing segments per page ($BUDGET_MAX_SEGMENTS, 200000)",
-    )
-    limits.add_argument(
-        "--max-decoded-bytes",
-        type=int,
-        help="bytes all streams of a PDF inflate to ($BUDGET_MAX_DECODED_BYTES, 256 MiB)",
-    )
-    limits.add_argument(
-        "--max-seconds", type=float, help="wall time per parse ($BUDGET_MAX_SECONDS, 120)"
-    )
-    limits.add_argument(
-        "--max-memory-bytes",
-        type=int,
-        help="address space of a parsing process ($BUDGET_MAX_MEMORY_BYTES, 2 GiB)",
-    )
+    _add_limit_arguments(load)
 
     handoff = sub.add_parser(
         "handoff",
@@ -128,6 +107,39 @@ def _build_parser() -> argparse.ArgumentParser:
     restore.add_argument("backup", metavar="BACKUP", help="DIR of backups (latest), or one")
     restore.add_argument("--warehouse")
     return parser
+
+
+def _add_limit_arguments(parser: argparse.ArgumentParser) -> None:
+    """The parse limits `load` and `extract` share: a hostile PDF costs either the same."""
+    limits = parser.add_argument_group(
+        "parse limits", "a file over one is rejected naming it; 0 disables (docs/reliability.md)"
+    )
+    limits.add_argument("--max-pages", type=int, help="pages per PDF ($BUDGET_MAX_PAGES, 2000)")
+    limits.add_argument(
+        "--max-segments",
+        type=int,
+        dest="max_segments_per_page",
+        help="drawing segments per page ($BUDGET_MAX_SEGMENTS, 200000)",
+    )
+    limits.add_argument(
+        "--max-cells",
+        type=int,
+        dest="max_cells_per_page",
+        help="crossings of a page's ruling lines ($BUDGET_MAX_CELLS, 100000)",
+    )
+    limits.add_argument(
+        "--max-decoded-bytes",
+        type=int,
+        help="bytes all streams of a PDF inflate to ($BUDGET_MAX_DECODED_BYTES, 256 MiB)",
+    )
+    limits.add_argument(
+        "--max-seconds", type=float, help="wall time per parse ($BUDGET_MAX_SECONDS, 120)"
+    )
+    limits.add_argument(
+        "--max-memory-bytes",
+        type=int,
+        help="address space of a parsing process ($BUDGET_MAX_MEMORY_BYTES, 2 GiB)",
+    )
 
 
 def _add_sql_arguments(parser: argparse.ArgumentParser) -> None:

@@ -12,6 +12,10 @@ class BudgetInputError(Exception):
         self.reason = reason
         super().__init__(f"{self.path}: {reason}")
 
+    def __reduce__(self):
+        """Pickled as (path, reason): `budget extract` gets it back from its worker."""
+        return type(self), (self.path, self.reason)
+
 
 class NarrativeOnlyError(BudgetInputError):
     """A budget's narrative published apart from its tables (Jiangsu): nothing to load

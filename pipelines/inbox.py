@@ -84,7 +84,15 @@ def search_pdfs(
 
     for raw in paths:
         path = Path(raw)
-        if path.is_dir():
+        try:
+            folder_given = path.is_dir()
+        except OSError as exc:  # ENAMETOOLONG: a 300-byte name
+            problems.append((path, f"cannot open: {exc.strerror.lower()}"))
+            continue
+        if path.is_symlink() and not path.exists():
+            problems.append((path, "broken symlink or symlink loop"))
+            continue
+        if folder_given:
             candidates = []
             for folder, subfolders, names in os.walk(path, onerror=unreadable):
                 subfolders.sort()

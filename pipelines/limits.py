@@ -1,5 +1,5 @@
-"""How much one PDF may cost to parse: pages, drawing segments per page, decoded bytes,
-wall time and memory.
+"""How much one PDF may cost to parse: pages, drawing segments and table cells per page,
+decoded bytes, wall time and memory.
 
 A hostile or broken PDF (a page ruled 1100×1100, a 2 MB stream that inflates to gigabytes)
 must cost a bounded amount and end as one `rejected:` line naming the limit, so the rest
@@ -29,6 +29,7 @@ class ParseLimits:
 
     max_pages: int = 2_000
     max_segments_per_page: int = 200_000
+    max_cells_per_page: int = 100_000
     max_decoded_bytes: int = 256 * 2**20
     max_seconds: float = 120.0
     max_memory_bytes: int = 2 * 2**30
@@ -70,6 +71,18 @@ def check_segments(path: Path, page: int, segments: int, limits: ParseLimits) ->
             path,
             f"page {page}: over {limits.max_segments_per_page:,} drawing segments, the "
             "segment limit per page (BUDGET_MAX_SEGMENTS)",
+        )
+
+
+def check_cells(path: Path, page: int, h_lines: int, v_lines: int, limits: ParseLimits) -> None:
+    """Refuse a page whose ruling lines could cross more than the cell limit allows, before
+    the crossing search (extraction/ruling.py), which tests every pair: a 1100×1100 grid
+    is 2,202 segments, far under the segment limit, and 1.2 M crossings."""
+    if limits.max_cells_per_page and h_lines * v_lines > limits.max_cells_per_page:
+        raise LimitExceededError(
+            path,
+            f"page {page}: {h_lines:,} × {v_lines:,} ruling lines, over "
+            f"{limits.max_cells_per_page:,} cells, the cell limit per page (BUDGET_MAX_CELLS)",
         )
 
 

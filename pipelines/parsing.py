@@ -13,16 +13,16 @@ import multiprocessing
 import os
 import resource
 import signal
-import threading
 from collections import deque
 from collections.abc import Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from pipelines import quality
-from pipelines.errors import BudgetInputError, LimitExceededError, NarrativeOnlyError
+from pipelines import quality, settings, worker_guard
+from pipelines.errors import BudgetInputError, LimitExceededError, NarrativeOnlyError, SettingError
 from pipelines.extraction.document import DocumentIdentity, Extraction, extract_document
 from pipelines.inbox import partition_key
 from pipelines.limits import ParseLimits
@@ -33,6 +33,8 @@ DOCUMENTS_PER_WORKER = 200
 # A worker stuck in C code past its wall-time limit (the alarm cannot interrupt it) kills
 # itself this many seconds later; the batch then parses the files it held one by one.
 KILL_GRACE_SECONDS = 5.0
+# Why this worker cannot parse at all (a memory limit below what it maps at start), or "".
+_start_problem = ""
 
 
 @dataclass
@@ -53,12 +55,15 @@ class ParsedDocument:
 
 
 def _not_a_file(path: Path) -> str:
-    """Why `path` cannot be read as a file: no such file, a symlink loop, a folder…"""
+    """Why `path` cannot be read as a file ("" when it can): no such file, a symlink loop,
+    a name too long for the file system, a folder…"""
     try:
+        if path.is_file():
+            return ""
         path.stat()
     except FileNotFoundError:
         return "no such file"
-    except OSError as exc:  # ELOOP: a symlink loop; EACCES…
+    except OSError as exc:  # ELOOP: a symlink loop; ENAMETOOLONG; EACCES…
         return f"cannot open: {exc.strerror.lower()}"
     return "not a regular file"
 
@@ -69,15 +74,12 @@ def parse_document(
     """Extract one PDF and run the document checks on it (runs in a worker process)."""
     path = Path(path)
     limits = limits or ParseLimits.from_env()
-    if not path.is_file():
-        return ParsedDocument(path, "rejected", _not_a_file(path), path)
+    if unreadable := _not_a_file(path):
+        return ParsedDocument(path, "rejected", unreadable, path)
     try:
         extraction = extract_document(path, password=password, limits=limits)
     except MemoryError:
-        reason = (
-            f"over the memory limit ({limits.max_memory_bytes:,} bytes, BUDGET_MAX_MEMORY_BYTES)"
-        )
-        return ParsedDocument(path, "rejected", reason, path)
+        return ParsedDocument(path, "rejected", _over_memory(limits), path)
     except NarrativeOnlyError as exc:  # the tables PDF of the same budget makes the document
         return ParsedDocument(path, "skipped", exc.reason, exc.path)
     except BudgetInputError as exc:
@@ -98,40 +100,98 @@ def parse_document(
     )
 
 
-def _start_worker(limits: ParseLimits) -> None:
-    """Pool initializer: cap the worker's address space, so a bomb fails in the worker
-    (MemoryError, or the worker dies) and never takes the batch's process with it."""
-    if limits.max_memory_bytes:
-        _, hard = resource.getrlimit(resource.RLIMIT_AS)
-        resource.setrlimit(resource.RLIMIT_AS, (limits.max_memory_bytes, hard))
+def _over_memory(limits: ParseLimits) -> str:
+    return f"over the memory limit ({limits.max_memory_bytes:,} bytes, BUDGET_MAX_MEMORY_BYTES)"
+
+
+def _start_worker(limits: ParseLimits, parent_pid: int) -> None:
+    """Pool initializer: die with the batch's process, and cap the worker's address space,
+    so a bomb fails in the worker (MemoryError, or the worker dies) and never takes the
+    batch's process with it. A cap below what the worker maps already is said, once, by
+    the first parse (a SettingError) rather than failing every file."""
+    global _start_problem
+    worker_guard.watch(parent_pid)
+    if not limits.max_memory_bytes:
+        return
+    mapped = worker_guard.address_space()
+    if mapped and mapped + 64 * 2**20 > limits.max_memory_bytes:
+        _start_problem = (
+            f"{settings.PARSE_LIMITS['max_memory_bytes'].env}={limits.max_memory_bytes}: "
+            "too small to start a parsing "
+            f"worker, which maps {mapped:,} bytes before it parses anything; give at least "
+            f"{mapped + 64 * 2**20:,} bytes, or 0 for no limit"
+        )
+        return
+    _, hard = resource.getrlimit(resource.RLIMIT_AS)
+    resource.setrlimit(resource.RLIMIT_AS, (limits.max_memory_bytes, hard))
+
+
+@contextmanager
+def _time_limit(path: Path, limits: ParseLimits):
+    """The wall-time limit around one parse: an alarm raises LimitExceededError; a parse
+    the alarm cannot reach (inside pdfium) is killed with its worker a little later."""
+    if _start_problem:
+        raise SettingError(_start_problem)
+    if not limits.max_seconds:
+        yield
+        return
+    armed = True
+
+    def over_time(signum, frame):
+        if armed:  # an alarm landing after the parse (a tiny limit) is no one's business
+            raise LimitExceededError(path, f"parse took over {limits.max_seconds:g} s, the "
+                                           "wall-time limit (BUDGET_MAX_SECONDS)")  # fmt: skip
+
+    signal.signal(signal.SIGALRM, over_time)
+    worker_guard.arm(limits.max_seconds + KILL_GRACE_SECONDS)
+    try:
+        signal.setitimer(signal.ITIMER_REAL, limits.max_seconds)
+        yield
+    finally:
+        armed = False
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        worker_guard.disarm()
 
 
 def parse_in_worker(path: Path, password: str | None, limits: ParseLimits) -> ParsedDocument:
-    """parse_document under the wall-time limit: an alarm ends the parse as a rejection; a
-    parse the alarm cannot reach (inside pdfium) is killed with its worker a little later."""
-    if not limits.max_seconds:
-        return parse_document(path, password, limits)
-
-    def over_time(signum, frame):
-        raise LimitExceededError(
-            path,
-            f"parse took over {limits.max_seconds:g} s, the wall-time limit (BUDGET_MAX_SECONDS)",
-        )
-
-    signal.signal(signal.SIGALRM, over_time)
-    signal.setitimer(signal.ITIMER_REAL, limits.max_seconds)
-    killer = threading.Timer(
-        limits.max_seconds + KILL_GRACE_SECONDS, os.kill, (os.getpid(), signal.SIGKILL)
-    )
-    killer.daemon = True
-    killer.start()
+    """parse_document under the wall-time limit (an alarm outside the extraction, in the
+    checks, is a rejection too)."""
     try:
-        return parse_document(path, password, limits)
-    except LimitExceededError as exc:  # the alarm, outside the extraction (in the checks)
+        with _time_limit(path, limits):
+            return parse_document(path, password, limits)
+    except LimitExceededError as exc:
         return ParsedDocument(path, "rejected", exc.reason, path)
+
+
+def extract_in_worker(path: Path, password: str | None, limits: ParseLimits) -> Extraction:
+    """`budget extract`'s parse, under the same limits as a worker of `budget load`."""
+    if unreadable := _not_a_file(path):
+        raise BudgetInputError(path, unreadable)
+    try:
+        with _time_limit(path, limits):
+            return extract_document(path, password=password, limits=limits)
+    except MemoryError:
+        raise LimitExceededError(path, _over_memory(limits)) from None
+
+
+def extract_alone(path: Path, password: str | None, limits: ParseLimits) -> Extraction:
+    """One PDF extracted in a worker of its own, so a bomb costs `extract` no more than
+    `load`; BudgetInputError (a LimitExceededError when the worker died), SettingError."""
+    pool = _new_pool(1, limits)
+    try:
+        return pool.submit(extract_in_worker, path, password, limits).result()
+    except BrokenProcessPool:
+        raise LimitExceededError(path, _died(limits)) from None
     finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        killer.cancel()
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _died(limits: ParseLimits) -> str:
+    return (
+        "the parser process died (over the memory limit of "
+        f"{limits.max_memory_bytes:,} bytes or the wall-time limit of "
+        f"{limits.max_seconds:g} s, or a crash in the PDF library)"
+    )
 
 
 def _new_pool(workers: int, limits: ParseLimits) -> ProcessPoolExecutor:
@@ -141,7 +201,7 @@ def _new_pool(workers: int, limits: ParseLimits) -> ProcessPoolExecutor:
         mp_context=multiprocessing.get_context("forkserver"),
         max_tasks_per_child=DOCUMENTS_PER_WORKER,
         initializer=_start_worker,
-        initargs=(limits,),
+        initargs=(limits, os.getpid()),
     )
 
 
@@ -151,12 +211,7 @@ def _parse_alone(path: Path, password: str | None, limits: ParseLimits) -> Parse
     try:
         return pool.submit(parse_in_worker, path, password, limits).result()
     except BrokenProcessPool:
-        reason = (
-            "the parser process died (over the memory limit of "
-            f"{limits.max_memory_bytes:,} bytes or the wall-time limit of "
-            f"{limits.max_seconds:g} s, or a crash in the PDF library)"
-        )
-        return ParsedDocument(path, "rejected", reason, path)
+        return ParsedDocument(path, "rejected", _died(limits), path)
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
 

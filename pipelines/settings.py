@@ -48,6 +48,9 @@ REFERENCE = Setting(
 PARSE_LIMITS = {
     "max_pages": Setting("BUDGET_MAX_PAGES", "", "pages one PDF may have"),
     "max_segments_per_page": Setting("BUDGET_MAX_SEGMENTS", "", "drawing segments a page may have"),
+    "max_cells_per_page": Setting(
+        "BUDGET_MAX_CELLS", "", "crossings of a page's ruling lines (horizontal × vertical)"
+    ),
     "max_decoded_bytes": Setting(
         "BUDGET_MAX_DECODED_BYTES", "", "bytes a PDF's streams inflate to"
     ),

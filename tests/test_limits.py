@@ -147,7 +147,7 @@ def test_page_limit(tmp_path, monkeypatch):
 
 
 def test_wall_time_limit_stops_a_parse_in_its_worker(tmp_path, hostile):
-    limits = ParseLimits(max_segments_per_page=0, max_seconds=2)  # the grid takes minutes
+    limits = ParseLimits(max_segments_per_page=0, max_cells_per_page=0, max_seconds=2)
     started = time.monotonic()
     results = list(batch.load_batch([hostile["grid"], GOOD], connect(tmp_path / "w.duckdb"),
                                     workers=2, limits=limits))  # fmt: skip

@@ -43,18 +43,23 @@ class FailingConnection:
         raise duckdb.IOException("Could not write file: No space left on device")
 
 
-def test_disk_full_after_the_commit_is_printed_loaded_and_the_rest_not_attempted(
-    tmp_path, monkeypatch
-):
-    warehouse = tmp_path / "w.duckdb"
+def _fill_the_disk(monkeypatch, after: bool) -> None:
+    """Every warehouse `budget load` opens commits like a full disk (FailingConnection)."""
     real = Warehouse.migrated_connection
 
     @contextmanager
     def full_disk(self):
         with real(self) as (con, step):
-            yield FailingConnection(con, after=True), step
+            yield FailingConnection(con, after=after), step
 
     monkeypatch.setattr(Warehouse, "migrated_connection", full_disk)
+
+
+def test_disk_full_after_the_commit_is_printed_loaded_and_the_rest_not_attempted(
+    tmp_path, monkeypatch
+):
+    warehouse = tmp_path / "w.duckdb"
+    _fill_the_disk(monkeypatch, after=True)
     out = io.StringIO()
     with pytest.raises(WarehouseError, match="No space left on device"):
         load_paths([str(GOOD), str(OTHER)], warehouse=str(warehouse), out=out, workers=1)
@@ -101,11 +106,35 @@ def test_a_symlink_loop_named_on_the_command_line_is_one_line_and_the_others_loa
     captured = capsys.readouterr()
     assert code == 1 and "Traceback" not in captured.err
     assert captured.out.splitlines() == [
+        f"failed: {loop}: broken symlink or symlink loop",
         f"failed: {folder / 'inner.pdf'}: broken symlink or symlink loop",
-        f"rejected: {loop}: cannot open: too many levels of symbolic links",
         f"loaded: {GOOD_NAME} 2023, 696 rows from {GOOD} — checks: balance WARN, hierarchy WARN",
     ]
     assert documents_held(warehouse) == [(GOOD_NAME, 2023)]
+
+
+def test_only_a_symlink_loop_is_one_line_and_no_warehouse_file(tmp_path, capsys):
+    loop = tmp_path / "loop.pdf"
+    loop.symlink_to(loop)
+    warehouse = tmp_path / "w.duckdb"
+    assert main(["load", "--warehouse", str(warehouse), str(loop)]) == 1
+    captured = capsys.readouterr()
+    assert (captured.out, captured.err) == (f"failed: {loop}: broken symlink or symlink loop\n", "")
+    assert not warehouse.exists()
+
+
+def test_disk_full_at_the_commit_is_one_warehouse_line_and_exit_1(tmp_path, capsys, monkeypatch):
+    warehouse = tmp_path / "w.duckdb"
+    _fill_the_disk(monkeypatch, after=False)
+    monkeypatch.delenv("DAGSTER_HOME", raising=False)
+    code = main(["load", "--workers", "1", "--warehouse", str(warehouse), str(GOOD), str(OTHER)])
+    captured = capsys.readouterr()
+    assert (code, captured.out) == (1, "")
+    assert captured.err == (
+        f"budget load: warehouse {warehouse} cannot be written: IOException: Could not write "
+        "file: No space left on device\n"
+    )
+    assert documents_held(warehouse) == []
 
 
 def test_an_unreadable_subfolder_is_a_line_and_a_failure(tmp_path, capsys, monkeypatch):

@@ -146,8 +146,12 @@ def _view_query(view: str, columns: list[tuple[str, str, str]], filters: dict):
 
 @contextmanager
 def _replacing(path: Path) -> Iterator[Path]:
-    """A temporary file beside `path`, moved onto it only when written completely."""
+    """A temporary file beside `path`, moved onto it only when written completely, with
+    the mode any new file gets (mkstemp's own 0600 would hide exports from the group)."""
     handle, name = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    umask = os.umask(0)
+    os.umask(umask)
+    os.fchmod(handle, 0o666 & ~umask)
     os.close(handle)
     temporary = Path(name)
     try:

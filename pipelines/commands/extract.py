@@ -4,15 +4,23 @@ import json
 import sys
 from pathlib import Path
 
-from pipelines.errors import BudgetInputError
-from pipelines.extraction import extract_document
+from pipelines.errors import BudgetInputError, SettingError, printable
+from pipelines.limits import ParseLimits
+from pipelines.parsing import extract_alone
 
 
 def run_extract(args) -> int:
+    """Extract in a worker under the parse limits (flags, else $BUDGET_MAX_*), as `load`."""
+    limits = ParseLimits.from_env(
+        **{name: getattr(args, name) for name in ParseLimits.__dataclass_fields__}
+    )
     try:
-        extraction = extract_document(Path(args.pdf), password=args.password)
+        extraction = extract_alone(Path(args.pdf), args.password, limits)
     except BudgetInputError as exc:
-        print(f"budget extract: {exc.path}: {exc.reason}", file=sys.stderr)
+        print(printable(f"budget extract: {exc.path}: {exc.reason}"), file=sys.stderr)
+        return 2
+    except SettingError as exc:
+        print(printable(f"budget extract: {exc}"), file=sys.stderr)
         return 2
     for warning in extraction.warnings:
         print(f"budget extract: {extraction.path}: warning: {warning}", file=sys.stderr)

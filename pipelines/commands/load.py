@@ -20,7 +20,7 @@ import duckdb
 
 from pipelines.batch import DocumentResult, Progress, write_parsed
 from pipelines.budget_doc import document_name
-from pipelines.errors import WarehouseError, printable
+from pipelines.errors import SettingError, WarehouseError, printable
 from pipelines.extraction.identity import file_year_disagreement
 from pipelines.inbox import search_pdfs
 from pipelines.limits import ParseLimits
@@ -153,6 +153,8 @@ def load_paths(
     outcomes = [FileOutcome(p, "failed", printable(f"failed: {p}: {why}")) for p, why in problems]
     for outcome in outcomes:
         print(outcome.line, file=out, flush=True)
+    if not files:  # nothing to load: no warehouse file is created for it
+        return outcomes
     store = Warehouse(warehouse)
     limits = limits or ParseLimits.from_env()
     with ExitStack() as stack:
@@ -211,6 +213,9 @@ def run_load(args) -> int:
             workers=args.workers,
             limits=limits,
         )
+    except SettingError as exc:  # a memory limit too small to start a parsing worker
+        print(printable(f"budget load: {exc}"), file=sys.stderr)
+        return 2
     except WarehouseError as exc:
         where = warehouse_path(args.warehouse)
         print(printable(f"budget load: warehouse {where} cannot be written: {exc}"),

@@ -17,7 +17,13 @@ import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 
 from pipelines.errors import BudgetInputError
-from pipelines.limits import ParseLimits, check_decoded_bytes, check_page_count, check_segments
+from pipelines.limits import (
+    ParseLimits,
+    check_cells,
+    check_decoded_bytes,
+    check_page_count,
+    check_segments,
+)
 
 # A filled rectangle thinner than this is a ruling line drawn as a rectangle (WPS, Excel).
 _THIN = 2.0
@@ -191,6 +197,7 @@ def _read_page(page: pdfium.PdfPage, number: int, path: Path, limits: ParseLimit
         _turn_upright(content, turned, h_raw, v_raw)
     content.h_lines = _merge_collinear(h_raw, horizontal=True)
     content.v_lines = _merge_collinear(v_raw, horizontal=False)
+    check_cells(path, number, len(content.h_lines), len(content.v_lines), limits)
     return content
 
 
