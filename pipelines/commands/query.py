@@ -15,7 +15,6 @@ import csv
 import io
 import json
 import re
-import shutil
 import sys
 import tempfile
 import threading
@@ -160,7 +159,7 @@ def run_locked(sql: str, args, read: Callable = columns_and_rows):
     result."""
     import duckdb
 
-    from pipelines.warehouse.connection import WarehouseDamagedError, is_damaged, warehouse_path
+    from pipelines.warehouse.connection import WarehouseDamagedError, warehouse_path
 
     allow_files = Path(args.allow_files) if args.allow_files else None
     if allow_files is not None and not allow_files.is_dir():
@@ -175,15 +174,24 @@ def run_locked(sql: str, args, read: Callable = columns_and_rows):
         raise QueryFailed(
             f"no warehouse at {warehouse} (load documents first, or pass --warehouse)"
         )
-    spill = Path(tempfile.mkdtemp(prefix="budget-query-"))
-    try:
-        con = open_locked(warehouse, allow_files, args.memory, spill)
-    except WarehouseDamagedError as exc:
-        shutil.rmtree(spill, ignore_errors=True)
-        raise QueryFailed(str(exc)) from None
-    except duckdb.Error as exc:
-        shutil.rmtree(spill, ignore_errors=True)
-        raise QueryFailed(f"cannot open {warehouse}: {_one_line(exc)}") from None
+    with tempfile.TemporaryDirectory(prefix="budget-query-", ignore_cleanup_errors=True) as spill:
+        try:
+            con = open_locked(warehouse, allow_files, args.memory, Path(spill))
+        except WarehouseDamagedError as exc:
+            raise QueryFailed(str(exc)) from None
+        except duckdb.Error as exc:
+            raise QueryFailed(f"cannot open {warehouse}: {_one_line(exc)}") from None
+        return _run(con, sql, read, args, warehouse)
+
+
+def _run(con, sql: str, read: Callable, args, warehouse: Path):
+    """`read(relation)` of `sql` on the locked `con` (closed after), stopped at the timeout;
+    each DuckDB failure as one QueryFailed line."""
+    import duckdb
+
+    from pipelines.warehouse.connection import WarehouseDamagedError, is_damaged
+
+    timeout, allow_files = args.timeout, args.allow_files
     timer = threading.Timer(timeout, con.interrupt)
     timer.start()
     try:
@@ -205,7 +213,6 @@ def run_locked(sql: str, args, read: Callable = columns_and_rows):
     finally:
         timer.cancel()
         con.close()
-        shutil.rmtree(spill, ignore_errors=True)
 
 
 def _one_line(exc: Exception) -> str:
