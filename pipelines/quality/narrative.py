@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 from decimal import Decimal
+from functools import cached_property
 
 from pipelines.budget_doc import PROJECTS, YUAN_PER_UNIT
 from pipelines.doc_reader import BudgetDoc, StatedFigure, Table
@@ -80,6 +81,11 @@ class StatedTables:
     def _pages(self, key: str) -> tuple[int, ...]:
         return self.doc.table_pages.get(key, ())
 
+    @cached_property
+    def _patterns(self):
+        """The 三公 patterns, read once per document rather than once per stated figure."""
+        return read_three_public_categories()
+
     def counterpart(self, topic: str, sentence: str = "") -> Found | None:
         if topic == "key_project":  # the sentence is the project's name
             table = self.doc.table(PROJECTS)
@@ -101,8 +107,7 @@ class StatedTables:
             key = "t07_three_public"
             table = self.doc.table(key)
             rows = table.rows if table is not None else ()
-            patterns = read_three_public_categories()
-            row = next((r for r in rows if category_of(r.item, patterns) == topic), None)
+            row = next((r for r in rows if category_of(r.item, self._patterns) == topic), None)
             if row is not None and row.values:
                 return key, row.item, self._yuan(table, row.values[0]), self._pages(key)
         if topic in _BASIC_SECTIONS:
