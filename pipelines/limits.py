@@ -10,17 +10,14 @@ environment variable or by `budget load` flags.
 
 from __future__ import annotations
 
-import re
-import zlib
 from dataclasses import dataclass, fields
 from pathlib import Path
 
 from pipelines import settings
 from pipelines.errors import LimitExceededError, SettingError
+from pipelines.flate import inflate_streams
 
 # A stream's data starts after the `stream` keyword and its end of line (not `endstream`).
-_STREAM_START = re.compile(rb"(?<!end)stream\r?\n")
-_CHUNK = 1 << 20
 
 
 @dataclass(frozen=True)
@@ -91,24 +88,16 @@ def check_decoded_bytes(path: Path, limits: ParseLimits) -> None:
     limit: a decompression bomb is refused before pdfium allocates its content."""
     if not limits.max_decoded_bytes:
         return
-    data = memoryview(path.read_bytes())
-    budget = limits.max_decoded_bytes
-    for match in _STREAM_START.finditer(data.obj):
-        inflater = zlib.decompressobj()
-        pending = data[match.end() : match.end() + _CHUNK]
-        offset = match.end() + len(pending)
-        try:
-            while pending and not inflater.eof:
-                budget -= len(inflater.decompress(pending, _CHUNK))
-                if budget < 0:
-                    raise LimitExceededError(
-                        path,
-                        f"streams inflate to over {limits.max_decoded_bytes:,} bytes, the "
-                        "decoded-bytes limit (BUDGET_MAX_DECODED_BYTES): a decompression bomb?",
-                    )
-                pending = inflater.unconsumed_tail
-                if not pending:
-                    pending = data[offset : offset + _CHUNK]
-                    offset += len(pending)
-        except zlib.error:
-            continue  # not Flate data (an image, or plain text): pdfium reads it as is
+    left = limits.max_decoded_bytes
+
+    def count(decoded: int) -> None:
+        nonlocal left
+        left -= decoded
+        if left < 0:
+            raise LimitExceededError(
+                path,
+                f"streams inflate to over {limits.max_decoded_bytes:,} bytes, the "
+                "decoded-bytes limit (BUDGET_MAX_DECODED_BYTES): a decompression bomb?",
+            )
+
+    inflate_streams(path.read_bytes(), count)
