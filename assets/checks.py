@@ -22,7 +22,7 @@ from dagster._core.definitions.asset_checks.asset_check_evaluation import (
 
 from pipelines import quality
 from pipelines.partitions import budget_document_partitions
-from pipelines.quality.markdown import findings_markdown, headline_markdown
+from pipelines.quality.markdown import figure_text, findings_markdown, headline_markdown
 
 STAGED = dg.AssetKey("stg_budget_tables")
 SEVERITY = {quality.ERROR: dg.AssetCheckSeverity.ERROR, quality.WARN: dg.AssetCheckSeverity.WARN}
@@ -99,11 +99,13 @@ def check_evaluation(
     offending rows are `findings`, the rows dq_finding holds for it (read back after the
     write: what the UI shows is what the warehouse holds), `where` the condition that
     selects them there."""
+    # Counts as text: Dagster plots a check's numbers as one series, and each evaluation of
+    # a partitioned check is another document's.
     metadata = {
-        "comparisons": len(outcome.comparisons),
-        "errors": sum(f["severity"] == quality.ERROR for f in findings),
-        "rounding_warnings": sum(f["finding_kind"] == "rounding" for f in findings),
-        "max_abs_difference": float(outcome.max_abs_difference),
+        "comparisons": str(len(outcome.comparisons)),
+        "errors": str(sum(f["severity"] == quality.ERROR for f in findings)),
+        "rounding_warnings": str(sum(f["finding_kind"] == "rounding" for f in findings)),
+        "max_abs_difference": figure_text(outcome.max_abs_difference),
         "offending_rows": dg.MetadataValue.md(findings_markdown(findings, where)),
         "expected_vs_actual": dg.MetadataValue.md(headline_markdown(outcome)),
     }

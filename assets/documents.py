@@ -15,6 +15,7 @@ each warehouse table and view and one referential-integrity evaluation per fact 
 The views are recreated once per batch.
 """
 
+from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
 
@@ -29,7 +30,9 @@ from assets.checks import (
     check_evaluation,
     latest_materialization,
 )
-from assets.raw import RAW_PDF_KEY, RAW_SPEC, partition_files, raw_metadata
+from assets.health import health_metadata
+from assets.raw import RAW_PDF_KEY, RAW_SPEC, partition_files, raw_metadata, rejected_observation
+from assets.rederive import rederived_records, restated_evaluations
 from assets.reporting import VIEW_SPECS, view_metadata
 from assets.staging import (
     STAGING_SPECS,
@@ -91,15 +94,19 @@ class BatchEvents:
             self.known.add(key)
 
     def record(self, result: DocumentResult) -> None:
-        """The document's partition of the raw PDF and of both staging assets, and its five
-        document checks, each naming the staged materialisation it judged (one look-up),
-        so the UI shows them as this partition's current results."""
+        """The document's partition of the raw PDF and of both staging assets (the staged
+        tables with the document's health: assets/health.py), and its document checks,
+        each naming the staged materialisation it judged (one look-up), so the UI shows
+        them as this partition's current results."""
         key, extraction, report = result.parsed.key, result.parsed.extraction, result.report
         self._partition(key)
         cells = document_cells(result.staged)
+        document = document_key(report)
+        stored = stored_findings(self.con, document)
         metadata = {
             RAW_PDF_KEY: raw_metadata(result),
-            STAGED: tables_metadata(extraction)
+            STAGED: health_metadata(result.checks, stored)
+            | tables_metadata(extraction)
             | document_charts(
                 self.con, report.department, report.fiscal_year, report.document_kind, report.stage
             ),
@@ -107,10 +114,9 @@ class BatchEvents:
             | load_metadata(result.report, cells),
         }
         for asset, values in metadata.items():
+            values = {"document": key} | values  # whose numbers these are
             self.emit(dg.AssetMaterialization(asset, partition=key, metadata=values))
         staged = latest_materialization(self.instance, STAGED, partition=key)
-        document = document_key(report)
-        stored = stored_findings(self.con, document)
         for name, outcome in result.checks.items():
             if name != "referential_integrity":  # a warehouse check: once per batch
                 where = finding_filter(document, check_name=name)
@@ -128,18 +134,26 @@ class BatchEvents:
             self.emit(check_evaluation(STAGED, outcome, later_key, found, where, judged))
         self.loaded.append(LoadedDocument.of(result, stored.get("referential_integrity", [])))
 
-    def finish(self) -> None:
-        """Recreate the views; record every warehouse table and view once, and each fact
-        table's referential integrity over the batch. Nothing when nothing was written."""
+    def warehouse_records(self) -> tuple[dict[str, dict], list[LoadedDocument]]:
+        """Every warehouse table's and view's metadata after the batch (the views
+        recreated), and the batch's documents, whose referential integrity each fact
+        table's check reports. Nothing when nothing was written."""
         if not self.loaded:
-            return
-        tables = WarehouseMetadata(self.con).of(self.loaded)
-        for asset, values in (tables | view_metadata(self.con, self.warehouse_path)).items():
+            return {}, []
+        loaded, self.loaded = self.loaded, []
+        metadata = WarehouseMetadata(self.con).of(loaded)
+        return metadata | view_metadata(self.con, self.warehouse_path), loaded
+
+    def finish(self) -> None:
+        """Record the warehouse_records as runless events (`budget load`), each check naming
+        the table materialisation it judged."""
+        metadata, loaded = self.warehouse_records()
+        for asset, values in metadata.items():
             self.emit(dg.AssetMaterialization(asset, metadata=values))
-        targets = {table: latest_materialization(self.instance, table) for table in RI_CHECKED}
-        for evaluation in integrity_evaluations(self.loaded, targets):
-            self.emit(evaluation)
-        self.loaded.clear()
+        if loaded:
+            targets = {table: latest_materialization(self.instance, table) for table in RI_CHECKED}
+            for evaluation in integrity_evaluations(loaded, targets):
+                self.emit(evaluation)
 
 
 class BatchConfig(dg.Config):
@@ -165,7 +179,8 @@ def _requested(context: dg.AssetExecutionContext, config: BatchConfig, inbox: Bu
     """(files, file -> expected partition, partitions with no file) of this run: the
     partitions' last files first, then `paths` (newer, so they win), each file once."""
     keys = list(config.partitions)
-    if not config.paths and not keys and context.has_partition_key_range:
+    partitioned = context.has_partition_key or context.has_partition_key_range
+    if not config.paths and not keys and partitioned:
         keys = list(context.partition_keys)
     expected, missing = partition_files(context.instance, keys, inbox)
     named = {Path(p).resolve() for p in config.paths}
@@ -210,38 +225,43 @@ def _retry(context: dg.AssetExecutionContext, reason: str) -> dg.RetryRequested:
     return dg.RetryRequested(max_retries=RECOVERABLE_RETRIES, seconds_to_wait=RETRY_WAIT_SECONDS)
 
 
-def _load_batch_step(context, config: BatchConfig, warehouse, inbox):
+def _load_batch_step(context: dg.AssetExecutionContext, config: BatchConfig, warehouse, inbox):
+    """Load the run's files; then record the selected tables, views and checks. A run with
+    no file to load (a table or view materialised alone) re-derives them from the warehouse.
+    Rejected files are reported, never a failure; a partition with no PDF or a document
+    that could not be written fails the run, after everything else is recorded."""
     files, expected, missing = _requested(context, config, inbox)
-    problems = [f"{key}: no PDF for this partition" for key in missing]
-    progress = Progress(len(files))
+    problems = [f"{key}: {why}" for key, why in missing.items()]
+    outcome = Counter()
     if (step := warehouse.migrate()).rewrite is not None:
         context.log.info(step.line)
     with warehouse.get_connection() as con:
         events = BatchEvents(con, warehouse.resolved_path(), context.log_event, context.instance)
-        for result in load_batch(
-            files,
-            con,
-            password=inbox.resolved_password(),
-            expected_keys=expected,
-            inbox=inbox.resolved_folder(),
-            fiscal_year=config.fiscal_year,
-        ):
-            progress.advance()
-            if result.report is None:
-                parsed = result.parsed
-                line = f"{result.status}: {parsed.reason_path or parsed.path}: "
-                line += result.error or parsed.reason
-                if result.rejection is not None:
-                    line = result.rejection.line
-                (context.log.info if result.status == "skipped" else context.log.error)(line)
-                if result.status != "skipped":
-                    problems.append(line)
-            else:
-                context.log.info(result.report.message)
-                events.record(result)
-            if progress.done % PROGRESS_EVERY == 0 or progress.done == progress.total:
-                context.log.info(progress.line())
-        events.finish()
+        if files:
+            rejected = []
+            for result in _loaded(context, files, con, inbox, expected, config, events):
+                outcome[result.status] += 1
+                if result.rejection is not None or result.status == "rejected":
+                    rejected.append(result)
+                elif result.report is None and result.status != "skipped":
+                    problems.append(_result_line(result))
+            if rejected:
+                context.log_event(rejected_observation(rejected))
+            metadata, loaded = events.warehouse_records()
+            evaluations = integrity_evaluations(loaded) if loaded else []
+        elif not missing:
+            metadata, evaluations = rederived_records(con, warehouse.resolved_path())
+        else:
+            metadata, evaluations = {}, []
+        planned = context.selected_asset_check_keys
+        for key, why in missing.items():
+            for evaluation in restated_evaluations(con, key, why):
+                if evaluation.asset_check_key in planned:
+                    context.log_event(evaluation)
+    yield from _selected_results(context, metadata, evaluations)
+    context.instance.add_run_tags(
+        context.run_id, {f"budget/{status}": str(n) for status, n in outcome.items()}
+    )
     recoverable = [problem for problem in problems if is_recoverable(problem)]
     if recoverable:
         raise _retry(context, recoverable[0])
@@ -251,4 +271,56 @@ def _load_batch_step(context, config: BatchConfig, warehouse, inbox):
             + "; ".join(problems),
             allow_retries=False,
         )
-    yield from ()
+
+
+def _loaded(context, files, con, inbox, expected, config, events):
+    """Each file's DocumentResult as the batch writes it, logged and recorded."""
+    progress = Progress(len(files))
+    for result in load_batch(
+        files,
+        con,
+        password=inbox.resolved_password(),
+        expected_keys=expected,
+        inbox=inbox.resolved_folder(),
+        fiscal_year=config.fiscal_year,
+    ):
+        progress.advance()
+        if result.report is None:
+            line = _result_line(result)
+            log = context.log.info if result.status == "skipped" else context.log.warning
+            (log if result.status != "failed" else context.log.error)(line)
+        else:
+            context.log.info(result.report.message)
+            events.record(result)
+        if progress.done % PROGRESS_EVERY == 0 or progress.done == progress.total:
+            context.log.info(progress.line())
+        yield result
+
+
+def _result_line(result: DocumentResult) -> str:
+    """The one line said of a file the batch did not load."""
+    if result.rejection is not None:
+        return result.rejection.line
+    parsed = result.parsed
+    return f"{result.status}: {parsed.reason_path or parsed.path}: {result.error or parsed.reason}"
+
+
+def _selected_results(context: dg.AssetExecutionContext, metadata: dict, evaluations: list):
+    """The selected tables' and views' materialisations (logged: a table reads partitioned
+    staging, which an unpartitioned run cannot name as its input) and the selected checks'
+    results, as the step's outputs: what the run planned, and nothing it did not."""
+    selected = context.selected_asset_keys
+    for asset, values in metadata.items():
+        if dg.AssetKey(asset) in selected:
+            context.log_event(dg.AssetMaterialization(asset, metadata=values))
+    planned = context.selected_asset_check_keys
+    for evaluation in evaluations:
+        if evaluation.asset_check_key in planned:
+            yield dg.AssetCheckResult(
+                asset_key=evaluation.asset_key,
+                check_name=evaluation.check_name,
+                passed=evaluation.passed,
+                severity=evaluation.severity,
+                description=evaluation.description,
+                metadata=evaluation.metadata,
+            )

@@ -43,7 +43,8 @@ def raw_metadata(result: DocumentResult) -> dict:
     }
 
 
-def _previous_path(instance: dg.DagsterInstance, key: str) -> Path | None:
+def _recorded_path(instance: dg.DagsterInstance, key: str) -> Path | None:
+    """The file the partition's last materialisation was read from, gone or not."""
     records = instance.fetch_materializations(
         dg.AssetRecordsFilter(asset_key=RAW_PDF_KEY, asset_partitions=[key]), limit=1
     ).records
@@ -51,24 +52,68 @@ def _previous_path(instance: dg.DagsterInstance, key: str) -> Path | None:
         return None
     materialization = records[0].asset_materialization
     entry = materialization.metadata.get("path") if materialization else None
-    path = Path(str(entry.value)) if entry is not None else None
-    return path if path is not None and path.is_file() else None
+    return Path(str(entry.value)) if entry is not None else None
 
 
 def partition_files(
     instance: dg.DagsterInstance, keys: list[str], inbox: BudgetInbox
-) -> tuple[dict[Path, str], list[str]]:
-    """(file -> the partition it should hold, partitions with no file) for `keys`."""
+) -> tuple[dict[Path, str], dict[str, str]]:
+    """(file -> the partition it should hold, partition with no file -> why) for `keys`:
+    each partition's last file, else the inbox PDF identified as it."""
     found: dict[Path, str] = {}
-    missing: list[str] = []
+    missing: dict[str, str] = {}
+    folder = inbox.resolved_folder()
     for key in keys:
-        path = _previous_path(instance, key) or locate(
-            inbox.resolved_folder(),
-            key,
-            lambda p: identify_document(p, password=inbox.resolved_password()),
+        recorded = _recorded_path(instance, key)
+        path = recorded if recorded is not None and recorded.is_file() else None
+        path = path or locate(
+            folder, key, lambda p: identify_document(p, password=inbox.resolved_password())
         )
-        if path is None:
-            missing.append(key)
-        else:
+        if path is not None:
             found[path] = key
+        elif recorded is not None:
+            missing[key] = (
+                f"the PDF is gone: it was {recorded}, and no PDF in {folder} is this document"
+            )
+        else:
+            missing[key] = (
+                f"no PDF: none was ever loaded for it and none in {folder} is this document"
+            )
     return found, missing
+
+
+REJECTED_SCHEMA = dg.TableSchema(
+    columns=[
+        dg.TableColumn("file", "string", description="the file as the run was given it"),
+        dg.TableColumn("reason", "string", description="why it is not a loadable budget"),
+        dg.TableColumn(
+            "now_at",
+            "string",
+            description="where it is now (data/rejected/ once "
+            "settled, with a .reason.txt beside it)",
+        ),
+    ]
+)
+
+
+def rejected_observation(results: list[DocumentResult]) -> dg.AssetObservation:
+    """The files a run refused, as one observation of dim_document (the documents the
+    warehouse holds; a refused file is no partition of the raw PDFs), so a run that loaded
+    the others stays a success and still says so."""
+    rows = []
+    for result in results:
+        rejection, parsed = result.rejection, result.parsed
+        rows.append(
+            dg.TableRecord(
+                {
+                    "file": str(rejection.source if rejection else parsed.path),
+                    "reason": rejection.reason if rejection else parsed.reason,
+                    "now_at": str(rejection.path if rejection else parsed.path),
+                }
+            )
+        )
+    return dg.AssetObservation(
+        "dim_document",
+        description=f"{len(rows)} file(s) rejected: not loaded, see `rejected`",
+        metadata={"rejected": dg.MetadataValue.table(rows, schema=REJECTED_SCHEMA)},
+    )

@@ -155,10 +155,10 @@ def tables_metadata(extraction: Extraction) -> dict:
         table_pages[name] = extra.get("pages") or []
     pages = "; ".join(f"{name} p.{pages_text(p)}" for name, p in table_pages.items() if p)
     return {
-        "dagster/row_count": int(found["rows"].sum()),
+        "rows": int(found["rows"].sum()),
         "dagster/column_schema": table_schema(frame),
         "preview": dg.MetadataValue.md(frame.to_markdown(index=False)),
-        "source_pdf": dg.MetadataValue.path(str(extraction.path)),
+        "source_pdf": dg.MetadataValue.path(str(extraction.path.resolve())),
         "source_pages": pages,
         "table_pages": dg.MetadataValue.json(table_pages),
         "page_count": extraction.page_count,
@@ -173,16 +173,15 @@ def tables_metadata(extraction: Extraction) -> dict:
 
 
 def cells_metadata(extraction: Extraction, cells: pd.DataFrame) -> dict:
-    """stg_budget_cells of one document: amount cells per table and their 元 total."""
+    """stg_budget_cells of one document: amount cells, per table. (No sum over tables: the
+    tables restate one budget several ways, so their cells add up to no figure.)"""
     per_table = cells.groupby("table_key").size().to_dict() if len(cells) else {}
-    leaves = cells.loc[~cells["is_total_row"] & ~cells["is_total_column"], "amount_yuan"]
     return {
-        "dagster/row_count": len(cells),
+        "rows": len(cells),
         "dagster/column_schema": table_schema(cells),
         "preview": dg.MetadataValue.md(cells.head(10).to_markdown(index=False)),
         "cells_per_table": dg.MetadataValue.json({k: int(v) for k, v in per_table.items()}),
-        "source_pdf": dg.MetadataValue.path(str(extraction.path)),
-        "total_yuan": str(leaves.sum()) if len(cells) else "0",
+        "source_pdf": dg.MetadataValue.path(str(extraction.path.resolve())),
     }
 
 

@@ -12,6 +12,7 @@ document's own outcome is its partition of the staging assets and its rows of
 """
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import dagster as dg
@@ -186,8 +187,9 @@ class WarehouseMetadata:
         preview = self.con.execute(f"select * from {table} limit 10").df()  # a fixed name
         return dg.MetadataValue.md(preview.to_markdown(index=False) if len(preview) else "—")
 
-    def of(self, loaded: list[LoadedDocument]) -> dict[str, dict]:
-        """Table -> its metadata after the batch's documents `loaded`."""
+    def of(self, loaded: list[LoadedDocument] | None) -> dict[str, dict]:
+        """Table -> its metadata after the batch's documents `loaded` (None: re-derived from
+        the warehouse, no batch)."""
         metadata = {}
         for table in WAREHOUSE_TABLES:
             (total,) = self.con.execute(f"select count(*) from {table}").fetchone()
@@ -196,9 +198,12 @@ class WarehouseMetadata:
                 "dagster/column_schema": self.schemas[table],
                 "preview": self._preview(table),
                 "sql": self.sql[table],
-                "batch/documents": len(loaded),
-                "batch/rows_written": sum(d.rows[table] for d in loaded),
             }
+            if loaded is not None:
+                metadata[table]["batch/documents"] = len(loaded)
+                metadata[table]["batch/rows_written"] = sum(d.rows[table] for d in loaded)
+        if loaded is None:
+            return metadata
         metadata["dim_document"]["batch/loaded"] = dg.MetadataValue.table(
             [
                 dg.TableRecord(
@@ -222,9 +227,10 @@ LISTED_DOCUMENTS = 20
 
 
 def integrity_evaluations(
-    loaded: list[LoadedDocument], targets: dict[str, CheckTarget | None] | None = None
+    loaded: Sequence, targets: dict[str, CheckTarget | None] | None = None
 ) -> list[dg.AssetCheckEvaluation]:
-    """Each fact table's referential integrity over the batch's documents, as one evaluation
+    """Each fact table's referential integrity over the `loaded` documents (each with its
+    partition, its integrity findings and the `where` listing them), as one evaluation
     (every document's own outcome is also its row of dq_check_result)."""
     evaluations = []
     for table in RI_CHECKED:

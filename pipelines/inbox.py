@@ -16,6 +16,7 @@ partition's PDF).
 from __future__ import annotations
 
 import os
+import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -154,22 +155,42 @@ class RejectedFile:
 Identify = Callable[[Path], DocumentIdentity]
 
 
+@dataclass(frozen=True)
+class InboxScan:
+    """One look at the inbox: the new cursor, the settled new or changed files, and how
+    many changed files are still settling (handed to a later tick)."""
+
+    cursor: dict[str, dict]
+    files: list[InboxFile]
+    settling: int = 0
+
+
 def scan_inbox(
-    folder: Path, cursor: dict[str, dict], max_files: int = MAX_FILES_PER_TICK
-) -> tuple[dict[str, dict], list[InboxFile]]:
-    """Compare the inbox with the cursor; return (new cursor, new or changed files).
+    folder: Path,
+    cursor: dict[str, dict],
+    max_files: int = MAX_FILES_PER_TICK,
+    *,
+    settle_seconds: float | None = None,
+    now: float | None = None,
+) -> InboxScan:
+    """Compare the inbox with the cursor: the new or changed files, settled.
 
     Only looks: name, size, mtime and sha256, never a parse (the run parses, under its
     limits, and rejects). The cursor maps each file path to `{"mtime_ns", "size", "sha256"}`.
     A file whose mtime and size are unchanged is not read again; a file whose bytes are
-    unchanged (same sha256) is not loaded again, whatever its mtime. At most `max_files`
-    files are hashed per call; the others keep their old cursor entry (or none) and are
-    seen by the next call. Files that left the inbox leave the cursor. Files come oldest
-    first, so when two name one document the one modified last is written last and wins.
+    unchanged (same sha256) is not loaded again, whatever its mtime. A file modified less
+    than `settle_seconds` ago (default settings.SETTLE_SECONDS) may still be being copied:
+    it keeps its old cursor entry (or none) and is looked at again next call, so a run only
+    ever judges settled files and can move the ones it refuses. At most `max_files` files
+    are hashed per call; the others wait the same way. Files that left the inbox leave the
+    cursor. Files come oldest first, so when two name one document the one modified last is
+    written last and wins.
     """
+    settle = settings.settle_seconds(settle_seconds)
+    now = time.time() if now is None else now
     new_cursor: dict[str, dict] = {}
     changed: list[InboxFile] = []
-    hashed = 0
+    hashed = settling = 0
     for path in find_pdfs([folder]) if folder.is_dir() else []:
         name = str(path)
         try:
@@ -181,7 +202,9 @@ def scan_inbox(
         if before and all(before.get(k) == v for k, v in state.items()):
             new_cursor[name] = before
             continue
-        if hashed >= max_files:
+        waits = now - stat.st_mtime < settle
+        settling += waits
+        if waits or hashed >= max_files:
             if before:
                 new_cursor[name] = before
             continue
@@ -193,7 +216,8 @@ def scan_inbox(
         new_cursor[name] = state | {"sha256": sha256}
         if before.get("sha256") != sha256:  # else touched, not changed
             changed.append(InboxFile(path, sha256, stat.st_mtime_ns))
-    return new_cursor, sorted(changed, key=lambda f: (f.mtime_ns, str(f.path)))
+    files = sorted(changed, key=lambda f: (f.mtime_ns, str(f.path)))
+    return InboxScan(new_cursor, files, settling)
 
 
 def _identified(folder: Path, identify: Identify) -> tuple[list[InboxDocument], list[RejectedFile]]:

@@ -111,15 +111,18 @@ def reject_settled(
     reason: str,
     rejected_dir: str | os.PathLike,
     *,
-    min_age_seconds: float = 60.0,
+    min_age_seconds: float | None = None,
     now: float | None = None,
 ) -> Rejection:
     """reject_file into `rejected_dir`, but only a file that has not changed for
-    `min_age_seconds`: a PDF still being copied into the inbox reads as truncated and must
-    not be carried off half-written. Such a file stays; when its copy ends its bytes change
-    and the sensor hands it to a run again."""
+    `min_age_seconds` (default settings.SETTLE_SECONDS, as long as the sensor waits before
+    handing a file to a run, so a sensor's file is always settled): a PDF still being copied
+    into the inbox reads as truncated and must not be carried off half-written. Such a file
+    stays; when its copy ends its bytes change and the sensor hands it to a run again."""
     source = Path(path)
     now = time.time() if now is None else now
+    if min_age_seconds is None:
+        min_age_seconds = settings.settle_seconds()
     try:
         settled = now - source.stat().st_mtime >= min_age_seconds
     except OSError:  # already gone

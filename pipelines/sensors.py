@@ -1,8 +1,8 @@
 """The inbox sensor: the new or changed PDFs of one tick in data/inbox (or $BUDGET_INBOX)
 become ONE batch run. The tick only looks (name, size, mtime, sha256 of at most
-MAX_FILES_PER_TICK files), so a hostile PDF cannot stall it; the run parses under limits,
-rejects (moving a settled bad file to data/rejected with a .reason.txt) and adds each
-loaded document's partition."""
+MAX_FILES_PER_TICK files), so a hostile PDF cannot stall it, and hands over only files that
+have stopped changing (BUDGET_SETTLE_SECONDS); the run parses under limits, rejects (moving
+the bad file to data/rejected with a .reason.txt) and adds each loaded document's partition."""
 
 import hashlib
 import json
@@ -10,6 +10,7 @@ from pathlib import Path
 
 import dagster as dg
 
+from pipelines import settings
 from pipelines.inbox import InboxFile, scan_inbox
 from pipelines.jobs import budget_document_job
 from pipelines.resources import BudgetInbox
@@ -31,7 +32,8 @@ def batch_run_request(
     return dg.RunRequest(
         run_key=run_key,
         run_config={"ops": {"load_budget_documents": {"config": config}}},
-        tags={"budget/documents": str(len(paths) + len(partitions))} | (tags or {}),
+        tags={"budget/files": str(len(paths)), "budget/partitions": str(len(partitions))}
+        | (tags or {}),
     )
 
 
@@ -51,13 +53,19 @@ def editions_key(files: list[InboxFile]) -> str:
 def budget_inbox_sensor(context: dg.SensorEvaluationContext, inbox: BudgetInbox):
     cursor = json.loads(context.cursor) if context.cursor else {}
     folder = inbox.resolved_folder()
-    new_cursor, files = scan_inbox(folder, cursor)
-    paths = [f.path for f in files]
-    requests = [batch_run_request(paths, f"inbox:{editions_key(files)}")] if files else []
+    scan = scan_inbox(folder, cursor)
+    paths = [f.path for f in scan.files]
+    requests = [batch_run_request(paths, f"inbox:{editions_key(scan.files)}")] if paths else []
+    skip = f"no new or changed PDF in {folder}"
+    if scan.settling:
+        skip += (
+            f"; {scan.settling} changed in the last {settings.SETTLE_SECONDS.value()} s, "
+            "handed to a run once they stop changing"
+        )
     return dg.SensorResult(
         run_requests=requests,
-        cursor=json.dumps(new_cursor, ensure_ascii=False, sort_keys=True),
-        skip_reason=None if requests else f"no new or changed PDF in {folder}",
+        cursor=json.dumps(scan.cursor, ensure_ascii=False, sort_keys=True),
+        skip_reason=None if requests else skip,
     )
 
 

@@ -41,6 +41,12 @@ REJECTED = Setting(
 )
 HANDOFF = Setting("BUDGET_HANDOFF", "data/handoff", "the hand-off folder parsing hosts write")
 EXPORT = Setting("BUDGET_EXPORT", "data/export", "where the export asset writes the views")
+SETTLE_SECONDS = Setting(
+    "BUDGET_SETTLE_SECONDS",
+    "60",
+    "seconds an inbox PDF stays unchanged before the sensor hands it to a run (a file still "
+    "being copied is never parsed; a refused file is always moved to rejected/)",
+)
 REFERENCE = Setting(
     "BUDGET_REFERENCE", "", "your own copy of data/reference (default: the installed one)"
 )
@@ -58,5 +64,17 @@ PARSE_LIMITS = {
     "max_memory_bytes": Setting("BUDGET_MAX_MEMORY_BYTES", "", "memory one parse may take"),
 }
 
-SETTINGS = (WAREHOUSE, INBOX, PDF_PASSWORD, REJECTED, HANDOFF, EXPORT, REFERENCE)
+SETTINGS = (WAREHOUSE, INBOX, SETTLE_SECONDS, PDF_PASSWORD, REJECTED, HANDOFF, EXPORT, REFERENCE)
 SETTINGS += tuple(PARSE_LIMITS.values())
+
+
+def settle_seconds(explicit: float | None = None) -> float:
+    """SETTLE_SECONDS as a number of seconds (≥ 0)."""
+    value = SETTLE_SECONDS.value(explicit)
+    try:
+        seconds = float(value)
+    except ValueError:
+        raise ValueError(f"{SETTLE_SECONDS.env}={value!r}: not a number of seconds") from None
+    if seconds < 0:
+        raise ValueError(f"{SETTLE_SECONDS.env}={value!r}: a number of seconds is ≥ 0")
+    return seconds

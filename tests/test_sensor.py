@@ -20,6 +20,12 @@ OTHER_PDF = SAMPLES / "gz_edu_bureau_2024.pdf"
 SEED_KEY = "2023|广州市人力资源和社会保障数据服务中心"
 
 
+@pytest.fixture(autouse=True)
+def settled_at_once(monkeypatch):
+    """These tests drop files and tick at once: no settling time (tested on its own below)."""
+    monkeypatch.setenv("BUDGET_SETTLE_SECONDS", "0")
+
+
 def _config(request) -> dict:
     return request.run_config["ops"]["load_budget_documents"]["config"]
 
@@ -78,7 +84,7 @@ def test_new_file_once_changed_file_again_never_parsed(tmp_path, monkeypatch):
         (request,) = first.run_requests
         # the bad file too: the run parses, under its limits, and rejects it
         assert _config(request) == {"paths": [str(broken), str(target)], "partitions": []}
-        assert request.tags["budget/documents"] == "2"
+        assert request.tags["budget/files"] == "2"
         assert not first.dynamic_partitions_requests  # the run adds what it loads
         cursor = json.loads(first.cursor)
         assert set(cursor) == {str(broken), str(target)}
@@ -108,12 +114,34 @@ def test_a_tick_hashes_a_bounded_number_of_files(tmp_path):
     inbox.mkdir()
     for number in range(5):
         (inbox / f"{number}.pdf").write_bytes(b"%%PDF-1.4 %d" % number)
-    first, files = scan_inbox(inbox, {}, max_files=3)
-    assert [f.path.name for f in files] == ["0.pdf", "1.pdf", "2.pdf"]
-    assert sorted(first) == [str(inbox / f"{n}.pdf") for n in range(3)]
-    second, rest = scan_inbox(inbox, first, max_files=3)
-    assert [f.path.name for f in rest] == ["3.pdf", "4.pdf"]
-    assert len(second) == 5
+    first = scan_inbox(inbox, {}, max_files=3)
+    assert [f.path.name for f in first.files] == ["0.pdf", "1.pdf", "2.pdf"]
+    assert sorted(first.cursor) == [str(inbox / f"{n}.pdf") for n in range(3)]
+    second = scan_inbox(inbox, first.cursor, max_files=3)
+    assert [f.path.name for f in second.files] == ["3.pdf", "4.pdf"]
+    assert len(second.cursor) == 5
+
+
+def test_a_file_is_handed_over_once_it_has_stopped_changing(tmp_path, monkeypatch):
+    """A PDF still being copied is never parsed, so every file a run refuses is settled and
+    moved to rejected/ (a refused file left in the inbox would never be handed back)."""
+    monkeypatch.setenv("BUDGET_SETTLE_SECONDS", "60")
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    arriving = inbox / "arriving.pdf"
+    arriving.write_bytes(b"%PDF-1.4 half")
+    written = arriving.stat().st_mtime
+    early = scan_inbox(inbox, {}, now=written + 59)
+    assert (early.files, early.cursor, early.settling) == ([], {}, 1)
+    with dg.instance_for_test() as instance:
+        skip = _tick(instance, inbox, None).skip_reason.skip_message
+    assert skip.endswith("; 1 changed in the last 60 s, handed to a run once they stop changing")
+    settled = scan_inbox(inbox, early.cursor, now=written + 60)
+    assert [f.path for f in settled.files] == [arriving] and settled.settling == 0
+    # changed again: waits again, and its old entry stays until it settles
+    os.utime(arriving, (written + 100, written + 100))
+    again = scan_inbox(inbox, settled.cursor, now=written + 130)
+    assert (again.files, again.cursor, again.settling) == ([], settled.cursor, 1)
 
 
 def test_one_tick_is_one_run_for_many_new_files(tmp_path):
@@ -191,10 +219,19 @@ def test_yearly_schedule_only_looks_and_its_run_loads_that_years_documents(tmp_p
             run_config=request.run_config,
             raise_on_error=False,
         )
-        assert not result.success  # the hostile file: rejected, named in the failure
-        failure = result.get_step_failure_events()[0].step_failure_data.error.message
-        assert "1 of 3 documents not loaded: rejected: " + str(hostile) in failure
+        assert result.success  # the hostile file is rejected, the run loaded the others
         lines = [e.user_message for e in instance.all_logs(result.run_id)]
+        rejected = f"rejected: {hostile}: "
+        assert [line for line in lines if line.startswith(rejected)] == [
+            f"{rejected}damaged or truncated PDF (Failed to load document (PDFium: Data format "
+            f"error).) (moved to {tmp_path / 'rejected' / 'hostile.pdf'})"
+        ]
+        run_tags = instance.get_run_by_id(result.run_id).tags
+        assert {k: run_tags.get(f"budget/{k}") for k in ("loaded", "skipped", "rejected")} == {
+            "loaded": "1",
+            "skipped": "1",
+            "rejected": "1",
+        }
         assert f"skipped: {inbox / 'b.pdf'}: the budget of fiscal year 2024, not 2023" in lines
         assert instance.get_dynamic_partitions("budget_document") == [SEED_KEY]
     with duckdb.connect(str(warehouse), read_only=True) as con:
@@ -235,4 +272,4 @@ def test_yearly_schedule_reruns_known_partitions_of_both_kinds(tmp_path):
                 "fiscal_year": 2026,
             }
         )
-        assert request.tags["budget/documents"] == "2"
+        assert (request.tags["budget/files"], request.tags["budget/partitions"]) == ("0", "2")

@@ -179,7 +179,7 @@ class CheckOutcome:
         """One line: what was compared and what broke."""
         if self.passed:
             if not self.comparisons:
-                return f"{self.name}: nothing missing"
+                return f"{self.name}: nothing to compare"
             return f"{self.name}: {len(self.comparisons)} comparisons hold"
         errors = sum(f.severity == ERROR for f in self.findings)
         rounding = sum(f.kind == "rounding" for f in self.findings)
