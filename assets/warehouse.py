@@ -22,34 +22,8 @@ from pipelines.quality.markdown import findings_markdown
 from pipelines.quality.referential_integrity import integrity_sql
 from pipelines.warehouse.comments import relation_columns
 from pipelines.warehouse.findings import document_key, finding_filter
+from pipelines.warehouse.lineage import TABLE_FILES, table_lineage
 from pipelines.warehouse.sql_files import SQL_ROOT, read_sql, sql_names
-
-# Upstream of each warehouse table (lineage as a reader expects it: cells -> dims -> facts).
-TABLE_DEPS: dict[str, list[str]] = {
-    "dim_department": ["stg_budget_cells"],
-    "dim_document": ["dim_department", "stg_budget_cells"],
-    "dim_source_table": ["dim_document"],
-    "dim_function_subject": ["stg_budget_cells"],
-    "dim_economic_subject": ["stg_budget_cells"],
-    "dim_fund_source": ["stg_budget_cells"],
-    "dim_expenditure_type": ["stg_budget_cells"],
-    "dim_project": ["dim_document"],
-    "fact_summary_line": ["dim_document", "dim_source_table"],
-    "fact_income_by_function": ["dim_document", "dim_function_subject", "dim_fund_source"],
-    "fact_expenditure_by_function": [
-        "dim_document",
-        "dim_function_subject",
-        "dim_expenditure_type",
-    ],
-    "fact_economic_expenditure": ["dim_document", "dim_economic_subject"],
-    "fact_three_public": ["dim_document", "dim_fund_source"],
-    "fact_basic_by_unit": ["dim_document", "dim_fund_source"],
-    "fact_project_fund": ["dim_project", "dim_fund_source"],
-    "fact_generic_cell": ["dim_document"],
-    "fact_narrative_figure": ["dim_document", "stg_budget_tables"],
-    "fact_dq_check": ["stg_budget_tables", "dim_document"],
-    "fact_dq_finding": ["fact_dq_check"],
-}
 
 _COMMENT = re.compile(r"^--\s*(.+)$")
 _CREATE = re.compile(r"create table if not exists (\w+)")
@@ -68,7 +42,7 @@ def _schema_descriptions() -> dict[str, str]:
     return out
 
 
-WAREHOUSE_TABLES = tuple(TABLE_DEPS)
+WAREHOUSE_TABLES = tuple(TABLE_FILES)
 _DESCRIPTIONS = _schema_descriptions()
 # The facts of a document's rows (the check results are keyed by department, not document_id).
 RI_CHECKED = tuple(
@@ -87,7 +61,7 @@ def batch_asset_spec(key, **spec) -> dg.AssetSpec:
 WAREHOUSE_SPECS = [
     batch_asset_spec(
         table,
-        deps=TABLE_DEPS[table],
+        deps=table_lineage(table),
         description=_DESCRIPTIONS.get(table, table).capitalize(),
         group_name="warehouse",
         kinds={"duckdb"},
