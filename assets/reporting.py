@@ -7,15 +7,10 @@ once, after its last document, and records it once (the whole view's rows).
 
 import dagster as dg
 
-from assets.warehouse import batch_asset_spec, table_schema_of
+from assets.warehouse import batch_asset_spec, sql_description, table_schema_of
 from pipelines.warehouse.comments import apply_column_comments
 from pipelines.warehouse.lineage import VIEW_FILES, reads
 from pipelines.warehouse.sql_files import read_sql
-
-
-def _description(sql: str) -> str:
-    first = sql.strip().splitlines()[0] if sql.strip() else ""
-    return first.removeprefix("--").strip().capitalize()
 
 
 def _view_spec(view: str, sql_name: str) -> tuple[str, str, dg.AssetSpec]:
@@ -23,7 +18,7 @@ def _view_spec(view: str, sql_name: str) -> tuple[str, str, dg.AssetSpec]:
     spec = batch_asset_spec(
         view,
         deps=reads(sql),
-        description=_description(sql),
+        description=sql_description(sql),
         group_name="reporting",
         kinds={"duckdb"},
         tags={"layer": "view"},

@@ -11,7 +11,6 @@ document's own outcome is its partition of the staging assets and its rows of
 `dq_check_result`.
 """
 
-import re
 from dataclasses import dataclass
 
 import dagster as dg
@@ -23,27 +22,23 @@ from pipelines.quality.referential_integrity import integrity_sql
 from pipelines.warehouse.comments import relation_columns
 from pipelines.warehouse.findings import document_key, finding_filter
 from pipelines.warehouse.lineage import TABLE_FILES, table_lineage
-from pipelines.warehouse.sql_files import SQL_ROOT, read_sql, sql_names
-
-_COMMENT = re.compile(r"^--\s*(.+)$")
-_CREATE = re.compile(r"create table if not exists (\w+)")
+from pipelines.warehouse.sql_files import SQL_ROOT, read_sql
 
 
-def _schema_descriptions() -> dict[str, str]:
-    """Table -> its one-line comment in sql/schema (the UI description of the asset)."""
-    out: dict[str, str] = {}
-    for name in sql_names("schema"):
-        text = read_sql(name)
-        created = _CREATE.search(text)
-        if not created:
-            continue
-        comments = [m.group(1) for line in text.splitlines() if (m := _COMMENT.match(line))]
-        out[created.group(1)] = " ".join(comments)
-    return out
+def sql_description(sql: str) -> str:
+    """A table's or view's UI description: its SQL file's whole leading comment, the lines
+    joined (the first line alone stops mid-sentence), the first letter capitalised (the rest
+    as written: ERROR, NULL)."""
+    lines = []
+    for line in sql.strip().splitlines():
+        if not line.startswith("--"):
+            break
+        lines.append(line.removeprefix("--").strip())
+    text = " ".join(lines)
+    return text[:1].upper() + text[1:]
 
 
 WAREHOUSE_TABLES = tuple(TABLE_FILES)
-_DESCRIPTIONS = _schema_descriptions()
 # The facts of a document's rows (the check results are keyed by department, not document_id).
 RI_CHECKED = tuple(
     t
@@ -62,7 +57,7 @@ WAREHOUSE_SPECS = [
     batch_asset_spec(
         table,
         deps=table_lineage(table),
-        description=_DESCRIPTIONS.get(table, table).capitalize(),
+        description=sql_description(read_sql(TABLE_FILES[table])),
         group_name="warehouse",
         kinds={"duckdb"},
         tags={"layer": "dimension" if table.startswith("dim_") else "fact"},

@@ -1,5 +1,6 @@
-"""Each warehouse table's and view's upstream assets are what its SQL reads: checked
-against a plain reading of the files, independent of pipelines.warehouse.lineage."""
+"""Each warehouse table's and view's upstream assets are what its SQL reads, and its UI
+description is its SQL file's whole leading comment: checked against a plain reading of
+the files, independent of pipelines.warehouse.lineage."""
 
 import re
 from functools import cache
@@ -116,3 +117,27 @@ def test_the_asset_graph_has_no_cycle():
 
     for key in graph().get_all_asset_keys():
         visit(key.to_user_string(), ())
+
+
+def _leading_comment(path) -> list[str]:
+    lines = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if not line.startswith("--"):
+            break
+        lines.append(line[2:].strip())
+    return lines
+
+
+@pytest.mark.parametrize("asset", [*SCHEMA, *VIEWS])
+def test_a_description_is_the_whole_leading_comment(asset):
+    lines = _leading_comment(SCHEMA.get(asset) or VIEWS[asset])
+    text = " ".join(lines)
+    description = graph().get(dg.AssetKey(asset)).description
+    assert description == text[0].upper() + text[1:]
+    # its last line, not cut mid-way (a one-line comment's first letter is capitalised)
+    assert description.endswith(lines[-1][1:])
+
+
+def test_the_year_over_year_view_keeps_its_warning():
+    description = graph().get(dg.AssetKey("v_year_over_year")).description
+    assert description.endswith("null while the previous year is not loaded")
