@@ -11,7 +11,6 @@ document's own outcome is its partition of the staging assets and its rows of
 `dq_check_result`.
 """
 
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -23,54 +22,24 @@ from pipelines.quality.markdown import findings_markdown
 from pipelines.quality.referential_integrity import integrity_sql
 from pipelines.warehouse.comments import relation_columns
 from pipelines.warehouse.findings import document_key, finding_filter
-from pipelines.warehouse.sql_files import SQL_ROOT, read_sql, sql_names
-
-# Upstream of each warehouse table (lineage as a reader expects it: cells -> dims -> facts).
-TABLE_DEPS: dict[str, list[str]] = {
-    "dim_department": ["stg_budget_cells"],
-    "dim_document": ["dim_department", "stg_budget_cells"],
-    "dim_source_table": ["dim_document"],
-    "dim_function_subject": ["stg_budget_cells"],
-    "dim_economic_subject": ["stg_budget_cells"],
-    "dim_fund_source": ["stg_budget_cells"],
-    "dim_expenditure_type": ["stg_budget_cells"],
-    "dim_project": ["dim_document"],
-    "fact_summary_line": ["dim_document", "dim_source_table"],
-    "fact_income_by_function": ["dim_document", "dim_function_subject", "dim_fund_source"],
-    "fact_expenditure_by_function": [
-        "dim_document",
-        "dim_function_subject",
-        "dim_expenditure_type",
-    ],
-    "fact_economic_expenditure": ["dim_document", "dim_economic_subject"],
-    "fact_three_public": ["dim_document", "dim_fund_source"],
-    "fact_basic_by_unit": ["dim_document", "dim_fund_source"],
-    "fact_project_fund": ["dim_project", "dim_fund_source"],
-    "fact_generic_cell": ["dim_document"],
-    "fact_narrative_figure": ["dim_document", "stg_budget_tables"],
-    "fact_dq_check": ["stg_budget_tables", "dim_document"],
-    "fact_dq_finding": ["fact_dq_check"],
-}
-
-_COMMENT = re.compile(r"^--\s*(.+)$")
-_CREATE = re.compile(r"create table if not exists (\w+)")
+from pipelines.warehouse.lineage import TABLE_FILES, table_lineage
+from pipelines.warehouse.sql_files import SQL_ROOT, read_sql
 
 
-def _schema_descriptions() -> dict[str, str]:
-    """Table -> its one-line comment in sql/schema (the UI description of the asset)."""
-    out: dict[str, str] = {}
-    for name in sql_names("schema"):
-        text = read_sql(name)
-        created = _CREATE.search(text)
-        if not created:
-            continue
-        comments = [m.group(1) for line in text.splitlines() if (m := _COMMENT.match(line))]
-        out[created.group(1)] = " ".join(comments)
-    return out
+def sql_description(sql: str) -> str:
+    """A table's or view's UI description: its SQL file's whole leading comment, the lines
+    joined (the first line alone stops mid-sentence), the first letter capitalised (the rest
+    as written: ERROR, NULL)."""
+    lines = []
+    for line in sql.strip().splitlines():
+        if not line.startswith("--"):
+            break
+        lines.append(line.removeprefix("--").strip())
+    text = " ".join(lines)
+    return text[:1].upper() + text[1:]
 
 
-WAREHOUSE_TABLES = tuple(TABLE_DEPS)
-_DESCRIPTIONS = _schema_descriptions()
+WAREHOUSE_TABLES = tuple(TABLE_FILES)
 # The facts of a document's rows (the check results are keyed by department, not document_id).
 RI_CHECKED = tuple(
     t
@@ -88,8 +57,8 @@ def batch_asset_spec(key, **spec) -> dg.AssetSpec:
 WAREHOUSE_SPECS = [
     batch_asset_spec(
         table,
-        deps=TABLE_DEPS[table],
-        description=_DESCRIPTIONS.get(table, table).capitalize(),
+        deps=table_lineage(table),
+        description=sql_description(read_sql(TABLE_FILES[table])),
         group_name="warehouse",
         kinds={"duckdb"},
         tags={"layer": "dimension" if table.startswith("dim_") else "fact"},

@@ -12,7 +12,7 @@ import duckdb
 import pytest
 
 from assets.checks import latest_materialization
-from assets.warehouse import RI_CHECKED, TABLE_DEPS
+from assets.warehouse import RI_CHECKED, WAREHOUSE_TABLES
 from pipelines import quality
 from pipelines.definitions import all_assets, defs
 from pipelines.extraction.document import DocumentIdentity
@@ -232,9 +232,9 @@ def test_reloading_a_document_materialises_only_its_partition(runs):
     assert loaded["stg_budget_cells"]["load/cells_reconcile"].value is True
     tables = _materialized(result, None)
     before = _materialized(runs["results"][PDFS[-1].stem][1], None)  # the last run before
-    assert {t: m["dagster/row_count"].value for t, m in tables.items() if t in TABLE_DEPS} == {
-        t: m["dagster/row_count"].value for t, m in before.items() if t in TABLE_DEPS
-    }
+    assert {
+        t: m["dagster/row_count"].value for t, m in tables.items() if t in WAREHOUSE_TABLES
+    } == {t: m["dagster/row_count"].value for t, m in before.items() if t in WAREHOUSE_TABLES}
     assert tables["dim_document"]["batch/documents"].value == 1
     with duckdb.connect(str(runs["warehouse"]), read_only=True) as con:
         assert con.execute("select count(*) from dim_document").fetchone()[0] == len(PDFS) - 1

@@ -10,7 +10,7 @@ from pathlib import Path
 import dagster as dg
 import yaml
 
-from assets.warehouse import TABLE_DEPS
+from assets.warehouse import WAREHOUSE_TABLES
 from pipelines.definitions import defs
 from pipelines.partitions import budget_document_partitions
 from pipelines.warehouse.sql_files import read_sql, sql_names
@@ -68,8 +68,8 @@ def test_every_warehouse_table_and_view_is_an_asset():
     # sql/schema is every table of this release; the reference tables mirror data/reference
     # (the schema step syncs them)
     not_assets = {"ref_department_alias", "ref_three_public_category"}
-    assert tables - not_assets == set(TABLE_DEPS)
-    assert set(TABLE_DEPS) <= keys
+    assert tables - not_assets == set(WAREHOUSE_TABLES)
+    assert set(WAREHOUSE_TABLES) <= keys
     views = {read_sql(n).split("create or replace view ")[1].split()[0] for n in sql_names("views")}
     assert views <= keys
     assert {"v_project_budget", "dq_check_result"} <= views
@@ -83,12 +83,13 @@ def test_lineage_runs_from_the_pdf_to_the_views():
 
     assert parents("stg_budget_tables") == {"raw_budget_pdf"}
     assert parents("stg_budget_cells") == {"stg_budget_tables"}
-    assert parents("dim_document") == {"dim_department", "stg_budget_cells"}
-    assert parents("fact_project_fund") == {"dim_project", "dim_fund_source"}
+    # read from the SQL (tests/test_lineage.py): a mart reads the staged cells
+    assert parents("dim_document") == {"stg_budget_tables"}
+    assert parents("fact_project_fund") == {"stg_budget_cells", "dim_project"}
     assert {"fact_project_fund", "dim_project", "dim_document"} <= parents("v_project_budget")
     assert parents("dq_check_result") == {"fact_dq_check"}
     assert parents("dq_finding") == {"fact_dq_finding"}
-    assert parents("fact_dq_finding") == {"fact_dq_check"}
+    assert parents("fact_dq_finding") == {"stg_budget_tables"}
 
 
 def test_checks_are_named_and_attached():
@@ -97,7 +98,7 @@ def test_checks_are_named_and_attached():
     assert {("stg_budget_tables", name) for name in DOCUMENT_CHECKS} <= checks
     integrity = {asset for asset, name in checks if name == "referential_integrity"}
     check_results = {"fact_dq_check", "fact_dq_finding"}  # keyed by department, no document_id
-    assert integrity == {t for t in TABLE_DEPS if t.startswith("fact_")} - check_results
+    assert integrity == {t for t in WAREHOUSE_TABLES if t.startswith("fact_")} - check_results
     partitioned = {
         (k.asset_key.to_user_string(), k.name)
         for k in graph.asset_check_keys
