@@ -18,3 +18,19 @@ def pytest_configure(config):
 def pytest_runtest_setup(item):
     if item.get_closest_marker("real") and (why := shared_absent()):
         pytest.skip(why)
+
+
+@pytest.fixture(scope="session")
+def ui(tmp_path_factory):
+    """`dagster dev` with the UI tests' inbox loaded (tests/dagster_dev.py), one per session
+    for every UI test module; imported here only when a UI test asks for it."""
+    from tests.dagster_dev import start_ui
+
+    yield from start_ui(tmp_path_factory)
+
+
+@pytest.fixture(scope="session")
+def browser(ui, tmp_path_factory):
+    from tests.dagster_dev import start_browser
+
+    yield from start_browser(tmp_path_factory)
