@@ -53,7 +53,7 @@ from pipelines.batch import DocumentResult, Progress, load_batch
 from pipelines.errors import WarehouseError
 from pipelines.extraction.document import DocumentIdentity
 from pipelines.inbox import partition_key
-from pipelines.partitions import budget_document_partitions
+from pipelines.partitions import budget_document_partitions, keep_sorted
 from pipelines.resources import WAREHOUSE_POOL, BudgetInbox, DuckDBWarehouse
 from pipelines.warehouse.connection import is_recoverable
 from pipelines.warehouse.findings import document_key, finding_filter, stored_findings
@@ -140,6 +140,7 @@ class BatchEvents:
         table's check reports. Nothing when nothing was written."""
         if not self.loaded:
             return {}, []
+        keep_sorted(self.instance)
         loaded, self.loaded = self.loaded, []
         metadata = WarehouseMetadata(self.con).of(loaded)
         return metadata | view_metadata(self.con, self.warehouse_path), loaded

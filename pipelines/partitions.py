@@ -19,3 +19,23 @@ def document_asset_spec(key, **spec) -> dg.AssetSpec:
         skippable=True,
         **spec,
     )
+
+
+def keep_sorted(instance: dg.DagsterInstance) -> None:
+    """Keep the document partitions in key order (year, then department), once per batch.
+
+    The UI lists a dynamic partitions definition in the order its keys were added (its own
+    default sort, kept for no one), so a department-year arriving late hid among the rest;
+    keys out of place are removed and added again behind the last one in place. A key is
+    only a name: its materialisations and check results are kept by it, nothing is lost."""
+    name = budget_document_partitions.name
+    keys = list(instance.get_dynamic_partitions(name))
+    ordered = sorted(keys)
+    first = next(
+        (i for i, (have, want) in enumerate(zip(keys, ordered, strict=True)) if have != want), None
+    )
+    if first is None:
+        return
+    for key in keys[first:]:
+        instance.delete_dynamic_partition(name, key)
+    instance.add_dynamic_partitions(name, ordered[first:])

@@ -266,6 +266,9 @@ def test_single_run_backfill_of_many_partitions(runs):
     tmp, instance = runs["tmp"], runs["instance"]
     keys = instance.get_dynamic_partitions("budget_document")
     assert len(keys) == len(PDFS) - 1
+    # listed in key order (year, then department), not in the order the files arrived
+    arrival = list(dict.fromkeys(key_of(pdf) for pdf in PDFS))
+    assert keys == sorted(arrival) != arrival
     assert defs.resolve_asset_graph().get(dg.AssetKey("dim_document")).backfill_policy == (
         dg.BackfillPolicy.single_run()
     )
