@@ -374,3 +374,24 @@ def test_budget_load_prints_one_line_per_file_and_fails_on_a_bad_one(tmp_path):
     )  # fmt: skip
     assert again.returncode == 0, again.stderr
     assert again.stdout.startswith("reloaded: 广州市人力资源和社会保障数据服务中心 2023")
+
+
+def test_each_document_partition_leads_with_its_health(runs):
+    """The broken fixture: hierarchy ERROR, every other check passed; the seed: its rounding
+    tails WARN (assets/health.py, the same as v_document_health)."""
+    expected = {
+        "broken_hierarchy": "ERROR — ERROR: hierarchy; 8 of 9 checks passed",
+        "gz_hrss_data_center_2023": "WARN — WARN: balance, hierarchy; 7 of 9 checks passed",
+        "gz_water_works_2025": "OK — 9 of 9 checks passed",
+    }
+    for stem, health in expected.items():
+        key, result = runs["results"][stem]
+        metadata = _materialized(result, key)["stg_budget_tables"]
+        assert list(metadata)[:2] == ["document", "health"]
+        assert (metadata["document"].value, metadata["health"].value) == (key, health)
+    key, result = runs["results"]["broken_hierarchy"]
+    checks = _materialized(result, key)["stg_budget_tables"]["checks"].value
+    assert checks.splitlines()[2] == (
+        "| hierarchy | ERROR | 4 error(s), 0 warning(s) | t03_expenditure 合计 合计: expected "
+        "4656.27, actual 4646.27 万元 (difference -10.00) |"
+    )

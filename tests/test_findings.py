@@ -315,3 +315,35 @@ def test_a_finding_the_warehouse_cannot_hold_exactly_is_refused_and_nothing_chan
         ).fetchall() == [("hierarchy", 0, "rounding", Decimal("3387.22"), Decimal("-0.01"), 11)]
     finally:
         con.close()
+
+
+def test_v_document_health_says_each_documents_health(loaded):
+    """One row per document: the broken fixture ERROR on its 合计 printed 10.00 under its
+    类 (t03 p.7), the seed WARN on its rounding tails; the worst finding is the line the UI
+    shows on the document's partition (assets/health.py)."""
+    from assets.health import finding_line, worst_finding
+    from pipelines.warehouse.connection import connect
+    from pipelines.warehouse.findings import stored_findings
+
+    rows = _read(
+        loaded,
+        "select department, health, checks, checks_passed, checks_warn, checks_error, errors, "
+        "warnings, error_checks, warn_checks, worst_check, worst_severity, worst_finding "
+        "from v_document_health where department like '广州市%' order by department",
+    )
+    assert rows == [
+        ("广州市人力资源和社会保障数据服务中心", "WARN", 9, 7, 2, 0, 0, 12, None,
+         "balance, hierarchy", "balance", "WARN",
+         "t01_summary expenditure: 本年支出合计 amount: expected 13004.93, actual 13004.92 万元 "
+         "(difference -0.01)"),
+        ("广州市示范区档案馆", "ERROR", 9, 8, 0, 1, 4, 0, "hierarchy", None, "hierarchy", "ERROR",
+         "t03_expenditure 合计 合计: expected 4656.27, actual 4646.27 万元 (difference -10.00)"),
+    ]  # fmt: skip
+    con = connect(loaded, read_only=True)
+    try:
+        for department, *_, check, _, line in rows:
+            key = {"department": department, "fiscal_year": 2023}
+            stored = stored_findings(con, key | {"document_kind": "department", "stage": "budget"})
+            assert finding_line(worst_finding(stored[check])) == line
+    finally:
+        con.close()

@@ -8,8 +8,11 @@ with ranked as (
     select
         *,
         table_key || ' ' || row_label || ' ' || column_name || ': expected '
-        || expected_text || ', actual ' || actual_text
-        || coalesce(' (' || unit || ')', '') as finding,
+        || expected_text || ', actual ' || actual_text || coalesce(' ' || unit, '')
+        || coalesce(
+            ' (difference '
+            || regexp_replace(difference::varchar, '(\.\d{2}\d*?)0+$', '\1') || ')', ''
+        ) as finding,
         row_number() over (
             partition by department, fiscal_year, document_kind, stage
             order by
