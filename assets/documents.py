@@ -80,6 +80,10 @@ class BatchEvents:
         self.instance = instance
         self.known: set[str] | None = None  # the instance's partitions, read once
         self.loaded: list[LoadedDocument] = []
+        # A single-partition run's own checks are the step's outputs (Dagster names the
+        # partition); logged, they would be "expected outputs" the step never yielded.
+        self.run_partition: str | None = None
+        self.outputs: list[dg.AssetCheckEvaluation] = []
 
     @classmethod
     def for_instance(cls, instance: dg.DagsterInstance, con, warehouse_path) -> "BatchEvents":
@@ -121,7 +125,7 @@ class BatchEvents:
             if name != "referential_integrity":  # a warehouse check: once per batch
                 where = finding_filter(document, check_name=name)
                 findings = stored.get(name, [])
-                self.emit(check_evaluation(STAGED, outcome, key, findings, where, staged))
+                self.check(check_evaluation(STAGED, outcome, key, findings, where, staged))
         for later, outcome in result.rechecked:  # a loaded document judged again
             later_key = partition_key(
                 DocumentIdentity(
@@ -133,6 +137,14 @@ class BatchEvents:
             where = finding_filter(document_key(later), check_name=outcome.name)
             self.emit(check_evaluation(STAGED, outcome, later_key, found, where, judged))
         self.loaded.append(LoadedDocument.of(result, stored.get("referential_integrity", [])))
+
+    def check(self, evaluation: dg.AssetCheckEvaluation) -> None:
+        """Record a check's evaluation: an output of the step for the run's own partition,
+        else logged."""
+        if evaluation.partition == self.run_partition:
+            self.outputs.append(evaluation)
+        else:
+            self.emit(evaluation)
 
     def warehouse_records(self) -> tuple[dict[str, dict], list[LoadedDocument]]:
         """Every warehouse table's and view's metadata after the batch (the views
@@ -238,6 +250,8 @@ def _load_batch_step(context: dg.AssetExecutionContext, config: BatchConfig, war
         context.log.info(step.line)
     with warehouse.get_connection() as con:
         events = BatchEvents(con, warehouse.resolved_path(), context.log_event, context.instance)
+        if context.has_partition_key:
+            events.run_partition = context.partition_key
         if files:
             rejected = []
             for result in _loaded(context, files, con, inbox, expected, config, events):
@@ -258,10 +272,10 @@ def _load_batch_step(context: dg.AssetExecutionContext, config: BatchConfig, war
         for key, why in missing.items():
             for evaluation in restated_evaluations(con, key, why):
                 if evaluation.asset_check_key in planned:
-                    context.log_event(evaluation)
-    yield from _selected_results(context, metadata, evaluations)
+                    events.check(evaluation)
+    yield from _selected_results(context, metadata, evaluations, events.outputs)
     context.instance.add_run_tags(
-        context.run_id, {f"budget/{status}": str(n) for status, n in outcome.items()}
+        context.run.run_id, {f"budget/{status}": str(n) for status, n in outcome.items()}
     )
     recoverable = [problem for problem in problems if is_recoverable(problem)]
     if recoverable:
@@ -306,16 +320,21 @@ def _result_line(result: DocumentResult) -> str:
     return f"{result.status}: {parsed.reason_path or parsed.path}: {result.error or parsed.reason}"
 
 
-def _selected_results(context: dg.AssetExecutionContext, metadata: dict, evaluations: list):
+def _selected_results(context, metadata: dict, evaluations: list, own_partition: list):
     """The selected tables' and views' materialisations (logged: a table reads partitioned
-    staging, which an unpartitioned run cannot name as its input) and the selected checks'
-    results, as the step's outputs: what the run planned, and nothing it did not."""
+    staging, which an unpartitioned run cannot name as its input) and the planned checks'
+    results as the step's outputs: the warehouse checks (`evaluations`, judged over the
+    batch) when selected, and the checks of a single-partition run's own document
+    (`own_partition`), which are logged instead when the run did not plan them."""
     selected = context.selected_asset_keys
     for asset, values in metadata.items():
         if dg.AssetKey(asset) in selected:
             context.log_event(dg.AssetMaterialization(asset, metadata=values))
     planned = context.selected_asset_check_keys
-    for evaluation in evaluations:
+    for evaluation in own_partition:
+        if evaluation.asset_check_key not in planned:
+            context.log_event(evaluation)
+    for evaluation in [*evaluations, *own_partition]:
         if evaluation.asset_check_key in planned:
             yield dg.AssetCheckResult(
                 asset_key=evaluation.asset_key,

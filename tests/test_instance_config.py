@@ -87,14 +87,15 @@ def test_a_held_warehouse_lock_retries_the_step_then_fails(instance, tmp_path, m
     assert _retries(result) == documents.RECOVERABLE_RETRIES
 
 
-def test_a_bad_file_fails_the_step_without_retry(instance, tmp_path):
+def test_a_bad_file_is_rejected_without_retry_or_failure(instance, tmp_path):
+    """A refused file is the file's problem, not the run's: said once, never retried."""
     bad = tmp_path / "notice.pdf"
     bad.write_text("not a pdf at all\n", encoding="utf-8")
     result = _run(instance, [bad], tmp_path)
-    assert not result.success
+    assert result.success
     assert _retries(result) == 0
-    (failure,) = [e for e in result.all_events if e.event_type_value == "STEP_FAILURE"]
-    assert "not a PDF (no %PDF header)" in failure.step_failure_data.error.message
+    lines = [e.user_message for e in instance.all_logs(result.run_id)]
+    assert f"rejected: {bad}: not a PDF (no %PDF header)" in lines
 
 
 def test_a_full_disk_while_writing_retries_the_step(instance, tmp_path, monkeypatch):
