@@ -80,6 +80,7 @@ class BatchEvents:
         self.instance = instance
         self.known: set[str] | None = None  # the instance's partitions, read once
         self.loaded: list[LoadedDocument] = []
+        self.added: list[str] = []  # the partitions this batch added, in arrival order
         # A single-partition run's own checks are the step's outputs (Dagster names the
         # partition); logged, they would be "expected outputs" the step never yielded.
         self.run_partition: str | None = None
@@ -96,6 +97,7 @@ class BatchEvents:
         if key not in self.known:
             self.instance.add_dynamic_partitions(name, [key])
             self.known.add(key)
+            self.added.append(key)
 
     def record(self, result: DocumentResult) -> None:
         """The document's partition of the raw PDF and of both staging assets (the staged
@@ -152,7 +154,8 @@ class BatchEvents:
         table's check reports. Nothing when nothing was written."""
         if not self.loaded:
             return {}, []
-        keep_sorted(self.instance)
+        keep_sorted(self.instance, self.added)
+        self.added = []
         loaded, self.loaded = self.loaded, []
         metadata = WarehouseMetadata(self.con).of(loaded)
         return metadata | view_metadata(self.con, self.warehouse_path), loaded

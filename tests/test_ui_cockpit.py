@@ -168,8 +168,8 @@ def test_check_severities_and_history_are_ours(ui, browser):
 
 
 def test_partitions_are_listed_in_key_order(ui, browser):
-    """Year, then department: not the order the files arrived (broken_hierarchy.pdf, 2023
-    示范区档案馆, was first)."""
+    """Year, then department, as one batch loaded them: not the order the files arrived
+    (broken_hierarchy.pdf, 2023 示范区档案馆, was first)."""
     browser.open(f"{ui.url}/assets/stg_budget_tables?view=partitions")
     text = browser.wait_for_text(*(d.key for d in DOCUMENTS), "Materialized (3)")
     listed = list(
