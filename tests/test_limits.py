@@ -207,7 +207,7 @@ def test_budget_load_flags_override_the_limits(tmp_path, capsys, monkeypatch):
 
 
 def test_the_sensor_keeps_loading_good_files_while_a_hostile_one_sits_in_the_inbox(
-    tmp_path, hostile
+    tmp_path, hostile, monkeypatch
 ):
     import dagster as dg
 
@@ -215,10 +215,11 @@ def test_the_sensor_keeps_loading_good_files_while_a_hostile_one_sits_in_the_inb
     from pipelines.resources import BudgetInbox, DuckDBWarehouse
     from pipelines.sensors import budget_inbox_sensor
 
+    monkeypatch.setenv("BUDGET_SETTLE_SECONDS", "0")  # both files have finished arriving
     inbox = tmp_path / "inbox"
     inbox.mkdir()
     grid = inbox / "grid.pdf"
-    grid.write_bytes(hostile["grid"].read_bytes())  # just arrived: stays in the inbox
+    grid.write_bytes(hostile["grid"].read_bytes())
     (inbox / "a.pdf").write_bytes(GOOD.read_bytes())
     resources = {
         "warehouse": DuckDBWarehouse(path=str(tmp_path / "w.duckdb")),
@@ -240,12 +241,15 @@ def test_the_sensor_keeps_loading_good_files_while_a_hostile_one_sits_in_the_inb
     with dg.instance_for_test() as instance:
         cursor, config, run = tick_and_run(instance, None)
         assert sorted(config["paths"]) == [str(inbox / "a.pdf"), str(grid)]
-        assert not run.success  # the run names the rejected file
-        (failure,) = run.get_step_failure_events()
-        assert f"rejected: {grid}: page 1: over 200,000 drawing segments" in (
-            failure.step_failure_data.user_failure_data.description
-        )
-        assert grid.exists()
+        assert run.success  # the good file loaded; the hostile one is rejected and moved
+        moved = tmp_path / "rejected" / "grid.pdf"
+        lines = [e.user_message for e in instance.all_logs(run.run_id)]
+        assert any(
+            line.startswith(f"rejected: {grid}: page 1: over 200,000 drawing segments")
+            and line.endswith(f"(moved to {moved})")
+            for line in lines
+        ), lines
+        assert moved.is_file() and not grid.exists()
         (inbox / "b.pdf").write_bytes(OTHER.read_bytes())
         cursor, config, run = tick_and_run(instance, cursor)
         assert config["paths"] == [str(inbox / "b.pdf")] and run.success
