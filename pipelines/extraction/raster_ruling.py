@@ -1,0 +1,147 @@
+"""The ruling lines and text lines of a scanned page, found in its pixels.
+
+A scan has no vector paths: its grid is drawn in the image. The page is straightened
+(a scanner tilts it by a degree or so), its ink separated from the paper, and long thin
+runs of ink kept as ruling lines, the same segments pdf_pages.py reads from a text PDF,
+so grid.py builds the same cells from either. Imported only for a scan (OpenCV is heavy).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import cv2
+import numpy as np
+
+MAX_TILT = 1.5  # degrees: the largest tilt searched for (scanners tilt by about ±1°)
+_TILT_STEP = 0.05  # degrees
+_MIN_RULE = 30.0  # points: a horizontal rule is at least this long, a character's stroke less
+_MIN_STROKE = 9.0  # points: the opening that keeps lines and drops most of the text
+_TOUCH = 2.0  # points: a vertical rule ends this close to a horizontal one
+_GAP = 10.0  # points of blank paper that end a word group on a text line
+
+
+@dataclass
+class Raster:
+    """A straightened page: grey pixels, its ink, and the ink of its ruling lines."""
+
+    gray: np.ndarray  # uint8, 0 = black
+    ink: np.ndarray  # uint8, 255 where ink
+    rules: np.ndarray  # uint8, 255 where a ruling line runs
+    scale: float  # pixels per point
+    tilt: float  # degrees the page was turned back by
+
+    def to_points(self, x: float, y: float) -> tuple[float, float]:
+        """A pixel position as PDF points, y up."""
+        return x / self.scale, (self.gray.shape[0] - y) / self.scale
+
+
+def straighten(gray: np.ndarray, scale: float) -> Raster:
+    """The page turned back by its tilt, with its ink (Otsu: paper and ink whatever the
+    scanner's exposure) and its ruling lines."""
+    tilt = _tilt(gray)
+    if tilt:
+        h, w = gray.shape
+        turn = cv2.getRotationMatrix2D((w / 2, h / 2), tilt, 1.0)
+        gray = cv2.warpAffine(gray, turn, (w, h), flags=cv2.INTER_LINEAR, borderValue=255)
+    _, ink = cv2.threshold(gray, 0, 255, cv2.THRESH_BINARY_INV | cv2.THRESH_OTSU)
+    return Raster(gray, ink, np.zeros_like(ink), scale, tilt)
+
+
+def _tilt(gray: np.ndarray) -> float:
+    """The turn that makes the ink's rows sharpest: ruling lines and text lines
+    lie flat when the page is straight (searched on a quarter-size page)."""
+    small = cv2.resize(
+        (gray < 128).astype(np.uint8) * 255, None, fx=0.25, fy=0.25, interpolation=cv2.INTER_AREA
+    )
+    h, w = small.shape
+    best, best_score = 0.0, -1.0
+    for angle in np.arange(-MAX_TILT, MAX_TILT + _TILT_STEP / 2, _TILT_STEP):
+        turn = cv2.getRotationMatrix2D((w / 2, h / 2), float(angle), 1.0)
+        rows = cv2.warpAffine(small, turn, (w, h)).sum(axis=1, dtype=np.float64)
+        score = float(np.dot(rows, rows))
+        if score > best_score:
+            best, best_score = float(angle), score
+    return round(best, 2)
+
+
+def ruling_lines(raster: Raster) -> tuple[list, list]:
+    """Horizontal and vertical ruling segments in PDF points (x0, y0, x1, y1), y up.
+
+    A horizontal rule is a run of ink at least _MIN_RULE long; a vertical one must end on
+    horizontal rules at both ends, which no character stroke inside a cell does."""
+    s = raster.scale
+    stroke = max(3, round(_MIN_STROKE * s))
+    h_mask = _open(raster.ink, (stroke, 1))
+    v_mask = _open(raster.ink, (1, stroke))
+    h_boxes = [b for b in _components(h_mask) if b[2] >= _MIN_RULE * s]
+    touch = _TOUCH * s + 1
+    v_boxes = [
+        b
+        for b in _components(v_mask)
+        if _ends_on(b[0] + b[2] / 2, b[1], h_boxes, touch)
+        and _ends_on(b[0] + b[2] / 2, b[1] + b[3], h_boxes, touch)
+    ]
+    rules = np.zeros_like(raster.ink)
+    for x, y, w, h in h_boxes + v_boxes:
+        rules[max(y - 1, 0) : y + h + 1, max(x - 1, 0) : x + w + 1] = 255
+    raster.rules = rules
+    h_lines, v_lines = [], []
+    for x, y, w, h in h_boxes:
+        (x0, y0), (x1, _) = raster.to_points(x, y + h / 2), raster.to_points(x + w, y + h / 2)
+        h_lines.append((x0, y0, x1, y0))
+    for x, y, w, h in v_boxes:
+        (x0, top), (_, bottom) = raster.to_points(x + w / 2, y), raster.to_points(x + w / 2, y + h)
+        v_lines.append((x0, bottom, x0, top))
+    return h_lines, v_lines
+
+
+def _open(ink: np.ndarray, size: tuple[int, int]) -> np.ndarray:
+    kernel = cv2.getStructuringElement(cv2.MORPH_RECT, size)
+    return cv2.morphologyEx(ink, cv2.MORPH_OPEN, kernel)
+
+
+def _components(mask: np.ndarray) -> list[tuple[int, int, int, int]]:
+    """Bounding boxes (x, y, w, h) of the connected runs of a mask."""
+    count, _, stats, _ = cv2.connectedComponentsWithStats(mask, connectivity=8)
+    return [tuple(int(v) for v in stats[i, :4]) for i in range(1, count)]
+
+
+def _ends_on(x: float, y: float, h_boxes: list, touch: float) -> bool:
+    return any(
+        bx - touch <= x <= bx + bw + touch and by - touch <= y <= by + bh + touch
+        for bx, by, bw, bh in h_boxes
+    )
+
+
+def text_runs(
+    ink: np.ndarray, x0: int, y0: int, x1: int, y1: int, scale: float
+) -> list[tuple[int, int, int, int]]:
+    """The text of a region as pixel boxes (x0, y0, x1, y1), one per text line and word
+    group, top to bottom and left to right: rows of ink split at blank rows, each row
+    split where more than _GAP of paper lies between its inks."""
+    region = ink[y0:y1, x0:x1]
+    if region.size == 0:
+        return []
+    runs = []
+    for top, bottom in _spans(region.any(axis=1)):
+        cols = region[top:bottom].any(axis=0)
+        for left, right in _spans(cols, join=round(_GAP * scale)):
+            rows = region[top:bottom, left:right].any(axis=1)
+            inked = np.flatnonzero(rows)
+            runs.append(
+                (x0 + left, y0 + top + int(inked[0]), x0 + right, y0 + top + int(inked[-1]) + 1)
+            )
+    return runs
+
+
+def _spans(filled: np.ndarray, join: int = 0) -> list[tuple[int, int]]:
+    """Start and end of each run of True, runs less than `join` apart taken as one."""
+    edges = np.flatnonzero(np.diff(np.concatenate(([0], filled.astype(np.int8), [0]))))
+    spans: list[list[int]] = []
+    for start, end in zip(edges[::2], edges[1::2], strict=True):
+        if spans and start - spans[-1][1] <= join:
+            spans[-1][1] = int(end)
+        else:
+            spans.append([int(start), int(end)])
+    return [(a, b) for a, b in spans]
