@@ -15,7 +15,6 @@ OpenCV and onnxruntime are imported only here, and this module only for a scan.
 from __future__ import annotations
 
 import statistics
-from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
@@ -23,30 +22,19 @@ import numpy as np
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 
+from pipelines.budget_doc import OCR
 from pipelines.errors import BudgetInputError
 from pipelines.extraction.grid import find_grids
+from pipelines.extraction.ocr_confidence import OcrBox
 from pipelines.extraction.pdf_pages import Glyph, PageContent, PageFrame
 from pipelines.extraction.raster_ruling import Raster, ruling_lines, straighten, text_runs
 
 RENDER_DPI = 200  # a 9-point character is 25 pixels tall: enough for the recogniser
 MIN_SCAN_DPI = 100  # a scan coarser than this prints digits a few pixels tall
-LOW_SCORE = 0.9  # a recognised text scored below this is not trusted to verify a check
 _MIN_MEDIAN_SCORE = 0.8  # a page whose typical text scores below this is unreadable
 _INSET = 0.8  # points: a cell is read inside its borders, clear of the ruling ink
 _PAD = 4  # pixels of paper around a crop: the recogniser reads a line better with margins
 _WIDE = 0x2E80  # from here on (CJK, full-width forms) a character is a square em wide
-
-
-@dataclass(frozen=True)
-class OcrBox:
-    """One recognised text: its box in the reading frame (PDF points, y up) and score."""
-
-    x0: float
-    y0: float
-    x1: float
-    y1: float
-    text: str
-    score: float
 
 
 def read_scan(page: pdfium.PdfPage, content: PageContent, path: Path) -> PageContent:
@@ -60,8 +48,7 @@ def read_scan(page: pdfium.PdfPage, content: PageContent, path: Path) -> PageCon
             f"(at least {MIN_SCAN_DPI} dpi); nothing loaded",
         )
     scale = RENDER_DPI / 72
-    bitmap = page.render(scale=scale, grayscale=True)
-    gray = np.array(bitmap.to_numpy()[..., 0] if bitmap.to_numpy().ndim == 3 else bitmap.to_numpy())
+    gray = render_gray(page, scale)
     raster = straighten(gray, scale)
     h_lines, v_lines = ruling_lines(raster)
     height, width = gray.shape[0] / scale, gray.shape[1] / scale
@@ -73,7 +60,7 @@ def read_scan(page: pdfium.PdfPage, content: PageContent, path: Path) -> PageCon
         h_lines=h_lines,
         v_lines=v_lines,
         image_count=content.image_count,
-        text_source="ocr",
+        text_source=OCR,
     )
     boxes = _regions(read, raster)
     texts = recognise([_crop(raster.gray, box) for box in boxes])
@@ -87,6 +74,12 @@ def read_scan(page: pdfium.PdfPage, content: PageContent, path: Path) -> PageCon
         read.glyphs.extend(spread(text, x0, y0, x1, y1))
     _refuse_blurred(read, path)
     return read
+
+
+def render_gray(page: pdfium.PdfPage, scale: float) -> np.ndarray:
+    """The page as shown, in grey levels (rows top first)."""
+    pixels = page.render(scale=scale, grayscale=True).to_numpy()
+    return np.ascontiguousarray(pixels[..., 0] if pixels.ndim == 3 else pixels)
 
 
 def _scan_dpi(page: pdfium.PdfPage) -> float:
@@ -159,7 +152,7 @@ def _engine():
     """The recogniser alone (no page-level detector: our regions are its lines)."""
     from rapidocr_onnxruntime import RapidOCR
 
-    return RapidOCR(rec_batch_num=16)
+    return RapidOCR(rec_img_shape=[3, 48, 48])  # no crop padded to 320 pixels wide
 
 
 def _refuse_blurred(read: PageContent, path: Path) -> None:

@@ -17,6 +17,7 @@ from pathlib import Path
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 
+from pipelines.budget_doc import TEXT_LAYER
 from pipelines.errors import BudgetInputError
 from pipelines.limits import (
     ParseLimits,
@@ -32,6 +33,7 @@ _THIN = 2.0
 _MIN_LINE_LENGTH = 3.0
 _PASSWORD_ERROR = 4  # FPDF_ERR_PASSWORD
 _LINE_END_HYPHEN = 0x02  # pdfium's code for a hyphen that ends a wrapped line
+OCR_INSTALL = 'pip install -e ".[ocr]"'  # the extra that reads scans (extraction/ocr.py)
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,7 +105,7 @@ class PageContent:
     unmapped_glyphs: int = 0  # glyphs whose font had no usable ToUnicode entry
     control_glyphs: int = 0  # printed characters decoded as control codes: a damaged file
     image_count: int = 0
-    text_source: str = "text layer"  # or "ocr": read from a scan's image (ocr.py)
+    text_source: str = TEXT_LAYER  # or OCR: read from a scan's image (ocr.py)
     ocr: list = field(default_factory=list)  # ocr.OcrBox: each recognised text and its score
 
 

@@ -9,11 +9,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pipelines.budget_doc import DOCUMENT_KIND_WORDS
+from pipelines.budget_doc import DOCUMENT_KIND_WORDS, OCR
 from pipelines.errors import BudgetInputError, NarrativeOnlyError
 from pipelines.extraction import identity
 from pipelines.extraction.grid import text_lines
-from pipelines.extraction.pdf_pages import PageContent
+from pipelines.extraction.pdf_pages import OCR_INSTALL, PageContent
 from pipelines.extraction.readability import BUDGET_TERMS
 
 
@@ -69,6 +69,12 @@ def require_text(path: Path, pages: list[PageContent]) -> None:
     if not pages:
         raise BudgetInputError(path, "the PDF has no pages")
     if not any(page.glyphs for page in pages):
+        if any(page.text_source == OCR for page in pages):
+            raise BudgetInputError(path, "scanned images only, and OCR read no text on them")
         if any(page.image_count for page in pages):
-            raise BudgetInputError(path, "no text layer: scanned images only (needs OCR)")
+            raise BudgetInputError(
+                path,
+                "no text layer: scanned images only; reading them needs the OCR extra: "
+                f"{OCR_INSTALL}",
+            )
         raise BudgetInputError(path, "no text in the PDF")
