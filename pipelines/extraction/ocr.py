@@ -32,6 +32,7 @@ from pipelines.extraction.raster_ruling import Raster, ruling_lines, straighten,
 RENDER_DPI = 200  # a 9-point character is 25 pixels tall: enough for the recogniser
 MIN_SCAN_DPI = 100  # a scan coarser than this prints digits a few pixels tall
 _MIN_MEDIAN_SCORE = 0.8  # a page whose typical text scores below this is unreadable
+UNREADABLE = 0.5  # a figure scored below this is a guess: the document is refused
 _INSET = 0.8  # points: a cell is read inside its borders, clear of the ruling ink
 _PAD = 4  # pixels of paper around a crop: the recogniser reads a line better with margins
 _WIDE = 0x2E80  # from here on (CJK, full-width forms) a character is a square em wide
@@ -40,11 +41,11 @@ _WIDE = 0x2E80  # from here on (CJK, full-width forms) a character is a square e
 def read_scan(page: pdfium.PdfPage, content: PageContent, path: Path) -> PageContent:
     """The page's glyphs and ruling lines read from its image; BudgetInputError for a
     scan too coarse or too blurred to read whole."""
-    dpi = _scan_dpi(page)
+    dpi = round(_scan_dpi(page))
     if dpi < MIN_SCAN_DPI:
         raise BudgetInputError(
             path,
-            f"page {content.number}: the scan is {dpi:.0f} dpi, too coarse to read its figures "
+            f"page {content.number}: the scan is {dpi} dpi, too coarse to read its figures "
             f"(at least {MIN_SCAN_DPI} dpi); nothing loaded",
         )
     scale = RENDER_DPI / 72
@@ -156,8 +157,8 @@ def _engine():
 
 
 def _refuse_blurred(read: PageContent, path: Path) -> None:
-    """A page whose recognised texts mostly score low is not read: guessed figures
-    would load as if printed."""
+    """A page whose texts mostly score low, or that prints a figure OCR could hardly read,
+    is not read: a guessed figure would load as if printed."""
     scores = [box.score for box in read.ocr]
     if scores and statistics.median(scores) < _MIN_MEDIAN_SCORE:
         raise BudgetInputError(
@@ -166,3 +167,12 @@ def _refuse_blurred(read: PageContent, path: Path) -> None:
             f"score {statistics.median(scores):.2f} of {len(scores)} texts, below "
             f"{_MIN_MEDIAN_SCORE}); nothing loaded",
         )
+    for box in read.ocr:
+        if box.score < UNREADABLE and any(ch.isdigit() for ch in box.text):
+            x0, top, x1, bottom = read.frame.box(box.x0, box.y0, box.x1, box.y1)
+            where = [round(v, 2) for v in (x0, top, x1, bottom)]
+            raise BudgetInputError(
+                path,
+                f"page {read.number}: OCR cannot read the figure in box {where} ({box.text!r}, "
+                f"score {box.score:.2f}, below {UNREADABLE}); nothing loaded",
+            )

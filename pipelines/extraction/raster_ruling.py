@@ -18,6 +18,8 @@ _TILT_STEP = 0.05  # degrees
 _MIN_RULE = 30.0  # points: a horizontal rule is at least this long, a character's stroke less
 _MIN_STROKE = 9.0  # points: the opening that keeps lines and drops most of the text
 _TOUCH = 2.0  # points: a vertical rule ends this close to a horizontal one
+_RULE_EDGE = 0.75  # points: the fuzzy edge of a rule, taken with it (not read as text)
+_MAX_THICKNESS = 3.0  # points: a rule is no thicker (a blurred scan's rules are about 2)
 _GAP = 10.0  # points of blank paper that end a word group on a text line
 
 
@@ -68,23 +70,25 @@ def _tilt(gray: np.ndarray) -> float:
 def ruling_lines(raster: Raster) -> tuple[list, list]:
     """Horizontal and vertical ruling segments in PDF points (x0, y0, x1, y1), y up.
 
-    A horizontal rule is a run of ink at least _MIN_RULE long; a vertical one must end on
-    horizontal rules at both ends, which no character stroke inside a cell does."""
+    A rule is a thin run of ink: a horizontal one at least _MIN_RULE long that meets two
+    vertical ones, a vertical one that ends on horizontal ones at both ends. Character
+    strokes inside a cell do neither, nor do the blobs that the characters of a blurred
+    line of text smear into."""
     s = raster.scale
     stroke = max(3, round(_MIN_STROKE * s))
+    thin = _MAX_THICKNESS * s
     h_mask = _open(raster.ink, (stroke, 1))
     v_mask = _open(raster.ink, (1, stroke))
-    h_boxes = [b for b in _components(h_mask) if b[2] >= _MIN_RULE * s]
+    h_boxes = [b for b in _components(h_mask) if b[2] >= _MIN_RULE * s and b[3] <= thin]
+    v_all = [b for b in _components(v_mask) if b[2] <= thin]
     touch = _TOUCH * s + 1
-    v_boxes = [
-        b
-        for b in _components(v_mask)
-        if _ends_on(b[0] + b[2] / 2, b[1], h_boxes, touch)
-        and _ends_on(b[0] + b[2] / 2, b[1] + b[3], h_boxes, touch)
-    ]
+    v_boxes = _ending_on(v_all, h_boxes, touch)
+    h_boxes = [h for h in h_boxes if sum(_crosses(h, v, touch) for v in v_boxes) >= 2]
+    v_boxes = _ending_on(v_boxes, h_boxes, touch)
     rules = np.zeros_like(raster.ink)
+    pad = max(1, round(_RULE_EDGE * s))
     for x, y, w, h in h_boxes + v_boxes:
-        rules[max(y - 1, 0) : y + h + 1, max(x - 1, 0) : x + w + 1] = 255
+        rules[max(y - pad, 0) : y + h + pad, max(x - pad, 0) : x + w + pad] = 255
     raster.rules = rules
     h_lines, v_lines = [], []
     for x, y, w, h in h_boxes:
@@ -94,6 +98,22 @@ def ruling_lines(raster: Raster) -> tuple[list, list]:
         (x0, top), (_, bottom) = raster.to_points(x + w / 2, y), raster.to_points(x + w / 2, y + h)
         v_lines.append((x0, bottom, x0, top))
     return h_lines, v_lines
+
+
+def _ending_on(v_boxes: list, h_boxes: list, touch: float) -> list:
+    """The vertical runs whose both ends lie on a horizontal rule."""
+    return [
+        v
+        for v in v_boxes
+        if _ends_on(v[0] + v[2] / 2, v[1], h_boxes, touch)
+        and _ends_on(v[0] + v[2] / 2, v[1] + v[3], h_boxes, touch)
+    ]
+
+
+def _crosses(h: tuple, v: tuple, touch: float) -> bool:
+    """Does vertical run `v` meet horizontal run `h` (crossing it or ending on it)?"""
+    vx = v[0] + v[2] / 2
+    return h[0] - touch <= vx <= h[0] + h[2] + touch and v[1] - touch <= h[1] <= v[1] + v[3] + touch
 
 
 def _open(ink: np.ndarray, size: tuple[int, int]) -> np.ndarray:
