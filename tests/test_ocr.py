@@ -12,6 +12,7 @@ import pytest
 
 from pipelines import batch, quality
 from pipelines.budget_doc import OCR_EXTENSION
+from pipelines.cli import main
 from pipelines.errors import BudgetInputError
 from pipelines.extraction import extract_document, pdf_pages
 from pipelines.extraction.document import Extraction
@@ -37,6 +38,12 @@ SCANS = {
         {"t04_fiscal_summary", "t11_basic_by_unit"},
     ),
 }
+
+
+THREE_PUBLIC_TOTAL = """
+select document_id, source_page, box_x0, box_top, box_x1, box_bottom, item, printed_amount
+from fact_three_public where item = '“三公”经费' and column_index = 0
+"""
 
 
 @pytest.fixture(scope="session")
@@ -72,20 +79,25 @@ def test_a_scan_reads_every_cell_as_its_truth(case, scan_folder):
     assert [name for name, outcome in checks.items() if outcome.severity == "ERROR"] == []
 
 
-def test_a_scan_loads_with_no_error_check_and_says_it_was_read_by_ocr(scan_folder, tmp_path):
+def test_a_scan_loads_with_no_error_check_and_traces_to_its_ocr_text(scan_folder, tmp_path, capsys):
     scan, _ = SCANS["200dpi"]
     path, _ = _scanned(scan, scan_folder)
-    con = connect(tmp_path / "w.duckdb")
+    warehouse = tmp_path / "w.duckdb"
+    con = connect(warehouse)
     try:
         (result,) = batch.load_batch([path], con, workers=1)
         assert result.status == "loaded", result.error
         assert con.execute("select text_source from dim_document").fetchall() == [("ocr",)]
         errors = con.execute("select check_name from fact_dq_check where severity = 'ERROR'")
         assert errors.fetchall() == []
-        pages = con.execute("select distinct source_page from fact_three_public").fetchall()
-        assert pages == [(4,)]  # the scan's fourth page prints it
     finally:
         con.close()
+    # budget trace reads the figure back from the scan: its page, box and OCR text
+    code = main(["trace", THREE_PUBLIC_TOTAL, "--warehouse", str(warehouse)])
+    out = capsys.readouterr().out
+    assert code == 0, out
+    assert f"{path}  page 4  box x " in out  # the scan's fourth page prints the 三公 table
+    assert "   printed: 32.80\n" in out
 
 
 def test_a_low_scored_figure_makes_its_check_a_warning_naming_it(scan_folder):

@@ -1,0 +1,97 @@
+"""`budget load` of a scanned budget against the same budget's text PDF, in one run.
+
+Run by hand (not in CI): `python bench/ocr_speed.py [SAMPLE ...] [--dpi D] [--rounds N]`.
+Each sample (data/samples/<name>.pdf, every page) is scanned as tests/scans.py scans
+(rendered at --dpi, tilted 0.5°, Gaussian noise, JPEG quality 70, wrapped as an
+image-only PDF); then `budget load` of the text PDF and of its scan take turns, each a
+whole process into a new warehouse, timed from outside (start-up, parse in its worker,
+checks and write included). It prints the median of each, the seconds per scanned page
+(the scan's whole load over its pages) and what OCR adds per page (scan minus text, over
+the pages); then the scan is read once more in this process, untimed, and every table
+cell compared with the sample's truth JSON.
+"""
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from subprocess import DEVNULL
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+BUDGET = Path(sys.executable).with_name("budget")  # the console script of this install
+
+import pypdfium2 as pdfium  # noqa: E402
+
+from pipelines.extraction import extract_document  # noqa: E402
+from tests.scans import Scan, make_scan  # noqa: E402
+
+
+def _seconds(argv: list[str], env: dict) -> float:
+    start = time.perf_counter()
+    subprocess.run(argv, env=env, cwd=REPO, check=True, stdout=DEVNULL, stderr=DEVNULL)
+    return time.perf_counter() - start
+
+
+def _cells(got, want) -> tuple[int, int]:
+    """(cells equal, cells in the truth) of one table, walked as JSON."""
+    if isinstance(want, dict):
+        pairs = [(got.get(k) if isinstance(got, dict) else None, v) for k, v in want.items()]
+    elif isinstance(want, list):
+        got = got if isinstance(got, list) else []
+        pairs = [(got[i] if i < len(got) else None, v) for i, v in enumerate(want)]
+    else:
+        return int(got == want), 1
+    equal = total = 0
+    for g, w in pairs:
+        e, t = _cells(g, w)
+        equal, total = equal + e, total + t
+    return equal, total
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("samples", nargs="*")
+    parser.add_argument("--dpi", type=int, default=200)
+    parser.add_argument("--rounds", type=int, default=1)
+    args = parser.parse_args()
+    names = args.samples or [p.stem for p in sorted((REPO / "data" / "samples").glob("*.pdf"))]
+    env = {k: v for k, v in os.environ.items() if k != "DAGSTER_HOME"}
+    print(f"{os.cpu_count()} cores, load average {os.getloadavg()[0]:.2f} before")
+    print(
+        "| sample | pages | load text s | load scan s | s / scanned page | OCR s / page | cells |"
+    )
+    print("|---|---|---|---|---|---|---|")
+    with tempfile.TemporaryDirectory() as folder:
+        for name in names:
+            text = REPO / "data" / "samples" / f"{name}.pdf"
+            truth = json.loads(text.with_suffix(".json").read_text(encoding="utf-8"))
+            pages = len(pdfium.PdfDocument(str(text)))
+            scan = make_scan(
+                Scan(name, tuple(range(1, pages + 1)), dpi=args.dpi, tilt=0.5), Path(folder)
+            )
+            texts, scans = [], []
+            for n in range(args.rounds):
+                for pdf, times in ((text, texts), (scan, scans)):
+                    warehouse = f"{folder}/{name}-{n}-{len(times)}-{pdf.stem[-4:]}.duckdb"
+                    times.append(
+                        _seconds([str(BUDGET), "load", str(pdf), "--warehouse", warehouse], env)
+                    )
+            t, s = statistics.median(texts), statistics.median(scans)
+            doc = extract_document(scan).doc
+            equal, total = _cells(doc.get("tables", {}), truth["tables"])
+            print(
+                f"| {name} | {pages} | {t:.2f} | {s:.2f} | {s / pages:.2f} | {(s - t) / pages:.2f} "
+                f"| {equal}/{total} |"
+            )
+    print(f"load average {os.getloadavg()[0]:.2f} after, median of {args.rounds} round(s)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
