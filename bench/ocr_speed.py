@@ -54,6 +54,27 @@ def _cells(got, want) -> tuple[int, int]:
     return equal, total
 
 
+def _row(name: str, dpi: int, rounds: int, folder: Path, env: dict) -> str:
+    """One sample's table row: both loads timed in turn, then the scan's cells counted."""
+    text = REPO / "data" / "samples" / f"{name}.pdf"
+    truth = json.loads(text.with_suffix(".json").read_text(encoding="utf-8"))
+    pages = len(pdfium.PdfDocument(str(text)))
+    scan = make_scan(Scan(name, tuple(range(1, pages + 1)), dpi=dpi, tilt=0.5), folder)
+    timed: dict[Path, list[float]] = {text: [], scan: []}
+    for n in range(rounds):
+        for pdf, times in timed.items():
+            warehouse = folder / f"{pdf.stem}-{n}.duckdb"
+            times.append(
+                _seconds([str(BUDGET), "load", str(pdf), "--warehouse", str(warehouse)], env)
+            )
+    t, s = (statistics.median(times) for times in timed.values())
+    equal, total = _cells(extract_document(scan).doc.get("tables", {}), truth["tables"])
+    per_page, ocr = s / pages, (s - t) / pages
+    return (
+        f"| {name} | {pages} | {t:.2f} | {s:.2f} | {per_page:.2f} | {ocr:.2f} | {equal}/{total} |"
+    )
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("samples", nargs="*")
@@ -62,33 +83,14 @@ def main() -> int:
     args = parser.parse_args()
     names = args.samples or [p.stem for p in sorted((REPO / "data" / "samples").glob("*.pdf"))]
     env = {k: v for k, v in os.environ.items() if k != "DAGSTER_HOME"}
-    print(f"{os.cpu_count()} cores, load average {os.getloadavg()[0]:.2f} before")
+    print(f"{os.cpu_count()} cores, load average {os.getloadavg()[0]:.2f} before, {args.dpi} dpi")
     print(
         "| sample | pages | load text s | load scan s | s / scanned page | OCR s / page | cells |"
     )
     print("|---|---|---|---|---|---|---|")
     with tempfile.TemporaryDirectory() as folder:
         for name in names:
-            text = REPO / "data" / "samples" / f"{name}.pdf"
-            truth = json.loads(text.with_suffix(".json").read_text(encoding="utf-8"))
-            pages = len(pdfium.PdfDocument(str(text)))
-            scan = make_scan(
-                Scan(name, tuple(range(1, pages + 1)), dpi=args.dpi, tilt=0.5), Path(folder)
-            )
-            texts, scans = [], []
-            for n in range(args.rounds):
-                for pdf, times in ((text, texts), (scan, scans)):
-                    warehouse = f"{folder}/{name}-{n}-{len(times)}-{pdf.stem[-4:]}.duckdb"
-                    times.append(
-                        _seconds([str(BUDGET), "load", str(pdf), "--warehouse", warehouse], env)
-                    )
-            t, s = statistics.median(texts), statistics.median(scans)
-            doc = extract_document(scan).doc
-            equal, total = _cells(doc.get("tables", {}), truth["tables"])
-            print(
-                f"| {name} | {pages} | {t:.2f} | {s:.2f} | {s / pages:.2f} | {(s - t) / pages:.2f} "
-                f"| {equal}/{total} |"
-            )
+            print(_row(name, args.dpi, args.rounds, Path(folder), env), flush=True)
     print(f"load average {os.getloadavg()[0]:.2f} after, median of {args.rounds} round(s)")
     return 0
 
