@@ -14,6 +14,7 @@ OpenCV and onnxruntime are imported only here, and this module only for a scan.
 
 from __future__ import annotations
 
+import re
 import statistics
 from functools import cache
 from pathlib import Path
@@ -27,11 +28,19 @@ from pipelines.errors import BudgetInputError
 from pipelines.extraction.grid import find_grids
 from pipelines.extraction.ocr_confidence import OcrBox
 from pipelines.extraction.pdf_pages import Glyph, PageContent, PageFrame
-from pipelines.extraction.raster_ruling import Raster, ruling_lines, straighten, text_runs
+from pipelines.extraction.raster_ruling import (
+    Raster,
+    ruling_lines,
+    straighten,
+    stroke_width,
+    text_runs,
+)
 
 RENDER_DPI = 200  # a 9-point character is 25 pixels tall: enough for the recogniser
 MIN_SCAN_DPI = 100  # a scan coarser than this prints digits a few pixels tall
+MAX_STROKE = 5.0  # points: strokes this thick are characters blurred into each other
 _MIN_MEDIAN_SCORE = 0.8  # a page whose typical text scores below this is unreadable
+_BATCH = 6  # crops recognised together (more makes each slower on 2 cores)
 UNREADABLE = 0.5  # a figure scored below this is a guess: the document is refused
 _INSET = 0.8  # points: a cell is read inside its borders, clear of the ruling ink
 _PAD = 4  # pixels of paper around a crop: the recogniser reads a line better with margins
@@ -51,6 +60,12 @@ def read_scan(page: pdfium.PdfPage, content: PageContent, path: Path) -> PageCon
     scale = RENDER_DPI / 72
     gray = render_gray(page, scale)
     raster = straighten(gray, scale)
+    if (stroke := stroke_width(raster)) > MAX_STROKE:
+        raise BudgetInputError(
+            path,
+            f"page {content.number}: the scan is too blurred to read (its strokes are "
+            f"{stroke:.1f} pt thick, printed text's under 2); nothing loaded",
+        )
     h_lines, v_lines = ruling_lines(raster)
     height, width = gray.shape[0] / scale, gray.shape[1] / scale
     read = PageContent(
@@ -64,9 +79,10 @@ def read_scan(page: pdfium.PdfPage, content: PageContent, path: Path) -> PageCon
         text_source=OCR,
     )
     boxes = _regions(read, raster)
-    texts = recognise([_crop(raster.gray, box) for box in boxes])
+    em = int(statistics.median([b[3] - b[1] for b in boxes])) if boxes else 0
+    texts = recognise([_crop(raster.gray, box, em) for box in boxes])
     for box, (text, score) in zip(boxes, texts, strict=True):
-        text = text.strip()
+        text = settle(text)
         if not text:
             continue
         x0, y1 = raster.to_points(box[0], box[1])
@@ -115,14 +131,36 @@ def _regions(read: PageContent, raster: Raster) -> list[tuple[int, int, int, int
             boxes.extend(text_runs(ink, x0, y0, x1, y1, s))
     h, w = ink.shape
     boxes.extend(text_runs(outside, 0, 0, w, h, s))
-    min_height = max(3, round(3 * s))  # points: specks of noise, not text
+    min_height = max(3, round(1.5 * s))  # points: specks of noise, not text (。 is 2)
     return [b for b in boxes if b[3] - b[1] >= min_height or b[2] - b[0] >= min_height]
 
 
-def _crop(gray: np.ndarray, box: tuple[int, int, int, int]) -> np.ndarray:
+def _crop(gray: np.ndarray, box: tuple[int, int, int, int], em: int) -> np.ndarray:
+    """The line's pixels with paper around: a third of its height at each end, where the
+    recogniser otherwise drops a closing 。 or an opening 一. A line lower than the page's
+    typical line (`em`: a lone 。 or 、 wrapped onto a line of its own, a dash) is set in a
+    line-high box as it is printed, a mark on the baseline, a dash at mid-height: scaled up
+    to the recogniser's height alone, it reads as a letter."""
     x0, y0, x1, y1 = box
-    crop = gray[y0:y1, x0:x1]
-    return np.pad(crop, _PAD, constant_values=255)
+    piece = gray[y0:y1, x0:x1]
+    if y1 - y0 < 0.6 * em:
+        line = np.full((em, x1 - x0), 255, dtype=gray.dtype)
+        top = em - (y1 - y0) if x1 - x0 < em else (em - (y1 - y0)) // 2
+        line[top : top + y1 - y0] = piece
+        piece = line
+    side = max(_PAD, piece.shape[0] // 3)
+    return np.pad(piece, ((_PAD, _PAD), (side, side)), constant_values=255)
+
+
+# The recogniser's two confusions in budget text: 一 read as a dash before a character
+# (`—般公共服务`), 十 read as a plus beside a numeral (`二+一、`). No budget prints either.
+_DASH_FOR_ONE = re.compile(r"(?<!—)—(?=[\u4e00-\u9fff])")
+_PLUS_FOR_TEN = re.compile(r"(?<=[一二三四五六七八九])\+|\+(?=[一二三四五六七八九、])")
+
+
+def settle(text: str) -> str:
+    """A recognised text with the recogniser's known confusions of Chinese numerals undone."""
+    return _PLUS_FOR_TEN.sub("十", _DASH_FOR_ONE.sub("一", text.strip()))
 
 
 def spread(text: str, x0: float, y0: float, x1: float, y1: float) -> list[Glyph]:
@@ -139,13 +177,29 @@ def spread(text: str, x0: float, y0: float, x1: float, y1: float) -> list[Glyph]
 
 
 def recognise(crops: list[np.ndarray]) -> list[tuple[str, float]]:
-    """Text and score of each grey crop (one text line each), in batches."""
-    if not crops:
-        return []
+    """Text and score of each grey crop (one text line each), in batches of similar width.
+
+    The recogniser fills a batch's narrower crops out to its widest with mid-grey, which
+    turns a lone 。 into a letter: each crop is widened with paper instead, to its batch's
+    widest (at the recogniser's height)."""
     import cv2
 
-    results, _ = _engine().text_rec([cv2.cvtColor(c, cv2.COLOR_GRAY2BGR) for c in crops])
-    return [(text, score) for text, score in results]
+    order = sorted(range(len(crops)), key=lambda i: crops[i].shape[1] / crops[i].shape[0])
+    results: list[tuple[str, float]] = [("", 0.0)] * len(crops)
+    for start in range(0, len(order), _BATCH):
+        batch = order[start : start + _BATCH]
+        widest = max(crops[i].shape[1] / crops[i].shape[0] for i in batch)
+        lines = [cv2.cvtColor(_widened(crops[i], widest), cv2.COLOR_GRAY2BGR) for i in batch]
+        texts, _ = _engine().text_rec(lines)
+        for i, (text, score) in zip(batch, texts, strict=True):
+            results[i] = (text, score)
+    return results
+
+
+def _widened(crop: np.ndarray, ratio: float) -> np.ndarray:
+    """The crop with paper on its right, out to `ratio` times its height."""
+    extra = max(0, int(ratio * crop.shape[0]) - crop.shape[1])
+    return np.pad(crop, ((0, 0), (0, extra)), constant_values=255)
 
 
 @cache
@@ -153,7 +207,7 @@ def _engine():
     """The recogniser alone (no page-level detector: our regions are its lines)."""
     from rapidocr_onnxruntime import RapidOCR
 
-    return RapidOCR(rec_img_shape=[3, 48, 48])  # no crop padded to 320 pixels wide
+    return RapidOCR(rec_img_shape=[3, 48, 48], rec_batch_num=_BATCH)  # no 320-pixel minimum
 
 
 def _refuse_blurred(read: PageContent, path: Path) -> None:

@@ -32,7 +32,16 @@ def refuse_without_tables(path: Path, pages, garbled: list[str], metadata_title:
                 f"narrative only: {department} {year} {kind} prints no budget table in this "
                 "file (its tables are published as a separate PDF); nothing to load",
             )
-    raise BudgetInputError(path, _no_table_reason(pages, garbled))
+    raise BudgetInputError(path, _no_table_reason(pages, garbled) + _scanned(pages))
+
+
+def _scanned(pages: list[PageContent]) -> str:
+    """What to know when no table was found in text OCR read: how sure it was."""
+    scores = sorted(box.score for page in pages for box in page.ocr)
+    if not scores:
+        return ""
+    median = scores[len(scores) // 2]
+    return f" (read by OCR from a scan: {len(scores)} texts, median score {median:.2f})"
 
 
 def _refuse_final_accounts(path: Path, evidence: identity.Evidence) -> None:
