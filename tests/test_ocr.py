@@ -61,6 +61,7 @@ def _truth(scan: Scan) -> dict:
     return json.loads(scan.source.with_suffix(".json").read_text(encoding="utf-8"))
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("case", list(SCANS))
 def test_a_scan_reads_every_cell_as_its_truth(case, scan_folder):
     scan, tables = SCANS[case]
@@ -79,6 +80,7 @@ def test_a_scan_reads_every_cell_as_its_truth(case, scan_folder):
     assert [name for name, outcome in checks.items() if outcome.severity == "ERROR"] == []
 
 
+@pytest.mark.slow
 def test_a_scan_loads_with_no_error_check_and_traces_to_its_ocr_text(scan_folder, tmp_path, capsys):
     scan, _ = SCANS["200dpi"]
     path, _ = _scanned(scan, scan_folder)
@@ -100,6 +102,7 @@ def test_a_scan_loads_with_no_error_check_and_traces_to_its_ocr_text(scan_folder
     assert "   printed: 32.80\n" in out
 
 
+@pytest.mark.slow
 def test_a_low_scored_figure_makes_its_check_a_warning_naming_it(scan_folder):
     """A sum that does not hold over a figure OCR was unsure of could not be verified: WARN,
     naming the page, box and score, never an ERROR."""

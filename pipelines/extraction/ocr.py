@@ -9,7 +9,8 @@ Each recognised text becomes glyphs spread over its box, so identity, table typi
 warehouse and every check work unchanged. Each box keeps its recognition score
 (`PageContent.ocr`): a check whose figures include a low one says it could not verify.
 
-OpenCV and onnxruntime are imported only here, and this module only for a scan.
+OpenCV and onnxruntime are imported only by this module and raster_ruling.py, and they
+only for a scan (pdf_pages.read_page imports them lazily).
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ import statistics
 from functools import cache
 from pathlib import Path
 
+import cv2
 import numpy as np
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
@@ -182,8 +184,6 @@ def recognise(crops: list[np.ndarray]) -> list[tuple[str, float]]:
     The recogniser fills a batch's narrower crops out to its widest with mid-grey, which
     turns a lone 。 into a letter: each crop is widened with paper instead, to its batch's
     widest (at the recogniser's height)."""
-    import cv2
-
     order = sorted(range(len(crops)), key=lambda i: crops[i].shape[1] / crops[i].shape[0])
     results: list[tuple[str, float]] = [("", 0.0)] * len(crops)
     for start in range(0, len(order), _BATCH):
