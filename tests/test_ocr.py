@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from pipelines import batch, quality
+from pipelines import batch, handoff, quality
 from pipelines.budget_doc import OCR_EXTENSION
 from pipelines.cli import main
 from pipelines.errors import BudgetInputError
@@ -100,6 +100,22 @@ def test_a_scan_loads_with_no_error_check_and_traces_to_its_ocr_text(scan_folder
     assert code == 0, out
     assert f"{path}  page 4  box x " in out  # the scan's fourth page prints the 三公 table
     assert "   printed: 32.80\n" in out
+
+
+@pytest.mark.slow
+def test_a_scan_handed_off_publishes_as_read_by_ocr(scan_folder, tmp_path):
+    scan, _ = SCANS["300dpi-tilted-1deg-q80"]
+    path, _ = _scanned(scan, scan_folder)
+    shared = tmp_path / "shared"
+    (handed,) = handoff.handoff_batch([path], shared, workers=1)
+    assert handed.path is not None, handed.line
+    con = connect(tmp_path / "w.duckdb")
+    try:
+        (published,) = handoff.publish_folder(con, shared)
+        assert published.line.startswith("published: "), published.line
+        assert con.execute("select text_source from dim_document").fetchall() == [("ocr",)]
+    finally:
+        con.close()
 
 
 @pytest.mark.slow
