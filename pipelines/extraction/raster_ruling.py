@@ -29,9 +29,8 @@ class Raster:
 
     gray: np.ndarray  # uint8, 0 = black
     ink: np.ndarray  # uint8, 255 where ink
-    rules: np.ndarray  # uint8, 255 where a ruling line runs
+    rules: np.ndarray  # uint8, 255 where a ruling line runs (set by `ruling_lines`)
     scale: float  # pixels per point
-    tilt: float  # degrees the page was turned back by
 
     def to_points(self, x: float, y: float) -> tuple[float, float]:
         """A pixel position as PDF points, y up."""
@@ -40,14 +39,14 @@ class Raster:
 
 def straighten(gray: np.ndarray, scale: float) -> Raster:
     """The page turned back by its tilt, with its ink (Otsu: paper and ink whatever the
-    scanner's exposure) and its ruling lines."""
+    scanner's exposure)."""
     tilt = _tilt(gray)
     if tilt:
         h, w = gray.shape
         turn = cv2.getRotationMatrix2D((w / 2, h / 2), tilt, 1.0)
         gray = cv2.warpAffine(gray, turn, (w, h), flags=cv2.INTER_LINEAR, borderValue=255)
     _, ink = cv2.threshold(gray, 0, 255, cv2.THRESH_BINARY_INV | cv2.THRESH_OTSU)
-    return Raster(gray, ink, np.zeros_like(ink), scale, tilt)
+    return Raster(gray, ink, np.zeros_like(ink), scale)
 
 
 def stroke_width(raster: Raster) -> float:
@@ -66,13 +65,14 @@ def _tilt(gray: np.ndarray) -> float:
         (gray < 128).astype(np.uint8) * 255, None, fx=0.25, fy=0.25, interpolation=cv2.INTER_AREA
     )
     h, w = small.shape
+    steps = round(MAX_TILT / _TILT_STEP)
     best, best_score = 0.0, -1.0
-    for angle in np.arange(-MAX_TILT, MAX_TILT + _TILT_STEP / 2, _TILT_STEP):
-        turn = cv2.getRotationMatrix2D((w / 2, h / 2), float(angle), 1.0)
+    for angle in sorted((k * _TILT_STEP for k in range(-steps, steps + 1)), key=abs):
+        turn = cv2.getRotationMatrix2D((w / 2, h / 2), angle, 1.0)
         rows = cv2.warpAffine(small, turn, (w, h)).sum(axis=1, dtype=np.float64)
         score = float(np.dot(rows, rows))
-        if score > best_score:
-            best, best_score = float(angle), score
+        if score > best_score:  # on a tie (a blank page) the smaller turn
+            best, best_score = angle, score
     return round(best, 2)
 
 
