@@ -7,8 +7,8 @@ image-only PDF); then `budget load` of the text PDF and of its scan take turns, 
 whole process into a new warehouse, timed from outside (start-up, parse in its worker,
 checks and write included). It prints the median of each, the seconds per scanned page
 (the scan's whole load over its pages) and what OCR adds per page (scan minus text, over
-the pages); then the scan is read once more in this process, untimed, and every table
-cell compared with the sample's truth JSON.
+the pages); then the scan is read once more in this process, untimed, every table cell
+compared with the sample's truth JSON and the document checks run (ERROR ones counted).
 """
 
 import argparse
@@ -28,6 +28,7 @@ BUDGET = Path(sys.executable).with_name("budget")  # the console script of this 
 
 import pypdfium2 as pdfium  # noqa: E402
 
+from pipelines import quality  # noqa: E402
 from pipelines.extraction import extract_document  # noqa: E402
 from tests.scans import Scan, make_scan  # noqa: E402
 
@@ -68,10 +69,13 @@ def _row(name: str, dpi: int, rounds: int, folder: Path, env: dict) -> str:
                 _seconds([str(BUDGET), "load", str(pdf), "--warehouse", str(warehouse)], env)
             )
     t, s = (statistics.median(times) for times in timed.values())
-    equal, total = _cells(extract_document(scan).doc.get("tables", {}), truth["tables"])
+    doc = extract_document(scan).doc
+    equal, total = _cells(doc.get("tables", {}), truth["tables"])
+    errors = sum(o.severity == "ERROR" for o in quality.run_document_checks(doc).values())
     per_page, ocr = s / pages, (s - t) / pages
     return (
-        f"| {name} | {pages} | {t:.2f} | {s:.2f} | {per_page:.2f} | {ocr:.2f} | {equal}/{total} |"
+        f"| {name} | {pages} | {t:.2f} | {s:.2f} | {per_page:.2f} | {ocr:.2f} "
+        f"| {equal}/{total} | {errors} |"
     )
 
 
@@ -85,9 +89,10 @@ def main() -> int:
     env = {k: v for k, v in os.environ.items() if k != "DAGSTER_HOME"}
     print(f"{os.cpu_count()} cores, load average {os.getloadavg()[0]:.2f} before, {args.dpi} dpi")
     print(
-        "| sample | pages | load text s | load scan s | s / scanned page | OCR s / page | cells |"
+        "| sample | pages | load text s | load scan s | s / scanned page | OCR s / page | cells "
+        "| ERROR checks |"
     )
-    print("|---|---|---|---|---|---|---|")
+    print("|---|---|---|---|---|---|---|---|")
     with tempfile.TemporaryDirectory() as folder:
         for name in names:
             print(_row(name, args.dpi, args.rounds, Path(folder), env), flush=True)
