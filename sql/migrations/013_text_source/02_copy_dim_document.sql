@@ -1,5 +1,5 @@
--- every document keeps its row and document_id (the facts refer to it), its columns in
--- the same order; every one loaded so far was read from its text layer
-insert into dim_document_by_text_source
-select *, 'text layer' as text_source
+-- every document keeps its row and document_id (the facts refer to it), column by column
+-- by name; one loaded before text_source was read from its text layer (the column's default)
+insert into dim_document_by_text_source by name
+select *
 from dim_document
