@@ -5,6 +5,7 @@ where their text came from, and a scan that cannot be read is refused, never gue
 from __future__ import annotations
 
 import json
+import math
 from functools import cache
 from pathlib import Path
 
@@ -17,7 +18,7 @@ from pipelines.errors import BudgetInputError
 from pipelines.extraction import extract_document, pdf_pages
 from pipelines.extraction.document import Extraction
 from pipelines.warehouse.connection import connect
-from tests.inputs import HRSS_PDF
+from tests.inputs import HRSS_PDF, extracted
 from tests.scans import Scan, make_scan
 
 pytest.importorskip("rapidocr_onnxruntime")
@@ -78,6 +79,26 @@ def test_a_scan_reads_every_cell_as_its_truth(case, scan_folder):
     assert doc[OCR_EXTENSION]["text_source"] == "ocr"
     checks = quality.run_document_checks(doc, scan.source.name)
     assert [name for name, outcome in checks.items() if outcome.severity == "ERROR"] == []
+
+
+@pytest.mark.slow
+def test_a_scanned_cell_box_is_where_the_tilted_scan_prints_it(scan_folder):
+    """Cells are read on the straightened page; their boxes are given on the page as scanned:
+    the text PDF's box of the same cell, turned by the scan's tilt about the page centre."""
+    scan, _ = SCANS["200dpi"]
+    _, extraction = _scanned(scan, scan_folder)
+    page, *box = extraction.doc["cell_boxes"]["tables"]["t07_three_public"][1][0]
+    text_page, *text_box = extracted(HRSS_PDF).doc["cell_boxes"]["tables"]["t07_three_public"][1][0]
+    assert (page, text_page) == (4, 13)  # the scan holds pages 1, 4, 5 and 13
+    width, height = 842, 595
+    x, y = (text_box[0] + text_box[2]) / 2 - width / 2, (text_box[1] + text_box[3]) / 2 - height / 2
+    turn = math.radians(scan.tilt)  # counter-clockwise as shown (y down)
+    expected = (
+        x * math.cos(turn) + y * math.sin(turn) + width / 2,
+        -x * math.sin(turn) + y * math.cos(turn) + height / 2,
+    )
+    centre = ((box[0] + box[2]) / 2, (box[1] + box[3]) / 2)
+    assert math.dist(centre, expected) < 1.0, (centre, expected)
 
 
 @pytest.mark.slow

@@ -74,7 +74,7 @@ def read_scan(page: pdfium.PdfPage, content: PageContent, path: Path) -> PageCon
         number=content.number,
         width=width,
         height=height,
-        frame=PageFrame(1.0, 0.0, 0.0, -1.0, 0.0, height),  # rendered as shown: y flips
+        frame=PageFrame(*raster.shown_frame()),
         h_lines=h_lines,
         v_lines=v_lines,
         image_count=content.image_count,

@@ -33,6 +33,15 @@ class Raster:
     ink: np.ndarray  # uint8, 255 where ink
     rules: np.ndarray  # uint8, 255 where a ruling line runs (set by `ruling_lines`)
     scale: float  # pixels per point
+    unturn: np.ndarray  # 2×3 affine map: a straightened pixel -> the same pixel as scanned
+
+    def shown_frame(self) -> tuple[float, ...]:
+        """PageFrame's (a, b, c, d, e, f) from the straightened page (points, y up) to the
+        page as scanned and shown (points, y down): a box read straight is found where the
+        tilted scan prints it (`budget trace`, provenance)."""
+        (m00, m01, m02), (m10, m11, m12) = self.unturn.tolist()
+        height, s = self.gray.shape[0] / self.scale, self.scale
+        return m00, m10, -m01, -m11, m01 * height + m02 / s, m11 * height + m12 / s
 
     def to_points(self, x: float, y: float) -> tuple[float, float]:
         """A pixel position as PDF points, y up."""
@@ -42,13 +51,11 @@ class Raster:
 def straighten(gray: np.ndarray, scale: float) -> Raster:
     """The page turned back by its tilt, with its ink (Otsu: paper and ink whatever the
     scanner's exposure)."""
-    tilt = _tilt(gray)
-    if tilt:
-        h, w = gray.shape
-        turn = cv2.getRotationMatrix2D((w / 2, h / 2), tilt, 1.0)
-        gray = cv2.warpAffine(gray, turn, (w, h), flags=cv2.INTER_LINEAR, borderValue=255)
+    h, w = gray.shape
+    turn = cv2.getRotationMatrix2D((w / 2, h / 2), _tilt(gray), 1.0)
+    gray = cv2.warpAffine(gray, turn, (w, h), flags=cv2.INTER_LINEAR, borderValue=255)
     _, ink = cv2.threshold(gray, 0, 255, cv2.THRESH_BINARY_INV | cv2.THRESH_OTSU)
-    return Raster(gray, ink, np.zeros_like(ink), scale)
+    return Raster(gray, ink, np.zeros_like(ink), scale, cv2.invertAffineTransform(turn))
 
 
 def stroke_width(raster: Raster) -> float:
