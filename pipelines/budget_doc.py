@@ -102,6 +102,8 @@ TABLE_TYPING = "table_typing"  # extension: how each table was typed, how sure, 
 DECLARED_TABLES = "declared_tables"  # extension: the tables its 目录 / numbers list
 COLUMN_PARTS = "column_parts"  # extension: columns printed as a 其中 part of the one before
 DISAGREEING_HEADINGS = "disagreeing_headings"  # extension: headings naming another year/body
+OCR_EXTENSION = "ocr"  # extension: a scan read by OCR, and its texts read with a low score
+TEXT_LAYER, OCR = "text layer", "ocr"  # dim_document.text_source: where the text was read
 # How sure `table_typing` is of a table: title and content agree (or content and a totals
 # tie), one of them alone, they disagree; a standard-looking table no key fits; a table
 # beside the standard ones (机关运行经费, 政府采购 …).
@@ -120,6 +122,7 @@ EXTENSIONS = (
     DECLARED_TABLES,
     COLUMN_PARTS,
     DISAGREEING_HEADINGS,
+    OCR_EXTENSION,
 )
 
 

@@ -22,6 +22,7 @@ from pipelines.budget_doc import (
     DEPARTMENT_BUDGET,
     DISAGREEING_HEADINGS,
     NARRATIVE_FIGURES,
+    OCR_EXTENSION,
     PROBABLE,
     PROJECTS,
     SPENDING_TABLES,
@@ -186,6 +187,7 @@ class BudgetDoc:
     declared_tables: Mapping = field(default_factory=dict)  # what its 目录 / numbers list
     column_parts: Mapping = field(default_factory=dict)  # table key -> {part: whole column}
     disagreeing_headings: tuple[Mapping, ...] = ()  # headings naming another year or body
+    ocr_doubts: Mapping[str, str] = field(default_factory=dict)  # table key -> its OCR doubt
 
     @classmethod
     def of(cls, doc: BudgetDoc | Mapping) -> BudgetDoc:
@@ -207,6 +209,7 @@ class BudgetDoc:
             declared_tables=doc.get(DECLARED_TABLES) or {},
             column_parts=doc.get(COLUMN_PARTS) or {},
             disagreeing_headings=tuple(doc.get(DISAGREEING_HEADINGS) or ()),
+            ocr_doubts=_ocr_doubts(doc.get(CELL_BOXES) or {}, doc.get(OCR_EXTENSION) or {}),
         )
 
     def typing_of(self, key: str) -> Mapping | None:
@@ -217,9 +220,10 @@ class BudgetDoc:
     def doubt(self, keys: Iterable[str]) -> str:
         """Why the parser is unsure of figures read from `keys` ("" when sure): a table whose
         title and content disagree, or, when several tables are compared, one that a
-        single source typed (title alone, content alone)."""
+        single source typed (title alone, content alone), or a table printing a figure that
+        OCR read with a low score (`ocr`: its page, box and score)."""
         keys = list(dict.fromkeys(keys))
-        reasons = []
+        reasons = [self.ocr_doubts[key] for key in keys if key in self.ocr_doubts]
         for key in keys:
             typing = self.typing_of(key)
             if typing is None or typing.get("confidence") == CERTAIN:
@@ -301,3 +305,29 @@ class BudgetDoc:
         if row.is_total:
             return "total"
         return "unit" if row.name in self.unit_names() else "project"
+
+
+def _ocr_doubts(cell_boxes: Mapping, ocr: Mapping) -> dict[str, str]:
+    """Each standard table printing a text OCR scored low (budget-doc `ocr`), with the
+    first such cell: `(OCR) page 13, box [x0, top, x1, bottom] '32.80', score 0.61`."""
+    doubts: dict[str, str] = {}
+    for key, boxes in (cell_boxes.get("tables") or {}).items():
+        cells = list(_boxes(boxes))
+        for page, x0, top, x1, bottom, text, score in ocr.get("low_confidence") or ():
+            cx, cy = (x0 + x1) / 2, (top + bottom) / 2
+            if any(b[0] == page and b[1] <= cx <= b[3] and b[2] <= cy <= b[4] for b in cells):
+                box = [x0, top, x1, bottom]
+                doubts[key] = f"(OCR) page {page}, box {box} {text!r}, score {score}"
+                break
+    return doubts
+
+
+def _boxes(nested) -> Iterable[list]:
+    """Every [page, x0, top, x1, bottom] inside a table's `cell_boxes` entry."""
+    if isinstance(nested, Mapping):
+        nested = list(nested.values())
+    if isinstance(nested, list) and len(nested) == 5 and type(nested[0]) is int:
+        yield nested
+    elif isinstance(nested, list):
+        for item in nested:
+            yield from _boxes(item)

@@ -73,6 +73,7 @@ DOCUMENT_FIELDS = (
     "page_count",
     "unit",
     "format",
+    "text_source",
 )
 CHECK_FIELDS = ("check_name", "severity", "passed", "detail")
 # cast to DECIMAL in the file: the staged amounts, the findings' figures

@@ -44,16 +44,17 @@ def make_encrypted(path: Path, user_password: str, owner_password: str = "owner-
     return path
 
 
-def make_scanned(path: Path, page_index: int = 4) -> Path:
-    """A page rendered to a bitmap and saved as an image-only PDF (no text layer)."""
+def make_scanned(path: Path, page_index: int = 4, scale: float = 0.75) -> Path:
+    """A page rendered to a bitmap and saved as an image-only PDF (no text layer): at 54 dpi,
+    too coarse for OCR to read its figures."""
     import pypdfium2 as pdfium
 
     document = pdfium.PdfDocument(str(SAMPLE))
     try:
-        image = document[page_index].render(scale=1.5).to_pil().convert("RGB")
+        image = document[page_index].render(scale=scale).to_pil().convert("RGB")
     finally:
         document.close()
-    image.save(path, "PDF", resolution=108)
+    image.save(path, "PDF", resolution=72 * scale)
     return path
 
 

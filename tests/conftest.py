@@ -10,7 +10,8 @@ def pytest_configure(config):
     for line in (
         "real: reads ../shared (the real PDFs, the seed's truth); skipped when it is absent",
         "ui: drives the Dagster webserver (and Chromium for the browser test)",
-        "slow: whole loads in subprocesses, Dagster runs, a venv of an old DuckDB (seconds each)",
+        "slow: whole loads in subprocesses, Dagster runs, a venv of an old DuckDB, scans read "
+        "by OCR (seconds each)",
     ):
         config.addinivalue_line("markers", line)
 

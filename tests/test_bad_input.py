@@ -64,7 +64,7 @@ BAD = {
     "user_password": Bad(
         "locked.pdf", re.compile(r"encrypted PDF: it needs a user password \(pass --password\)")
     ),
-    "scanned": Bad("scanned.pdf", re.compile(r"no text layer: scanned images only \(needs OCR\)")),
+    "scanned": Bad("scanned.pdf", re.compile(r"page 1: the scan is 54 dpi, too coarse to read")),
     "no_tounicode": Bad(
         "no_tounicode.pdf",
         re.compile(r"text layer unreadable \(broken font ToUnicode map\?\): page \d+: "),

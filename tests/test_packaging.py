@@ -31,6 +31,14 @@ def _setuptools() -> dict:
     return _pyproject()["tool"]["setuptools"]
 
 
+def _declared() -> set[str]:
+    """The dependencies and the `ocr` extra, which the OCR modules import (lazily, for a
+    scan only: pipelines/extraction/ocr.py)."""
+    project = _pyproject()["project"]
+    requirements = project["dependencies"] + project["optional-dependencies"]["ocr"]
+    return {_name(r) for r in requirements}
+
+
 def _name(requirement: str) -> str:
     """The canonical distribution name of a requirement (`camelot-py==2.0.0` -> camelot-py)."""
     found = re.match(r"[A-Za-z0-9][A-Za-z0-9._-]*", requirement)
@@ -84,7 +92,7 @@ def test_the_data_packages_map_the_sql_and_reference_folders():
 
 
 def test_every_library_imported_is_declared():
-    declared = {_name(r) for r in _pyproject()["project"]["dependencies"]}
+    declared = _declared()
     undeclared = {
         module: (sorted(_distributions(module)), sorted(files))
         for module, files in third_party_imports().items()
@@ -94,7 +102,7 @@ def test_every_library_imported_is_declared():
 
 
 def test_every_declared_library_is_imported_or_says_why():
-    declared = {_name(r) for r in _pyproject()["project"]["dependencies"]}
+    declared = _declared()
     imported = {d for module in third_party_imports() for d in _distributions(module)}
     assert declared - imported == set(USED_WITHOUT_IMPORT)
     assert imported >= {"pypdfium2", "pydantic", "camelot-py"}  # once reached only indirectly
@@ -108,3 +116,10 @@ def test_the_ui_is_an_extra_the_tests_install():
     assert extras["ui"] == [dagster.replace("dagster", "dagster-webserver")]  # one release
     assert "budget-etl[ui]" in extras["dev"]  # tests/test_webserver.py, test_ui_browser.py
     assert "dagster-webserver" not in {_name(r) for r in project["dependencies"]}
+
+
+def test_ocr_is_an_extra_the_tests_install():
+    """Reading scans needs rapidocr and OpenCV; a text PDF never imports them."""
+    project = _pyproject()["project"]
+    assert "budget-etl[ocr]" in project["optional-dependencies"]["dev"]
+    assert "rapidocr-onnxruntime" not in {_name(r) for r in project["dependencies"]}

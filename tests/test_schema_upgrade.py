@@ -118,6 +118,7 @@ def test_writable_open_upgrades_in_place_losing_nothing(release1):
         ("document_kind", "VARCHAR"),
         ("printed_department", "VARCHAR"),
         ("stage", "VARCHAR"),
+        ("text_source", "VARCHAR"),
     ]
     # Every fact table gains its rows' provenance; release 1 recorded none, so old rows
     # hold NULL there (a reload of the PDF fills it).
@@ -127,15 +128,16 @@ def test_writable_open_upgrades_in_place_losing_nothing(release1):
             f"select count(*) from {table} where coalesce(source_page, box_x0, box_top, "
             "box_x1, box_bottom) is not null"
         ).fetchone() == (0,), table
-    # Every old document is a department budget, its printed name kept; the 2017 party
+    # Every old document is a department budget read from its text layer, its printed name
+    # kept; the 2017 party
     # office is filed under the name data/reference gives it.
     assert con.execute(
         "select dim_department.department, printed_department, document_kind, stage, "
-        "fiscal_year from dim_document join dim_department using (department_id) "
+        "fiscal_year, text_source from dim_document join dim_department using (department_id) "
         "order by fiscal_year"
     ).fetchall() == [
-        (PARTY, PARTY_PRINTED, "department", "budget", 2017),
-        (GZ, GZ, "department", "budget", 2023),
+        (PARTY, PARTY_PRINTED, "department", "budget", 2017, "text layer"),
+        (GZ, GZ, "department", "budget", 2023, "text layer"),
     ]
     assert con.execute("select department from dim_department order by 1").fetchall() == [
         (PARTY,),

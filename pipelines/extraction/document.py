@@ -52,6 +52,7 @@ from pipelines.extraction.identity import (
     gather_evidence,
 )
 from pipelines.extraction.narrative import narrative_extension
+from pipelines.extraction.ocr_confidence import ocr_extension
 from pipelines.extraction.pdf_pages import PageContent, document_title, open_pdf, read_pages
 from pipelines.extraction.pieces import TablePiece, foot_title, page_pieces
 from pipelines.extraction.readability import judge_page
@@ -225,7 +226,7 @@ def read_document(
         groups.pop(group, None)
     extraction.doc = _assemble(
         path, groups, typings, builds, unit, listed, narrative, title, extraction
-    )
+    ) | ocr_extension(pages)
     if figures := narrative_extension(page_text):
         extraction.doc[NARRATIVE_FIGURES] = figures
         extraction.doc[TABLE_PAGES] = extraction.table_pages

@@ -8,6 +8,7 @@ points with y growing upwards, the convention of camelot's line functions (rulin
 """
 
 import ctypes
+import importlib.util
 import math
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -16,6 +17,7 @@ from pathlib import Path
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 
+from pipelines.budget_doc import TEXT_LAYER
 from pipelines.errors import BudgetInputError
 from pipelines.limits import (
     ParseLimits,
@@ -31,6 +33,7 @@ _THIN = 2.0
 _MIN_LINE_LENGTH = 3.0
 _PASSWORD_ERROR = 4  # FPDF_ERR_PASSWORD
 _LINE_END_HYPHEN = 0x02  # pdfium's code for a hyphen that ends a wrapped line
+OCR_INSTALL = 'pip install -e ".[ocr]"'  # the extra that reads scans (extraction/ocr.py)
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,6 +105,8 @@ class PageContent:
     unmapped_glyphs: int = 0  # glyphs whose font had no usable ToUnicode entry
     control_glyphs: int = 0  # printed characters decoded as control codes: a damaged file
     image_count: int = 0
+    text_source: str = TEXT_LAYER  # or OCR: read from a scan's image (ocr.py)
+    ocr: list = field(default_factory=list)  # ocr.OcrBox: each recognised text and its score
 
 
 def open_pdf(
@@ -168,9 +173,19 @@ def read_page(
     """One page (1-based `number`) read as `read_pages` reads it."""
     page = document[number - 1]
     try:
-        return _read_page(page, number, path, limits)
+        content = _read_page(page, number, path, limits)
+        if not content.glyphs and content.image_count and _ocr_installed():
+            from pipelines.extraction.ocr import read_scan  # OpenCV only for a scan
+
+            content = read_scan(page, content, path)
+        return content
     finally:
         page.close()
+
+
+def _ocr_installed() -> bool:
+    """Is the `ocr` extra's engine installed (without importing it)?"""
+    return importlib.util.find_spec("rapidocr_onnxruntime") is not None
 
 
 def _read_page(page: pdfium.PdfPage, number: int, path: Path, limits: ParseLimits) -> PageContent:

@@ -9,11 +9,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pipelines.budget_doc import DOCUMENT_KIND_WORDS
+from pipelines.budget_doc import DOCUMENT_KIND_WORDS, OCR
 from pipelines.errors import BudgetInputError, NarrativeOnlyError
 from pipelines.extraction import identity
 from pipelines.extraction.grid import text_lines
-from pipelines.extraction.pdf_pages import PageContent
+from pipelines.extraction.pdf_pages import OCR_INSTALL, PageContent
 from pipelines.extraction.readability import BUDGET_TERMS
 
 
@@ -32,7 +32,16 @@ def refuse_without_tables(path: Path, pages, garbled: list[str], metadata_title:
                 f"narrative only: {department} {year} {kind} prints no budget table in this "
                 "file (its tables are published as a separate PDF); nothing to load",
             )
-    raise BudgetInputError(path, _no_table_reason(pages, garbled))
+    raise BudgetInputError(path, _no_table_reason(pages, garbled) + _scanned(pages))
+
+
+def _scanned(pages: list[PageContent]) -> str:
+    """What to know when no table was found in text OCR read: how sure it was."""
+    scores = sorted(box.score for page in pages for box in page.ocr)
+    if not scores:
+        return ""
+    median = scores[len(scores) // 2]
+    return f" (read by OCR from a scan: {len(scores)} texts, median score {median:.2f})"
 
 
 def _refuse_final_accounts(path: Path, evidence: identity.Evidence) -> None:
@@ -69,6 +78,12 @@ def require_text(path: Path, pages: list[PageContent]) -> None:
     if not pages:
         raise BudgetInputError(path, "the PDF has no pages")
     if not any(page.glyphs for page in pages):
+        if any(page.text_source == OCR for page in pages):
+            raise BudgetInputError(path, "scanned images only, and OCR read no text on them")
         if any(page.image_count for page in pages):
-            raise BudgetInputError(path, "no text layer: scanned images only (needs OCR)")
+            raise BudgetInputError(
+                path,
+                "no text layer: scanned images only; reading them needs the OCR extra: "
+                f"{OCR_INSTALL}",
+            )
         raise BudgetInputError(path, "no text in the PDF")

@@ -33,7 +33,9 @@ from pipelines.budget_doc import (
     DEPARTMENT_BUDGET,
     DOCUMENT_KIND_WORDS,
     FORMAT,
+    OCR_EXTENSION,
     STAGES,
+    TEXT_LAYER,
     document_name,
 )
 from pipelines.errors import BudgetInputError
@@ -147,6 +149,7 @@ class DocumentRows:
     relations: dict[str, list[dict]]  # staging relation -> records
     warnings: list[str] = field(default_factory=list)
     unreadable_pages: int = 0  # pages whose text did not read (Extraction.unreadable_pages)
+    text_source: str = TEXT_LAYER  # or OCR: the document is a scan (budget-doc `ocr`)
 
 
 def document_rows(extraction: Extraction) -> DocumentRows:
@@ -174,6 +177,7 @@ def document_rows(extraction: Extraction) -> DocumentRows:
         relations=relations,
         warnings=warnings,
         unreadable_pages=getattr(extraction, "unreadable_pages", 0),
+        text_source=(doc.get(OCR_EXTENSION) or {}).get("text_source", TEXT_LAYER),
     )
 
 
@@ -286,6 +290,7 @@ def load_rows(
                 "document_kind": kind,
                 "printed_department": printed,
                 "stage": stage,
+                "text_source": document.text_source,
             },
         ).fetchone()
         rows = {"dim_document": 1} | _insert_marts(con, document, document_id)

@@ -1,0 +1,1 @@
+alter table dim_document_by_text_source rename to dim_document
