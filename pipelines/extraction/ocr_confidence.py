@@ -4,7 +4,8 @@ Kept apart from ocr.py (which imports OpenCV and onnxruntime) so that assembling
 document, a scan's too, needs neither. The budget-doc extension `ocr` says the document's
 text was read by OCR and lists every text scored below LOW_SCORE with its page and box
 (on the page as shown, like `cell_boxes`): a check whose figures include one of them
-could not verify its rule (pipelines/quality/ocr_doubt.py), rather than fail it.
+could not verify its rule (`BudgetDoc.ocr_doubts`, pipelines/doc_reader.py), rather than
+fail it.
 """
 
 from __future__ import annotations
