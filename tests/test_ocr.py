@@ -9,6 +9,7 @@ import math
 from functools import cache
 from pathlib import Path
 
+import pypdfium2 as pdfium
 import pytest
 
 from pipelines import batch, handoff, quality
@@ -17,6 +18,7 @@ from pipelines.cli import main
 from pipelines.errors import BudgetInputError
 from pipelines.extraction import extract_document, pdf_pages
 from pipelines.extraction.document import Extraction
+from pipelines.limits import ParseLimits
 from pipelines.warehouse.connection import connect
 from tests.inputs import HRSS_PDF, extracted
 from tests.scans import Scan, make_scan
@@ -203,3 +205,21 @@ def test_a_text_pdf_never_goes_through_ocr(monkeypatch):
     monkeypatch.setattr(ocr, "read_scan", never)
     doc = extract_document(HRSS_PDF).doc
     assert OCR_EXTENSION not in doc
+
+
+@pytest.mark.slow
+def test_a_mark_wrapped_onto_a_line_of_its_own_is_read_where_it_closes(scan_folder):
+    """A performance goal's closing 。 wrapped alone onto the cell's last line is read at the
+    end of the line before it (alone, the recogniser guessed ， or a letter): every project
+    the pages print whole reads as its truth, and no mark is read on its own."""
+    scan = Scan("gz_urban_renewal_2022", (1, 18, 19, 20))
+    path, extraction = _scanned(scan, scan_folder)
+    truth = {r["name"]: r for r in _truth(scan)["tables"]["t12_projects"]["rows"]}
+    rows = extraction.doc["tables"]["t12_projects"]["rows"]
+    whole = [r for r in rows[:-1] if r["name"] in truth and r["performance_goal"]]
+    assert len(whole) >= 2
+    assert [r["performance_goal"] for r in whole] == [
+        truth[r["name"]]["performance_goal"] for r in whole
+    ]
+    page = pdf_pages.read_page(pdfium.PdfDocument(str(path)), 4, path, ParseLimits.from_env())
+    assert not [box for box in page.ocr if len(box.text) == 1 and box.text in "。，,、；;"]

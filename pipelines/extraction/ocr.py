@@ -48,6 +48,8 @@ _INSET = 0.8  # points: a cell is read inside its borders, clear of the ruling i
 _PAD = 4  # pixels of paper around a crop: the recogniser reads a line better with margins
 _WIDE = 0x2E80  # from here on (CJK, full-width forms) a character is a square em wide
 
+Box = tuple[int, int, int, int]  # pixels: x0, y0, x1, y1 on the straightened page
+
 
 def read_scan(page: pdfium.PdfPage, content: PageContent, path: Path) -> PageContent:
     """The page's glyphs and ruling lines read from its image; BudgetInputError for a
@@ -80,10 +82,12 @@ def read_scan(page: pdfium.PdfPage, content: PageContent, path: Path) -> PageCon
         image_count=content.image_count,
         text_source=OCR,
     )
-    boxes = _regions(read, raster)
-    em = int(statistics.median([b[3] - b[1] for b in boxes])) if boxes else 0
-    texts = recognise([_crop(raster.gray, box, em) for box in boxes])
-    for box, (text, score) in zip(boxes, texts, strict=True):
+    regions = _regions(read, raster)
+    heights = [b[3] - b[1] for runs in regions for b in runs]
+    em = int(statistics.median(heights)) if heights else 0
+    pieces = [piece for runs in regions for piece in _pieces(runs, em)]
+    texts = recognise([_crop(raster.gray, piece, em) for piece in pieces])
+    for (box, *_), (text, score) in zip(pieces, texts, strict=True):
         text = settle(text)
         if not text:
             continue
@@ -112,13 +116,13 @@ def _scan_dpi(page: pdfium.PdfPage) -> float:
     return best
 
 
-def _regions(read: PageContent, raster: Raster) -> list[tuple[int, int, int, int]]:
-    """Pixel boxes of every text line to recognise: inside each cell of each grid, and
-    on the paper outside the grids."""
+def _regions(read: PageContent, raster: Raster) -> list[list[Box]]:
+    """Pixel boxes of every text line to recognise, a list for each cell of each grid and
+    one for the paper outside the grids."""
     ink = raster.ink & ~raster.rules
     s, top = raster.scale, read.height
     inset = max(1, round(_INSET * s))
-    boxes: list[tuple[int, int, int, int]] = []
+    regions: list[list[Box]] = []
     outside = ink.copy()
     for grid in find_grids(read):
         gx0, gy0, gx1, gy1 = grid.bbox
@@ -130,28 +134,65 @@ def _regions(read: PageContent, raster: Raster) -> list[tuple[int, int, int, int
             x1 = round(grid.xs[cell.col + cell.col_span] * s) - inset
             y0 = round((top - grid.ys[cell.row]) * s) + inset
             y1 = round((top - grid.ys[cell.row + cell.row_span]) * s) - inset
-            boxes.extend(text_runs(ink, x0, y0, x1, y1, s))
+            regions.append(text_runs(ink, x0, y0, x1, y1, s))
     h, w = ink.shape
-    boxes.extend(text_runs(outside, 0, 0, w, h, s))
+    regions.append(text_runs(outside, 0, 0, w, h, s))
     min_height = max(3, round(1.5 * s))  # points: specks of noise, not text (。 is 2)
-    return [b for b in boxes if b[3] - b[1] >= min_height or b[2] - b[0] >= min_height]
+    return [
+        [b for b in runs if b[3] - b[1] >= min_height or b[2] - b[0] >= min_height]
+        for runs in regions
+    ]
 
 
-def _crop(gray: np.ndarray, box: tuple[int, int, int, int], em: int) -> np.ndarray:
+def _pieces(runs: list[Box], em: int) -> list[tuple[Box, ...]]:
+    """A cell's lines to recognise, each alone or followed by a mark wrapped onto the next
+    line on its own (a closing 。 or ，): read alone, a mark is a guess between 。, ， and a
+    letter (scored 0.3); at the end of the line it closes, it is read as printed."""
+    pieces: list[tuple[Box, ...]] = []
+    for box in runs:
+        last = pieces[-1] if pieces else ()
+        if (
+            len(last) == 1
+            and _is_mark(box, em)
+            and last[0][3] <= box[1] < box[3] < last[0][3] + 2 * em
+        ):
+            pieces[-1] = (last[0], box)
+        else:
+            pieces.append((box,))
+    return pieces
+
+
+def _is_mark(box: Box, em: int) -> bool:
+    """Lower than most of a line and narrower than a character: a mark of punctuation."""
+    return box[3] - box[1] < 0.6 * em and box[2] - box[0] < em
+
+
+def _crop(gray: np.ndarray, piece: tuple[Box, ...], em: int) -> np.ndarray:
     """The line's pixels with paper around: a third of its height at each end, where the
     recogniser otherwise drops a closing 。 or an opening 一. A line lower than the page's
     typical line (`em`: a lone 。 or 、 wrapped onto a line of its own, a dash) is set in a
     line-high box as it is printed, a mark on the baseline, a dash at mid-height: scaled up
-    to the recogniser's height alone, it reads as a letter."""
-    x0, y0, x1, y1 = box
-    piece = gray[y0:y1, x0:x1]
+    to the recogniser's height alone, it reads as a letter. A mark wrapped from the line
+    (`_pieces`) follows it on its baseline, a quarter em after it."""
+    x0, y0, x1, y1 = piece[0]
+    line = gray[y0:y1, x0:x1]
     if y1 - y0 < 0.6 * em:
-        line = np.full((em, x1 - x0), 255, dtype=gray.dtype)
-        top = em - (y1 - y0) if x1 - x0 < em else (em - (y1 - y0)) // 2
-        line[top : top + y1 - y0] = piece
-        piece = line
-    side = max(_PAD, piece.shape[0] // 3)
-    return np.pad(piece, ((_PAD, _PAD), (side, side)), constant_values=255)
+        line = _on_line(line, em, bottom=x1 - x0 < em)
+    for mx0, my0, mx1, my1 in piece[1:]:
+        gap = np.full((line.shape[0], max(1, em // 4)), 255, dtype=gray.dtype)
+        mark = _on_line(gray[my0:my1, mx0:mx1], line.shape[0], bottom=True)
+        line = np.hstack([line, gap, mark])
+    side = max(_PAD, line.shape[0] // 3)
+    return np.pad(line, ((_PAD, _PAD), (side, side)), constant_values=255)
+
+
+def _on_line(pixels: np.ndarray, height: int, bottom: bool) -> np.ndarray:
+    """Low ink set in a box `height` high, on its bottom (a mark) or at mid-height (a dash)."""
+    low = min(pixels.shape[0], height)
+    box = np.full((height, pixels.shape[1]), 255, dtype=pixels.dtype)
+    top = height - low if bottom else (height - low) // 2
+    box[top : top + low] = pixels[pixels.shape[0] - low :]
+    return box
 
 
 # The recogniser's two confusions in budget text: 一 read as a dash before a character
