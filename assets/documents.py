@@ -129,11 +129,7 @@ class BatchEvents:
                 findings = stored.get(name, [])
                 self.check(check_evaluation(STAGED, outcome, key, findings, where, staged))
         for later, outcome in result.rechecked:  # a loaded document judged again
-            later_key = partition_key(
-                DocumentIdentity(
-                    later.department, later.fiscal_year, later.document_kind, later.stage
-                )
-            )
+            later_key = partition_key(DocumentIdentity.of(document_key(later)))
             judged = latest_materialization(self.instance, STAGED, partition=later_key)
             found = stored_findings(self.con, document_key(later)).get(outcome.name, [])
             where = finding_filter(document_key(later), check_name=outcome.name)
@@ -192,7 +188,7 @@ class BatchConfig(dg.Config):
 
 
 def _requested(context: dg.AssetExecutionContext, config: BatchConfig, inbox: BudgetInbox):
-    """(files, file -> expected partition, partitions with no file) of this run: the
+    """(files, file -> expected partition, partition with no file -> why) of this run: the
     partitions' last files first, then `paths` (newer, so they win), each file once."""
     keys = list(config.partitions)
     partitioned = context.has_partition_key or context.has_partition_key_range
@@ -304,9 +300,8 @@ def _loaded(context, files, con, inbox, expected, config, events):
     ):
         progress.advance()
         if result.report is None:
-            line = _result_line(result)
-            log = context.log.info if result.status == "skipped" else context.log.warning
-            (log if result.status != "failed" else context.log.error)(line)
+            log = {"skipped": context.log.info, "failed": context.log.error}
+            log.get(result.status, context.log.warning)(_result_line(result))
         else:
             context.log.info(result.report.message)
             events.record(result)

@@ -18,7 +18,13 @@ from pipelines import quality
 from pipelines.extraction.document import DocumentIdentity
 from pipelines.inbox import parse_partition_key, partition_key
 from pipelines.quality.markdown import findings_markdown
-from pipelines.warehouse.findings import finding_filter, finding_rows, stored_findings
+from pipelines.quality.year_over_year import StoredDocument
+from pipelines.warehouse.findings import (
+    document_key,
+    finding_filter,
+    finding_rows,
+    stored_findings,
+)
 from pipelines.warehouse.sql_files import read_sql
 
 
@@ -37,28 +43,17 @@ def rederived_records(con, warehouse_path) -> tuple[dict[str, dict], list]:
     metadata = WarehouseMetadata(con).of(None) | view_metadata(con, warehouse_path)
     judged = []
     cursor = con.execute(read_sql("checks/select_loaded_documents"))
-    for document_id, department, fiscal_year, kind, stage in cursor.fetchall():
-        key = {
-            "department": department,
-            "fiscal_year": fiscal_year,
-            "document_kind": kind,
-            "stage": stage,
-        }
-        outcome = quality.check_referential_integrity(con, document_id)
+    for document in (StoredDocument(*row) for row in cursor.fetchall()):
+        key = document_key(document)
+        outcome = quality.check_referential_integrity(con, document.document_id)
         judged.append(
             JudgedIntegrity(
-                _partition_of(key),
+                partition_key(DocumentIdentity.of(key)),
                 tuple(finding_rows(outcome)),
                 finding_filter(key, check_name="referential_integrity"),
             )
         )
     return metadata, integrity_evaluations(judged)
-
-
-def _partition_of(key: dict) -> str:
-    return partition_key(
-        DocumentIdentity(key["department"], key["fiscal_year"], key["document_kind"], key["stage"])
-    )
 
 
 def restated_evaluations(con, partition: str, gone: str) -> list[dg.AssetCheckEvaluation]:

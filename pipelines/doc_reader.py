@@ -310,10 +310,13 @@ class BudgetDoc:
 def _ocr_doubts(cell_boxes: Mapping, ocr: Mapping) -> dict[str, str]:
     """Each standard table printing a text OCR scored low (budget-doc `ocr`), with the
     first such cell: `(OCR) page 13, box [x0, top, x1, bottom] '32.80', score 0.61`."""
+    low = ocr.get("low_confidence") or ()
+    if not low:  # a text PDF, or a scan read with confidence: no cell box to walk
+        return {}
     doubts: dict[str, str] = {}
     for key, boxes in (cell_boxes.get("tables") or {}).items():
         cells = list(_boxes(boxes))
-        for page, x0, top, x1, bottom, text, score in ocr.get("low_confidence") or ():
+        for page, x0, top, x1, bottom, text, score in low:
             cx, cy = (x0 + x1) / 2, (top + bottom) / 2
             if any(b[0] == page and b[1] <= cx <= b[3] and b[2] <= cy <= b[4] for b in cells):
                 box = [x0, top, x1, bottom]
